@@ -1,0 +1,308 @@
+"""The PoC config: one YAML per company x process, the single source of truth of a project."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Task = Literal["binary", "multiclass", "regression", "anomaly"]
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
+_COMPARISON = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$")
+
+
+def _comparison(text: object) -> str:
+    if not isinstance(text, str) or not _COMPARISON.match(text):
+        raise ValueError(f"expected a comparison like '>= 0.9', got {text!r}")
+    return text
+
+
+Comparison = Annotated[str, BeforeValidator(_comparison)]
+
+
+class _Model(BaseModel):
+    """Strict base: an unknown key is an error (the loader suggests the closest valid key)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ProjectConfig(_Model):
+    name: str = Field(description="ASCII slug; names the MLflow experiment and registered model")
+    title: str = Field("", description="free text shown in reports, Korean welcome")
+    dir: Path | None = Field(None, description="project folder; default ./axpoc_projects/<name>")
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(
+                f"expected an ASCII slug of 2-63 characters (lower-case letters, digits, '_' or '-', "
+                f"starting with a letter or digit), got {value!r}; put free text in project.title"
+            )
+        return value
+
+
+class ReadOptions(_Model):
+    sep: str | None = Field(None, description="CSV separator; None = detect")
+    encoding: str = Field("auto", description="auto | utf-8 | utf-8-sig | cp949 | euc-kr | ...")
+    sheet: str | int | None = Field(None, description="Excel sheet name or 0-based index")
+    header_row: int | None = Field(
+        None, ge=1, description="Excel/CSV header row counted from 1; None = detect"
+    )
+    na_values: list[str] = Field(default_factory=list)
+    decimal: str = "."
+    thousands: str | None = Field(None, description="thousands separator to strip, e.g. ','")
+    dirty_numbers: Literal["parse", "fail"] = Field(
+        "parse", description="parse '<0.01', '158(Hv30)', 'N/A' by the documented rules, or fail"
+    )
+
+
+class DemoSource(_Model):
+    rows: int = Field(2000, ge=50)
+    defect_rate: float = Field(0.03, gt=0, lt=0.5)
+    drift: float = Field(0.0, ge=0)
+    seed: int = 0
+
+
+class LabelJoin(_Model):
+    """Labels in a separate table, joined by key (optionally a key taken from each file name)."""
+
+    path: str
+    key: str = Field(description="key column in the label table")
+    file_key_regex: str | None = Field(
+        None,
+        description="regex with one group taking the key from each data file's name, e.g. 'experiment_(\\d+)'",
+    )
+    read: ReadOptions = Field(default_factory=ReadOptions)
+
+
+class CurveSource(_Model):
+    """Per-cycle sensor curves: a long table or one file per cycle."""
+
+    format: Literal["long", "per_file"] = "long"
+    path: str | None = Field(None, description="long table file, or glob of per-cycle files")
+    cycle: str = Field("cycle_id", description="cycle key column (long) or name for the file key (per_file)")
+    index: str | None = Field(None, description="sample index or time column used for ordering")
+    channel: str | None = Field("channel", description="channel column of a long table")
+    value: str | None = Field("value", description="value column of a long table")
+    channels: list[str] = Field(default_factory=list, description="channels to keep; empty = all")
+    file_key_regex: str | None = Field(None, description="per_file: regex whose first group is the cycle key")
+    read: ReadOptions = Field(default_factory=ReadOptions)
+
+
+class DataConfig(_Model):
+    path: str | None = Field(None, description="file, glob, or folder of same-shaped files")
+    url: str | None = Field(None, description="SQLAlchemy URL; ${ENV_VAR} for secrets")
+    query: str | None = None
+    demo: DemoSource | None = None
+    read: ReadOptions = Field(default_factory=ReadOptions)
+    labels: LabelJoin | None = None
+    curves: CurveSource | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataConfig:
+        given = [k for k in ("path", "url", "demo") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "expected exactly one data source: 'path' (file, glob or folder), 'url' + 'query' (database) "
+                f"or 'demo'; got {given or 'none'}"
+            )
+        if self.url is not None and not self.query:
+            raise ValueError("'url' needs a 'query' (SQL SELECT or a table name)")
+        return self
+
+
+class Limits(_Model):
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Limits:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
+        return self
+
+
+class ColumnsConfig(_Model):
+    id: str | None = None
+    time: str | None = None
+    group: str | None = Field(None, description="lot, mold, tool, experiment: never split across train/test")
+    product: str | None = Field(None, description="product / part number / mold id column")
+    include: list[str] = Field(default_factory=list, description="features to use; empty = all others")
+    exclude: list[str] = Field(default_factory=list)
+    map: dict[str, str] = Field(default_factory=dict, description="canonical template name -> your column")
+    limits: dict[str, Limits] = Field(default_factory=dict, description="declared physical limits (critical)")
+    categories: dict[str, list[str | int]] = Field(default_factory=dict, description="allowed categories")
+    required: list[str] = Field(default_factory=list, description="columns that must be present and not null")
+    time_format: str | None = Field(None, description="strftime format of the time column; None = detect")
+
+
+class SpecConfig(_Model):
+    lsl: float | None = None
+    usl: float | None = None
+    guard_band: float = Field(0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SpecConfig:
+        if self.lsl is None and self.usl is None:
+            raise ValueError("expected at least one of 'lsl' or 'usl'")
+        if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
+            raise ValueError(f"lsl ({self.lsl}) must be below usl ({self.usl})")
+        return self
+
+
+class TargetConfig(_Model):
+    column: str
+    task: Task = "binary"
+    positive_class: str | int | None = Field(None, description="binary: the defect class; None = detect")
+    defect_classes: list[str | int] = Field(
+        default_factory=list, description="multiclass: classes that are defects"
+    )
+    spec: SpecConfig | None = Field(None, description="regression: spec limits of the characteristic")
+
+
+class PredefinedGroups(_Model):
+    train: list[str | int]
+    test: list[str | int]
+
+
+class SplitConfig(_Model):
+    method: Literal["auto", "time", "group", "time_group", "stratified", "random", "predefined"] = "auto"
+    test_size: float = Field(0.25, gt=0, lt=0.9)
+    cv_folds: int = Field(5, ge=2, le=20)
+    seed: int = 0
+    groups: PredefinedGroups | None = None
+
+    @model_validator(mode="after")
+    def _predefined(self) -> SplitConfig:
+        if self.method == "predefined" and self.groups is None:
+            raise ValueError("method 'predefined' needs 'groups: {train: [...], test: [...]}'")
+        return self
+
+
+class CandidateConfig(_Model):
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict, description="fixed params, not tuned")
+    tune: bool = True
+
+
+class TuningConfig(_Model):
+    trials: int | None = Field(
+        20, ge=1, description="trials per candidate; repeatable when budget_s is unset"
+    )
+    budget_s: float | None = Field(None, gt=0, description="wall clock for the whole comparison")
+    seed: int = 0
+    storage: str | None = Field(None, description="Optuna RDB URL to share a study between workers")
+    n_jobs: int = Field(1, ge=1)
+    resample: Literal["none", "oversample", "undersample"] = "none"
+
+
+class CostConfig(_Model):
+    inspection_cost: float | None = Field(None, ge=0)
+    escape_cost: float | None = Field(None, ge=0)
+    false_alarm_cost: float | None = Field(None, ge=0)
+    inspection_minutes_per_part: float | None = Field(None, ge=0)
+    currency: str = "KRW"
+
+
+class BaselineConfig(_Model):
+    mode: Literal["all", "sample", "none"] = "all"
+    sample_rate: float = Field(0.1, ge=0, le=1)
+    detection_rate: float = Field(0.9, ge=0, le=1)
+
+
+class VolumeConfig(_Model):
+    parts_per_day: float | None = Field(None, gt=0)
+    working_days_per_month: float = Field(22, gt=0)
+
+
+class KpiConfig(_Model):
+    primary: str | None = Field(None, description="primary metric; None = the task's default")
+    costs: CostConfig = Field(default_factory=CostConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
+    volumes: VolumeConfig = Field(default_factory=VolumeConfig)
+    gates: dict[str, Comparison] = Field(
+        default_factory=dict, description="KPI name -> comparison like '>= 0.9'"
+    )
+    conservative: bool = Field(False, description="evaluate gates on the CI bound")
+    anomaly_false_alarm_rate: float = Field(0.01, gt=0, lt=0.5)
+
+
+class TrackingConfig(_Model):
+    uri: str | None = Field(None, description="MLflow tracking URI; None = sqlite in the project folder")
+    registry_uri: str | None = None
+    snapshot_max_mb: float = Field(200, ge=0, description="Parquet snapshot of training data; 0 = off")
+
+
+class RetrainConfig(_Model):
+    tolerance: float = Field(0.01, ge=0, description="challenger may be this much worse on the primary KPI")
+    window_days: int | None = Field(None, gt=0)
+    window_rows: int | None = Field(None, gt=0)
+    per_product: bool = Field(False, description="one sub-model per product, routed in one pyfunc")
+    min_rows_per_product: int = Field(200, ge=1)
+
+
+class PocConfig(_Model):
+    """A whole PoC. Paths inside are relative to the config file's folder."""
+
+    project: ProjectConfig
+    process: str = Field("generic", description="module name in pipelines/, e.g. injection_molding")
+    language: Literal["ko", "en"] = "ko"
+    data: DataConfig
+    target: TargetConfig
+    columns: ColumnsConfig = Field(default_factory=ColumnsConfig)
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    candidates: list[Annotated[CandidateConfig, Field()]] = Field(
+        default_factory=list, description="names or {name, params}; empty = the process's defaults"
+    )
+    tuning: TuningConfig = Field(default_factory=TuningConfig)
+    kpi: KpiConfig = Field(default_factory=KpiConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    retrain: RetrainConfig = Field(default_factory=RetrainConfig)
+
+    # Set by the loader, not by the YAML: where relative paths resolve.
+    base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _names_to_candidates(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("process")
+    @classmethod
+    def _module_name(cls, value: str) -> str:
+        if not re.match(r"^[a-z_][a-z0-9_]*$", value):
+            raise ValueError(f"expected a module name in pipelines/ like 'injection_molding', got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PocConfig:
+        task = self.target.task
+        if task == "regression" and self.target.positive_class is not None:
+            raise ValueError("target.positive_class: only for binary or anomaly tasks, not regression")
+        if task != "multiclass" and self.target.defect_classes:
+            raise ValueError("target.defect_classes: only for multiclass tasks")
+        if self.target.spec is not None and task != "regression":
+            raise ValueError("target.spec: spec limits are for regression targets")
+        roles = {"id": self.columns.id, "time": self.columns.time, "group": self.columns.group}
+        for role, column in roles.items():
+            if column is not None and column == self.target.column:
+                raise ValueError(f"columns.{role}: {column!r} is also the target column")
+        return self
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path from the config, made absolute against the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+    def project_dir(self, override: Path | None = None) -> Path:
+        """Everything the project writes lives here, never in the toolkit's repo."""
+        if override is not None:
+            return Path(override).resolve()
+        if self.project.dir is not None:
+            return self.resolve(self.project.dir).resolve()
+        return (Path.cwd() / "axpoc_projects" / self.project.name).resolve()

@@ -1,0 +1,27 @@
+"""Errors that the CLI turns into a one-paragraph message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+
+class AxpocError(Exception):
+    """Base of every error axpoc raises on purpose; ``exit_code`` is what the CLI returns."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(AxpocError):
+    """A mistake the user can fix: wrong path, missing column, bad encoding, malformed config."""
+
+
+class ConfigError(UserError):
+    """The PoC config does not follow the schema; the message names the key path."""
+
+
+class ValidationFailed(AxpocError):
+    """Critical expectations of the data contract failed; the report says where."""
+
+    exit_code = 1

@@ -1,0 +1,5 @@
+"""Process templates: the bridge between axpoc and the process modules in ``pipelines/``."""
+
+from axpoc.process._template import ColumnSpec, ProcessTemplate, available_processes, load_process
+
+__all__ = ["ColumnSpec", "ProcessTemplate", "available_processes", "load_process"]

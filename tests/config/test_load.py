@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from axpoc.config import config_from_dict, load_config
+from axpoc.errors import ConfigError
+
+MINIMAL = """
+project:
+  name: hanil_mold
+  title: 한일정밀 사출 PoC
+process: injection_molding
+data:
+  path: data/*.csv
+  read: {encoding: cp949}
+target:
+  column: 불량여부
+columns:
+  id: 샷번호
+  time: 일시
+  group: 로트
+kpi:
+  gates:
+    recall: ">= 0.9"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "poc.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_loads_korean_config_and_resolves_paths(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+    assert config.project.title == "한일정밀 사출 PoC"
+    assert config.target.column == "불량여부"
+    assert config.columns.group == "로트"
+    assert config.data.read.encoding == "cp949"
+    assert config.resolve(config.data.path) == tmp_path / "data/*.csv"
+    assert config.kpi.gates == {"recall": ">= 0.9"}
+
+
+def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, MINIMAL.replace("  group: 로트", "  gruop: 로트")))
+    assert "columns.gruop: unknown key; did you mean 'group'?" in err.value.message
+
+
+def test_bad_gate_names_key_path_and_expectation(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, MINIMAL.replace('">= 0.9"', "high")))
+    assert "kpi.gates.recall: expected a comparison like '>= 0.9', got 'high'" in err.value.message
+
+
+def test_gate_on_unknown_kpi(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, MINIMAL.replace("recall:", "recal:")))
+    assert "kpi.gates.recal: unknown KPI; did you mean 'recall'?" in err.value.message
+
+
+def test_project_name_must_be_a_slug(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, MINIMAL.replace("name: hanil_mold", "name: 한일 사출")))
+    assert "project.name" in err.value.message and "slug" in err.value.message
+
+
+def test_missing_file_and_bad_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="Config file not found"):
+        load_config(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML at line"):
+        load_config(write(tmp_path, "project:\n  name: [unclosed\n"))
+
+
+def test_env_interpolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = MINIMAL.replace(
+        "path: data/*.csv", "url: postgresql+psycopg://u:${AXPOC_TEST_PW}@db/mes\n  query: x"
+    )
+    with pytest.raises(ConfigError, match="AXPOC_TEST_PW is not set"):
+        load_config(write(tmp_path, text))
+    monkeypatch.setenv("AXPOC_TEST_PW", "s3cret")
+    assert "s3cret" in load_config(write(tmp_path, text)).data.url
+
+
+def test_schema_rules() -> None:
+    base = {"project": {"name": "p1"}, "data": {"demo": {}}, "target": {"column": "y"}}
+    with pytest.raises(ConfigError, match="exactly one data source"):
+        config_from_dict({**base, "data": {"demo": {}, "path": "x.csv"}})
+    with pytest.raises(ConfigError, match=r"lsl \(5.0\) must be below usl \(1.0\)"):
+        config_from_dict(
+            {**base, "target": {"column": "y", "task": "regression", "spec": {"lsl": 5, "usl": 1}}}
+        )
+    with pytest.raises(ConfigError, match=r"columns\.id: .y. is also the target"):
+        config_from_dict({**base, "columns": {"id": "y"}})
+    with pytest.raises(ConfigError, match="predefined"):
+        config_from_dict({**base, "split": {"method": "predefined"}})
+    config = config_from_dict(
+        {**base, "candidates": ["lightgbm", {"name": "logistic", "params": {"C": 1.0}}]}
+    )
+    assert [c.name for c in config.candidates] == ["lightgbm", "logistic"]
+
+
+def test_project_dir_defaults_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = config_from_dict({"project": {"name": "p1"}, "data": {"demo": {}}, "target": {"column": "y"}})
+    assert config.project_dir() == tmp_path / "axpoc_projects" / "p1"
+    assert config.project_dir(tmp_path / "elsewhere") == tmp_path / "elsewhere"
