@@ -1,0 +1,105 @@
+"""The compare step: config + prepared data -> families, skips, size-adaptive defaults -> comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from axpoc.compare import CandidateResult, Comparison, Scorer, compare_candidates
+from axpoc.config import CandidateConfig, PocConfig
+from axpoc.errors import UserError
+from axpoc.process import load_process
+
+
+def resolve_candidates(config: PocConfig) -> list[CandidateConfig]:
+    """The config's candidates, else the process template's defaults."""
+    if config.candidates:
+        return list(config.candidates)
+    return [CandidateConfig(name=name) for name in load_process(config.process).candidates]
+
+
+def has_curves(frame: Any, features: list[str]) -> bool:
+    for column in features:
+        series = frame[column]
+        if series.dtype == object:
+            first = series.dropna().head(1)
+            if len(first) and isinstance(first.iloc[0], np.ndarray):
+                return True
+    return False
+
+
+def run_comparison(
+    config: PocConfig,
+    prepared: Any,
+    *,
+    on_candidate: Callable[[CandidateResult], None] | None = None,
+    on_trial: Callable[[str, int, float], None] | None = None,
+) -> Comparison:
+    """Tune and rank the candidates on the training part with the split's CV folds; refit the winner."""
+    from axpoc.data._split import cv_splitter
+    from axpoc.models import build_pipeline, get_family
+
+    features = prepared.roles.features
+    X = prepared.train[features].reset_index(drop=True)
+    y = prepared.y_train
+    task = config.target.task
+    candidates = resolve_candidates(config)
+    names = [c.name for c in candidates]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise UserError(f"candidates: {', '.join(sorted(duplicates))} listed twice; list each family once.")
+    plan = cv_splitter(prepared.train.reset_index(drop=True), config, split=prepared.split)
+    curves = has_curves(X, features)
+    n_classes = len(np.unique(y)) if task != "regression" else 0
+    families, defaults, skipped = {}, {}, {}
+    for candidate in candidates:
+        family = get_family(candidate.name)
+        reason = family.applicable(task=task, n_rows=len(X), n_features=len(features), has_curves=curves)
+        if reason:
+            skipped[candidate.name] = reason
+            continue
+        families[candidate.name] = family
+        defaults[candidate.name] = family.defaults(task=task, n_rows=len(X), n_features=len(features),
+                                                  n_classes=n_classes)
+    if not families:
+        reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
+        raise UserError(f"No candidate fits this task and data ({reasons}). Choose others in 'candidates'.")
+    imbalanced = task in ("binary", "multiclass") and _minority_share(y) < 0.2
+    class_weight = "balanced" if imbalanced else None
+
+    def builder(family: Any, params: dict[str, Any]) -> Any:
+        return build_pipeline(
+            family, params, frame=X, features=features, task=task, random_state=config.tuning.seed,
+            n_jobs=config.tuning.n_jobs, class_weight=class_weight, resample=config.tuning.resample,
+        )
+
+    comparison = compare_candidates(
+        X,
+        y,
+        task=task,
+        classes=np.asarray(prepared.target.classes),
+        splits=plan.splits(),
+        candidates=candidates,
+        families=families,
+        builder=builder,
+        defaults=defaults,
+        skipped=skipped,
+        tuning=config.tuning,
+        scorer=Scorer.for_task(task, config.kpi.primary),
+        on_candidate=on_candidate,
+        on_trial=on_trial,
+    )
+    comparison.notes.append(plan.description)
+    if class_weight:
+        comparison.notes.append(f"classes are imbalanced (minority {_minority_share(y):.1%}): class weights 'balanced'")
+    if comparison.chosen is None:
+        reasons = "; ".join(f"{r.name}: {r.reason}" for r in comparison.results)
+        raise UserError(f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates.")
+    return comparison
+
+
+def _minority_share(y: np.ndarray) -> float:
+    _, counts = np.unique(y, return_counts=True)
+    return float(counts.min() / counts.sum()) if len(counts) > 1 else 0.0

@@ -1,0 +1,268 @@
+"""Evaluate: the decision rule from out-of-fold outputs, then KPIs and gates on the untouched test part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from axpoc import __version__
+from axpoc.artifact import OofCalibratedClassifier, PocModel
+from axpoc.config import PocConfig
+from axpoc.errors import ConfigError
+from axpoc.kpi import (
+    KPIS,
+    Baseline,
+    CostModel,
+    SpecLimits,
+    Volumes,
+    anomaly_threshold,
+    bootstrap_ci,
+    business_kpis,
+    calibrate_oof,
+    capability,
+    capability_passed,
+    compute_metrics,
+    control_signals,
+    cost_optimal_threshold,
+    evaluate_gates,
+)
+from axpoc.kpi._metrics import RESAMPLABLE
+
+_MONEY_NEEDS = {
+    "monthly_saving": ("kpi.costs.inspection_cost", "kpi.costs.escape_cost", "kpi.costs.false_alarm_cost",
+                       "kpi.volumes.parts_per_day"),
+    "inspection_hours_saved_per_month": ("kpi.costs.inspection_minutes_per_part", "kpi.volumes.parts_per_day"),
+}
+_SPEC_KPIS = {"cp", "cpk", "ppk", "cpk_passed", "ppk_passed"}
+
+
+def check_kpi_inputs(config: PocConfig, gates: dict[str, str]) -> None:
+    """Before any training: a gate that needs costs, volumes or spec limits that are missing is a config error."""
+    for gate in gates:
+        missing = [key for key in _MONEY_NEEDS.get(gate, ()) if _lookup(config, key) is None]
+        if missing:
+            raise ConfigError(
+                f"kpi.gates.{gate} needs {', '.join(missing)}; add them to the config (unit costs in "
+                f"{config.kpi.costs.currency}, parts per day) or remove the gate."
+            )
+        if gate in _SPEC_KPIS and (config.target.task != "regression" or config.target.spec is None):
+            raise ConfigError(f"kpi.gates.{gate} needs a regression target with target.spec (lsl/usl).")
+        task = "binary" if config.target.task == "anomaly" else config.target.task
+        kpi = KPIS[gate]
+        if task not in kpi.tasks and config.target.task not in kpi.tasks:
+            raise ConfigError(f"kpi.gates.{gate}: {gate} is not defined for a {config.target.task} task.")
+
+
+def _lookup(config: PocConfig, dotted: str) -> Any:
+    node: Any = config
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
+
+
+@dataclass
+class Evaluation:
+    model: PocModel
+    threshold_note: str
+    predictions: pd.DataFrame
+    kpis: dict[str, float]
+    cis: dict[str, tuple[float, float]]
+    gates: list[Any]
+    gates_passed: bool
+    formulas: dict[str, str] = field(default_factory=dict)
+    threshold_curve: pd.DataFrame | None = None
+    capability: dict[str, Any] = field(default_factory=dict)
+    control: dict[str, Any] = field(default_factory=dict)
+    confusion: pd.DataFrame | None = None
+    undefined: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _decision_rule(config: PocConfig, prepared: Any, comparison: Any) -> tuple[Any, float | None, bool, str, Any]:
+    """(estimator, threshold, calibrated, note, cost curve) from the winner's out-of-fold outputs."""
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    task = config.target.task
+    model, oof = comparison.model, comparison.chosen.oof
+    y = prepared.y_train
+    if task in ("multiclass", "regression"):
+        return model, None, False, "", None
+    seen = ~np.isnan(oof)
+    if task == "anomaly":
+        good = seen & (y == 0)
+        t = anomaly_threshold(oof[good], false_alarm_rate=config.kpi.anomaly_false_alarm_rate)
+        note = (
+            f"anomaly threshold {t:.4g}: flags {config.kpi.anomaly_false_alarm_rate:.1%} of good training parts "
+            "(out-of-fold); the output is a score, not a probability"
+        )
+        return model, float(t), False, note, None
+    y_seen, p_seen = y[seen], oof[seen]
+    method = "isotonic" if seen.sum() >= 500 and y_seen.sum() >= 20 else "sigmoid"
+    calibrator = calibrate_oof(y_seen, p_seen, method=method)
+    calibrated = calibrator.transform(p_seen)
+    costs = config.kpi.costs
+    curve = None
+    if costs.escape_cost is not None and costs.false_alarm_cost is not None:
+        result = cost_optimal_threshold(
+            y_seen, calibrated, escape_cost=costs.escape_cost, false_alarm_cost=costs.false_alarm_cost,
+            inspection_cost=costs.inspection_cost or 0.0,
+        )
+        threshold, curve = float(result.threshold), result.curve
+        note = (
+            f"cost-optimal threshold {threshold:.3f} on {int(seen.sum())} out-of-fold predictions "
+            f"({method} calibration), expected cost {result.expected_cost_per_part:,.0f} {costs.currency}/part"
+        )
+    else:
+        from sklearn.metrics import precision_recall_curve
+
+        precision, recall, cuts = precision_recall_curve(y_seen, calibrated)
+        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+        threshold = float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5
+        note = f"F1-optimal threshold {threshold:.3f} on out-of-fold predictions (no costs in the config)"
+    wrapped = OofCalibratedClassifier(model, calibrator).fit(None)
+    fixed = FixedThresholdClassifier(FrozenEstimator(wrapped), threshold=threshold, response_method="predict_proba")
+    sample = prepared.train[prepared.roles.features].head(2)
+    fixed.fit(sample, np.array([0, 1]))
+    return fixed, threshold, True, note, curve
+
+
+def build_poc_model(config: PocConfig, prepared: Any, comparison: Any) -> tuple[PocModel, str, Any]:
+    estimator, threshold, calibrated, note, curve = _decision_rule(config, prepared, comparison)
+    spec = config.target.spec
+    model = PocModel(
+        estimator=estimator,
+        task=config.target.task,
+        features=list(prepared.roles.features),
+        target=config.target.column,
+        family=comparison.chosen.name,
+        classes=list(prepared.target.classes),
+        positive_label=prepared.target.positive_label,
+        negative_label=prepared.target.negative_label,
+        defect_classes=list(prepared.target.defect_classes),
+        threshold=threshold,
+        calibrated=calibrated,
+        spec={"lsl": spec.lsl, "usl": spec.usl} if spec else None,
+        guard_band=spec.guard_band if spec else 0.0,
+        id_column=prepared.roles.id,
+        product_column=prepared.roles.product,
+        axpoc_version=__version__,
+        metadata={"params": comparison.chosen.params},
+    )
+    return model, note, curve
+
+
+def _actual_defects(config: PocConfig, prepared: Any, y_true: np.ndarray) -> np.ndarray | None:
+    if config.target.task != "regression":
+        return prepared.target.is_defect(y_true)
+    if config.target.spec is None:
+        return None
+    lsl, usl = config.target.spec.lsl, config.target.spec.usl
+    out = np.zeros(len(y_true), dtype=bool)
+    if lsl is not None:
+        out |= y_true < lsl
+    if usl is not None:
+        out |= y_true > usl
+    return out
+
+
+def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[str, str],
+             threshold_note: str = "", threshold_curve: Any = None, n_boot: int = 500) -> Evaluation:
+    """KPIs with intervals on the test part (touched here, once) and the gate verdicts."""
+    task = config.target.task
+    test = prepared.test
+    y_true = prepared.y_test
+    predictions = model.predict_frame(test)
+    score = predictions["score"].to_numpy(dtype=float)
+    split = prepared.split
+    groups, block = split.test_groups, split.block_size if split.test_groups is None else None
+    labels = list(prepared.target.classes) if task == "multiclass" else None
+    if task == "multiclass":
+        y_pred = predictions["prediction"].to_numpy()
+        y_score = np.asarray(model.estimator.predict_proba(test[model.features]))
+    elif task == "regression":
+        y_pred, y_score = score, None
+    else:
+        y_pred, y_score = predictions["decision"].to_numpy(dtype=int), score
+    kpis: dict[str, float] = dict(compute_metrics("binary" if task == "anomaly" else task, y_true, y_pred, y_score,
+                                                  labels=labels))
+    cis: dict[str, tuple[float, float]] = {}
+    for name in list(kpis):
+        if name in RESAMPLABLE and np.isfinite(kpis[name]):
+            values = y_pred if name in ("accuracy", "macro_f1", "balanced_accuracy", "f1", "precision", "recall") \
+                or task == "regression" else y_score
+            if values is None:
+                continue
+            est = bootstrap_ci(name, y_true, values, groups=groups, block_size=block, n_boot=n_boot, labels=labels)
+            cis[name] = (float(est.low), float(est.high))
+    formulas = {name: KPIS[name].formula for name in kpis if name in KPIS}
+    defects = _actual_defects(config, prepared, np.asarray(y_true))
+    flagged = predictions["decision"].to_numpy(dtype=bool)
+    result_capability: dict[str, Any] = {}
+    if defects is not None:
+        costs, base, vol = config.kpi.costs, config.kpi.baseline, config.kpi.volumes
+        business = business_kpis(
+            defects,
+            flagged,
+            cost=CostModel(inspection_cost=costs.inspection_cost, escape_cost=costs.escape_cost,
+                           false_alarm_cost=costs.false_alarm_cost, currency=costs.currency,
+                           inspection_minutes_per_part=costs.inspection_minutes_per_part),
+            baseline=Baseline(mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate),
+            volumes=Volumes(parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month),
+        )
+        kpis.update(business.values)
+        formulas.update(business.formulas)
+        for name in ("defect_escape_rate", "false_alarm_rate", "manual_inspection_share"):
+            if name in RESAMPLABLE and np.isfinite(kpis.get(name, np.nan)):
+                est = bootstrap_ci(name, defects.astype(int), flagged.astype(int), groups=groups, block_size=block,
+                                   n_boot=n_boot)
+                cis[name] = (float(est.low), float(est.high))
+    if task == "regression" and config.target.spec is not None:
+        spec = SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl)
+        order = _time_order(prepared, test)
+        all_parts = capability(np.asarray(y_true, dtype=float), spec, order=order)
+        passed = capability_passed(np.asarray(y_true, dtype=float), flagged, spec, order=order)
+        kpis.update({"cp": all_parts.cp, "cpk": all_parts.cpk, "ppk": all_parts.ppk,
+                     "cpk_passed": passed.cpk, "ppk_passed": passed.ppk})
+        for name in ("cp", "cpk", "ppk", "cpk_passed", "ppk_passed"):
+            formulas[name] = KPIS[name].formula
+        result_capability = {"all": all_parts, "passed": passed}
+    order = _time_order(prepared, test)
+    ordered_score = score if order is None else score[np.argsort(order, kind="stable")]
+    control = control_signals(ordered_score, method="ewma")
+    kpis["control_signal_rate"] = float(control.rate)
+    formulas["control_signal_rate"] = KPIS["control_signal_rate"].formula
+    gate_results = evaluate_gates(gates, kpis, cis=cis, conservative=config.kpi.conservative)
+    confusion = None
+    if task != "regression":
+        actual = np.asarray(y_true) if task == "multiclass" else np.where(y_true == 1, model.positive_label,
+                                                                            model.negative_label)
+        confusion = pd.crosstab(pd.Series(actual, name="actual"),
+                                pd.Series(predictions["prediction"].to_numpy(), name="predicted"))
+    undefined = {k: getattr(v, "reason", "undefined") for k, v in kpis.items() if isinstance(v, float)
+                 and not np.isfinite(v)}
+    return Evaluation(
+        model=model,
+        threshold_note=threshold_note,
+        predictions=predictions,
+        kpis=kpis,
+        cis=cis,
+        gates=gate_results,
+        gates_passed=all(g.passed for g in gate_results),
+        formulas=formulas,
+        threshold_curve=threshold_curve,
+        capability=result_capability,
+        control={"rate": control.rate, "ucl": control.ucl, "lcl": control.lcl, "center": control.center},
+        confusion=confusion,
+        undefined=undefined,
+    )
+
+
+def _time_order(prepared: Any, test: pd.DataFrame) -> np.ndarray | None:
+    column = prepared.roles.time
+    if column is None:
+        return None
+    return pd.to_datetime(test[column], errors="coerce").rank(method="first").to_numpy()

@@ -1,0 +1,156 @@
+"""Ingest -> roles -> usable target -> leakage-safe split: the data every later step starts from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from axpoc.config import PocConfig
+from axpoc.data._roles import Roles, resolve_roles
+from axpoc.errors import UserError
+
+_DEFECT_WORDS = re.compile(r"^(1|true|yes|y|ng|defect|bad|fail|failed|worn|불량|ng품|결함|이상)$", re.I)
+
+
+@dataclass
+class Target:
+    """The target encoded for estimators: binary/anomaly as 0/1 (1 = defect), else labels or values."""
+
+    y: np.ndarray
+    classes: np.ndarray
+    positive_label: Any = None
+    negative_label: Any = None
+    defect_classes: list[Any] = field(default_factory=list)
+
+    def is_defect(self, y: np.ndarray) -> np.ndarray:
+        """Encoded target -> bool 'is a defect' for the quality KPIs (None for regression)."""
+        if self.defect_classes:
+            return np.isin(y, self.defect_classes)
+        return np.asarray(y) == 1
+
+
+@dataclass
+class Prepared:
+    config: PocConfig
+    frame: pd.DataFrame
+    roles: Roles
+    target: Target
+    split: Any
+    source_label: str
+    digest: str
+    notes: list[str] = field(default_factory=list)
+    loaded: Any = None
+
+    @property
+    def train(self) -> pd.DataFrame:
+        return self.frame.iloc[self.split.train_index]
+
+    @property
+    def test(self) -> pd.DataFrame:
+        return self.frame.iloc[self.split.test_index]
+
+    @property
+    def y_train(self) -> np.ndarray:
+        return self.target.y[self.split.train_index]
+
+    @property
+    def y_test(self) -> np.ndarray:
+        return self.target.y[self.split.test_index]
+
+
+def _positive(values: pd.Series, declared: Any, column: str) -> Any:
+    labels = list(pd.unique(values))
+    if declared is not None:
+        matches = [v for v in labels if v == declared or str(v) == str(declared)]
+        if not matches:
+            raise UserError(
+                f"target.positive_class: {declared!r} does not occur in column '{column}' "
+                f"(values: {', '.join(map(str, labels[:10]))}). Set it to the label that marks a defect."
+            )
+        return matches[0]
+    named = [v for v in labels if _DEFECT_WORDS.match(str(v).strip())]
+    if len(named) == 1:
+        return named[0]
+    counts = values.value_counts()
+    return counts.index[-1]  # the minority class: defects are rare
+
+
+def encode_target(frame: pd.DataFrame, config: PocConfig) -> Target:
+    """Check the target is usable for the task and encode it; a one-class target is a user error."""
+    column, task = config.target.column, config.target.task
+    values = frame[column]
+    if values.isna().all():
+        raise UserError(f"target '{column}' is empty (all values missing). Check target.column and the file.")
+    if task == "regression":
+        numeric = pd.to_numeric(values, errors="coerce")
+        bad = values[numeric.isna() & values.notna()]
+        if len(bad):
+            raise UserError(
+                f"target '{column}' must be numeric for a regression task; found text such as "
+                f"{', '.join(map(repr, bad.unique()[:5]))}. Clean these values or choose another task."
+            )
+        return Target(y=numeric.to_numpy(dtype=float), classes=np.array([]))
+    labels = pd.unique(values.dropna())
+    if len(labels) < 2:
+        raise UserError(
+            f"target '{column}' has only one class ({labels[0]!r}) in the data: a model cannot learn to separate "
+            "good from bad parts. Add data that contains defects, or check target.column."
+        )
+    if task == "multiclass":
+        classes = np.array(sorted(labels, key=str), dtype=object)
+        defects = list(config.target.defect_classes)
+        unknown = [d for d in defects if not any(str(d) == str(c) for c in classes)]
+        if unknown:
+            raise UserError(
+                f"target.defect_classes: {unknown} do not occur in '{column}' (classes: {list(classes)})."
+            )
+        defects = [c for c in classes if any(str(d) == str(c) for d in defects)]
+        y = values.to_numpy(dtype=object)
+        if all(isinstance(c, int | np.integer) for c in classes):
+            classes, y, defects = classes.astype(int), y.astype(int), [int(d) for d in defects]
+        return Target(y=y, classes=classes, defect_classes=defects)
+    if len(labels) > 2:
+        raise UserError(
+            f"target '{column}' has {len(labels)} classes but target.task is '{task}'. Use task: multiclass "
+            "(with defect_classes), or map the labels to two classes first."
+        )
+    positive = _positive(values.dropna(), config.target.positive_class, column)
+    negative = next(v for v in labels if v != positive)
+    y = (values == positive).to_numpy(dtype=int)
+    return Target(y=y, classes=np.array([0, 1]), positive_label=positive, negative_label=negative)
+
+
+def prepare(config: PocConfig, *, data_path: str | Path | None = None) -> Prepared:
+    """Load the configured data, check the target and split it; the test part stays untouched."""
+    from axpoc.data._source import load_data
+    from axpoc.data._split import make_split
+
+    loaded = load_data(config, path=data_path)
+    frame = loaded.frame
+    roles = resolve_roles(frame, config)
+    notes = list(loaded.notes)
+    missing = frame[roles.target].isna()
+    if missing.any():
+        notes.append(f"{int(missing.sum())} rows without a value in target '{roles.target}' were left out.")
+        frame = frame.loc[~missing].reset_index(drop=True)
+    if len(frame) < 20:
+        raise UserError(f"only {len(frame)} labelled rows in {loaded.source_label}: too few for a PoC (need >= 20).")
+    target = encode_target(frame, config)
+    split = make_split(frame, config)
+    notes.extend(split.warnings)
+    return Prepared(
+        config=config,
+        frame=frame,
+        roles=roles,
+        target=target,
+        split=split,
+        source_label=loaded.source_label,
+        digest=loaded.digest,
+        notes=notes,
+        loaded=loaded,
+    )

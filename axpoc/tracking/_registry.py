@@ -1,0 +1,131 @@
+"""Log the one pyfunc model, register versions and move aliases safely.
+
+Promotion holds a file lock and re-reads the champion before it moves the alias, so two retrains at
+once never both promote; every move is appended to the promotion log (the audit trail).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import platform
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+import mlflow
+import pandas as pd
+from filelock import FileLock
+
+from axpoc.tracking._pyfunc import PocPyfunc
+from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
+
+PROMOTION_LOG = "promotions.jsonl"
+
+
+def log_poc_model(poc_model: Any, *, input_example: pd.DataFrame, pip_requirements: list[str]) -> str:
+    """Log the PocModel as one pyfunc model in the active run; returns its ``models:/`` URI."""
+    from mlflow.models import infer_signature
+
+    output = poc_model.predict_frame(input_example)
+    signature = infer_signature(_signature_frame(input_example), output)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "poc_model.pkl"
+        with path.open("wb") as handle:
+            cloudpickle.dump(poc_model, handle)
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=PocPyfunc(),
+            artifacts={"poc_model": str(path)},
+            signature=signature,
+            input_example=_signature_frame(input_example),
+            pip_requirements=pip_requirements,
+        )
+    return info.model_uri
+
+
+def _signature_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Curves (array cells) become lists, which MLflow's schema understands as Array columns."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object and len(out) and hasattr(out[column].iloc[0], "tolist"):
+            out[column] = out[column].map(lambda a: a.tolist())
+    return out
+
+
+def register_version(store: Store, model_uri: str, *, tags: dict[str, str], description: str = "") -> str:
+    """A new version of the project's registered model (created on first use)."""
+    client = store.client
+    if not client.search_registered_models(filter_string=f"name='{store.model_name}'"):
+        client.create_registered_model(store.model_name, description=f"axpoc PoC model of {store.model_name}")
+    version = mlflow.register_model(model_uri, store.model_name, tags={k: str(v)[:5000] for k, v in tags.items()})
+    if description:
+        client.update_model_version(store.model_name, version.version, description=description)
+    return str(version.version)
+
+
+def alias_version(store: Store, alias: str) -> str | None:
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(store.client.get_model_version_by_alias(store.model_name, alias).version)
+    except MlflowException:
+        return None
+
+
+def _lock(store: Store) -> FileLock:
+    return FileLock(str(store.project_dir / "registry.lock"), timeout=120)
+
+
+def append_promotion_log(store: Store, entry: dict[str, Any]) -> None:
+    entry = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "user": getpass.getuser(),
+        "host": platform.node(),
+        **entry,
+    }
+    with (store.project_dir / PROMOTION_LOG).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def read_promotion_log(store: Store) -> list[dict[str, Any]]:
+    path = store.project_dir / PROMOTION_LOG
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def promote(store: Store, version: str, *, reason: str, forced: bool = False,
+            expected_champion: str | None = None, action: str = "promote") -> bool:
+    """Move ``champion`` to ``version`` (old champion -> ``previous``).
+
+    ``expected_champion`` is the champion the decision was made against; if another process moved the
+    alias meanwhile, nothing moves and False is returned.
+    """
+    client = store.client
+    with _lock(store):
+        current = alias_version(store, CHAMPION)
+        if expected_champion is not None and current != expected_champion:
+            return False
+        if current is not None and current != version:
+            client.set_registered_model_alias(store.model_name, PREVIOUS, current)
+        client.set_registered_model_alias(store.model_name, CHAMPION, version)
+        if alias_version(store, CHALLENGER) == version:
+            client.delete_registered_model_alias(store.model_name, CHALLENGER)
+        client.set_model_version_tag(store.model_name, version, "axpoc.decision", "promoted")
+        client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
+        client.set_model_version_tag(store.model_name, version, "axpoc.forced", str(forced).lower())
+        append_promotion_log(store, {"action": action, "version": version, "previous": current,
+                                     "reason": reason, "forced": forced})
+    return True
+
+
+def mark_challenger(store: Store, version: str, *, reason: str) -> None:
+    client = store.client
+    with _lock(store):
+        client.set_registered_model_alias(store.model_name, CHALLENGER, version)
+        client.set_model_version_tag(store.model_name, version, "axpoc.decision", "rejected")
+        client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
+        append_promotion_log(store, {"action": "reject", "version": version, "reason": reason, "forced": False})
