@@ -126,10 +126,10 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _check_gate_names(config: PocConfig, source: str) -> None:
-    from axpoc.kpi._definitions import KPI_NAMES
+    from axpoc.kpi._definitions import get_kpi
 
     for name in config.kpi.gates:
-        if name not in KPI_NAMES:
-            close = difflib.get_close_matches(name, list(KPI_NAMES), n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else "see 'axpoc kpis' for the list"
-            raise ConfigError(f"{source}: kpi.gates.{name}: unknown KPI; {hint}")
+        try:
+            get_kpi(name)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: kpi.gates.{name}: {exc}") from None

@@ -32,6 +32,9 @@ class ProjectConfig(_Model):
     name: str = Field(description="ASCII slug; names the MLflow experiment and registered model")
     title: str = Field("", description="free text shown in reports, Korean welcome")
     dir: Path | None = Field(None, description="project folder; default ./axpoc_projects/<name>")
+    assumptions: list[str] = Field(
+        default_factory=list, description="costs, volumes or spec limits assumed rather than measured; shown in reports"
+    )
 
     @field_validator("name")
     @classmethod

@@ -28,6 +28,7 @@ from axpoc.kpi import (
     control_signals,
     cost_optimal_threshold,
     evaluate_gates,
+    regression_flags,
 )
 from axpoc.kpi._metrics import RESAMPLABLE
 
@@ -160,13 +161,8 @@ def _actual_defects(config: PocConfig, prepared: Any, y_true: np.ndarray) -> np.
         return prepared.target.is_defect(y_true)
     if config.target.spec is None:
         return None
-    lsl, usl = config.target.spec.lsl, config.target.spec.usl
-    out = np.zeros(len(y_true), dtype=bool)
-    if lsl is not None:
-        out |= y_true < lsl
-    if usl is not None:
-        out |= y_true > usl
-    return out
+    return regression_flags(np.asarray(y_true, dtype=float),
+                            SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl))
 
 
 def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[str, str],
@@ -187,8 +183,7 @@ def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[s
         y_pred, y_score = score, None
     else:
         y_pred, y_score = predictions["decision"].to_numpy(dtype=int), score
-    kpis: dict[str, float] = dict(compute_metrics("binary" if task == "anomaly" else task, y_true, y_pred, y_score,
-                                                  labels=labels))
+    kpis: dict[str, float] = dict(compute_metrics(task, y_true, y_pred, y_score, labels=labels))
     cis: dict[str, tuple[float, float]] = {}
     for name in list(kpis):
         if name in RESAMPLABLE and np.isfinite(kpis[name]):
@@ -233,7 +228,7 @@ def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[s
     order = _time_order(prepared, test)
     ordered_score = score if order is None else score[np.argsort(order, kind="stable")]
     control = control_signals(ordered_score, method="ewma")
-    kpis["control_signal_rate"] = float(control.rate)
+    kpis["control_signal_rate"] = control.rate
     formulas["control_signal_rate"] = KPIS["control_signal_rate"].formula
     gate_results = evaluate_gates(gates, kpis, cis=cis, conservative=config.kpi.conservative)
     confusion = None

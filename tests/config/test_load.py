@@ -58,7 +58,7 @@ def test_bad_gate_names_key_path_and_expectation(tmp_path: Path) -> None:
 def test_gate_on_unknown_kpi(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(write(tmp_path, MINIMAL.replace("recall:", "recal:")))
-    assert "kpi.gates.recal: unknown KPI; did you mean 'recall'?" in err.value.message
+    assert "kpi.gates.recal: unknown KPI 'recal'; did you mean 'recall'?" in err.value.message
 
 
 def test_project_name_must_be_a_slug(tmp_path: Path) -> None:

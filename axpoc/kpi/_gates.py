@@ -1,0 +1,84 @@
+"""KPI gates: does the model meet the targets agreed with the plant?"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from axpoc.kpi._definitions import Gate, get_kpi, parse_gate, undefined_reason
+
+_BOUND_NAME = {0: "CI lower bound", 1: "CI upper bound"}
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The verdict on one gate, with the value it was judged on and why."""
+
+    name: str
+    op: str
+    target: float
+    value: float
+    """The KPI's point estimate."""
+    used_value: float
+    """What the gate was checked against: the point, or a CI bound when conservative."""
+    passed: bool
+    reason: str
+
+
+def _fmt(x: float) -> str:
+    """Money reads as 244,000,000, ratios as 0.9123."""
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
+
+
+def _conservative_value(gate: Gate, ci: tuple[float, float]) -> tuple[float, str]:
+    """The CI bound on the side that could break the gate (lower for >=, upper for <=).
+
+    For ``==`` it is the bound farther from the target, so the whole interval must match.
+    """
+    if gate.op in (">=", ">"):
+        side = 0
+    elif gate.op in ("<=", "<"):
+        side = 1
+    else:
+        side = int(abs(ci[1] - gate.value) > abs(ci[0] - gate.value))
+    bound = ci[side]  # kept as is: an Undefined bound carries its reason
+    return bound if isinstance(bound, float) else float(bound), _BOUND_NAME[side]
+
+
+def evaluate_gates(
+    gates: Mapping[str, str | Gate],
+    kpis: Mapping[str, float],
+    *,
+    cis: Mapping[str, tuple[float, float]] | None = None,
+    conservative: bool = False,
+) -> list[GateResult]:
+    """Check every gate against the KPI values, in the order the gates are given.
+
+    With ``conservative=True`` a gate must hold for the whole confidence interval: the bound on
+    the unfavourable side is checked (for a gate pointing the KPI's good way this is the lower
+    bound when higher is better). A KPI without an interval is judged on its point value. An
+    undefined KPI fails with reason ``"undefined: ..."``; an unknown KPI name raises ``ValueError``.
+    """
+    cis = cis or {}
+    results = []
+    for name, spec in gates.items():
+        get_kpi(name)
+        gate = spec if isinstance(spec, Gate) else parse_gate(spec)
+        value = kpis.get(name, math.nan)
+        used, basis = value, "point"
+        undefined = "not computed in this run" if name not in kpis else undefined_reason(value)
+        if undefined is None and conservative and name in cis:
+            used, basis = _conservative_value(gate, cis[name])
+            if math.isnan(used):
+                undefined = f"{basis}: {undefined_reason(used)}"
+        if undefined is not None:
+            results.append(
+                GateResult(name, gate.op, gate.value, value, used, False, f"undefined: {undefined}")
+            )
+            continue
+        passed = gate.check(used)
+        verdict = "meets" if passed else "misses"
+        reason = f"{name} {basis} {_fmt(used)} {verdict} {gate}"
+        results.append(GateResult(name, gate.op, gate.value, value, used, passed, reason))
+    return results

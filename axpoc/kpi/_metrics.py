@@ -1,0 +1,583 @@
+"""ML and confusion metrics, each written once as a *weighted* metric.
+
+A bootstrap resample is a vector of integer counts (how often each row was drawn), so every
+resampling scheme (rows, whole groups, moving blocks) becomes a weight matrix ``w`` of shape
+(n_resamples, n_rows), and every metric here evaluates a whole batch of resamples with a few
+matrix products. The point estimate is the same code with ``w = 1``, so point and interval can
+never disagree about the definition. Undefined values (one class present, nothing flagged) are
+NaN per resample and :class:`Undefined` with a reason for the point estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+
+from axpoc.kpi._definitions import KPIS, TASKS, Undefined, get_kpi
+
+Evaluator = Callable[[np.ndarray], np.ndarray]
+"""Maps weights of shape (B, n) to metric values of shape (B,), NaN where undefined."""
+
+MetricFn = str | Callable[[np.ndarray, np.ndarray], float]
+
+_CELLS_PER_CHUNK = 2_000_000  # resample weights held at once (16 MB of float64)
+
+
+class Estimate(NamedTuple):
+    """A point estimate with a percentile bootstrap interval."""
+
+    point: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class _Metric:
+    needs: Literal["pred", "score"]
+    undefined_when: str
+    prepare: Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    out = np.full(np.shape(num), np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _weighted_mean(values: np.ndarray) -> Evaluator:
+    """Weighted mean of a per-row quantity: sum(w * v) / sum(w), in one pass over the weights."""
+    columns = np.column_stack([values, np.ones_like(values)])
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        total, count = (w @ columns).T
+        return _ratio(total, count)
+
+    return evaluate
+
+
+def _as_binary(y: np.ndarray, what: str) -> np.ndarray:
+    """0/1 floats from a bool or 0/1 array; anything else is a caller error worth naming."""
+    if y.ndim != 1:
+        raise ValueError(f"{what} must be one-dimensional, got shape {y.shape}")
+    if y.dtype == bool:
+        return y.astype(float)
+    if not np.isin(y, (0, 1)).all():
+        bad = np.unique(y[~np.isin(y, (0, 1))])[:5].tolist()
+        raise ValueError(f"{what} must hold 0/1 or False/True for this metric, got values such as {bad}")
+    return y.astype(float)
+
+
+def _as_finite(y: np.ndarray, what: str) -> np.ndarray:
+    y = np.asarray(y, dtype=float)
+    if not np.isfinite(y).all():
+        raise ValueError(f"{what} contains NaN or infinite values")
+    return y
+
+
+def _classes(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> np.ndarray:
+    return np.unique(np.concatenate([y_true, y_pred])) if labels is None else np.asarray(labels)
+
+
+def _codes(values: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Index of each value in ``classes`` (any order); a value outside it is a caller error."""
+    order = np.argsort(classes, kind="stable")
+    ranked = classes[order]
+    pos = np.searchsorted(ranked, values).clip(max=ranked.size - 1)
+    if not np.array_equal(ranked[pos], values):
+        missing = np.setdiff1d(values, classes)[:5].tolist()
+        raise ValueError(f"labels {classes.tolist()} do not include the classes {missing} found in the data")
+    return order[pos]
+
+
+def _one_hots(
+    y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(n, k) indicator matrices of the true and the predicted class."""
+    classes = _classes(y_true, y_pred, labels)
+    out = np.zeros((2, y_true.size, classes.size))
+    for i, y in enumerate((y_true, y_pred)):
+        out[i, np.arange(y.size), _codes(y, classes)] = 1.0
+    return out[0], out[1]
+
+
+def _mean_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Row means of ``values`` over the entries where ``mask`` holds (the classes present)."""
+    return _ratio(np.where(mask, values, 0.0).sum(axis=1), mask.sum(axis=1).astype(float))
+
+
+# ---------------------------------------------------------------- label metrics
+
+
+def _prep_accuracy(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+    correct = (y_true == y_pred).astype(float)
+    return _weighted_mean(correct)
+
+
+def _prep_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+    true, pred = _one_hots(y_true, y_pred, labels)
+    hit, either = true * pred, true + pred
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        # Averages over classes present in y_true or y_pred of *this* resample, like sklearn.
+        tp, support = w @ hit, w @ either
+        return _mean_where(_ratio(2 * tp, support), support > 0)
+
+    return evaluate
+
+
+def _prep_balanced_accuracy(
+    y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None
+) -> Evaluator:
+    true, pred = _one_hots(y_true, y_pred, labels)
+    hit = true * pred
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        support = w @ true
+        present = support > 0
+        mean = _mean_where(_ratio(w @ hit, support), present)
+        return np.where(present.sum(axis=1) >= 2, mean, np.nan)
+
+    return evaluate
+
+
+def _confusion(
+    formula: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+) -> Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]:
+    """A metric of the binary confusion counts (TP, TP + FN, TP + FP, N) of defect vs flag."""
+
+    def prepare(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+        t, p = _as_binary(y_true, "y_true"), _as_binary(y_pred, "y_pred (flags)")
+        columns = np.column_stack([t * p, t, p, np.ones_like(t)])
+
+        def evaluate(w: np.ndarray) -> np.ndarray:
+            tp, defects, flagged, n = (w @ columns).T  # one pass over the weights
+            return formula(tp, defects, flagged, n)
+
+        return evaluate
+
+    return prepare
+
+
+# ---------------------------------------------------------------- score metrics
+
+
+def _score_groups(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row order by ascending score and the start of each run of tied scores."""
+    order = np.argsort(score, kind="stable")
+    s = score[order]
+    return order, np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+
+
+def _auc_evaluator(pos: np.ndarray, score: np.ndarray) -> Evaluator:
+    order, starts = _score_groups(score)
+    pos_sorted = pos[order]
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        ws = w[:, order]
+        p = np.add.reduceat(ws * pos_sorted, starts, axis=1)
+        q = np.add.reduceat(ws, starts, axis=1) - p
+        below = np.cumsum(q, axis=1) - q  # negatives strictly below each score; ties count 1/2
+        return _ratio((p * (below + 0.5 * q)).sum(axis=1), p.sum(axis=1) * q.sum(axis=1))
+
+    return evaluate
+
+
+def _class_columns(
+    y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """y_true as column indices into a (n, k) probability matrix whose columns follow ``labels``."""
+    classes = np.unique(y_true) if labels is None else np.asarray(labels)
+    if y_score.shape[1] != classes.size:
+        raise ValueError(
+            f"y_score has {y_score.shape[1]} columns but there are {classes.size} classes "
+            f"{list(classes)}; pass labels= in the column order of predict_proba (model.classes_)"
+        )
+    return _codes(y_true, classes), classes
+
+
+def _prep_roc_auc(y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+    if y_score.ndim == 1:
+        return _auc_evaluator(_as_binary(y_true, "y_true"), y_score)
+    t, classes = _class_columns(y_true, y_score, labels)
+    per_class = [_auc_evaluator((t == c).astype(float), y_score[:, c]) for c in range(classes.size)]
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        # One-vs-rest macro average over the classes whose AUC is defined in this resample.
+        values = np.stack([fn(w) for fn in per_class], axis=1)
+        return _mean_where(values, ~np.isnan(values))
+
+    return evaluate
+
+
+def _prep_average_precision(
+    y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None
+) -> Evaluator:
+    pos = _as_binary(y_true, "y_true")
+    order, starts = _score_groups(_one_dim(y_score))
+    pos_sorted = pos[order]
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        ws = w[:, order]
+        p = np.add.reduceat(ws * pos_sorted, starts, axis=1)
+        flagged = np.add.reduceat(ws, starts, axis=1)
+        # Counts at threshold "score >= this group": reverse cumulative sums.
+        tp_at = np.cumsum(p[:, ::-1], axis=1)[:, ::-1]
+        flagged_at = np.cumsum(flagged[:, ::-1], axis=1)[:, ::-1]
+        precision = np.where(p > 0, _ratio(tp_at, flagged_at), 0.0)
+        return _ratio((p * precision).sum(axis=1), p.sum(axis=1))
+
+    return evaluate
+
+
+def _one_dim(y_score: np.ndarray) -> np.ndarray:
+    if y_score.ndim != 1:
+        raise ValueError(f"this metric needs a one-dimensional score, got shape {y_score.shape}")
+    return y_score
+
+
+def _probability(y_score: np.ndarray) -> np.ndarray:
+    if (y_score < 0).any() or (y_score > 1).any():
+        raise ValueError("y_score must hold probabilities in [0, 1] for this metric")
+    return y_score
+
+
+def _prep_brier(y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+    return _weighted_mean((_probability(_one_dim(y_score)) - _as_binary(y_true, "y_true")) ** 2)
+
+
+def _prep_log_loss(y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+    eps = np.finfo(float).eps
+    proba = np.clip(_probability(y_score), eps, 1 - eps)
+    if proba.ndim == 1:
+        t = _as_binary(y_true, "y_true")
+        loss = -(t * np.log(proba) + (1 - t) * np.log1p(-proba))
+    else:
+        t, _ = _class_columns(y_true, proba, labels)
+        proba = proba / proba.sum(axis=1, keepdims=True)
+        loss = -np.log(proba[np.arange(t.size), t])
+    return _weighted_mean(loss)
+
+
+# ---------------------------------------------------------------- regression metrics
+
+
+def _regression(
+    formula: Callable[[np.ndarray, np.ndarray, np.ndarray], Evaluator],
+) -> Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]:
+    def prepare(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
+        y, pred = _as_finite(y_true, "y_true"), _as_finite(y_pred, "y_pred")
+        return formula(y, pred, pred - y)
+
+    return prepare
+
+
+def _r2(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
+    # Centre once on the full-data mean: dimensions like 50.000 +- 0.005 would otherwise lose
+    # all precision in sum(y^2) - sum(y)^2 / n.
+    yc = y - y.mean()
+    columns = np.column_stack([np.ones_like(y), yc, yc**2, err**2])
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        sw, sy, syy, sse = (w @ columns).T
+        ss_tot = syy - _ratio(sy**2, sw)
+        ss_tot = np.where(ss_tot > 1e-12 * syy, ss_tot, 0.0)
+        return 1.0 - _ratio(sse, ss_tot)
+
+    return evaluate
+
+
+def _rmse(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
+    mse = _weighted_mean(err**2)
+    return lambda w: np.sqrt(mse(w))
+
+
+def _mae(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
+    return _weighted_mean(np.abs(err))
+
+
+def _mape(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
+    zero = (y == 0).astype(float)
+    mean_rel = _weighted_mean(np.abs(err) / np.where(y == 0, 1.0, np.abs(y)))
+    return lambda w: np.where(w @ zero > 0, np.nan, mean_rel(w))
+
+
+_METRICS: dict[str, _Metric] = {
+    "accuracy": _Metric("pred", "no rows", _prep_accuracy),
+    "macro_f1": _Metric("pred", "no rows", _prep_macro_f1),
+    "balanced_accuracy": _Metric("pred", "fewer than two classes in y_true", _prep_balanced_accuracy),
+    "precision": _Metric(
+        "pred", "no part is flagged (TP + FP = 0)", _confusion(lambda tp, d, f, n: _ratio(tp, f))
+    ),
+    "recall": _Metric(
+        "pred", "no defective part in y_true (TP + FN = 0)", _confusion(lambda tp, d, f, n: _ratio(tp, d))
+    ),
+    "f1": _Metric(
+        "pred",
+        "no defective part in y_true and none flagged",
+        _confusion(lambda tp, d, f, n: _ratio(2 * tp, d + f)),
+    ),
+    "defect_escape_rate": _Metric(
+        "pred",
+        "no defective part in y_true (TP + FN = 0)",
+        _confusion(lambda tp, d, f, n: _ratio(d - tp, d)),
+    ),
+    "false_alarm_rate": _Metric(
+        "pred", "no good part in y_true (FP + TN = 0)", _confusion(lambda tp, d, f, n: _ratio(f - tp, n - d))
+    ),
+    "defects_caught_per_1000": _Metric(
+        "pred", "no rows", _confusion(lambda tp, d, f, n: 1000 * _ratio(tp, n))
+    ),
+    "manual_inspection_share": _Metric("pred", "no rows", _confusion(lambda tp, d, f, n: _ratio(f, n))),
+    "defect_rate_passed": _Metric(
+        "pred", "every part is flagged (FN + TN = 0)", _confusion(lambda tp, d, f, n: _ratio(d - tp, n - f))
+    ),
+    "roc_auc": _Metric("score", "y_true holds only one class", _prep_roc_auc),
+    "average_precision": _Metric(
+        "score", "no defective part in y_true (TP + FN = 0)", _prep_average_precision
+    ),
+    "brier": _Metric("score", "no rows", _prep_brier),
+    "log_loss": _Metric("score", "no rows", _prep_log_loss),
+    "r2": _Metric("pred", "y_true is constant (zero total sum of squares)", _regression(_r2)),
+    "rmse": _Metric("pred", "no rows", _regression(_rmse)),
+    "mae": _Metric("pred", "no rows", _regression(_mae)),
+    "mape": _Metric("pred", "y_true contains 0 (relative error undefined)", _regression(_mape)),
+}
+RESAMPLABLE: tuple[str, ...] = tuple(_METRICS)
+"""KPI names that :func:`bootstrap_ci` and :func:`paired_bootstrap_diff` accept as a string."""
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def _pair(y_true: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    y_true, y = np.asarray(y_true), np.asarray(y)
+    if y_true.ndim != 1:
+        raise ValueError(f"y_true must be one-dimensional, got shape {y_true.shape}")
+    if y.shape[0] != y_true.shape[0]:
+        raise ValueError(f"y_true has {y_true.shape[0]} rows but the predictions have {y.shape[0]}")
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError("the predictions contain NaN")
+    return y_true, y
+
+
+def _evaluator(
+    metric_fn: MetricFn, y_true: np.ndarray, y: np.ndarray, labels: Sequence[Any] | None
+) -> tuple[Evaluator, str]:
+    """A batched evaluator and the metric's undefined-reason text, for a name or a plain callable."""
+    if isinstance(metric_fn, str):
+        get_kpi(metric_fn)
+        if metric_fn not in _METRICS:
+            raise ValueError(
+                f"{metric_fn!r} is not computed from labels and predictions; resamplable KPIs are "
+                f"{', '.join(RESAMPLABLE)} (pass a callable for anything else)"
+            )
+        metric = _METRICS[metric_fn]
+        return metric.prepare(y_true, y, labels), f"{metric_fn} undefined: {metric.undefined_when}"
+    name = getattr(metric_fn, "__name__", "metric")
+    rows = np.arange(y_true.size)
+
+    def loop(w: np.ndarray) -> np.ndarray:
+        out = np.empty(w.shape[0])
+        for i, counts in enumerate(w):
+            idx = np.repeat(rows, counts.astype(np.intp))
+            try:
+                out[i] = metric_fn(y_true[idx], y[idx])
+            except ValueError:  # e.g. sklearn refusing a resample that holds one class
+                out[i] = np.nan
+        return out
+
+    return loop, f"{name} undefined on these data"
+
+
+def _point(evaluate: Evaluator, n: int, reason: str) -> float:
+    value = float(evaluate(np.ones((1, n)))[0]) if n else math.nan
+    return Undefined(reason) if math.isnan(value) else value
+
+
+def compute_metrics(
+    task: str,
+    y_true: Any,
+    y_pred: Any,
+    y_score: Any = None,
+    *,
+    names: Sequence[str] | None = None,
+    labels: Sequence[Any] | None = None,
+) -> dict[str, float]:
+    """ML metrics of one prediction; undefined ones are :class:`Undefined` NaNs with a reason.
+
+    ``y_pred`` are labels (classification, 1 = defect for binary/anomaly) or values (regression);
+    ``y_score`` is P(defect) for binary, an anomaly score for anomaly, or an (n, k) probability
+    matrix for multiclass whose columns follow ``labels`` (default: sorted classes of y_true).
+    Default ``names``: every ML metric of the task whose inputs were given.
+    """
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+    y_true, y_pred = _pair(y_true, y_pred)
+    if y_score is not None:
+        y_score = _pair(y_true, y_score)[1].astype(float)
+        expected = 2 if task == "multiclass" else 1
+        if y_score.ndim != expected:
+            raise ValueError(f"y_score for task {task!r} must be {expected}-D, got shape {y_score.shape}")
+    if names is None:
+        names = [
+            k.name
+            for k in KPIS.values()
+            if k.group == "ml"
+            and task in k.tasks
+            and (_METRICS[k.name].needs == "pred" or y_score is not None)
+        ]
+    out: dict[str, float] = {}
+    for name in names:
+        kpi = get_kpi(name)
+        if kpi.group != "ml":
+            raise ValueError(
+                f"{name!r} is a {kpi.group} KPI, not an ML metric; compute it with business_kpis, "
+                "capability or control_signals"
+            )
+        if task not in kpi.tasks:
+            raise ValueError(f"{name!r} is not defined for task {task!r}")
+        metric = _METRICS[name]
+        y = y_pred if metric.needs == "pred" else y_score
+        if y is None:
+            raise ValueError(f"{name!r} needs y_score (predicted probabilities or anomaly scores)")
+        evaluate, reason = _evaluator(name, y_true, y, labels)
+        out[name] = _point(evaluate, y_true.size, reason)
+    return out
+
+
+def _row_counts(idx: np.ndarray, m: int) -> np.ndarray:
+    """How often each of m items was drawn, per row of an index matrix."""
+    b = idx.shape[0]
+    flat = (idx + (np.arange(b) * m)[:, None]).ravel()
+    return np.bincount(flat, minlength=b * m).reshape(b, m).astype(float)
+
+
+def _resample_weights(
+    n: int,
+    *,
+    groups: Any,
+    block_size: int | None,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> Iterator[np.ndarray]:
+    """Bootstrap resamples as row-count matrices, a chunk at a time to bound memory."""
+    if groups is not None and block_size is not None:
+        raise ValueError("give groups (cluster bootstrap) or block_size (moving blocks), not both")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be at least 1, got {n_boot}")
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.shape != (n,):
+            raise ValueError(f"groups has shape {groups.shape}, expected ({n},)")
+        _, codes = np.unique(groups, return_inverse=True)
+        k = int(codes.max()) + 1
+        if k < 2:
+            raise ValueError("a cluster bootstrap needs at least 2 groups, got 1")
+    if block_size is not None and not 1 <= block_size <= n:
+        raise ValueError(f"block_size must be between 1 and the number of rows ({n}), got {block_size}")
+    chunk = max(1, min(n_boot, _CELLS_PER_CHUNK // max(n, 1)))
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        if groups is not None:
+            yield _row_counts(rng.integers(0, k, (b, k)), k)[:, codes]
+        elif block_size is not None:
+            n_blocks = -(-n // block_size)
+            starts = rng.integers(0, n - block_size + 1, (b, n_blocks))
+            idx = (starts[:, :, None] + np.arange(block_size)).reshape(b, -1)[:, :n]
+            yield _row_counts(idx, n)
+        else:
+            yield _row_counts(rng.integers(0, n, (b, n)), n)
+
+
+def _interval(point: float, values: np.ndarray, alpha: float, reason: str) -> Estimate:
+    """Percentile interval over the resamples where the metric is defined."""
+    valid = values[~np.isnan(values)]
+    if valid.size < 0.5 * values.size:
+        bad = Undefined(
+            f"{reason} in {values.size - valid.size} of {values.size} resamples; too few for an interval"
+        )
+        return Estimate(point, bad, bad)
+    low, high = np.quantile(valid, [alpha / 2, 1 - alpha / 2])
+    return Estimate(point, float(low), float(high))
+
+
+def _check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+
+
+def bootstrap_ci(
+    metric_fn: MetricFn,
+    y_true: Any,
+    y_score_or_pred: Any,
+    *,
+    groups: Any = None,
+    block_size: int | None = None,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    random_state: int | np.random.Generator | None = 0,
+    labels: Sequence[Any] | None = None,
+) -> Estimate:
+    """Point estimate and percentile bootstrap interval of one metric.
+
+    ``metric_fn`` is a KPI name from :data:`RESAMPLABLE` (vectorised) or any callable
+    ``f(y_true, y) -> float`` (looped). Rows are resampled independently by default; with
+    ``groups`` whole groups (lots, molds) are resampled, because rows of one lot are not
+    independent; with ``block_size`` moving blocks of consecutive rows are, for time-ordered data.
+    Resamples where the metric is undefined are left out; fewer than half defined gives
+    :class:`Undefined` bounds.
+    """
+    _check_alpha(alpha)
+    y_true, y = _pair(y_true, y_score_or_pred)
+    evaluate, reason = _evaluator(metric_fn, y_true, y, labels)
+    point = _point(evaluate, y_true.size, reason)
+    if math.isnan(point):
+        return Estimate(point, point, point)
+    rng = np.random.default_rng(random_state)
+    weights = _resample_weights(y_true.size, groups=groups, block_size=block_size, n_boot=n_boot, rng=rng)
+    return _interval(point, np.concatenate([evaluate(w) for w in weights]), alpha, reason)
+
+
+def paired_bootstrap_diff(
+    metric_fn: MetricFn,
+    y_true: Any,
+    score_a: Any,
+    score_b: Any,
+    *,
+    groups: Any = None,
+    block_size: int | None = None,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    random_state: int | np.random.Generator | None = 0,
+    labels: Sequence[Any] | None = None,
+) -> Estimate:
+    """metric(a) - metric(b) on the full data, with an interval from the *same* resamples for both.
+
+    Pairing removes the sample-to-sample noise both models share, so the interval is much
+    narrower than two separate intervals: this is what a champion/challenger non-inferiority
+    check (``low > -margin``) needs.
+    """
+    _check_alpha(alpha)
+    y_true, a = _pair(y_true, score_a)
+    b = _pair(y_true, score_b)[1]
+    eval_a, reason = _evaluator(metric_fn, y_true, a, labels)
+    eval_b, _ = _evaluator(metric_fn, y_true, b, labels)
+    point_a, point_b = _point(eval_a, y_true.size, reason), _point(eval_b, y_true.size, reason)
+    if math.isnan(point_a) or math.isnan(point_b):
+        bad = point_a if math.isnan(point_a) else point_b
+        return Estimate(bad, bad, bad)
+    rng = np.random.default_rng(random_state)
+    weights = _resample_weights(y_true.size, groups=groups, block_size=block_size, n_boot=n_boot, rng=rng)
+    diffs = np.concatenate([eval_a(w) - eval_b(w) for w in weights])
+    return _interval(point_a - point_b, diffs, alpha, reason)
+
+
+def point_metric(name: str, y_true: Any, y: Any, *, labels: Sequence[Any] | None = None) -> float:
+    """One resamplable KPI on the full data (:class:`Undefined` with a reason when undefined)."""
+    y_true, y = _pair(y_true, y)
+    evaluate, reason = _evaluator(name, y_true, y, labels)
+    return _point(evaluate, y_true.size, reason)

@@ -1,0 +1,354 @@
+"""``axpoc run``: validate -> split -> compare -> evaluate -> register -> report, under one MLflow parent run.
+
+A failed or interrupted step never moves ``champion``: the alias moves only at the very end, after the
+model is logged and registered, and only when the gates pass and the model is not worse than the
+current champion on the same test part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from axpoc import __version__
+from axpoc.config import PocConfig
+from axpoc.errors import UserError, ValidationFailed
+
+STEPS = ("validate", "split", "compare", "evaluate", "register", "report")
+Log = Callable[[str], None]
+
+
+@dataclass
+class RunOutcome:
+    """What ``axpoc run`` prints (and ``--json`` returns)."""
+
+    project: str
+    stopped_after: str
+    run_id: str | None = None
+    chosen: str | None = None
+    leaderboard: list[dict[str, Any]] = field(default_factory=list)
+    conclusion: str = ""
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    gates_passed: bool | None = None
+    kpis: dict[str, float] = field(default_factory=dict)
+    model_name: str | None = None
+    model_version: str | None = None
+    alias: str | None = None
+    decision_reason: str = ""
+    report_path: str | None = None
+    ui_command: str = ""
+    validation_ok: bool | None = None
+    split: str = ""
+    notes: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+def config_digest(config: PocConfig) -> str:
+    text = yaml.safe_dump(config.model_dump(mode="json", exclude={"base_dir"}), sort_keys=True, allow_unicode=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    names = ["axpoc", "pandas", "numpy", "scikit-learn", "lightgbm", "optuna", "mlflow", "great-expectations",
+             "torch"]
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def pip_requirements(family_requirements: tuple[str, ...]) -> list[str]:
+    """The model's environment: axpoc pinned (upgrades never orphan a model) plus the family's needs."""
+    base = [f"axpoc=={__version__}"]
+    for name in ("scikit-learn", "pandas", "numpy", "cloudpickle", "mlflow"):
+        try:
+            base.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return base + [r for r in family_requirements if r.split("==")[0] not in {b.split("==")[0] for b in base}]
+
+
+def run_poc(
+    config: PocConfig,
+    *,
+    project_dir: Path | None = None,
+    until: str = "report",
+    force: bool = False,
+    reason: str | None = None,
+    log: Log | None = None,
+    on_candidate: Callable[[Any], None] | None = None,
+    on_trial: Callable[[str, int, float], None] | None = None,
+    config_text: str | None = None,
+) -> RunOutcome:
+    """Run the whole PoC flow; ``until`` stops after that step (validate, split, compare, evaluate, register)."""
+    import time
+
+    import mlflow
+
+    from axpoc import tracking
+    from axpoc.steps._compare import run_comparison
+    from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
+    from axpoc.steps._prepare import prepare
+    from axpoc.steps._validate import build_and_check, save_contract
+
+    if until not in STEPS:
+        raise UserError(f"--until {until!r}: expected one of {', '.join(STEPS)}.")
+    if force and not reason:
+        raise UserError("--force needs --reason \"...\": the reason is recorded with the model version.")
+    say = log or (lambda message: None)
+    started = time.monotonic()
+    folder = config.project_dir(project_dir)
+    template_gates = _gates(config)
+    check_kpi_inputs(config, template_gates)
+    outcome = RunOutcome(project=config.project.name, stopped_after=until)
+
+    prepared = prepare(config)
+    outcome.notes.extend(prepared.notes)
+    say(f"데이터 (data): {prepared.source_label}, {len(prepared.frame):,} rows, "
+        f"{len(prepared.roles.features)} features")
+    contract, report = build_and_check(config, prepared.frame)
+    outcome.validation_ok = bool(report.ok)
+    contract_path, suite_path = save_contract(contract, folder / "contracts")
+    if not report.ok:
+        raise ValidationFailed(
+            f"the data has critical validation failures ({len(report.critical_failures)}); nothing was trained. "
+            f"Run 'axpoc validate' to see the table, fix the data or the config, and run again."
+        )
+    if until == "validate":
+        outcome.elapsed_s = time.monotonic() - started
+        return outcome
+    outcome.split = prepared.split.description
+    say(f"분할 (split): {prepared.split.description}")
+    if until == "split":
+        outcome.elapsed_s = time.monotonic() - started
+        return outcome
+
+    store = tracking.open_store(project_name=config.project.name, project_dir=folder,
+                                tracking_uri=config.tracking.uri, registry_uri=config.tracking.registry_uri)
+    outcome.ui_command = f"axpoc ui <config>   # MLflow UI on {store.tracking_uri}"
+    digest_config = config_digest(config)
+    with tracking.parent_run(store, run_name=f"run {datetime.now().strftime('%Y-%m-%d %H:%M')}",
+                             tags={"axpoc.kind": "run", "axpoc.version": __version__}) as run:
+        outcome.run_id = run.info.run_id
+        mlflow.log_params({"process": config.process, "task": config.target.task, "target": config.target.column,
+                           "split": prepared.split.method, "n_rows": len(prepared.frame),
+                           "n_features": len(prepared.roles.features), "config_digest": digest_config[:16]})
+        tracking.log_dataset(prepared.frame, name=config.project.name, digest=prepared.digest,
+                             source=prepared.source_label, target=config.target.column, context="training")
+        mlflow.log_text(config_text or yaml.safe_dump(config.model_dump(mode="json", exclude={"base_dir"}),
+                                                      allow_unicode=True, sort_keys=False), "config.yaml")
+        mlflow.log_artifact(str(contract_path), artifact_path="contract")
+        mlflow.log_artifact(str(suite_path), artifact_path="contract")
+        tracking.log_frame(report.to_frame(), "validation/validation.csv")
+        _log_snapshot(config, prepared)
+
+        def log_child(result: Any) -> None:
+            tracking.log_candidate(store, result, primary=_primary(config), parent_run_id=run.info.run_id)
+            if on_candidate:
+                on_candidate(result)
+
+        comparison = run_comparison(config, prepared, on_candidate=log_child, on_trial=on_trial)
+        outcome.notes.extend(comparison.notes)
+        outcome.chosen = comparison.chosen.name
+        outcome.conclusion = comparison.conclusion(config.language)
+        outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
+        tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
+        mlflow.log_metrics({"compare_elapsed_s": comparison.elapsed_s, "refit_time_s": comparison.refit_time_s})
+        say(f"선택 (chosen): {comparison.chosen.name} — {outcome.conclusion}")
+        if until == "compare":
+            outcome.elapsed_s = time.monotonic() - started
+            return outcome
+
+        model, note, curve = build_poc_model(config, prepared, comparison)
+        model.contract_json = contract.to_json()
+        evaluation = evaluate(config, prepared, model, gates=template_gates, threshold_note=note,
+                              threshold_curve=curve)
+        outcome.kpis = {k: float(v) for k, v in evaluation.kpis.items()}
+        outcome.gates = [_gate_dict(g) for g in evaluation.gates]
+        outcome.gates_passed = evaluation.gates_passed
+        mlflow.log_metrics({f"test_{k}": float(v) for k, v in evaluation.kpis.items() if np.isfinite(v)})
+        tracking.log_frame(_kpi_table(evaluation), "kpi_table.csv")
+        if until == "evaluate":
+            outcome.elapsed_s = time.monotonic() - started
+            return outcome
+
+        model_uri = tracking.log_poc_model(
+            model, input_example=prepared.train[model.features].head(5),
+            pip_requirements=pip_requirements(comparison.chosen.pip_requirements),
+        )
+        decision = _decide(config, store, prepared, model, evaluation, force=force, reason=reason)
+        version = tracking.register_version(
+            store,
+            model_uri,
+            tags={
+                "axpoc.config_digest": digest_config,
+                "axpoc.data_digest": prepared.digest,
+                "axpoc.gates": _gates_text(evaluation.gates),
+                "axpoc.gates_passed": str(evaluation.gates_passed).lower(),
+                "axpoc.family": comparison.chosen.name,
+                "axpoc.version": __version__,
+                "axpoc.run_id": run.info.run_id,
+                "axpoc.primary": _primary(config),
+                "axpoc.primary_value": f"{evaluation.kpis.get(_primary(config), float('nan')):.6g}",
+            },
+            description=decision["reason"],
+        )
+        outcome.model_name, outcome.model_version = store.model_name, version
+        report_path = folder / "reports" / f"poc_report_v{version}.html"
+        if until == "report":
+            report_path = _write_report(config, prepared, comparison, evaluation, report, outcome,
+                                        store=store, version=version, decision=decision, path=report_path)
+            mlflow.log_artifact(str(report_path), artifact_path="report")
+            outcome.report_path = str(report_path)
+            store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
+        if decision["promote"]:
+            moved = tracking.promote(store, version, reason=decision["reason"], forced=force,
+                                     expected_champion=decision["champion"])
+            outcome.alias = tracking.CHAMPION if moved else tracking.CHALLENGER
+            if not moved:
+                decision["reason"] = "another process moved champion meanwhile; this version stays challenger"
+                tracking.mark_challenger(store, version, reason=decision["reason"])
+        else:
+            tracking.mark_challenger(store, version, reason=decision["reason"])
+            outcome.alias = tracking.CHALLENGER
+        outcome.decision_reason = decision["reason"]
+    outcome.elapsed_s = time.monotonic() - started
+    return outcome
+
+
+def _primary(config: PocConfig) -> str:
+    from axpoc.compare import DEFAULT_PRIMARY
+
+    return config.kpi.primary or DEFAULT_PRIMARY[config.target.task]
+
+
+def _gates(config: PocConfig) -> dict[str, str]:
+    if config.kpi.gates:
+        return dict(config.kpi.gates)
+    from axpoc.process import load_process
+
+    return dict(load_process(config.process).gates)
+
+
+def _gate_dict(gate: Any) -> dict[str, Any]:
+    return {"name": gate.name, "op": gate.op, "target": gate.target, "value": float(gate.value),
+            "used_value": float(gate.used_value), "passed": bool(gate.passed), "reason": gate.reason}
+
+
+def _gates_text(gates: list[Any]) -> str:
+    return "; ".join(f"{g.name} {g.op} {g.target}: {float(g.value):.4g} {'PASS' if g.passed else 'FAIL'}"
+                     for g in gates) or "no gates"
+
+
+def _kpi_table(evaluation: Any) -> Any:
+    import pandas as pd
+
+    from axpoc.kpi import KPIS
+
+    rows = []
+    for name, value in evaluation.kpis.items():
+        kpi = KPIS.get(name)
+        low, high = evaluation.cis.get(name, (None, None))
+        rows.append({"kpi": name, "value": value, "ci_low": low, "ci_high": high,
+                     "unit": kpi.unit if kpi else "", "formula": evaluation.formulas.get(name, ""),
+                     "undefined_reason": evaluation.undefined.get(name, "")})
+    return pd.DataFrame(rows)
+
+
+def _log_snapshot(config: PocConfig, prepared: Any) -> None:
+    """A Parquet snapshot of the training data: reproducibility, and the base that retraining extends."""
+    import tempfile
+
+    import mlflow
+
+    cap = config.tracking.snapshot_max_mb
+    if cap <= 0:
+        return
+    frame = prepared.frame
+    size_mb = frame.memory_usage(deep=True).sum() / 1e6
+    if size_mb > cap * 4:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "training_snapshot.parquet"
+        frame.to_parquet(path, index=False)
+        if path.stat().st_size / 1e6 <= cap:
+            mlflow.log_artifact(str(path), artifact_path="data")
+
+
+def _decide(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation: Any, *, force: bool,
+            reason: str | None) -> dict[str, Any]:
+    """Promote only when the gates pass and the model is not worse than the champion on the same test part."""
+    from axpoc import tracking
+
+    champion = tracking.alias_version(store, tracking.CHAMPION)
+    if force:
+        return {"promote": True, "champion": champion, "reason": f"forced: {reason}"}
+    if not evaluation.gates_passed:
+        failed = [g.name for g in evaluation.gates if not g.passed]
+        return {"promote": False, "champion": champion, "reason": f"gates failed: {', '.join(failed)}"}
+    if champion is None:
+        return {"promote": True, "champion": None, "reason": "all gates passed; first champion"}
+    verdict = non_inferior(config, store, champion, prepared, model)
+    return {"promote": verdict["ok"], "champion": champion, "reason": verdict["reason"]}
+
+
+def non_inferior(config: PocConfig, store: Any, champion: str, prepared: Any, model: Any) -> dict[str, Any]:
+    """Paired bootstrap of (new - champion) on the primary KPI; the lower bound must exceed -tolerance."""
+    from axpoc.kpi import KPIS, paired_bootstrap_diff
+    from axpoc.tracking._registry import load_poc_model
+
+    primary = _primary(config)
+    tolerance = config.retrain.tolerance
+    old = load_poc_model(store, champion)
+    test = prepared.test
+    try:
+        old_score = _primary_input(old, test, config)
+    except KeyError as exc:
+        return {"ok": True, "reason": f"the champion v{champion} cannot score the new columns ({exc}); "
+                                      "all gates passed"}
+    new_score = _primary_input(model, test, config)
+    labels = list(prepared.target.classes) if config.target.task == "multiclass" else None
+    est = paired_bootstrap_diff(primary, prepared.y_test, new_score, old_score, groups=prepared.split.test_groups,
+                                n_boot=500, labels=labels)
+    sign = 1.0 if KPIS[primary].higher_is_better else -1.0
+    low = sign * (est.low if sign > 0 else est.high)
+    diff = sign * est.point
+    ok = low > -tolerance
+    word = "not worse than" if ok else "worse than"
+    return {"ok": ok, "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
+                                f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word} the champion"}
+
+
+def _primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:
+    """What the primary metric consumes: scores, class probabilities, labels or values."""
+    out = model.predict_frame(frame)
+    primary = _primary(config)
+    if config.target.task == "multiclass":
+        if primary in ("macro_f1", "accuracy", "balanced_accuracy"):
+            return out["prediction"].to_numpy()
+        return np.asarray(model.estimator.predict_proba(frame[model.features]))
+    return out["score"].to_numpy(dtype=float)
+
+
+def _write_report(config: PocConfig, prepared: Any, comparison: Any, evaluation: Any, validation: Any,
+                  outcome: RunOutcome, *, store: Any, version: str, decision: dict[str, Any], path: Path) -> Path:
+    from axpoc.steps._report import assemble_report_data
+    from axpoc.report import write_report
+
+    data = assemble_report_data(config, prepared, comparison, evaluation, validation, outcome, store=store,
+                                version=version, decision=decision)
+    data.packages = package_versions()
+    data.config_digest = config_digest(config)
+    data.created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return write_report(data, path)
