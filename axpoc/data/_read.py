@@ -1,0 +1,475 @@
+"""Read one file, or a folder/glob of same-shaped files, the way plants export them.
+
+Text files get their encoding, separator and header row detected; Excel sheets their header row (title
+rows above it are common); ``.xls`` files are sniffed, because MES systems save HTML tables or
+tab-separated text under that name. Numbers are read as written: pandas' default missing-value words
+(``N/A``, ``NA``, ...) are switched off so that :func:`~axpoc.data._numbers.clean_numbers` can count them.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import glob
+import re
+import warnings
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+
+from axpoc.config import ReadOptions
+from axpoc.data._encoding import detect_encoding, read_sample
+from axpoc.data._numbers import NumberRules
+from axpoc.data._roles import SOURCE_COLUMN
+from axpoc.data._times import is_timestamp_text
+from axpoc.errors import UserError
+
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".dat"})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
+COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".xz"})
+SEPARATORS = (",", ";", "\t", "|")
+HEADER_SCAN_ROWS = 20
+"""The header row is looked for among this many rows at the top of a sheet or text file."""
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_SUPPORTED = ".csv, .tsv, .txt (also .gz/.bz2/.xz), .xlsx, .xlsm, .xls, .parquet"
+
+
+@dataclass
+class ReadInfo:
+    """How one file was read: what was detected is recorded so that a run can be repeated exactly."""
+
+    path: Path
+    format: str
+    encoding: str | None = None
+    separator: str | None = None
+    header_row: int | None = None
+    """1-based, as Excel or a text editor shows it."""
+    sheet: str | None = None
+    rows: int = 0
+    columns: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(path: str | Path, options: ReadOptions | None = None) -> tuple[pd.DataFrame, ReadInfo]:
+    """Read one file, choosing the reader by its suffix (and, for ``.xls``, by its first bytes)."""
+    path = Path(path)
+    options = options or ReadOptions()
+    _check_file(path)
+    kind = _kind(path)
+    if kind == "text" and _head(path).startswith((_OLE2, _ZIP)):
+        kind = "xls"  # a workbook renamed to .csv: sniffed like an .xls
+    if kind == "text":
+        frame, info = _read_text(path, options)
+    elif kind == "excel":
+        frame, info = _read_excel(path, options, engine="openpyxl")
+    elif kind == "xls":
+        frame, info = _read_xls(path, options)
+    elif kind == "parquet":
+        frame, info = _read_parquet(path)
+    else:
+        raise UserError(f"{path}: cannot read '{''.join(path.suffixes)}' files. axpoc reads {_SUPPORTED}.")
+    frame = _drop_empty(frame, info)
+    info.rows, info.columns = frame.shape
+    return frame, info
+
+
+def read_files(
+    pattern_or_folder: str | Path, options: ReadOptions | None = None
+) -> tuple[pd.DataFrame, list[ReadInfo]]:
+    """Read every file of a folder or glob and stack them; ``SOURCE_COLUMN`` names each row's file.
+
+    The files must have the same columns (in any order); a file that differs is a :class:`UserError`.
+    Files are taken in natural order (``part_2`` before ``part_10``).
+    """
+    files, base = list_files(pattern_or_folder)
+    frames: list[pd.DataFrame] = []
+    infos: list[ReadInfo] = []
+    reference: list[object] = []
+    for file in files:
+        frame, info = read_table(file, options)
+        if not frames:
+            reference = list(frame.columns)
+        elif set(frame.columns) != set(reference):
+            raise UserError(_shape_message(file, frame, infos[0].path, reference))
+        frame = frame[reference]
+        frame[SOURCE_COLUMN] = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
+        frames.append(frame)
+        infos.append(info)
+    return pd.concat(frames, ignore_index=True), infos
+
+
+def list_files(pattern_or_folder: str | Path) -> tuple[list[Path], Path]:
+    """The readable files of a folder or glob, in natural order, and the folder they are relative to."""
+    text = str(pattern_or_folder)
+    path = Path(text)
+    if path.is_dir():
+        files = [p for p in path.iterdir() if p.is_file() and _readable(p)]
+        if not files:
+            raise UserError(
+                f"{path}: the folder has no data files ({_SUPPORTED}). It contains: {_listing(path)}."
+            )
+        return sorted(files, key=_natural), path
+    if path.is_file() or not _GLOB_CHARS.search(text):
+        _check_file(path)
+        return [path], path.parent
+    base = Path(_GLOB_CHARS.split(text, maxsplit=1)[0] + "x").parent  # the folder part before any wildcard
+    files = [Path(p) for p in glob.glob(text, recursive=True)]
+    files = [p for p in files if p.is_file() and _readable(p)]
+    if not files:
+        where = f" It contains: {_listing(base)}." if base.is_dir() else f" The folder {base} does not exist."
+        raise UserError(f"No data files match '{text}'.{where} Check the pattern in data.path.")
+    return sorted(files, key=_natural), base
+
+
+def detect_header_row(rows: list[list[object]], options: ReadOptions | None = None) -> int | None:
+    """The 1-based header row among ``rows`` (the top of a sheet), or None when no row looks like one.
+
+    Rule: ``width`` is the most common number of filled cells per row. The header is the first row with
+    at least max(2, 0.8 x width) filled cells, not all the same (a merged title cell), at least 75 % of
+    them text (not numbers, not dates), whose next three rows hold on average at least half of ``width``
+    filled cells. Title rows above the table have too few cells; data rows come after the header.
+    """
+    rules = NumberRules(options or ReadOptions())
+    filled = [[c for c in row if not _blank(c)] for row in rows[: HEADER_SCAN_ROWS + 3]]
+    counts = [len(cells) for cells in filled]
+    if not counts:
+        return None
+    width = max(Counter(counts).items(), key=lambda item: (item[1], item[0]))[0]
+    for i, cells in enumerate(filled[:HEADER_SCAN_ROWS]):
+        if len(cells) < max(2, 0.8 * width) or len({str(c) for c in cells}) == 1:
+            continue
+        text = sum(
+            1
+            for c in cells
+            if rules.classify(c)[0] in ("text", "missing_tokens") and not is_timestamp_text(c)
+        )
+        below = counts[i + 1 : i + 4]
+        if text >= 0.75 * len(cells) and below and sum(below) / len(below) >= 0.5 * width:
+            return i + 1
+    return None
+
+
+def _blank(cell: object) -> bool:
+    return (
+        cell is None
+        or (isinstance(cell, float) and cell != cell)
+        or (isinstance(cell, str) and not cell.strip())
+    )
+
+
+def _kind(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes = suffixes[:-1]
+        return "text" if suffixes and suffixes[-1] in TEXT_SUFFIXES else None
+    last = suffixes[-1] if suffixes else ""
+    if last in TEXT_SUFFIXES:
+        return "text"
+    if last in EXCEL_SUFFIXES:
+        return "excel"
+    if last == ".xls":
+        return "xls"
+    if last in PARQUET_SUFFIXES:
+        return "parquet"
+    return None
+
+
+def _readable(path: Path) -> bool:
+    """A data file, not an Excel lock file (``~$book.xlsx``) or a hidden file."""
+    return not path.name.startswith(("~$", ".")) and _kind(path) is not None
+
+
+def _natural(path: Path) -> list[object]:
+    return [
+        (0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", path.as_posix())
+    ]
+
+
+def _listing(folder: Path, limit: int = 10) -> str:
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    return (
+        ", ".join(names[:limit]) + (f" ... ({len(names)} in all)" if len(names) > limit else "") or "nothing"
+    )
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise UserError(
+            f"{path} is a folder, not a file. To read every file in it, give the folder (or a glob such as "
+            f"'{path}/*.csv') as data.path."
+        )
+    if not path.exists():
+        folder = path.parent
+        if not folder.is_dir():
+            raise UserError(
+                f"File not found: {path} (the folder {folder} does not exist either). Check data.path."
+            )
+        names = [p.name for p in folder.iterdir()]
+        close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.5)
+        hint = (
+            f"Did you mean {', '.join(repr(c) for c in close)}?"
+            if close
+            else f"The folder has: {_listing(folder)}."
+        )
+        raise UserError(
+            f"File not found: {path}. {hint} Check data.path (relative paths start at the config's folder)."
+        )
+    if path.stat().st_size == 0:
+        raise UserError(
+            f"{path} is empty (0 bytes). Export the data again, or remove the file from the folder."
+        )
+
+
+def _shape_message(file: Path, frame: pd.DataFrame, first: Path, reference: list[object]) -> str:
+    missing = [str(c) for c in reference if c not in frame.columns]
+    extra = [str(c) for c in frame.columns if c not in reference]
+    parts = [f"missing {', '.join(missing)}" if missing else "", f"extra {', '.join(extra)}" if extra else ""]
+    return (
+        f"{file}: its columns differ from those of {first.name} ({'; '.join(p for p in parts if p)}). Files read "
+        "together must have the same columns; fix the header or move the odd file out of the folder."
+    )
+
+
+def _drop_empty(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
+    """Drop rows with no value and unnamed columns with no value (trailing separators, Excel formatting)."""
+    empty_rows = frame.isna().all(axis=1)
+    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
+    if unnamed:
+        info.notes.append(f"dropped {len(unnamed)} empty unnamed column(s)")
+    if empty_rows.any():
+        info.notes.append(f"dropped {int(empty_rows.sum())} empty row(s)")
+    return frame.loc[~empty_rows, [c for c in frame.columns if c not in unnamed]].reset_index(drop=True)
+
+
+def _read_text(path: Path, options: ReadOptions, *, fmt: str = "csv") -> tuple[pd.DataFrame, ReadInfo]:
+    encoding = detect_encoding(path, options.encoding)
+    sample, complete = read_sample(path, encoding)
+    lines = sample.splitlines() if complete else sample.splitlines()[:-1]
+    if not any(line.strip() for line in lines) and complete:
+        raise UserError(f"{path} holds no data (only blank lines). Export the data again.")
+    info = ReadInfo(path=path, format=fmt, encoding=encoding)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        info.notes.append(f"encoding {encoding}" + (" detected" if options.encoding == "auto" else ""))
+    sep = options.sep or _detect_separator(lines, exclude=options.decimal)
+    if options.sep is None and sep != ",":
+        info.notes.append(f"separator {sep!r} detected")
+    header = options.header_row
+    if header is None:
+        rows = [next(csv.reader([line], delimiter=sep), []) for line in lines[: HEADER_SCAN_ROWS + 3]]
+        header = detect_header_row(rows, options) or 1
+        if header != 1:
+            info.notes.append(
+                f"header detected on row {header}; the {header - 1} row(s) above it were skipped"
+            )
+    info.separator, info.header_row = sep, header
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            encoding=encoding,
+            skiprows=header - 1,
+            header=0,
+            keep_default_na=False,
+            na_values=["", *options.na_values],
+            decimal=options.decimal,
+            low_memory=False,
+        )
+    except pd.errors.EmptyDataError:
+        raise UserError(f"{path} has no columns from row {header} on. Check data.read.header_row.") from None
+    except pd.errors.ParserError as exc:
+        raise UserError(_parser_message(path, exc, sep)) from None
+    return frame, info
+
+
+def _parser_message(path: Path, exc: Exception, sep: str) -> str:
+    match = _PARSER_LINE.search(str(exc))
+    if match is None:
+        return f"{path}: the text could not be split into columns ({str(exc).strip()}). Check data.read.sep."
+    expected, line, saw = (int(g) for g in match.groups())
+    return (
+        f"{path}: line {line} has {saw} fields where the header has {expected} (separator {sep!r}). "
+        "Fix that line (a stray separator or quote), or set data.read.sep if the separator is wrong."
+    )
+
+
+def _detect_separator(lines: list[str], *, exclude: str = "") -> str:
+    """The candidate that splits the most lines into the same number (>1) of fields; ',' when none does.
+
+    The decimal mark (``exclude``) is never a candidate, so '1,5;2,5' splits on ';' when decimal is ','.
+    """
+    lines = [line for line in lines if line.strip()][: HEADER_SCAN_ROWS + 10]
+    best, best_score = ",", (0, 0)
+    if not lines:
+        return best
+    for sep in (s for s in SEPARATORS if s != exclude):
+        widths = Counter(len(next(csv.reader([line], delimiter=sep), [])) for line in lines)
+        width, share = max(widths.items(), key=lambda item: (item[1], item[0]))
+        if width > 1 and (share, width) > best_score:
+            best, best_score = sep, (share, width)
+    return best
+
+
+def _read_excel(path: Path, options: ReadOptions, *, engine: str) -> tuple[pd.DataFrame, ReadInfo]:
+    from openpyxl.utils.exceptions import InvalidFileException
+    from xlrd import XLRDError
+
+    try:
+        with warnings.catch_warnings():
+            # pandas 3 deprecates xlrd in favour of python-calamine (not a dependency): nothing a user can act on
+            warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+            book = pd.ExcelFile(path, engine=engine)
+    except (InvalidFileException, XLRDError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError(
+            f"{path}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}). Open it in Excel "
+            "and save it again as .xlsx."
+        ) from None
+    with book:
+        sheet = _pick_sheet(path, [str(s) for s in book.sheet_names], options.sheet)
+        info = ReadInfo(path=path, format="excel" if engine == "openpyxl" else "xls", sheet=sheet)
+        if len(book.sheet_names) > 1 and options.sheet is None:
+            info.notes.append(
+                f"read sheet '{sheet}' of {len(book.sheet_names)}; set data.read.sheet for another"
+            )
+        header = options.header_row
+        if header is None:
+            grid = pd.read_excel(
+                book,
+                sheet_name=sheet,
+                header=None,
+                nrows=HEADER_SCAN_ROWS + 3,
+                keep_default_na=False,
+                na_values=[""],
+            )
+            header = detect_header_row(grid.astype(object).values.tolist(), options) or 1
+            info.notes.append(
+                f"header detected on row {header}" + ("" if header == 1 else "; rows above skipped")
+            )
+        info.header_row = header
+        frame = pd.read_excel(
+            book,
+            sheet_name=sheet,
+            header=header - 1,
+            keep_default_na=False,
+            na_values=["", *options.na_values],
+        )
+    return frame, info
+
+
+def _pick_sheet(path: Path, names: list[str], wanted: str | int | None) -> str:
+    if wanted is None:
+        return names[0]
+    if isinstance(wanted, int):
+        if 0 <= wanted < len(names):
+            return names[wanted]
+        raise UserError(
+            f"{path}: data.read.sheet {wanted} is out of range; the workbook has {len(names)} sheet(s) "
+            f"(0-based): {', '.join(repr(n) for n in names)}."
+        )
+    if wanted in names:
+        return wanted
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.5)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise UserError(
+        f"{path}: no sheet named '{wanted}'.{hint} Sheets: {', '.join(repr(n) for n in names)}. "
+        "Set data.read.sheet to one of them (or its 0-based number)."
+    )
+
+
+def _read_xls(path: Path, options: ReadOptions) -> tuple[pd.DataFrame, ReadInfo]:
+    """A real BIFF workbook, an .xlsx under the old name, an HTML table, or tab-separated text."""
+    head = _head(path)
+    if head.startswith((_OLE2, _ZIP)):
+        xlsx = head.startswith(_ZIP)
+        frame, info = _read_excel(path, options, engine="openpyxl" if xlsx else "xlrd")
+        if path.suffix.lower() != ".xls" or xlsx:
+            kind = ".xlsx" if xlsx else ".xls"
+            info.notes.append(f"an {kind} workbook saved under a '{path.suffix}' name")
+        return frame, info
+    encoding = detect_encoding(path, options.encoding)
+    sample, _ = read_sample(path, encoding)
+    if "urn:schemas-microsoft-com:office:spreadsheet" in sample:
+        raise UserError(
+            f"{path} is an 'XML Spreadsheet 2003' file, which axpoc cannot read. Open it in Excel and save it "
+            "as .xlsx (or CSV UTF-8)."
+        )
+    if re.search(r"<table", sample, re.IGNORECASE):
+        return _read_html(path, options, encoding)
+    frame, info = _read_text(path, options, fmt="text-xls")
+    info.notes.append("text (not an Excel workbook) saved under an .xls name")
+    return frame, info
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(8)
+
+
+def _read_html(path: Path, options: ReadOptions, encoding: str) -> tuple[pd.DataFrame, ReadInfo]:
+    """An HTML table saved as .xls by an MES: the largest table, or ``read.sheet`` as a table number."""
+    missing = ["", *options.na_values]
+    try:
+        tables = pd.read_html(
+            StringIO(path.read_text(encoding=encoding)),
+            thousands=None,
+            keep_default_na=False,
+            na_values=missing,
+        )
+    except ValueError as exc:
+        raise UserError(f"{path}: an HTML file without a readable table ({exc}).") from None
+    info = ReadInfo(path=path, format="html", encoding=encoding)
+    if isinstance(options.sheet, str):
+        raise UserError(
+            f"{path}: an HTML table file has no sheet names; set data.read.sheet to a table number."
+        )
+    if options.sheet is None:
+        index = max(range(len(tables)), key=lambda i: tables[i].size)
+    elif 0 <= options.sheet < len(tables):
+        index = options.sheet
+    else:
+        raise UserError(
+            f"{path}: data.read.sheet {options.sheet} is out of range; the file has {len(tables)} table(s)."
+        )
+    if len(tables) > 1:
+        info.notes.append(
+            f"read HTML table {index} of {len(tables)} (0-based); set data.read.sheet for another"
+        )
+    grid = _as_grid(tables[index])
+    header = options.header_row or detect_header_row(grid, options) or 1
+    if options.header_row is None and header != 1:
+        info.notes.append(f"header detected on row {header}; rows above skipped")
+    info.header_row = header
+    buffer = StringIO()  # through CSV text, so that pandas infers types and names duplicate headers as usual
+    csv.writer(buffer).writerows([["" if _blank(c) else c for c in row] for row in grid[header - 1 :]])
+    buffer.seek(0)
+    frame = pd.read_csv(buffer, keep_default_na=False, na_values=missing, decimal=options.decimal)
+    return frame, info
+
+
+def _as_grid(table: pd.DataFrame) -> list[list[object]]:
+    """All rows of an HTML table as cells, the ``<th>`` header row (if pandas took one) included."""
+    rows = table.astype(object).values.tolist()
+    if list(table.columns) == list(range(table.shape[1])):
+        return rows
+    labels = [c[-1] if isinstance(c, tuple) else c for c in table.columns]
+    return [labels, *rows]
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, ReadInfo]:
+    import pyarrow
+
+    try:
+        frame = pd.read_parquet(path)
+    except (pyarrow.ArrowException, OSError) as exc:
+        raise UserError(
+            f"{path}: not a readable Parquet file ({exc}). Write it again, or export CSV."
+        ) from None
+    return frame, ReadInfo(path=path, format="parquet")
