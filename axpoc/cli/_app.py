@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from axpoc.cli._output import emit_json, err_console
+from axpoc.cli._output import emit_json, err_console, step
 
 app = typer.Typer(
     name="axpoc",
@@ -79,6 +80,121 @@ def demo_data(
         emit_json(result)
     else:
         err_console.print(f"데모 데이터 (demo data): {result['rows']} rows → [bold]{result['path']}[/]")
+
+
+def _load(config: Path) -> Any:
+    from axpoc.config import load_config
+
+    return load_config(config)
+
+
+@app.command()
+def validate(
+    config: ConfigArg,
+    data: DataOpt = None,
+    project_dir: ProjectDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the data against the contract (Great Expectations) and save the contract; exit 1 on critical failures."""
+    from axpoc.cli._tables import validation_table
+    from axpoc.steps._validate import validate_data
+
+    cfg = _load(config)
+    with step("데이터 검증 중 (validating)..."):
+        outcome = validate_data(cfg, project_dir=project_dir, data_path=data)
+    if as_json:
+        emit_json(outcome.to_dict())
+    else:
+        for note in outcome.notes:
+            err_console.print(f"[dim]- {note}[/]")
+        err_console.print(validation_table(outcome.report))
+        verdict = "[green]통과 (passed)[/]" if outcome.ok else "[red]치명적 실패 (critical failures)[/]"
+        err_console.print(f"{outcome.source_label}: {outcome.n_rows:,} rows — {verdict}")
+        err_console.print(f"계약 저장 (contract saved): {outcome.contract_path}")
+    if not outcome.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def profile(
+    config: ConfigArg,
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Data-readiness summary: rows, time span, balance, missing values, duplicates, leakage suspects."""
+    from axpoc.steps._validate import profile_data
+
+    cfg = _load(config)
+    with step("프로파일 작성 중 (profiling)..."):
+        result = profile_data(cfg, data_path=data)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        err_console.print(result.to_table())
+
+
+def _run(config: Path, *, until: str, project_dir: Path | None, force: bool, reason: str | None,
+         as_json: bool) -> None:
+    from axpoc.cli._progress import compare_progress
+    from axpoc.cli._tables import run_summary
+    from axpoc.steps._run import run_poc
+
+    cfg = _load(config)
+    with compare_progress(enabled=True) as progress:
+        outcome = run_poc(
+            cfg,
+            project_dir=project_dir,
+            until=until,
+            force=force,
+            reason=reason,
+            log=lambda message: err_console.print(message),
+            on_candidate=progress.on_candidate,
+            on_trial=progress.on_trial,
+            config_text=config.read_text(encoding="utf-8-sig"),
+        )
+    if as_json:
+        emit_json(asdict(outcome))
+    else:
+        run_summary(outcome, config)
+
+
+UntilOpt = Annotated[str, typer.Option("--until", help="stop after: validate, split, compare, evaluate, register")]
+
+
+@app.command()
+def run(
+    config: ConfigArg,
+    until: UntilOpt = "report",
+    project_dir: ProjectDirOpt = None,
+    force: Annotated[bool, typer.Option(help="give the new version 'champion' even if gates fail")] = False,
+    reason: Annotated[str | None, typer.Option(help="why --force was used (recorded as a tag)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The whole PoC: validate, split, compare, evaluate, register, report (one MLflow parent run)."""
+    _run(config, until=until, project_dir=project_dir, force=force, reason=reason, as_json=as_json)
+
+
+@app.command()
+def compare(
+    config: ConfigArg,
+    project_dir: ProjectDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tune and rank the candidate models on the training part (the test part is not touched)."""
+    _run(config, until="compare", project_dir=project_dir, force=False, reason=None, as_json=as_json)
+
+
+@app.command()
+def ui(
+    config: ConfigArg,
+    project_dir: ProjectDirOpt = None,
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 5000,
+) -> None:
+    """Open the MLflow UI on this project's store (127.0.0.1, one worker, job execution off)."""
+    from axpoc.steps._ui import serve_mlflow_ui
+
+    cfg = _load(config)
+    raise typer.Exit(serve_mlflow_ui(cfg, project_dir=project_dir, port=port))
 
 
 def main() -> None:

@@ -39,17 +39,6 @@ class ValidationOutcome:
         }
 
 
-def dirty_expectation_failures(dirty: Any) -> list[str]:
-    """Columns whose text could not be parsed as numbers: critical, with sample values."""
-    out = []
-    for column in getattr(dirty, "columns", {}).values() if hasattr(dirty, "columns") else []:
-        unparsable = getattr(column, "unparsable", 0)
-        if unparsable:
-            samples = ", ".join(repr(s) for s in getattr(column, "samples", [])[:5])
-            out.append(f"column '{column.name}': {unparsable} values are text in a numeric column ({samples})")
-    return out
-
-
 def build_and_check(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None) -> tuple[Any, Any]:
     """(contract, report): the contract built from this frame, and the frame checked against it."""
     from axpoc.data._contract import build_contract

@@ -1,0 +1,40 @@
+"""Live progress of a comparison on stderr: one line per candidate, trials counting up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from axpoc.cli._output import err_console
+
+
+@dataclass
+class CompareProgress:
+    progress: Progress
+    tasks: dict[str, Any] = field(default_factory=dict)
+
+    def on_trial(self, name: str, number: int, value: float) -> None:
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(name, total=None)
+        self.progress.update(self.tasks[name], description=f"{name}: trial {number + 1}, last {value:.4f}")
+
+    def on_candidate(self, result: Any) -> None:
+        text = (f"{result.name}: {result.interval.mean:.4f} "
+                f"[{result.interval.low:.4f}, {result.interval.high:.4f}], {result.n_trials} trials"
+                if result.ok else f"{result.name}: {result.status} — {result.reason}")
+        if result.name in self.tasks:
+            self.progress.update(self.tasks[result.name], description=text, total=1, completed=1)
+        else:
+            self.progress.add_task(text, total=1, completed=1)
+
+
+@contextmanager
+def compare_progress(enabled: bool = True) -> Iterator[CompareProgress]:
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=err_console, disable=not enabled, transient=False)
+    with progress:
+        yield CompareProgress(progress)

@@ -1,0 +1,267 @@
+"""Preprocessing inside the model pipeline: learned on the training fold only, so CV scores do not leak.
+
+The column *kinds* (numeric, boolean, category, curve, dropped) are decided once from the data's types
+when the pipeline is built; every statistic (medians, categories, scaling, curve references) is learned
+in ``fit``. The estimator sees positional column names (``f0``, ``f1``, ... and ``c0``, ... for raw
+curves) because some libraries reject names such as ``Air temperature [K]``; the user's names stay
+available through ``feature_names_map_`` and ``get_feature_names_out`` for importances and reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from axpoc.errors import UserError
+
+CurveMode = Literal["features", "raw", "drop"]
+Kind = Literal["numeric", "boolean", "category", "curve"]
+
+MISSING = "(missing)"
+"""Category that stands for an absent value, so missing is learned like any other level."""
+
+RARE = "(rare)"
+"""One-hot level shared by levels seen fewer than ``min_frequency`` times and by unseen levels."""
+
+_INDICATOR = "missingindicator_"
+_ID_MIN_ROWS = 50
+_ID_SHARE = 0.9
+
+
+class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Impute, encode and (optionally) scale the feature columns; output a frame with positional names.
+
+    Parameters
+    ----------
+    kinds : user column -> "numeric" | "boolean" | "category" | "curve", in input order.
+    dropped : user column -> why it is not a feature (date/time, all missing, identifier-like, ...).
+    scale : standardise numeric columns, ordinal codes and curve features (linear, kernel, k-NN, MLP).
+    curves : "features" turns curve columns into `axpoc.features.CurveFeatures` output, "raw" passes
+        them through as ``c0``, ``c1``, ... (for the 1D-CNN), "drop" leaves them out.
+    max_onehot : categories with at most this many levels in the training fold are one-hot encoded
+        (levels seen fewer than ``min_frequency`` times share one ``(rare)`` column, where unseen
+        levels land too; with no rare level an unseen one is all zeros); wider ones get ordinal codes
+        (unseen -> -1), which suit trees better than linear models.
+
+    Numeric and boolean columns: median imputation, plus a 0/1 "(missing)" column for each column that
+    had missing values in the training fold. Category columns: a missing value is the level
+    ``"(missing)"``. The output is always a DataFrame (``set_output`` is not supported: the names must
+    stay positional).
+
+    Fitted: ``feature_names_map_`` (positional name -> user-readable name), ``encodings_``
+    (category column -> "one-hot" | "ordinal"), ``feature_names_in_``, ``n_features_in_``.
+    """
+
+    def __init__(
+        self,
+        *,
+        kinds: dict[str, Kind],
+        dropped: dict[str, str] | None = None,
+        scale: bool = False,
+        curves: CurveMode = "features",
+        max_onehot: int = 20,
+        min_frequency: int = 5,
+    ) -> None:
+        self.kinds = kinds
+        self.dropped = dropped
+        self.scale = scale
+        self.curves = curves
+        self.max_onehot = max_onehot
+        self.min_frequency = min_frequency
+
+    # Column groups (from the parameters, so they are known before fit) -----------------------------
+    def _columns(self, *kinds: Kind) -> list[str]:
+        return [name for name, kind in self.kinds.items() if kind in kinds]
+
+    def _raw_curves(self) -> list[str]:
+        return self._columns("curve") if self.curves == "raw" else []
+
+    @property
+    def raw_curve_names(self) -> list[str]:
+        """Positional names of the curves passed through raw (``curves="raw"``), e.g. the CNN's channels."""
+        return [f"c{i}" for i in range(len(self._raw_curves()))]
+
+    # scikit-learn API ------------------------------------------------------------------------------
+    def fit(self, X: pd.DataFrame, y: Any = None) -> Preprocessor:
+        """Learn imputation values, categories and scales from the rows of ``X`` only."""
+        if self.curves not in ("features", "raw", "drop"):
+            raise ValueError(f"curves={self.curves!r}: expected 'features', 'raw' or 'drop'")
+        frame = self._coerce(X)
+        self.encodings_ = {
+            name: "one-hot" if frame[name].nunique() <= self.max_onehot else "ordinal"
+            for name in self._columns("category")
+        }
+        transformer = self._column_transformer()
+        self.column_transformer_ = None if transformer is None else transformer.fit(frame, y)
+        names = (
+            [] if transformer is None else [_display_name(raw) for raw in transformer.get_feature_names_out()]
+        )
+        self.feature_names_map_ = {
+            **{f"f{i}": name for i, name in enumerate(names)},
+            **dict(zip(self.raw_curve_names, self._raw_curves(), strict=True)),
+        }
+        self.feature_names_in_ = np.asarray(list(self.kinds), dtype=object)
+        self.n_features_in_ = len(self.kinds)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Features of every row of ``X`` under positional names; the index of ``X`` is kept."""
+        check_is_fitted(self, "feature_names_map_")
+        frame = self._coerce(X)
+        n_tabular = len(self.feature_names_map_) - len(self.raw_curve_names)
+        values = (
+            np.empty((len(frame), 0))
+            if self.column_transformer_ is None
+            else np.asarray(self.column_transformer_.transform(frame), dtype=np.float64)
+        )
+        out = pd.DataFrame(values, columns=[f"f{i}" for i in range(n_tabular)], index=frame.index)
+        for positional, name in zip(self.raw_curve_names, self._raw_curves(), strict=True):
+            out[positional] = frame[name].to_numpy(dtype=object)
+        return out
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """User-readable names of the output columns, in output order (``"재질=A"``, ``"x (missing)"``)."""
+        check_is_fitted(self, "feature_names_map_")
+        return np.asarray(list(self.feature_names_map_.values()), dtype=object)
+
+    # Internals -------------------------------------------------------------------------------------
+    def _coerce(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The feature columns with uniform types: float for numbers and booleans, str for categories."""
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(f"the model pipeline needs a pandas DataFrame, got {type(X).__name__}")
+        missing = [name for name in self.kinds if name not in X.columns]
+        if missing:
+            raise UserError(
+                f"The data lacks the feature column(s) {missing[:10]} that the model was trained with. "
+                "Score data with the same columns as the training data (check renamed or dropped columns)."
+            )
+        columns: dict[str, Any] = {}
+        for name, kind in self.kinds.items():
+            column = X[name]
+            if kind in ("numeric", "boolean"):
+                columns[name] = _as_float(column)
+            elif kind == "category":
+                present = column.notna().to_numpy()
+                columns[name] = np.where(present, column.astype(object).astype(str).to_numpy(), MISSING)
+            else:
+                columns[name] = column.to_numpy(dtype=object)
+        return pd.DataFrame(columns, index=X.index)
+
+    def _column_transformer(self) -> ColumnTransformer | None:
+        numeric = self._columns("numeric", "boolean")
+        onehot = [name for name, how in self.encodings_.items() if how == "one-hot"]
+        ordinal = [name for name, how in self.encodings_.items() if how == "ordinal"]
+        curves = self._columns("curve") if self.curves == "features" else []
+        scaler = [("scale", StandardScaler())] if self.scale else []
+        median = SimpleImputer(strategy="median", keep_empty_features=True)
+        parts: list[tuple[str, Any, list[str]]] = []
+        if numeric:
+            impute = SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)
+            parts.append(("num", Pipeline([("impute", impute), *scaler]), numeric))
+        if onehot:
+            encode = OneHotEncoder(
+                handle_unknown="infrequent_if_exist",
+                min_frequency=self.min_frequency,
+                sparse_output=False,
+                feature_name_combiner=_level_name,
+            )
+            parts.append(("onehot", encode, onehot))
+        if ordinal:
+            encode = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+            parts.append(("ordinal", Pipeline([("encode", encode), *scaler]), ordinal))
+        if curves:
+            from axpoc.features import CurveFeatures
+
+            features = CurveFeatures(channels=curves, passthrough=False)
+            parts.append(("curve", Pipeline([("features", features), ("impute", median), *scaler]), curves))
+        return ColumnTransformer(parts, remainder="drop") if parts else None
+
+
+def build_preprocessor(
+    frame: pd.DataFrame, features: list[str], *, scale: bool, curves: CurveMode
+) -> Preprocessor:
+    """A `Preprocessor` for ``features`` of ``frame``; only column types and shapes are read here.
+
+    Dropped (reason in ``dropped``): date/time and duration columns (a time is a split role, not a
+    feature), columns with every value missing, text columns that look like identifiers (at least 50
+    rows and 90 % distinct values), and curve columns when ``curves="drop"``.
+    """
+    absent = [name for name in features if name not in frame.columns]
+    if absent:
+        raise UserError(
+            f"Feature column(s) {absent[:10]} are not in the data; fix columns.include / exclude."
+        )
+    unnamed = [name for name in features if not isinstance(name, str)]
+    if unnamed:
+        raise UserError(
+            f"Feature columns must have text names, got {unnamed[:10]}; read the file with its header row "
+            "(read.header_row in the config) or rename the columns."
+        )
+    kinds: dict[str, Kind] = {}
+    dropped: dict[str, str] = {}
+    for name in features:
+        kind, reason = _kind(frame[name])
+        if kind == "curve" and curves == "drop":
+            kind, reason = None, "sensor curve, not used by this model family"
+        if kind is None:
+            dropped[name] = reason
+        else:
+            kinds[name] = kind
+    if not kinds:
+        reasons = "; ".join(f"{name}: {why}" for name, why in dropped.items())
+        raise UserError(f"No usable feature column is left ({reasons}). Add numeric or category features.")
+    return Preprocessor(kinds=kinds, dropped=dropped, scale=scale, curves=curves)
+
+
+def _kind(column: pd.Series) -> tuple[Kind | None, str]:
+    """The column's kind, or None and why it is not a feature."""
+    dtype = column.dtype
+    present = column.dropna()
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean", ""
+    if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
+        return None, (
+            "date/time column: not a model feature (use it as columns.time for splitting, or derive hour "
+            "or shift columns in the data)"
+        )
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return None, "duration column: convert it to seconds (a number) to use it as a feature"
+    if len(present) == 0:
+        return None, "every value is missing"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numeric", ""
+    if isinstance(present.iloc[0], np.ndarray | list | tuple):
+        return "curve", ""
+    distinct = present.astype(str).nunique()
+    if len(present) >= _ID_MIN_ROWS and distinct >= _ID_SHARE * len(present):
+        return None, (
+            f"looks like an identifier ({distinct:,} distinct values in {len(present):,} rows); set it as "
+            "columns.id or list it in columns.exclude"
+        )
+    return "category", ""
+
+
+def _as_float(column: pd.Series) -> np.ndarray:
+    """Numbers and booleans as float64 with NaN for missing; unparseable text becomes missing too."""
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _level_name(feature: str, level: Any) -> str:
+    """One-hot column name shown to users: ``재질=A``, or ``재질=(rare)`` for the infrequent/unseen bucket."""
+    return f"{feature}={RARE if level == 'infrequent_sklearn' else level}"
+
+
+def _display_name(raw: str) -> str:
+    """``num__x`` -> ``x``, ``num__missingindicator_x`` -> ``x (missing)``, ``onehot__x=A`` -> ``x=A``."""
+    group, name = raw.split("__", 1)
+    if group == "num" and name.startswith(_INDICATOR):
+        return f"{name[len(_INDICATOR) :]} (missing)"
+    return name
