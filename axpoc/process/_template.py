@@ -42,6 +42,8 @@ class ProcessTemplate:
     candidates: tuple[str, ...] = ("logistic", "random_forest", "hist_gradient_boosting", "lightgbm")
     gates: dict[str, str] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
+    spec: dict[str, float] = field(default_factory=dict)
+    """Spec limits of a regression target, ``{"lsl": ..., "usl": ...}`` (either may be absent)."""
     generate: Callable[..., pd.DataFrame] | None = None
     """``generate(*, rows, defect_rate, drift, seed) -> DataFrame`` with the canonical column names."""
 
