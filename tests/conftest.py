@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +37,59 @@ def data_dir() -> Path:
     if not path.is_dir():
         pytest.fail(f"AXPOC_DATA_DIR={value} is not a folder")
     return path
+
+
+@pytest.fixture(name="require_system")
+def _require_system_fixture() -> Callable[[str, bool], None]:
+    """:func:`require_system` for tests in sub-folders, which cannot import this conftest by name."""
+    return require_system
+
+
+@pytest.fixture(scope="session")
+def mlflow_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated MLflow SQLite database; copying it saves the ~3 s migration per test."""
+    from mlflow import MlflowClient
+
+    folder = tmp_path_factory.mktemp("mlflow_template")
+    db = folder / "mlflow.db"
+    MlflowClient(tracking_uri=f"sqlite:///{db.as_posix()}").search_experiments()
+    return db
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, mlflow_db_template: Path) -> Path:
+    """An empty project folder with a pre-migrated MLflow store."""
+    import shutil
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    shutil.copy(mlflow_db_template, folder / "mlflow.db")
+    return folder
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run the ``axpoc`` entry point in-process, with its error boundary, and capture what it prints."""
+    from axpoc.cli import main
+
+    def invoke(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["axpoc", *map(str, args)])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        out, err = capsys.readouterr()
+        return CliResult(int(exit_info.value.code or 0), out, err)
+
+    return invoke

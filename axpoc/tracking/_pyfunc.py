@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import mlflow.pyfunc
+import pandas as pd
 
 MODEL_FILE = "poc_model.pkl"
 
@@ -18,8 +19,7 @@ class PocPyfunc(mlflow.pyfunc.PythonModel):
         with open(context.artifacts["poc_model"], "rb") as handle:
             self.poc_model = cloudpickle.load(handle)
 
-    def predict(self, context: Any, model_input: Any, params: dict[str, Any] | None = None) -> Any:
-        import pandas as pd
-
+    # No type hints here on purpose: MLflow would map them to "AnyType" and validate nothing, noisily.
+    def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
         frame = model_input if isinstance(model_input, pd.DataFrame) else pd.DataFrame(model_input)
         return self.poc_model.predict_frame(frame)

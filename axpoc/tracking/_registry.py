@@ -10,6 +10,7 @@ import getpass
 import json
 import platform
 import tempfile
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,16 @@ def log_poc_model(poc_model: Any, *, input_example: pd.DataFrame, pip_requiremen
         path = Path(tmp) / "poc_model.pkl"
         with path.open("wb") as handle:
             cloudpickle.dump(poc_model, handle)
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=PocPyfunc(),
-            artifacts={"poc_model": str(path)},
-            signature=signature,
-            input_example=_signature_frame(input_example),
-            pip_requirements=pip_requirements,
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*type hints to the `predict` method.*")
+            info = mlflow.pyfunc.log_model(
+                name="model",
+                python_model=PocPyfunc(),
+                artifacts={"poc_model": str(path)},
+                signature=signature,
+                input_example=_signature_frame(input_example),
+                pip_requirements=pip_requirements,
+            )
     return info.model_uri
 
 
@@ -129,3 +132,10 @@ def mark_challenger(store: Store, version: str, *, reason: str) -> None:
         client.set_model_version_tag(store.model_name, version, "axpoc.decision", "rejected")
         client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
         append_promotion_log(store, {"action": "reject", "version": version, "reason": reason, "forced": False})
+
+
+def load_poc_model(store: Store, version_or_alias: str) -> Any:
+    """The PocModel inside a registered version (a number) or alias (``champion``)."""
+    ref = f"/{version_or_alias}" if str(version_or_alias).isdigit() else f"@{version_or_alias}"
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{store.model_name}{ref}")
+    return pyfunc.unwrap_python_model().poc_model
