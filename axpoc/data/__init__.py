@@ -1,0 +1,53 @@
+"""The data room: read factory data, check it against the contract, profile it, split it without leaks.
+
+Great Expectations is imported only when a validation runs, so this package imports quickly.
+"""
+
+from axpoc.data._checker import RowChecker
+from axpoc.data._contract import Contract, Expectation, build_contract
+from axpoc.data._gx import ExpectationResult, ValidationReport, render_gx_suite, suite_to_json, validate
+from axpoc.data._numbers import DirtyColumn, DirtyReport, clean_numbers
+from axpoc.data._profile import LeakageSuspect, Profile, data_problems, profile
+from axpoc.data._read import ReadInfo, read_files, read_table
+from axpoc.data._roles import SOURCE_COLUMN, Roles, resolve_roles
+from axpoc.data._source import LoadedData, frame_digest, load_data
+from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
+from axpoc.data._sql import read_sql
+from axpoc.data._times import parse_time_column
+from axpoc.data._write import write_csv, write_table
+
+__all__ = [
+    "SOURCE_COLUMN",
+    "Contract",
+    "CvPlan",
+    "DirtyColumn",
+    "DirtyReport",
+    "Expectation",
+    "ExpectationResult",
+    "LeakageSuspect",
+    "LoadedData",
+    "Profile",
+    "ReadInfo",
+    "Roles",
+    "RowChecker",
+    "SplitResult",
+    "ValidationReport",
+    "build_contract",
+    "clean_numbers",
+    "cv_splitter",
+    "data_problems",
+    "frame_digest",
+    "load_data",
+    "make_split",
+    "parse_time_column",
+    "profile",
+    "read_files",
+    "read_sql",
+    "read_table",
+    "render_gx_suite",
+    "resolve_roles",
+    "suite_to_json",
+    "validate",
+    "write_csv",
+    "write_table",
+]

@@ -1,0 +1,21 @@
+"""The PoC report: one self-contained HTML file (Korean by default), with PDF and PNG via headless Chromium."""
+
+from __future__ import annotations
+
+from axpoc.report._browser import export_pdf, find_chromium, screenshot
+from axpoc.report._data import GateRow, KpiRow, ReportData
+from axpoc.report._fonts import CSS_FONT_STACK, korean_font_files
+from axpoc.report._render import render_report, write_report
+
+__all__ = [
+    "CSS_FONT_STACK",
+    "GateRow",
+    "KpiRow",
+    "ReportData",
+    "export_pdf",
+    "find_chromium",
+    "korean_font_files",
+    "render_report",
+    "screenshot",
+    "write_report",
+]

@@ -1,0 +1,512 @@
+"""Every word and number the report shows, in Korean (default) and English.
+
+The report is read by plant managers and IT staff, so numbers are formatted for people: thousands
+separators, ratios as percentages, money with the currency word of the language (``원`` in Korean).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from types import MappingProxyType
+
+LANGUAGES = ("ko", "en")
+
+_KO: dict[str, str] = {
+    "lang": "ko",
+    "report": "PoC 결과 보고서",
+    "project": "프로젝트",
+    "process": "공정",
+    "task": "과제 유형",
+    "target": "목표 변수",
+    "created_at": "작성 시각",
+    "toc": "목차",
+    "not_available": "정보 없음",
+    "undefined": "정의 불가",
+    "none_given": "이 실행에서는 제공되지 않았습니다.",
+    # task names
+    "task_binary": "이진 분류 (양품/불량)",
+    "task_multiclass": "다중 분류 (불량 유형)",
+    "task_regression": "회귀 (측정값 예측)",
+    "task_anomaly": "이상 탐지",
+    # verdicts
+    "verdict_champion": "승격 · 합격",
+    "verdict_challenger": "보류 · 불합격",
+    "verdict_not_registered": "미등록",
+    "verdict_caption": "최종 판정",
+    # section titles, in the order of the report
+    "sec_summary": "경영진 요약",
+    "sec_data": "데이터 준비도와 검증 결과",
+    "sec_leaderboard": "후보 모델 비교 (리더보드)",
+    "sec_model": "선택된 모델",
+    "sec_importance": "변수 중요도와 영향",
+    "sec_errors_classification": "혼동 행렬",
+    "sec_errors_regression": "예측값 vs 실제값과 잔차",
+    "sec_threshold": "판정 임계값과 비용 곡선",
+    "sec_kpis": "KPI 표 (산식 포함)",
+    "sec_repro": "재현성 정보",
+    # summary
+    "gates": "KPI 합격 기준 (게이트)",
+    "gates_passed": "게이트 통과",
+    "gate_kpi": "KPI",
+    "gate_rule": "기준",
+    "gate_value": "측정값",
+    "gate_used": "판정에 쓴 값",
+    "gate_result": "결과",
+    "gate_reason": "설명",
+    "pass": "합격",
+    "fail": "불합격",
+    "no_gates": "합격 기준(게이트)이 설정되지 않았습니다.",
+    "monthly_saving": "월간 절감액",
+    "hours_saved": "월간 검사 시간 절감",
+    "chosen_model": "선택 모델",
+    "saving_missing": "비용 정보가 없어 월간 절감액을 계산하지 않았습니다.",
+    "headline": "핵심 KPI 변화 (기존 → 모델 적용)",
+    "before": "기존",
+    "after": "모델 적용",
+    "no_headline": "기존 방식과 비교할 핵심 KPI가 없습니다.",
+    "assumptions": "가정 사항",
+    "assumptions_lead": "아래 값은 실측이 아닌 가정입니다. 실제 값으로 바꾸면 결과가 달라집니다.",
+    "undefined_kpis": "정의되지 않은 KPI",
+    "undefined_lead": "다음 KPI는 테스트 데이터로 계산할 수 없어 값이 없습니다. 이 KPI에 걸린 게이트는 불합격입니다.",
+    # data
+    "data_source": "데이터 출처",
+    "data_digest": "데이터 해시",
+    "n_rows": "행 수",
+    "n_features": "입력 변수 수",
+    "split": "학습/테스트 분할",
+    "cv": "교차 검증",
+    "profile": "데이터 프로파일",
+    "validation": "데이터 검증 결과",
+    "validation_summary": "검증 항목 {total}개 중 {failed}개 실패 (치명 {critical}개, 경고 {warning}개)",
+    "validation_more": "… 외 {n}개 항목 (모두 통과)",
+    "no_validation": "데이터 검증 결과가 없습니다.",
+    "no_profile": "데이터 프로파일이 없습니다.",
+    "notes": "참고 사항",
+    "ok": "통과",
+    "failed": "실패",
+    "vseverity_critical": "치명",
+    "vseverity_warning": "경고",
+    "vsource_config": "설정",
+    "vsource_inferred": "데이터에서 추론",
+    "vsource_target": "목표 변수",
+    "vcol_column": "열",
+    "vcol_expectation": "기대 조건",
+    "vcol_kind": "검사 종류",
+    "vcol_severity": "심각도",
+    "vcol_source": "근거",
+    "vcol_success": "결과",
+    "vcol_failing_count": "위반 수",
+    "vcol_failing_share": "위반 비율",
+    "vcol_samples": "위반 예시",
+    "vcol_note": "비고",
+    "prof_shape": "크기",
+    "prof_shape_value": "{rows:,}행 × {cols:,}열",
+    "prof_time": "기간",
+    "prof_sampling": "기록 간격",
+    "prof_sampling_value": "중앙값 {step}초, 큰 공백 {gaps}, 시간 역순 {disorder}",
+    "prof_label": "레이블 분포",
+    "prof_missing": "결측 비율 (상위)",
+    "prof_constant": "값이 하나뿐인 열",
+    "prof_dup_columns": "내용이 같은 열",
+    "prof_dup_rows": "중복 행",
+    "prof_dup_ids": "중복 ID",
+    "prof_leakage": "누수 의심 변수",
+    "prof_problems": "발견된 문제",
+    "prof_scores": "변수별 단독 예측력 (상위 10개)",
+    "leak_label": "레이블 누수",
+    "leak_id": "ID 열",
+    "leak_timestamp": "시각 열",
+    "leak_post_process": "사후 정보",
+    "leak_kind": "유형",
+    "leak_reason": "이유",
+    "score": "점수",
+    "none": "없음",
+    "sig_yes": "유의",
+    "sig_no": "차이 없음",
+    # leaderboard
+    "rank": "순위",
+    "candidate": "후보",
+    "family": "모델 계열",
+    "status": "상태",
+    "mean": "평균",
+    "ci95": "95% 신뢰구간",
+    "diff_vs_1": "1위 대비 차이",
+    "p_value": "p-값 (1위와 비교)",
+    "fit_time": "학습 시간 (초)",
+    "predict_time": "예측 (ms/1,000건)",
+    "trials": "튜닝 시도",
+    "note": "비고",
+    "yes": "예",
+    "no": "아니오",
+    "conclusion": "1위 vs 2위",
+    "no_leaderboard": "비교한 후보 모델이 없습니다.",
+    "fig_leaderboard_title": "교차 검증 점수와 95% 신뢰구간",
+    # chosen model
+    "pipeline": "파이프라인 단계",
+    "params": "파라미터",
+    "why_family": "이 모델 계열을 고른 이유",
+    "no_model": "선택된 모델이 없습니다.",
+    "model_registry": "등록 모델",
+    "param": "파라미터",
+    "value": "값",
+    # importance
+    "importance_lead": "순열 중요도: 한 변수의 값을 무작위로 섞었을 때 주 지표({metric})가 떨어지는 정도입니다. 클수록 모델이 그 변수에 의존합니다.",
+    "feature": "변수",
+    "importance": "중요도",
+    "std": "표준편차",
+    "no_importance": "변수 중요도가 계산되지 않았습니다.",
+    "effects": "상위 변수의 영향",
+    "effects_lead": "다른 값은 그대로 두고 한 변수만 바꿨을 때 모델의 평균 예측값입니다 (부분 의존).",
+    "no_effects": "변수 영향 그래프가 없습니다.",
+    "fig_importance_title": "순열 중요도 (상위 {n}개)",
+    "mean_prediction_binary": "평균 불량 확률",
+    "mean_prediction_regression": "평균 예측값",
+    "mean_prediction_other": "평균 점수",
+    # errors
+    "confusion_lead": "행은 실제 값, 열은 모델 판정입니다. 색은 실제 값별 비율입니다.",
+    "actual": "실제",
+    "predicted": "예측",
+    "no_confusion": "혼동 행렬이 없습니다.",
+    "residual_lead": "점선은 규격 한계(LSL/USL)입니다. 대각선에 가까울수록 예측이 정확합니다.",
+    "residual": "잔차 (예측 - 실제)",
+    "no_residuals": "예측값과 실제값이 없어 잔차 그림을 그리지 않았습니다.",
+    "fig_pred_vs_actual": "예측값 vs 실제값",
+    "fig_residuals": "잔차",
+    # threshold
+    "threshold": "판정 임계값",
+    "threshold_lead": "임계값별 부품 1개당 기대 비용입니다. 세로선이 선택된 임계값입니다.",
+    "no_threshold_task": "이 과제 유형에는 판정 임계값이 없습니다.",
+    "no_curve": "비용 정보가 없어 비용 곡선을 그리지 않았습니다.",
+    "fig_cost": "부품당 기대 비용 ({currency})",
+    "fig_recall": "재현율",
+    "fig_false_alarm": "과검출률",
+    "fig_chosen": "선택: {t}",
+    "fig_threshold_axis": "임계값",
+    # kpis
+    "kpi": "KPI",
+    "kpi_value": "값",
+    "unit": "단위",
+    "formula": "산식",
+    "higher_better": "↑ 높을수록 좋음",
+    "lower_better": "↓ 낮을수록 좋음",
+    "group_ml": "모델 성능",
+    "group_quality": "품질",
+    "group_productivity": "생산성",
+    "group_stability": "안정성",
+    "no_kpis": "계산된 KPI가 없습니다.",
+    # repro
+    "config": "설정 파일 (YAML)",
+    "config_digest": "설정 해시",
+    "packages": "패키지 버전",
+    "package": "패키지",
+    "version": "버전",
+    "mlflow_run": "MLflow 실행 ID",
+    "tracking_uri": "MLflow 추적 URI",
+    "model_name": "등록 모델 이름",
+    "model_version": "모델 버전",
+    "no_config": "설정 파일 내용이 없습니다.",
+    "footer": "axpoc로 생성된 보고서입니다. 이 파일 하나로 오프라인에서 열립니다.",
+    # units
+    "unit_ratio": "%",
+    "unit_score": "점수 (0–1)",
+    "unit_nats": "nats",
+    "unit_target": "목표 변수 단위",
+    "unit_parts": "개/1,000개",
+    "unit_hours": "시간/월",
+    "unit_index": "지수",
+    "unit_money_month": "{currency}/월",
+}
+
+_EN: dict[str, str] = {
+    "lang": "en",
+    "report": "PoC report",
+    "project": "Project",
+    "process": "Process",
+    "task": "Task",
+    "target": "Target",
+    "created_at": "Created",
+    "toc": "Contents",
+    "not_available": "not available",
+    "undefined": "undefined",
+    "none_given": "Not provided in this run.",
+    "task_binary": "binary classification (good/defect)",
+    "task_multiclass": "multiclass classification (defect type)",
+    "task_regression": "regression (measured value)",
+    "task_anomaly": "anomaly detection",
+    "verdict_champion": "Promoted · passed",
+    "verdict_challenger": "On hold · failed",
+    "verdict_not_registered": "Not registered",
+    "verdict_caption": "Verdict",
+    "sec_summary": "Management summary",
+    "sec_data": "Data readiness and validation",
+    "sec_leaderboard": "Candidate comparison (leaderboard)",
+    "sec_model": "The chosen model",
+    "sec_importance": "Feature importance and effects",
+    "sec_errors_classification": "Confusion matrix",
+    "sec_errors_regression": "Predicted vs actual and residuals",
+    "sec_threshold": "Decision threshold and cost curve",
+    "sec_kpis": "KPI table with formulas",
+    "sec_repro": "Reproducibility",
+    "gates": "KPI gates",
+    "gates_passed": "Gates passed",
+    "gate_kpi": "KPI",
+    "gate_rule": "Target",
+    "gate_value": "Value",
+    "gate_used": "Judged on",
+    "gate_result": "Result",
+    "gate_reason": "Reason",
+    "pass": "pass",
+    "fail": "fail",
+    "no_gates": "No KPI gates were configured.",
+    "monthly_saving": "Monthly saving",
+    "hours_saved": "Inspection hours saved per month",
+    "chosen_model": "Chosen model",
+    "saving_missing": "No costs given, so the monthly saving was not computed.",
+    "headline": "Key KPIs (current practice → with the model)",
+    "before": "Current",
+    "after": "With model",
+    "no_headline": "No headline KPI to compare with current practice.",
+    "assumptions": "Assumptions",
+    "assumptions_lead": "These values are assumed, not measured. Real values change the result.",
+    "undefined_kpis": "Undefined KPIs",
+    "undefined_lead": "These KPIs cannot be computed on the test part; gates on them fail.",
+    "data_source": "Data source",
+    "data_digest": "Data digest",
+    "n_rows": "Rows",
+    "n_features": "Input features",
+    "split": "Train/test split",
+    "cv": "Cross-validation",
+    "profile": "Data profile",
+    "validation": "Validation results",
+    "validation_summary": "{failed} of {total} expectations failed ({critical} critical, {warning} warnings)",
+    "validation_more": "… {n} more expectations (all passed)",
+    "no_validation": "No validation results.",
+    "no_profile": "No data profile.",
+    "notes": "Notes",
+    "ok": "passed",
+    "failed": "failed",
+    "vseverity_critical": "critical",
+    "vseverity_warning": "warning",
+    "vsource_config": "config",
+    "vsource_inferred": "inferred from data",
+    "vsource_target": "target",
+    "vcol_column": "Column",
+    "vcol_expectation": "Expectation",
+    "vcol_kind": "Check",
+    "vcol_severity": "Severity",
+    "vcol_source": "Source",
+    "vcol_success": "Result",
+    "vcol_failing_count": "Failing rows",
+    "vcol_failing_share": "Failing share",
+    "vcol_samples": "Failing examples",
+    "vcol_note": "Note",
+    "prof_shape": "Size",
+    "prof_shape_value": "{rows:,} rows × {cols:,} columns",
+    "prof_time": "Time span",
+    "prof_sampling": "Sampling",
+    "prof_sampling_value": "median step {step} s, large gaps {gaps}, out of order {disorder}",
+    "prof_label": "Label distribution",
+    "prof_missing": "Missing share (worst)",
+    "prof_constant": "Constant columns",
+    "prof_dup_columns": "Duplicate columns",
+    "prof_dup_rows": "Duplicate rows",
+    "prof_dup_ids": "Duplicate ids",
+    "prof_leakage": "Leakage suspects",
+    "prof_problems": "Problems found",
+    "prof_scores": "Single-feature predictive power (top 10)",
+    "leak_label": "label leak",
+    "leak_id": "id column",
+    "leak_timestamp": "timestamp",
+    "leak_post_process": "post-process value",
+    "leak_kind": "Kind",
+    "leak_reason": "Reason",
+    "score": "Score",
+    "none": "none",
+    "sig_yes": "significant",
+    "sig_no": "n.s.",
+    "rank": "Rank",
+    "candidate": "Candidate",
+    "family": "Family",
+    "status": "Status",
+    "mean": "Mean",
+    "ci95": "95% CI",
+    "diff_vs_1": "Difference to #1",
+    "p_value": "p-value (vs #1)",
+    "fit_time": "Fit time (s)",
+    "predict_time": "Predict (ms/1,000 rows)",
+    "trials": "Tuning trials",
+    "note": "Note",
+    "yes": "yes",
+    "no": "no",
+    "conclusion": "#1 vs #2",
+    "no_leaderboard": "No candidate models were compared.",
+    "fig_leaderboard_title": "Cross-validated score with 95% CI",
+    "pipeline": "Pipeline steps",
+    "params": "Parameters",
+    "why_family": "Why this model family",
+    "no_model": "No model was chosen.",
+    "model_registry": "Registered model",
+    "param": "Parameter",
+    "value": "Value",
+    "importance_lead": "Permutation importance: how much the primary metric ({metric}) drops when one feature is shuffled. The larger, the more the model relies on it.",
+    "feature": "Feature",
+    "importance": "Importance",
+    "std": "Std",
+    "no_importance": "Feature importance was not computed.",
+    "effects": "Effect of the top features",
+    "effects_lead": "Mean model prediction when one feature is set to each value and the others stay as they are (partial dependence).",
+    "no_effects": "No feature effect plots.",
+    "fig_importance_title": "Permutation importance (top {n})",
+    "mean_prediction_binary": "mean defect probability",
+    "mean_prediction_regression": "mean prediction",
+    "mean_prediction_other": "mean score",
+    "confusion_lead": "Rows are actual values, columns the model's decision. Colour shows the share per actual value.",
+    "actual": "actual",
+    "predicted": "predicted",
+    "no_confusion": "No confusion matrix.",
+    "residual_lead": "Dashed lines are the spec limits (LSL/USL). The closer to the diagonal, the better.",
+    "residual": "residual (predicted - actual)",
+    "no_residuals": "No predictions and actual values, so no residual plot.",
+    "fig_pred_vs_actual": "Predicted vs actual",
+    "fig_residuals": "Residuals",
+    "threshold": "Decision threshold",
+    "threshold_lead": "Expected cost per part for each threshold. The vertical line is the chosen threshold.",
+    "no_threshold_task": "This task has no decision threshold.",
+    "no_curve": "No costs given, so no cost curve.",
+    "fig_cost": "expected cost per part ({currency})",
+    "fig_recall": "recall",
+    "fig_false_alarm": "false alarm rate",
+    "fig_chosen": "chosen: {t}",
+    "fig_threshold_axis": "threshold",
+    "kpi": "KPI",
+    "kpi_value": "Value",
+    "unit": "Unit",
+    "formula": "Formula",
+    "higher_better": "↑ higher is better",
+    "lower_better": "↓ lower is better",
+    "group_ml": "Model performance",
+    "group_quality": "Quality",
+    "group_productivity": "Productivity",
+    "group_stability": "Stability",
+    "no_kpis": "No KPIs were computed.",
+    "config": "Configuration (YAML)",
+    "config_digest": "Config digest",
+    "packages": "Package versions",
+    "package": "Package",
+    "version": "Version",
+    "mlflow_run": "MLflow run ID",
+    "tracking_uri": "MLflow tracking URI",
+    "model_name": "Registered model name",
+    "model_version": "Model version",
+    "no_config": "No configuration text.",
+    "footer": "Generated by axpoc. This single file opens offline.",
+    "unit_ratio": "%",
+    "unit_score": "score (0–1)",
+    "unit_nats": "nats",
+    "unit_target": "target unit",
+    "unit_parts": "parts/1,000",
+    "unit_hours": "h/month",
+    "unit_index": "index",
+    "unit_money_month": "{currency}/month",
+}
+
+_TABLES: dict[str, Mapping[str, str]] = {"ko": MappingProxyType(_KO), "en": MappingProxyType(_EN)}
+
+# Scores conventionally read as decimals (AUC 0.91), not as percentages like rates are.
+_DECIMAL_RATIOS = frozenset({"roc_auc", "average_precision", "f1", "macro_f1", "brier", "r2"})
+
+
+def texts(language: str) -> Mapping[str, str]:
+    """The string table for ``language`` (``ko`` or ``en``)."""
+    try:
+        return _TABLES[language]
+    except KeyError:
+        raise ValueError(f"report language must be one of {LANGUAGES}, got {language!r}") from None
+
+
+def as_number(x: object) -> float | None:
+    """``x`` as a float, or None when it is missing (None, NaN: an undefined KPI is a NaN) or not a number."""
+    try:
+        value = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def fmt_number(x: object, *, digits: int = 4) -> str:
+    """Big numbers with separators (12,345), small ones with ``digits`` significant digits."""
+    value = as_number(x)
+    if value is None:
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.{digits}g}"
+
+
+def fmt_percent(x: object) -> str:
+    """A ratio as a percentage; small ones keep two decimals so 0.43 % does not read as 0 %."""
+    value = as_number(x)
+    if value is None:
+        return "–"
+    pct = 100.0 * value
+    return f"{pct:.2f}%" if abs(pct) < 10 else f"{pct:.1f}%"
+
+
+def fmt_money(x: object, *, currency: str, language: str) -> str:
+    """KRW as ``1,234,000원`` in Korean and ``KRW 1,234,000`` in English."""
+    value = as_number(x)
+    if value is None:
+        return "–"
+    amount = f"{value:,.0f}"
+    if currency == "KRW":
+        return f"{amount}원" if language == "ko" else f"KRW {amount}"
+    return f"{amount} {currency}"
+
+
+def _money_unit(unit: str) -> str | None:
+    """``KRW`` for ``KRW/month``; None for units that are not money per month."""
+    return unit.removesuffix("/month") if unit.endswith("/month") and unit != "h/month" else None
+
+
+def unit_label(unit: str, *, name: str = "", currency: str, language: str) -> str:
+    """The unit as people say it: ``KRW/month`` -> ``원/월``; a ratio read as a decimal score says so."""
+    t = texts(language)
+    unit = unit.replace("currency", currency)
+    if unit == "ratio" and name in _DECIMAL_RATIOS:
+        return t["unit_score"]
+    money = _money_unit(unit)
+    if money is not None:
+        word = "원" if money == "KRW" and language == "ko" else money
+        return t["unit_money_month"].format(currency=word)
+    simple = {
+        "ratio": t["unit_ratio"],
+        "nats": t["unit_nats"],
+        "target unit": t["unit_target"],
+        "parts/1000": t["unit_parts"],
+        "h/month": t["unit_hours"],
+        "index": t["unit_index"],
+    }
+    return simple.get(unit, unit)
+
+
+def fmt_kpi(x: object, *, name: str, unit: str, currency: str, language: str) -> str:
+    """One KPI value in its unit: rates as %, money with the currency, hours and counts with separators."""
+    value = as_number(x)
+    if value is None:
+        return texts(language)["undefined"]
+    unit = unit.replace("currency", currency)
+    money = _money_unit(unit)
+    if money is not None:
+        return fmt_money(value, currency=money, language=language)
+    if unit == "ratio":
+        return fmt_number(value) if name in _DECIMAL_RATIOS else fmt_percent(value)
+    if unit == "h/month":
+        return f"{value:,.1f}" + ("시간" if language == "ko" else " h")
+    if unit == "parts/1000":
+        return f"{value:,.2f}"
+    return fmt_number(value)

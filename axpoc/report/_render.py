@@ -1,0 +1,580 @@
+"""ReportData -> one self-contained HTML file: inline CSS, inline PNG figures, no external URL.
+
+Each section gets a small view model of display-ready strings built here; the jinja2 template only
+lays them out. Any optional input may be missing: its section then says so in one line.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from axpoc.report import _figures
+from axpoc.report._data import KpiRow, ReportData
+from axpoc.report._fonts import CSS_FONT_STACK
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, texts, unit_label
+
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATE = "poc_report.html.j2"
+_GROUPS = ("ml", "quality", "productivity", "stability")
+_MAX_TABLE_ROWS = 40
+_MAX_CELL_CHARS = 160
+_VERDICTS = ("champion", "challenger", "not_registered")
+_OPS = {">=": "≥", "<=": "≤", "==": "="}
+# "12.5%", "1,234,000원", "3.1 h": one plain number and a unit without a multiplier (만, 억, k, M ...).
+_HEADLINE_NUMBER = re.compile(r"^\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d만억조kKMB][^\d]*)?$")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_report(data: ReportData) -> str:
+    """The PoC report as HTML text, in ``data.language`` (``ko`` or ``en``)."""
+    t = texts(data.language)
+    kpis = _KpiFormat(data)
+    context = {
+        "t": t,
+        "lang": data.language,
+        "font_stack": CSS_FONT_STACK,
+        "title": data.title or data.project_name,
+        "meta": _meta(data, t),
+        "summary": _summary(data, t, kpis),
+        "readiness": _readiness(data, t),
+        "board": _leaderboard(data, t),
+        "model": _model(data, t),
+        "importance": _importance(data, t),
+        "errors": _errors(data, t),
+        "threshold": _threshold(data, t),
+        "kpi_table": _kpi_table(data, t, kpis),
+        "repro": _repro(data, t),
+    }
+    return _environment().get_template(TEMPLATE).render(**context)
+
+
+def write_report(data: ReportData, path: Path) -> Path:
+    """Render and write the report as UTF-8; a temp file and ``os.replace`` so a reader never sees half a file."""
+    path = Path(path)
+    html = render_report(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(html)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --- formatting helpers ---------------------------------------------------------------------------
+
+
+def _cell(value: Any, t: Mapping[str, str]) -> str:
+    """Any profile/validation value as short display text."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool | np.bool_):
+        return t["yes"] if value else t["no"]
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        return fmt_number(value)
+    if isinstance(value, list | tuple | set | np.ndarray):
+        text = ", ".join(_cell(item, t) for item in list(value)[:20])
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
+    return text if len(text) <= _MAX_CELL_CHARS else text[: _MAX_CELL_CHARS - 1] + "…"
+
+
+def _table(records: list[Mapping[str, Any]], t: Mapping[str, str]) -> dict[str, Any]:
+    """Rows of dicts as {header, rows, more}; the union of keys, first seen first."""
+    columns: list[str] = []
+    for record in records:
+        columns += [key for key in record if key not in columns]
+    rows = [[_cell(record.get(column), t) for column in columns] for record in records[:_MAX_TABLE_ROWS]]
+    return {"header": columns, "rows": rows, "more": max(0, len(records) - _MAX_TABLE_ROWS)}
+
+
+class _KpiFormat:
+    """Formats values of one run's KPIs by their unit; gates and the summary look KPIs up by name."""
+
+    def __init__(self, data: ReportData) -> None:
+        self.language = data.language
+        self.currency = data.currency
+        self.rows = {row.name: row for row in data.kpis}
+
+    def value(self, name: str, value: object) -> str:
+        row = self.rows.get(name)
+        if row is None:
+            number = as_number(value)
+            return fmt_number(number) if number is not None else texts(self.language)["undefined"]
+        return fmt_kpi(value, name=name, unit=row.unit, currency=self.currency, language=self.language)
+
+    def label(self, name: str) -> str:
+        row = self.rows.get(name)
+        return row.label if row is not None else name
+
+    def interval(self, row: KpiRow) -> str:
+        low, high = as_number(row.ci_low), as_number(row.ci_high)
+        if low is None or high is None:
+            return "–"
+        return f"{self.value(row.name, low)} – {self.value(row.name, high)}"
+
+
+# --- sections ---------------------------------------------------------------------------------------
+
+
+def _meta(data: ReportData, t: Mapping[str, str]) -> list[tuple[str, str]]:
+    task = t.get(f"task_{data.task}", data.task)
+    items = [
+        (t["project"], data.project_name),
+        (t["process"], data.process),
+        (t["task"], task),
+        (t["target"], data.target),
+        (t["created_at"], data.created_at),
+    ]
+    return [(label, value) for label, value in items if value]
+
+
+def _headline_number(text: str) -> tuple[float, str] | None:
+    match = _HEADLINE_NUMBER.match(text)
+    if match is None:
+        return None
+    return float(match["num"].replace(",", "")), (match["unit"] or "").strip()
+
+
+def _headline(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    """The before -> after table; the bar panels only for rows whose two sides are plain numbers in one unit."""
+    bars = []
+    for label, before, after in data.headline:
+        parsed = _headline_number(before), _headline_number(after)
+        if parsed[0] is not None and parsed[1] is not None and parsed[0][1] == parsed[1][1]:
+            bars.append((label, parsed[0][0], parsed[1][0], before, after))
+    return {"rows": list(data.headline), "figure": _figures.headline_chart(bars, t=t)}
+
+
+def _gates(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dict[str, Any]]:
+    rows = []
+    for gate in data.gates:
+        value, used = kpis.value(gate.name, gate.value), kpis.value(gate.name, gate.used_value)
+        reason = ""
+        if not gate.passed:
+            reason = gate.reason
+            if reason.startswith("undefined: "):
+                reason = f"{t['undefined']}: {reason.removeprefix('undefined: ')}"
+        rows.append(
+            {
+                "label": kpis.label(gate.name),
+                "name": gate.name,
+                "rule": f"{_OPS.get(gate.op, gate.op)} {kpis.value(gate.name, gate.target)}",
+                "value": value,
+                "used": used if used != value else "",
+                "passed": gate.passed,
+                "reason": reason,
+            }
+        )
+    return rows
+
+
+def _tile(kpis: _KpiFormat, name: str, caption: str, t: Mapping[str, str]) -> dict[str, str] | None:
+    row = kpis.rows.get(name)
+    if row is None:
+        return None
+    value = kpis.value(name, row.value)
+    detail = (
+        kpis.interval(row) if as_number(row.value) is not None else (row.undefined_reason or t["undefined"])
+    )
+    return {"caption": caption, "value": value, "detail": "" if detail == "–" else detail}
+
+
+def _summary(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> dict[str, Any]:
+    verdict = data.verdict if data.verdict in _VERDICTS else "not_registered"
+    gates = _gates(data, t, kpis)
+    tiles = [
+        _tile(kpis, "monthly_saving", t["monthly_saving"], t)
+        or {"caption": t["monthly_saving"], "value": "–", "detail": t["saving_missing"]},
+        {
+            "caption": t["gates_passed"],
+            "value": f"{sum(g['passed'] for g in gates)} / {len(gates)}",
+            "detail": "",
+        },
+        _tile(kpis, "inspection_hours_saved_per_month", t["hours_saved"], t),
+        {
+            "caption": t["chosen_model"],
+            "value": data.chosen or data.model_name or "–",
+            "detail": f"{data.model_name} v{data.model_version}"
+            if data.model_name and data.model_version
+            else "",
+        },
+    ]
+    undefined = [
+        (row.label, row.undefined_reason or t["not_available"])
+        for row in data.kpis
+        if as_number(row.value) is None
+    ]
+    return {
+        "verdict": verdict,
+        "verdict_label": t[f"verdict_{verdict}"],
+        "verdict_reason": data.verdict_reason,
+        "tiles": [tile for tile in tiles if tile is not None],
+        "gates": gates,
+        "headline": _headline(data, t),
+        "assumptions": list(data.assumptions),
+        "undefined": undefined,
+    }
+
+
+def _join(items: list[str], t: Mapping[str, str]) -> str:
+    return ", ".join(items) if items else t["none"]
+
+
+def _profile_facts(profile: Mapping[str, Any], t: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The readiness findings of ``axpoc.data`` 's Profile, one line each, in the order an engineer checks them."""
+    facts = []
+    if "n_rows" in profile and "n_columns" in profile:
+        facts.append(
+            (t["prof_shape"], t["prof_shape_value"].format(rows=profile["n_rows"], cols=profile["n_columns"]))
+        )
+    time = profile.get("time")
+    if isinstance(time, Mapping):
+        facts.append(
+            (
+                t["prof_time"],
+                f"{time.get('start')} ~ {time.get('end')} ({time.get('span')}), {time.get('column')}",
+            )
+        )
+        step = as_number(time.get("median_step_s"))
+        if step is not None:
+            gaps = _optional(time.get("gap_share"), "{:.1%}")
+            disorder = _optional(time.get("out_of_order_share"), "{:.1%}")
+            facts.append(
+                (
+                    t["prof_sampling"],
+                    t["prof_sampling_value"].format(step=f"{step:.4g}", gaps=gaps, disorder=disorder),
+                )
+            )
+    label = profile.get("label")
+    if isinstance(label, Mapping) and label:
+        if isinstance(label.get("counts"), Mapping):
+            shares = label.get("shares") or {}
+            text = ", ".join(
+                f"{k}: {int(v):,} ({_optional(shares.get(k), '{:.1%}')})" for k, v in label["counts"].items()
+            )
+        else:
+            text = ", ".join(f"{k} {fmt_number(v)}" for k, v in label.items() if as_number(v) is not None)
+        facts.append((t["prof_label"], text))
+    missing = profile.get("missing_share")
+    if isinstance(missing, Mapping):
+        worst = sorted(
+            ((k, v) for k, v in missing.items() if (as_number(v) or 0) > 0), key=lambda kv: -kv[1]
+        )[:8]
+        facts.append((t["prof_missing"], _join([f"{k} {v:.1%}" for k, v in worst], t)))
+    if "constant_columns" in profile:
+        facts.append((t["prof_constant"], _join([str(c) for c in profile["constant_columns"]], t)))
+    if "duplicate_columns" in profile:
+        groups = [" = ".join(str(c) for c in group) for group in profile["duplicate_columns"]]
+        facts.append((t["prof_dup_columns"], _join(groups, t)))
+    if "duplicate_rows" in profile:
+        facts.append((t["prof_dup_rows"], _cell(profile["duplicate_rows"], t)))
+    if profile.get("duplicate_ids") is not None:
+        facts.append((t["prof_dup_ids"], _cell(profile["duplicate_ids"], t)))
+    return facts
+
+
+_PROFILE_KEYS = frozenset(
+    {
+        "n_rows",
+        "n_columns",
+        "target",
+        "task",
+        "time",
+        "label",
+        "missing_share",
+        "constant_columns",
+        "duplicate_columns",
+        "duplicate_rows",
+        "duplicate_ids",
+        "duplicate_id_values",
+        "feature_scores",
+        "leakage",
+        "problems",
+    }
+)
+
+
+def _profile(profile: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Any]:
+    """Known Profile fields as findings, leakage suspects and problems; any other key shown as it comes."""
+    facts, tables = _profile_facts(profile, t), []
+    for key, value in profile.items():
+        if key in _PROFILE_KEYS:
+            continue
+        if isinstance(value, Mapping) and value and all(isinstance(v, Mapping) for v in value.values()):
+            tables.append({"title": key, **_table([{"": name, **inner} for name, inner in value.items()], t)})
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            tables.append({"title": key, **_table(list(value), t)})
+        else:
+            facts.append((key, _cell(value, t)))
+    leakage = [
+        (str(s.get("column")), t.get(f"leak_{s.get('kind')}", str(s.get("kind"))), str(s.get("reason", "")))
+        for s in profile.get("leakage") or []
+        if isinstance(s, Mapping)
+    ]
+    scores = profile.get("feature_scores") or {}
+    ranked = sorted(
+        ((str(k), v) for k, v in scores.items() if as_number(v) is not None), key=lambda kv: -kv[1]
+    )
+    return {
+        "facts": facts,
+        "tables": tables,
+        "leakage": leakage,
+        "problems": [str(p) for p in profile.get("problems") or []],
+        "scores": [(name, fmt_number(value, digits=3)) for name, value in ranked[:10]],
+    }
+
+
+def _validation(frame: pd.DataFrame | None, t: Mapping[str, str]) -> dict[str, Any] | None:
+    if frame is None or frame.empty:
+        return None
+    success = frame["success"].astype(bool) if "success" in frame else pd.Series(True, index=frame.index)
+    severity = (
+        frame["severity"].astype(str) if "severity" in frame else pd.Series("critical", index=frame.index)
+    )
+    failed = ~success
+    summary = t["validation_summary"].format(
+        total=len(frame),
+        failed=int(failed.sum()),
+        critical=int((failed & (severity == "critical")).sum()),
+        warning=int((failed & (severity != "critical")).sum()),
+    )
+    order = np.lexsort(((severity != "critical").to_numpy(), success.to_numpy()))  # failed, critical first
+    shown = frame.iloc[order]
+    empty = [c for c in shown.columns if (shown[c].isna() | (shown[c].astype(str) == "")).all()]
+    records = []
+    for record in shown.drop(columns=empty).to_dict("records"):
+        for key in ("severity", "source"):
+            if key in record:
+                record[key] = t.get(f"v{key}_{record[key]}", record[key])
+        if "success" in record:
+            record["success"] = t["ok"] if bool(record["success"]) else t["failed"]
+        if isinstance(record.get("failing_share"), float):
+            record["failing_share"] = _optional(record["failing_share"], "{:.2%}")
+        records.append({t.get(f"vcol_{key}", key): value for key, value in record.items()})
+    table = _table(records, t)
+    return {
+        **table,
+        "summary": summary,
+        "failed_rows": [not bool(v) for v in success.iloc[order].iloc[: len(table["rows"])]],
+        "critical": bool((failed & (severity == "critical")).any()),
+    }
+
+
+def _readiness(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    facts = [
+        (t["data_source"], data.data_source),
+        (t["data_digest"], data.data_digest),
+        (t["n_rows"], f"{data.n_rows:,}" if data.n_rows else ""),
+        (t["n_features"], f"{data.n_features:,}" if data.n_features else ""),
+        (t["split"], data.split_description),
+        (t["cv"], data.cv_description),
+    ]
+    return {
+        "facts": [(label, value) for label, value in facts if value],
+        "profile": _profile(data.profile, t) if data.profile else None,
+        "validation": _validation(data.validation, t),
+        "notes": list(data.notes),
+    }
+
+
+def _score(x: object) -> str:
+    """A metric with four significant digits, trailing zeros kept so a column lines up (0.9120, 0.01210)."""
+    value = as_number(x)
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:#.4g}".rstrip(".")
+
+
+def _optional(x: object, pattern: str) -> str:
+    value = as_number(x)
+    return "–" if value is None else pattern.format(value)
+
+
+def _leaderboard(data: ReportData, t: Mapping[str, str]) -> dict[str, Any] | None:
+    """One row per candidate; failed or skipped ones last with their reason, the chosen one marked."""
+    board = data.leaderboard
+    if board is None or board.empty:
+        return None
+    metric = data.primary_metric
+    rows = []
+    for record in board.to_dict("records"):
+        ok = record.get("status", "ok") == "ok"
+        first = ok and as_number(record.get("rank")) == 1
+        family = str(record.get("family") or "")
+        p_value = as_number(record.get("p_value"))
+        significant = None if first or not ok or p_value is None else bool(record.get("significantly_worse"))
+        note = str(record.get("note") or "")
+        rows.append(
+            {
+                "rank": _optional(record.get("rank"), "{:.0f}"),
+                "candidate": str(record.get("candidate", "")),
+                "family": family if family != record.get("candidate") else "",
+                "score": _score(record.get(metric)) if ok else "–",
+                "ci": f"{_score(record.get('ci_low'))} – {_score(record.get('ci_high'))}"
+                if ok and as_number(record.get("ci_low")) is not None
+                else "–",
+                "diff": "–" if first or not ok else _optional(record.get("diff_vs_1"), "{:+.3g}"),
+                "p_value": "–" if p_value is None else ("< 0.001" if p_value < 0.001 else f"{p_value:.3f}"),
+                "significant": significant,
+                "fit": _optional(record.get("fit_time_s"), "{:,.1f}"),
+                "predict": _optional(record.get("predict_ms_per_1k"), "{:,.1f}"),
+                "trials": _optional(record.get("trials"), "{:,.0f}"),
+                "note": note if ok else f"{record.get('status')}: {note}".rstrip(": "),
+                "first": first,
+                "failed": not ok,
+                "chosen": bool(data.chosen) and record.get("candidate") == data.chosen,
+            }
+        )
+    return {
+        "metric": metric,
+        "rows": rows,
+        "has_notes": any(row["note"] for row in rows),
+        "conclusion": data.conclusion,
+        "figure": _figures.leaderboard_chart(board, metric=metric, t=t),
+    }
+
+
+def _model(data: ReportData, t: Mapping[str, str]) -> dict[str, Any] | None:
+    if not (data.chosen or data.pipeline_steps or data.chosen_params or data.why_family):
+        return None
+    family = ""
+    board = data.leaderboard
+    if board is not None and {"candidate", "family"} <= set(board.columns):
+        match = board.loc[board["candidate"] == data.chosen, "family"]
+        family = str(match.iloc[0]) if len(match) else ""
+    registry = f"{data.model_name} v{data.model_version}" if data.model_name and data.model_version else ""
+    return {
+        "name": data.chosen,
+        "family": family if family != data.chosen else "",
+        "registry": registry or (data.model_name or ""),
+        "steps": list(data.pipeline_steps),
+        "params": [(str(k), _cell(v, t)) for k, v in data.chosen_params.items()],
+        "why": data.why_family,
+    }
+
+
+def _importance(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    frame = data.importances
+    table = None
+    order: list[str] = []
+    if frame is not None and not frame.empty and {"feature", "importance"} <= set(frame.columns):
+        ranked = frame.sort_values("importance", ascending=False)
+        order = ranked["feature"].astype(str).tolist()
+        table = [
+            (str(r["feature"]), fmt_number(r["importance"], digits=3), fmt_number(r.get("std"), digits=2))
+            for r in ranked.head(15).to_dict("records")
+        ]
+    ylabel_key = {"binary": "mean_prediction_binary", "regression": "mean_prediction_regression"}
+    ylabel = t[ylabel_key.get(data.task, "mean_prediction_other")]
+    effects = {str(name): frame for name, frame in (data.effects or {}).items()}
+    return {
+        "lead": t["importance_lead"].format(metric=data.primary_metric or "-"),
+        "figure": _figures.importance_chart(frame, t=t) if table else None,
+        "table": table,
+        "effects_figure": _figures.effects_chart(effects, order, ylabel=ylabel) if effects else None,
+    }
+
+
+def _errors(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    if data.task == "regression":
+        figure = _figures.regression_chart(data.y_true, data.y_pred, data.spec, target=data.target, t=t)
+        return {
+            "title": t["sec_errors_regression"],
+            "lead": t["residual_lead"],
+            "figure": figure,
+            "missing": t["no_residuals"],
+        }
+    return {
+        "title": t["sec_errors_classification"],
+        "lead": t["confusion_lead"],
+        "figure": _figures.confusion_chart(data.confusion, t=t),
+        "missing": t["no_confusion"],
+    }
+
+
+def _threshold(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    applicable = data.task in ("binary", "anomaly")
+    value = as_number(data.threshold)
+    currency = "원" if data.currency == "KRW" and data.language == "ko" else data.currency
+    return {
+        "applicable": applicable,
+        "value": f"{value:.3f}" if value is not None else "",
+        "note": data.threshold_note,
+        "figure": _figures.threshold_chart(data.threshold_curve, value, currency=currency, t=t)
+        if applicable
+        else None,
+    }
+
+
+def _kpi_table(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dict[str, Any]]:
+    groups = [*_GROUPS, *sorted({row.group for row in data.kpis} - set(_GROUPS))]
+    out = []
+    for group in groups:
+        rows = [
+            {
+                "label": row.label,
+                "name": row.name,
+                "value": kpis.value(row.name, row.value),
+                "undefined": as_number(row.value) is None,
+                "reason": row.undefined_reason,
+                "ci": kpis.interval(row),
+                "unit": unit_label(row.unit, name=row.name, currency=data.currency, language=data.language),
+                "formula": row.formula,
+                "direction": t["higher_better"] if row.higher_is_better else t["lower_better"],
+            }
+            for row in data.kpis
+            if row.group == group
+        ]
+        if rows:
+            out.append({"title": t.get(f"group_{group}", group), "rows": rows})
+    return out
+
+
+def _repro(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    facts = [
+        (t["config_digest"], data.config_digest),
+        (t["data_digest"], data.data_digest),
+        (t["mlflow_run"], data.run_id or ""),
+        (t["tracking_uri"], data.tracking_uri or ""),
+        (t["model_name"], data.model_name or ""),
+        (t["model_version"], data.model_version or ""),
+        (t["created_at"], data.created_at),
+    ]
+    return {
+        "facts": [(label, value) for label, value in facts if value],
+        "packages": sorted(data.packages.items()),
+        "config": data.config_yaml,
+    }

@@ -1,0 +1,34 @@
+"""The flow as plain, typed step functions; ``axpoc run`` chains them, notebooks call them one by one."""
+
+from axpoc.steps._compare import resolve_candidates, run_comparison
+from axpoc.steps._demo import demo_frame, write_demo_data
+from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
+from axpoc.steps._explain import average_effects, permutation_importance
+from axpoc.steps._prepare import Prepared, Target, encode_target, prepare
+from axpoc.steps._run import STEPS, RunOutcome, run_poc
+from axpoc.steps._validate import ValidationOutcome, build_and_check, profile_data, save_contract, validate_data
+
+__all__ = [
+    "STEPS",
+    "Evaluation",
+    "Prepared",
+    "RunOutcome",
+    "Target",
+    "ValidationOutcome",
+    "average_effects",
+    "build_and_check",
+    "build_poc_model",
+    "check_kpi_inputs",
+    "demo_frame",
+    "encode_target",
+    "evaluate",
+    "permutation_importance",
+    "prepare",
+    "profile_data",
+    "resolve_candidates",
+    "run_comparison",
+    "run_poc",
+    "save_contract",
+    "validate_data",
+    "write_demo_data",
+]
