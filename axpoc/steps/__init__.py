@@ -6,7 +6,13 @@ from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs,
 from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
-from axpoc.steps._validate import ValidationOutcome, build_and_check, profile_data, save_contract, validate_data
+from axpoc.steps._validate import (
+    ValidationOutcome,
+    build_and_check,
+    profile_data,
+    save_contract,
+    validate_data,
+)
 
 __all__ = [
     "STEPS",

@@ -343,8 +343,8 @@ def _primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:
 
 def _write_report(config: PocConfig, prepared: Any, comparison: Any, evaluation: Any, validation: Any,
                   outcome: RunOutcome, *, store: Any, version: str, decision: dict[str, Any], path: Path) -> Path:
-    from axpoc.steps._report import assemble_report_data
     from axpoc.report import write_report
+    from axpoc.steps._report import assemble_report_data
 
     data = assemble_report_data(config, prepared, comparison, evaluation, validation, outcome, store=store,
                                 version=version, decision=decision)

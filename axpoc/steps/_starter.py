@@ -35,10 +35,9 @@ def starter_from_template(
 
 def starter_from_data(name: str, data_file: Path, *, config_dir: Path) -> StarterValues:
     """Infer encoding, separator, types and likely roles from the user's file."""
-    from axpoc.data._read import read_table
-
     from axpoc.config import ReadOptions
     from axpoc.data._infer import infer_roles
+    from axpoc.data._read import read_table
 
     frame, info = read_table(data_file, ReadOptions())
     roles = infer_roles(frame)

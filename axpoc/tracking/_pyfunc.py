@@ -20,6 +20,6 @@ class PocPyfunc(mlflow.pyfunc.PythonModel):
             self.poc_model = cloudpickle.load(handle)
 
     # No type hints here on purpose: MLflow would map them to "AnyType" and validate nothing, noisily.
-    def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
+    def predict(self, context, model_input, params=None):
         frame = model_input if isinstance(model_input, pd.DataFrame) else pd.DataFrame(model_input)
         return self.poc_model.predict_frame(frame)

@@ -146,13 +146,14 @@ def log_dataset(frame: pd.DataFrame, *, name: str, digest: str, source: str, tar
                 context: str) -> None:
     """The training data as an MLflow dataset input (name, source, digest); curves are not logged cell by cell."""
     import mlflow.data
+    from mlflow.exceptions import MlflowException
 
     flat = frame[[c for c in frame.columns if frame[c].dtype != object or not _is_curve(frame[c])]]
     source_uri = source if "://" in source else Path(source).resolve().as_uri() if source else None
     try:
         dataset = mlflow.data.from_pandas(flat, source=source_uri, targets=target if target in flat else None,
                                           name=name, digest=digest[:36])
-    except Exception:  # noqa: BLE001 - an unresolvable source must not stop training; log without it
+    except MlflowException:  # a source MLflow cannot resolve (e.g. a database URL): log without it
         dataset = mlflow.data.from_pandas(flat, targets=target if target in flat else None, name=name,
                                           digest=digest[:36])
     mlflow.log_input(dataset, context=context)

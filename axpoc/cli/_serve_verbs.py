@@ -1,0 +1,191 @@
+"""The ``predict`` and ``serve`` verbs; the CLI attaches them with :func:`register`.
+
+Like every verb they import their work lazily, so ``axpoc --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from axpoc.cli._output import emit_json, err_console
+
+_Config = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
+_Json = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
+_ProjectDir = Annotated[
+    Path | None, typer.Option("--project-dir", help="project folder (default ./axpoc_projects/<name>)")
+]
+_ModelVersion = Annotated[
+    str | None, typer.Option("--model-version", help="registered version number (default: the champion)")
+]
+
+
+def predict(
+    config: _Config,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--input",
+            "-i",
+            help="file (.csv, .parquet, .xlsx, folder) or SQL: 'SELECT ...' or 'sql:TABLE' (database: --db-url)",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="file (.csv UTF-8 with BOM, .parquet) or a table name to append to",
+            show_default=False,
+        ),
+    ],
+    model_version: _ModelVersion = None,
+    db_url: Annotated[
+        str | None, typer.Option("--db-url", help="SQLAlchemy URL of an SQL input (default: data.url)")
+    ] = None,
+    output_url: Annotated[
+        str | None, typer.Option("--output-url", help="SQLAlchemy URL of a table output (default: --db-url)")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="replace the output table instead of appending")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="reject file (default: <output stem>.rejects.csv)")
+    ] = None,
+    explain: Annotated[int, typer.Option("--explain", help="add each row's N top contributing columns")] = 0,
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows scored at a time")] = 200_000,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="threads the model predicts with (default: all cores)")
+    ] = None,
+    project_dir: _ProjectDir = None,
+    as_json: _Json = False,
+) -> None:
+    """Score a file or a query with the champion; rows failing the data contract go to a reject file."""
+    from axpoc.config import load_config
+    from axpoc.serve import BatchProgress, predict_batch
+
+    cfg = load_config(config)
+    with err_console.status("채점 중 (scoring)...", spinner="dots") as status:
+
+        def progress(done: BatchProgress) -> None:
+            status.update(f"채점 중 (scoring): {done.rows:,} rows, {done.rejected:,} rejected")
+
+        result = predict_batch(
+            cfg,
+            source=source,
+            output=output,
+            project_dir=project_dir,
+            model_version=model_version,
+            db_url=db_url,
+            output_url=output_url,
+            replace=replace,
+            rejects=rejects,
+            explain=explain,
+            chunk_rows=chunk_rows,
+            threads=threads,
+            on_progress=progress,
+        )
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _summary(result)
+    if result.scored == 0:
+        raise typer.Exit(1)
+
+
+def _summary(result: Any) -> None:
+    alias = f" ({result.alias})" if result.alias else ""
+    flagged = result.flagged / result.scored if result.scored else 0.0
+    err_console.print(f"모델 (model): {result.model_name} v{result.model_version}{alias}")
+    err_console.print(f"입력 (input): {result.input} — {result.rows:,} rows")
+    err_console.print(
+        f"채점 (scored): {result.scored:,} → [bold]{result.output}[/]; "
+        f"불량 의심 (flagged): {result.flagged:,} ({flagged:.1%})"
+    )
+    style = "yellow" if result.rejected else "dim"
+    err_console.print(f"[{style}]거부 (rejected): {result.rejected:,} → {result.rejects}[/]")
+    for reason, count in list(result.reject_reasons.items())[:5]:
+        err_console.print(f"[{style}]  - {reason}: {count:,}[/]")
+    for note in result.notes:
+        err_console.print(f"[dim]- {note}[/]")
+    stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items() if v >= 0.05)
+    err_console.print(f"[dim]{result.elapsed_s:.1f} s ({result.rows_per_s:,.0f} rows/s): {stages}[/]")
+    if result.scored == 0:
+        err_console.print("[red]모든 행이 거부되었습니다 (every row was rejected): check the reject file.[/]")
+
+
+def serve(
+    config: _Config,
+    host: Annotated[
+        str, typer.Option("--host", help="address to listen on; other than 127.0.0.1 warns")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000,
+    token_env: Annotated[
+        str | None,
+        typer.Option(
+            "--token-env", help="environment variable holding a bearer token that /predict requires"
+        ),
+    ] = None,
+    alias: Annotated[str, typer.Option("--alias", help="registry alias to serve and follow")] = "champion",
+    reload_interval: Annotated[
+        float, typer.Option("--reload-interval", help="seconds between checks for a moved alias (0 = never)")
+    ] = 5.0,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="log every request")
+    ] = True,
+    project_dir: _ProjectDir = None,
+) -> None:
+    """Serve the champion over HTTP (POST /predict, GET /health); follows the alias when it moves."""
+    import uvicorn
+
+    from axpoc.config import load_config
+    from axpoc.errors import UserError
+    from axpoc.serve import create_app
+
+    token = None
+    if token_env is not None:
+        token = os.environ.get(token_env, "")
+        if not token:
+            raise UserError(
+                f"--token-env {token_env}: that environment variable is empty or unset. Set it to the token "
+                f"clients must send (e.g. export {token_env}=$(openssl rand -hex 16)), or drop --token-env."
+            )
+    if not _loopback(host):
+        err_console.print(
+            f"[yellow]경고 (warning): --host {host} makes the model reachable from other machines"
+            + ("" if token else " without a token (use --token-env)")
+            + ". Use it only on a trusted plant network.[/]"
+        )
+    app = create_app(
+        load_config(config),
+        project_dir=project_dir,
+        token=token,
+        alias=alias,
+        reload_interval_s=reload_interval,
+    )
+    served = app.state.holder.current
+    err_console.print(
+        f"서비스 시작 (serving): {served.model_name} v{served.version} ({alias}) on http://{host}:{port} "
+        f"— POST /predict, GET /health, docs /docs"
+    )
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", access_log=access_log)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``predict`` and ``serve`` to the ``axpoc`` command."""
+    app.command("predict")(predict)
+    app.command("serve")(serve)
