@@ -198,23 +198,34 @@ def ui(
 
 
 def main() -> None:
-    """Console-script entry point with axpoc's error boundary."""
+    """Console-script entry point with axpoc's error boundary.
+
+    SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
+    is registered.
+    """
+    import signal
     import sys
 
-    import click
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
 
     from axpoc.cli._output import run_guarded
 
     def invoke() -> int:
+        # Typer handles usage errors (exit 2) and turns Ctrl-C into exit 130 silently; we want the message.
         try:
-            code = app(standalone_mode=False)
-        except click.exceptions.Exit as exc:
-            return exc.exit_code
-        except click.ClickException as exc:
-            exc.show()
-            return exc.exit_code
-        except click.exceptions.Abort:
-            raise KeyboardInterrupt from None
-        return code if isinstance(code, int) else 0
+            app()
+        except SystemExit as exc:
+            if exc.code == 130:
+                raise KeyboardInterrupt from None
+            return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        return 0
 
     sys.exit(run_guarded(invoke))
+
+
+from axpoc.cli import _ops_verbs  # noqa: E402
+
+_ops_verbs.register(app)

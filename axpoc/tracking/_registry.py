@@ -11,6 +11,8 @@ import json
 import platform
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import mlflow
 import pandas as pd
 from filelock import FileLock
 
-from axpoc.tracking._pyfunc import PocPyfunc
+from axpoc.tracking._pyfunc import MODEL_FILE, PocPyfunc
 from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
 
 PROMOTION_LOG = "promotions.jsonl"
@@ -28,33 +30,46 @@ PROMOTION_LOG = "promotions.jsonl"
 
 def log_poc_model(poc_model: Any, *, input_example: pd.DataFrame, pip_requirements: list[str]) -> str:
     """Log the PocModel as one pyfunc model in the active run; returns its ``models:/`` URI."""
+    with _pyfunc_arguments(poc_model, input_example, pip_requirements) as arguments:
+        info = mlflow.pyfunc.log_model(name="model", **arguments)
+    return info.model_uri
+
+
+def save_poc_model(poc_model: Any, path: str | Path, *, input_example: pd.DataFrame,
+                   pip_requirements: list[str]) -> Path:
+    """Save the PocModel as a pyfunc model directory (no run, no registry): the same form ``log_poc_model`` logs."""
+    with _pyfunc_arguments(poc_model, input_example, pip_requirements) as arguments:
+        mlflow.pyfunc.save_model(str(path), **arguments)
+    return Path(path)
+
+
+@contextmanager
+def _pyfunc_arguments(poc_model: Any, input_example: pd.DataFrame,
+                      pip_requirements: list[str]) -> Iterator[dict[str, Any]]:
+    """The pyfunc flavour's arguments, with the pickled PocModel in a temporary folder while they are used."""
     from mlflow.models import infer_signature
 
-    output = poc_model.predict_frame(input_example)
-    signature = infer_signature(_signature_frame(input_example), output)
+    example = _signature_frame(input_example)
+    signature = infer_signature(example, poc_model.predict_frame(input_example))
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "poc_model.pkl"
+        path = Path(tmp) / MODEL_FILE
         with path.open("wb") as handle:
             cloudpickle.dump(poc_model, handle)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*type hints to the `predict` method.*")
-            info = mlflow.pyfunc.log_model(
-                name="model",
-                python_model=PocPyfunc(),
-                artifacts={"poc_model": str(path)},
-                signature=signature,
-                input_example=_signature_frame(input_example),
-                pip_requirements=pip_requirements,
-            )
-    return info.model_uri
+            yield {"python_model": PocPyfunc(), "artifacts": {"poc_model": str(path)}, "signature": signature,
+                   "input_example": example, "pip_requirements": pip_requirements}
 
 
 def _signature_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Curves (array cells) become lists, which MLflow's schema understands as Array columns."""
+    """The schema MLflow enforces when serving: curves (array cells) as lists (Array columns), integers as
+    doubles, since a plant's next batch may have a missing value where training had none."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object and len(out) and hasattr(out[column].iloc[0], "tolist"):
             out[column] = out[column].map(lambda a: a.tolist())
+        elif pd.api.types.is_integer_dtype(out[column].dtype) and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].astype("float64")
     return out
 
 
