@@ -2,6 +2,13 @@
 
 The caller passes callbacks (``on_candidate``) to log each candidate as it finishes; the step itself
 stays a plain function of data, so notebooks and tests run it without a tracking store.
+
+Under a time budget the candidates are scheduled in two rounds. First every candidate's defaults are
+cross-validated, cheapest first (a fit on a slice of the data predicts each one's cost), so every
+family that fits the budget gets an honest score and a slow one goes last and stops cooperatively
+instead of eating the others' time. Then the time left goes to tuning the candidates that are not
+significantly worse than the best defaults, best first, each an equal share of what remains. Without
+a budget every candidate runs its ``trials`` in config order, exactly repeatable.
 """
 
 from __future__ import annotations
@@ -15,9 +22,19 @@ import numpy as np
 import pandas as pd
 
 from axpoc.compare._scoring import Scorer
-from axpoc.compare._search import LOGGING_RESERVE_S, Budget, CandidateResult, Splits, tune_candidate
+from axpoc.compare._search import (
+    LOGGING_RESERVE_S,
+    Budget,
+    CandidateResult,
+    CandidateTuner,
+    Splits,
+    fold_ratio,
+    predict_trial_cost,
+)
 from axpoc.compare._stats import corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
+
+SKIP_FACTOR = 2.0
 
 
 @dataclass
@@ -61,7 +78,7 @@ def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits)
         key=lambda r: r.interval.mean if scorer.higher_is_better else -r.interval.mean,
         reverse=True,
     )
-    ratio = float(np.mean([len(v) / max(len(t), 1) for t, v in splits]))
+    ratio = fold_ratio(splits)
     rows = []
     for rank, result in enumerate(ok, start=1):
         test = (
@@ -77,7 +94,9 @@ def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits)
             scorer.primary: result.interval.mean,
             "ci_low": result.interval.low,
             "ci_high": result.interval.high,
-            "fold_std": float(np.nanstd(result.fold_scores, ddof=1)) if len(result.fold_scores) > 1 else np.nan,
+            "fold_std": float(np.nanstd(result.fold_scores, ddof=1))
+            if len(result.fold_scores) > 1
+            else np.nan,
             "diff_vs_1": test.mean_diff if test else 0.0,
             "p_value": test.p_value if test else np.nan,
             "significantly_worse": bool(test.significant) if test else False,
@@ -93,8 +112,15 @@ def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits)
         rows.append(row)
     for result in results:
         if not result.ok:
-            rows.append({"rank": np.nan, "candidate": result.name, "family": result.label, "status": result.status,
-                         "note": result.reason})
+            rows.append(
+                {
+                    "rank": np.nan,
+                    "candidate": result.name,
+                    "family": result.label,
+                    "status": result.status,
+                    "note": result.reason,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -121,46 +147,155 @@ def compare_candidates(
     size-adaptive defaults (already logged by the caller); ``skipped`` maps names to the reason.
     """
     budget = Budget(tuning.budget_s)
-    results: list[CandidateResult] = [
-        CandidateResult(name=name, label=name, status="skipped", reason=reason) for name, reason in skipped.items()
-    ]
-    runnable = [c for c in candidates if c.name not in skipped]
-    for done in results:
-        if on_candidate:
-            on_candidate(done)
-    for position, candidate in enumerate(runnable):
-        family = families[candidate.name]
-        reserve = _reserve(results, n_rows=len(X), n_folds=len(splits))
-        left = budget.remaining() - reserve
-        if left <= 0:
-            result = CandidateResult(
-                name=candidate.name, label=getattr(family, "label", candidate.name), status="stopped",
-                reason="the time budget was spent before this candidate could start",
-            )
-        else:
-            share = left / (len(runnable) - position)
-            result = tune_candidate(
-                candidate,
-                family=family,
-                build=lambda params, fam=family: builder(fam, params),
-                defaults=defaults[candidate.name],
-                X=X,
-                y=y,
-                classes=classes,
-                splits=splits,
-                scorer=scorer,
-                tuning=tuning,
-                budget=budget,
-                share_s=share,
-                reserve_s=reserve,
-                on_trial=(lambda n, v, name=candidate.name: on_trial(name, n, v)) if on_trial else None,
-            )
+    results: list[CandidateResult] = []
+
+    def finish(result: CandidateResult) -> None:
         results.append(result)
         if on_candidate:
             on_candidate(result)
+
+    for name, reason in skipped.items():
+        finish(CandidateResult(name=name, label=name, status="skipped", reason=reason))
+    runnable = [c for c in candidates if c.name not in skipped]
+    tuners = {
+        c.name: CandidateTuner(
+            c,
+            family=families[c.name],
+            build=lambda params, fam=families[c.name]: builder(fam, params),
+            defaults=defaults[c.name],
+            X=X,
+            y=y,
+            classes=classes,
+            splits=splits,
+            scorer=scorer,
+            tuning=tuning,
+            budget=budget,
+            on_trial=(lambda n, v, name=c.name: on_trial(name, n, v)) if on_trial else None,
+        )
+        for c in runnable
+    }
+
+    def reserve() -> float:
+        return _reserve([t.fit_time_s for t in tuners.values() if t.ok], n_folds=len(splits))
+
+    if tuning.budget_s is None:
+        for candidate in runnable:
+            tuners[candidate.name].run(share_s=float("inf"), reserve_s=0.0)
+            finish(tuners[candidate.name].result())
+    else:
+        _defaults_round(runnable, tuners, budget=budget, reserve=reserve, finish=finish)
+        _tuning_round(tuners, scorer=scorer, splits=splits, budget=budget, reserve=reserve, finish=finish)
+    return _conclude(
+        results,
+        X,
+        y,
+        scorer=scorer,
+        splits=splits,
+        families=families,
+        builder=builder,
+        tuning=tuning,
+        budget=budget,
+    )
+
+
+def _defaults_round(
+    runnable: list[CandidateConfig],
+    tuners: dict[str, CandidateTuner],
+    *,
+    budget: Budget,
+    reserve: Callable[[], float],
+    finish: Callable[[CandidateResult], None],
+) -> None:
+    """Trial 0 (the defaults) of every candidate, cheapest first; those finished here leave ``tuners``.
+
+    A candidate predicted to need more than ``SKIP_FACTOR`` times the time left is stopped before it
+    starts (never the first to run): the prediction comes from one probe fit that a busy machine can
+    slow down two- or threefold, and wrongly dropping a family costs more than one wasted fold, after
+    which the per-fold check stops a slow trial anyway.
+    """
+    costs = {
+        c.name: predict_trial_cost(
+            tuners[c.name].build,
+            tuners[c.name].defaults,
+            X=tuners[c.name].X,
+            y=tuners[c.name].y,
+            splits=tuners[c.name].splits,
+        )
+        for c in runnable
+    }
+    for candidate in sorted(runnable, key=lambda c: costs[c.name]):
+        tuner = tuners[candidate.name]
+        left = budget.remaining() - reserve()
+        scored = any(t.ok for t in tuners.values())
+        if left <= 0 or (scored and costs[candidate.name] > SKIP_FACTOR * left):
+            tuner.reason = (
+                "the time budget was spent before this candidate could start"
+                if left <= 0
+                else f"stopped by the time budget: predicted {costs[candidate.name]:.0f} s for its default "
+                f"settings, {left:.0f} s left"
+            )
+            finish(tuner.result())
+            del tuners[candidate.name]
+            continue
+        tuner.run(share_s=left, reserve_s=reserve(), max_trials=1)
+        if not tuner.ok:
+            finish(tuner.result())
+            del tuners[candidate.name]
+
+
+def _tuning_round(
+    tuners: dict[str, CandidateTuner],
+    *,
+    scorer: Scorer,
+    splits: Splits,
+    budget: Budget,
+    reserve: Callable[[], float],
+    finish: Callable[[CandidateResult], None],
+) -> None:
+    """The rest of the budget, in equal shares, for candidates not significantly worse than the best."""
+    ranked = sorted(tuners.values(), key=lambda t: t.best.value, reverse=scorer.higher_is_better)
+    if not ranked:
+        return
+    leader, ratio = ranked[0], fold_ratio(splits)
+    contenders = []
+    for tuner in ranked:
+        test = corrected_paired_test(leader.best.fold_scores, tuner.best.fold_scores, test_train_ratio=ratio)
+        if tuner is not leader and test.significant:
+            tuner.reason = (
+                f"not tuned: its defaults are significantly worse than {leader.candidate.name}'s "
+                f"(p={test.p_value:.3f})"
+            )
+            finish(tuner.result())
+        elif tuner.trials_left:
+            contenders.append(tuner)
+        else:
+            finish(tuner.result())
+    for position, tuner in enumerate(contenders):
+        held = reserve()
+        left = budget.remaining() - held
+        if left > 0:
+            tuner.run(share_s=left / (len(contenders) - position), reserve_s=held)
+        finish(tuner.result())
+
+
+def _conclude(
+    results: list[CandidateResult],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    scorer: Scorer,
+    splits: Splits,
+    families: dict[str, Any],
+    builder: Callable[[Any, dict[str, Any]], Any],
+    tuning: TuningConfig,
+    budget: Budget,
+) -> Comparison:
+    """Rank the results and refit the winner on all rows."""
     board = _leaderboard(results, scorer, splits)
     ok = board[board["status"] == "ok"]
-    comparison = Comparison(scorer=scorer, results=results, leaderboard=board, chosen=None, budget_s=tuning.budget_s)
+    comparison = Comparison(
+        scorer=scorer, results=results, leaderboard=board, chosen=None, budget_s=tuning.budget_s
+    )
     if ok.empty:
         comparison.elapsed_s = budget.elapsed()
         return comparison
@@ -175,8 +310,8 @@ def compare_candidates(
     return comparison
 
 
-def _reserve(results: list[CandidateResult], *, n_rows: int, n_folds: int) -> float:
+def _reserve(fit_times: list[float], *, n_folds: int) -> float:
     """Time kept back for refitting the winner on all rows and logging it."""
-    fits = [r.fit_time_s for r in results if r.ok and np.isfinite(r.fit_time_s)]
-    slowest_refit = max(fits, default=0.0) * (1 + 1 / max(n_folds - 1, 1))
+    finite = [t for t in fit_times if np.isfinite(t)]
+    slowest_refit = max(finite, default=0.0) * (1 + 1 / max(n_folds - 1, 1))
     return LOGGING_RESERVE_S + 1.5 * slowest_refit

@@ -4,6 +4,10 @@ Trial 0 of each candidate is the family's size-adaptive defaults, so a candidate
 still has an honest score. The budget covers the whole comparison up to the logged model: time for the
 final refit and logging is reserved, and a candidate whose next trial is predicted not to fit stops
 cooperatively. ``trials`` without ``budget_s`` (and one thread) makes a run exactly repeatable.
+
+A `CandidateTuner` keeps one candidate's study between slices of the budget, so the comparison can
+score every candidate's defaults first and then spend what is left on the promising ones;
+`predict_trial_cost` times a fit on a slice of the data so that slow families can be put last.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from axpoc.config import CandidateConfig, TuningConfig
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
 LOGGING_RESERVE_S = 8.0
+PROBE_MIN_ROWS = 500
+_TRIAL_ERRORS = (ValueError, ArithmeticError, RuntimeError)
 
 
 class BudgetExhausted(Exception):
@@ -118,9 +124,217 @@ def _evaluate(
         check_time(i, t2 - t0)
     result.fold_metrics = {k: np.asarray(v, dtype=float) for k, v in per_metric.items()}
     result.fold_scores = result.fold_metrics[scorer.primary]
-    result.value = float(np.nanmean(result.fold_scores)) if np.isfinite(result.fold_scores).any() else float("nan")
+    result.value = (
+        float(np.nanmean(result.fold_scores)) if np.isfinite(result.fold_scores).any() else float("nan")
+    )
     result.oof = oof
     return result
+
+
+def predict_trial_cost(
+    build: Callable[[dict[str, Any]], Any],
+    params: dict[str, Any],
+    *,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    splits: Splits,
+    seed: int = 0,
+) -> float:
+    """Seconds one cross-validated trial of ``params`` is predicted to take (``inf`` when the probe fails).
+
+    Times one fit on a random tenth (at least ``PROBE_MIN_ROWS`` rows) of the first fold's training
+    rows and scales it by the square root of the row ratio, times the folds. The square root is a
+    deliberately low guess between boosting, whose fixed cost per tree dominates small fits (measured:
+    10 times the rows, 2-4 times the time), and forests or kernels that grow with the rows or faster:
+    an estimate too low costs one fold before the per-fold check stops the trial, one too high would
+    drop a good family. The probe costs about 2 % of the trial it predicts.
+    """
+    train = splits[0][0]
+    rows = min(len(train), max(PROBE_MIN_ROWS, len(train) // 10))
+    probe = np.sort(np.random.default_rng(seed).choice(train, size=rows, replace=False))
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)
+            build(params).fit(X.iloc[probe], y[probe])
+    except _TRIAL_ERRORS:
+        return float("inf")
+    return (time.perf_counter() - started) * float(np.sqrt(len(train) / rows)) * len(splits)
+
+
+class CandidateTuner:
+    """One candidate's Optuna study, run in one or more slices of the shared budget.
+
+    ``run`` continues the study for at most ``share_s`` seconds and ``max_trials`` trials (never beyond
+    ``tuning.trials``); ``result`` summarises the best trial so far. Trial 0 is always the defaults.
+    """
+
+    def __init__(
+        self,
+        candidate: CandidateConfig,
+        *,
+        family: Any,
+        build: Callable[[dict[str, Any]], Any],
+        defaults: dict[str, Any],
+        X: pd.DataFrame,
+        y: np.ndarray,
+        classes: np.ndarray,
+        splits: Splits,
+        scorer: Scorer,
+        tuning: TuningConfig,
+        budget: Budget,
+        on_trial: Callable[[int, float], None] | None = None,
+    ) -> None:
+        import optuna
+
+        # Failed and abandoned trials are counted and explained in the result, not logged one by one.
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        self.candidate, self.family, self.build, self.defaults = candidate, family, build, defaults
+        self.X, self.y, self.classes, self.splits = X, y, classes, splits
+        self.scorer, self.tuning, self.budget, self.on_trial = scorer, tuning, budget, on_trial
+        self.best = _Best()
+        self.trial_costs: list[float] = []
+        self.errors: list[str] = []
+        self.reason = ""
+        self.elapsed_s = 0.0
+        self.limit = (tuning.trials or 10_000) if candidate.tune else 1
+        direction = "maximize" if scorer.higher_is_better else "minimize"
+        sampler = optuna.samplers.TPESampler(
+            seed=tuning.seed, n_startup_trials=min(5, max(tuning.trials or 10, 1))
+        )
+        pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1)
+        if tuning.storage:
+            self.study = optuna.create_study(
+                study_name=candidate.name,
+                storage=tuning.storage,
+                direction=direction,
+                sampler=sampler,
+                pruner=pruner,
+                load_if_exists=True,
+            )
+        else:
+            self.study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
+
+    @property
+    def trials_left(self) -> int:
+        return max(self.limit - len(self.study.trials), 0)
+
+    @property
+    def ok(self) -> bool:
+        """Whether a trial has finished with a finite score."""
+        return self.best.oof is not None and bool(np.isfinite(self.best.value))
+
+    @property
+    def fit_time_s(self) -> float:
+        return float(np.mean(self.best.fit_times)) if self.best.fit_times else float("nan")
+
+    def run(self, *, share_s: float, reserve_s: float, max_trials: int | None = None) -> None:
+        """Continue the study within ``share_s`` seconds, keeping ``reserve_s`` of the budget untouched."""
+        import optuna
+
+        n_trials = self.trials_left if max_trials is None else min(max_trials, self.trials_left)
+        if n_trials <= 0:
+            return
+        started = time.monotonic()
+        budget, splits = self.budget, self.splits
+
+        def share_left() -> float:
+            return share_s - (time.monotonic() - started)
+
+        def objective(trial: optuna.Trial) -> float:
+            if trial.number == 0 or not self.candidate.tune:
+                params = {**self.defaults, **self.candidate.params}
+            else:
+                space = self.family.space(trial, task=self.scorer.task, n_rows=len(self.X))
+                params = {**self.defaults, **space, **self.candidate.params}
+
+            def report(step: int, value: float) -> None:
+                trial.report(value, step)
+                if trial.number > 0 and trial.should_prune():
+                    raise optuna.TrialPruned(f"pruned after fold {step + 1}")
+
+            def check_time(step: int, fold_cost: float) -> None:
+                left = budget.remaining() - reserve_s
+                folds_left = len(splits) - step - 1
+                if folds_left and fold_cost * folds_left > left:
+                    raise BudgetExhausted(
+                        f"predicted {fold_cost * folds_left:.0f} s for the remaining folds, {max(left, 0):.0f} s left"
+                    )
+
+            t0 = time.monotonic()
+            try:
+                result = _evaluate(
+                    self.build,
+                    params,
+                    X=self.X,
+                    y=self.y,
+                    classes=self.classes,
+                    splits=splits,
+                    scorer=self.scorer,
+                    report=report,
+                    check_time=check_time,
+                )
+            except _TRIAL_ERRORS as exc:
+                self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+                raise
+            self.trial_costs.append(time.monotonic() - t0)
+            if self.best.oof is None or self.scorer.better(result.value, self.best.value):
+                self.best = result
+            if self.on_trial:
+                self.on_trial(trial.number, result.value)
+            return result.value
+
+        def stop_when_out_of_time(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+            if not self.trial_costs or budget.seconds is None:
+                return
+            predicted = float(np.median(self.trial_costs))
+            if predicted > share_left() or predicted > budget.remaining() - reserve_s:
+                study.stop()
+
+        try:
+            self.study.optimize(
+                objective, n_trials=n_trials, callbacks=[stop_when_out_of_time], catch=_TRIAL_ERRORS
+            )
+        except BudgetExhausted as exc:
+            self.reason = f"stopped by the time budget: {exc}"
+        self.elapsed_s += time.monotonic() - started
+
+    def result(self) -> CandidateResult:
+        """The candidate's best trial so far, with its folds, out-of-fold outputs and interval."""
+        import optuna
+
+        states = [t.state for t in self.study.trials]
+        result = CandidateResult(
+            name=self.candidate.name,
+            label=getattr(self.family, "label", self.candidate.name),
+            status="ok",
+            defaults=self.defaults,
+            n_trials=len(self.study.trials),
+            n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
+            trials=self.study.trials_dataframe(attrs=("number", "value", "state", "duration", "params")),
+            elapsed_s=self.elapsed_s,
+            pip_requirements=tuple(getattr(self.family, "pip_requirements", ())),
+        )
+        if not self.ok:
+            result.status = "stopped" if self.reason else "failed"
+            last = f": {self.errors[-1]}" if self.errors else ""
+            result.reason = self.reason or f"no trial finished{last}"
+            return result
+        best = self.best
+        result.params = {k: v for k, v in best.params.items() if not callable(v)}
+        result.fold_scores = best.fold_scores
+        result.fold_metrics = best.fold_metrics
+        result.oof = best.oof
+        result.fit_time_s = self.fit_time_s
+        result.predict_time_ms_per_1k = float(np.mean(best.predict_ms_per_1k))
+        result.reason = self.reason
+        result.interval = corrected_interval(best.fold_scores, test_train_ratio=fold_ratio(self.splits))
+        return result
+
+
+def fold_ratio(splits: Splits) -> float:
+    """Mean validation/training size over the folds (the Nadeau-Bengio correction's n_test / n_train)."""
+    return float(np.mean([len(v) / max(len(t), 1) for t, v in splits]))
 
 
 def tune_candidate(
@@ -141,108 +355,19 @@ def tune_candidate(
     on_trial: Callable[[int, float], None] | None = None,
 ) -> CandidateResult:
     """Run one candidate's Optuna study; the best trial's folds and out-of-fold outputs are kept."""
-    import optuna
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    started = time.monotonic()
-    fixed = dict(candidate.params)
-    n_rows = len(X)
-    best = _Best()
-    trial_costs: list[float] = []
-    errors: list[str] = []
-
-    def share_left() -> float:
-        return share_s - (time.monotonic() - started)
-
-    def objective(trial: optuna.Trial) -> float:
-        nonlocal best
-        if trial.number == 0 or not candidate.tune:
-            params = {**defaults, **fixed}
-        else:
-            params = {**defaults, **family.space(trial, task=scorer.task, n_rows=n_rows), **fixed}
-
-        def report(step: int, value: float) -> None:
-            trial.report(value, step)
-            if trial.number > 0 and trial.should_prune():
-                raise optuna.TrialPruned(f"pruned after fold {step + 1}")
-
-        def check_time(step: int, fold_cost: float) -> None:
-            left = budget.remaining() - reserve_s
-            folds_left = len(splits) - step - 1
-            if folds_left and fold_cost * folds_left > left:
-                raise BudgetExhausted(
-                    f"predicted {fold_cost * folds_left:.0f} s for the remaining folds, {max(left, 0):.0f} s left"
-                )
-
-        t0 = time.monotonic()
-        try:
-            result = _evaluate(
-                build, params, X=X, y=y, classes=classes, splits=splits, scorer=scorer, report=report,
-                check_time=check_time,
-            )
-        except (ValueError, ArithmeticError, RuntimeError) as exc:
-            errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-            raise
-        trial_costs.append(time.monotonic() - t0)
-        if best.oof is None or scorer.better(result.value, best.value):
-            best = result
-        if on_trial:
-            on_trial(trial.number, result.value)
-        return result.value
-
-    def stop_when_out_of_time(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-        if not trial_costs:
-            return
-        predicted = float(np.median(trial_costs))
-        if budget.seconds is not None and (predicted > share_left() or predicted > budget.remaining() - reserve_s):
-            study.stop()
-
-    direction = "maximize" if scorer.higher_is_better else "minimize"
-    sampler = optuna.samplers.TPESampler(seed=tuning.seed, n_startup_trials=min(5, max(tuning.trials or 10, 1)))
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1)
-    study_name = f"{candidate.name}"
-    if tuning.storage:
-        study = optuna.create_study(
-            study_name=study_name, storage=tuning.storage, direction=direction, sampler=sampler, pruner=pruner,
-            load_if_exists=True,
-        )
-    else:
-        study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
-    n_trials = (tuning.trials or 10_000) if candidate.tune else 1
-    reason = ""
-    try:
-        study.optimize(
-            objective,
-            n_trials=n_trials,
-            callbacks=[stop_when_out_of_time],
-            catch=(ValueError, ArithmeticError, RuntimeError),
-        )
-    except BudgetExhausted as exc:
-        reason = f"stopped by the time budget: {exc}"
-    trials = study.trials_dataframe(attrs=("number", "value", "state", "duration", "params"))
-    states = [t.state for t in study.trials]
-    result = CandidateResult(
-        name=candidate.name,
-        label=getattr(family, "label", candidate.name),
-        status="ok",
+    tuner = CandidateTuner(
+        candidate,
+        family=family,
+        build=build,
         defaults=defaults,
-        n_trials=len(study.trials),
-        n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
-        trials=trials,
-        elapsed_s=time.monotonic() - started,
-        pip_requirements=tuple(getattr(family, "pip_requirements", ())),
+        X=X,
+        y=y,
+        classes=classes,
+        splits=splits,
+        scorer=scorer,
+        tuning=tuning,
+        budget=budget,
+        on_trial=on_trial,
     )
-    if best.oof is None or not np.isfinite(best.value):
-        result.status = "stopped" if reason else "failed"
-        result.reason = reason or f"no trial finished{': ' + errors[-1] if errors else ''}"
-        return result
-    result.params = {k: v for k, v in best.params.items() if not callable(v)}
-    result.fold_scores = best.fold_scores
-    result.fold_metrics = best.fold_metrics
-    result.oof = best.oof
-    result.fit_time_s = float(np.mean(best.fit_times))
-    result.predict_time_ms_per_1k = float(np.mean(best.predict_ms_per_1k))
-    result.reason = reason
-    ratio = float(np.mean([len(v) / max(len(t), 1) for t, v in splits]))
-    result.interval = corrected_interval(best.fold_scores, test_train_ratio=ratio)
-    return result
+    tuner.run(share_s=share_s, reserve_s=reserve_s)
+    return tuner.result()

@@ -56,7 +56,9 @@ def corrected_paired_test(
     diff = np.asarray(scores_a, dtype=float) - np.asarray(scores_b, dtype=float)
     diff = diff[~np.isnan(diff)]
     if len(diff) < 2:
-        return PairedTest(float(diff.mean()) if len(diff) else float("nan"), float("nan"), float("nan"), False)
+        return PairedTest(
+            float(diff.mean()) if len(diff) else float("nan"), float("nan"), float("nan"), False
+        )
     mean = float(diff.mean())
     se = _corrected_se(diff, test_train_ratio)
     if se == 0:

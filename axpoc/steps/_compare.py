@@ -93,7 +93,10 @@ def run_comparison(
     )
     comparison.notes.append(plan.description)
     if class_weight:
-        comparison.notes.append(f"classes are imbalanced (minority {_minority_share(y):.1%}): class weights 'balanced'")
+        comparison.notes.append(
+            f"classes are imbalanced (minority {_minority_share(y):.1%}): class weights 'balanced' by default; "
+            "boosting families start unweighted on binary targets and tune the choice"
+        )
     if comparison.chosen is None:
         reasons = "; ".join(f"{r.name}: {r.reason}" for r in comparison.results)
         raise UserError(f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates.")
