@@ -76,12 +76,22 @@ class PocModel:
             return score, proba
         return proba[:, 1], proba
 
-    def _scores(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    @property
+    def input_columns(self) -> list[str]:
+        """What scoring reads: the features, plus the product column when it routes rows but is no feature."""
+        routing = self.routes and self.product_column and self.product_column not in self.features
+        return [*self.features, self.product_column] if routing else list(self.features)
+
+    def _scores(
+        self, X: pd.DataFrame, products: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Each row by its product's sub-model (``routes``); other products and rows without by the shared one."""
         if not self.routes or self.product_column is None:
             return self._raw_scores(self.estimator, X)
         score = np.empty(len(X))
         proba = np.empty((len(X), len(self.classes))) if self.task == "multiclass" else None
-        products = X[self.product_column].to_numpy() if self.product_column in X else np.full(len(X), None)
+        if products is None:
+            products = np.full(len(X), None)
         routed = np.zeros(len(X), dtype=bool)
         for product, estimator in self.routes.items():
             mask = products == product
@@ -121,7 +131,8 @@ class PocModel:
         if missing:
             raise KeyError(f"input lacks the model's columns: {', '.join(map(str, missing))}")
         X = frame[self.features]
-        score, proba = self._scores(X)
+        products = frame[self.product_column].to_numpy() if self.product_column in frame.columns else None
+        score, proba = self._scores(X, products)
         prediction, decision = self.decide(score, proba)
         return pd.DataFrame(
             {"score": score, "prediction": prediction, "decision": decision.astype(bool)}, index=frame.index

@@ -102,6 +102,11 @@ def encode_target(frame: pd.DataFrame, config: PocConfig) -> Target:
             "good from bad parts. Add data that contains defects, or check target.column."
         )
     if task == "multiclass":
+        if pd.api.types.is_float_dtype(values) and all(float(v).is_integer() for v in labels):
+            # Class codes read as floats (1.0, 2.0, ...: a column with a gap, or a CSV that wrote them so):
+            # estimators reject object-typed floats, and users name the classes 1, 2, ... in the config.
+            values = values.astype("Int64")
+            labels = pd.unique(values.dropna())
         classes = np.array(sorted(labels, key=str), dtype=object)
         defects = list(config.target.defect_classes)
         unknown = [d for d in defects if not any(str(d) == str(c) for c in classes)]
@@ -128,12 +133,25 @@ def encode_target(frame: pd.DataFrame, config: PocConfig) -> Target:
 def prepare(config: PocConfig, *, data_path: str | Path | None = None) -> Prepared:
     """Load the configured data, check the target and split it; the test part stays untouched."""
     from axpoc.data._source import load_data
-    from axpoc.data._split import make_split
 
-    loaded = load_data(config, path=data_path)
+    return prepare_loaded(config, load_data(config, path=data_path))
+
+
+def prepare_loaded(config: PocConfig, loaded: Any) -> Prepared:
+    """:func:`prepare` for data already loaded (``LoadedData``): retraining's reference plus new rows."""
+    from axpoc.data._split import make_split
+    from axpoc.process import load_process, template_label_columns
+
     frame = loaded.frame
-    roles = resolve_roles(frame, config)
+    labels = template_label_columns(config, load_process(config.process), frame)
+    roles = resolve_roles(frame, config, auto_exclude=labels)
     notes = list(loaded.notes)
+    left_out = [c for c in labels if c not in config.columns.exclude and c not in config.columns.include]
+    if left_out:
+        notes.append(
+            f"{', '.join(left_out)}: outcome columns of the '{config.process}' template (results known only "
+            "after the part is made), left out of the features automatically."
+        )
     missing = frame[roles.target].isna()
     if missing.any():
         notes.append(f"{int(missing.sum())} rows without a value in target '{roles.target}' were left out.")

@@ -23,6 +23,7 @@ from axpoc.config import PocConfig
 from axpoc.errors import UserError, ValidationFailed
 
 STEPS = ("validate", "split", "compare", "evaluate", "register", "report")
+SNAPSHOT_ARTIFACT = "data/training_snapshot.parquet"
 Log = Callable[[str], None]
 
 
@@ -97,6 +98,7 @@ def run_poc(
     import mlflow
 
     from axpoc import tracking
+    from axpoc.retrain import check_per_product, train_product_models
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
     from axpoc.steps._prepare import prepare
@@ -111,6 +113,7 @@ def run_poc(
     folder = config.project_dir(project_dir)
     template_gates = _gates(config)
     check_kpi_inputs(config, template_gates)
+    check_per_product(config)
     outcome = RunOutcome(project=config.project.name, stopped_after=until)
 
     prepared = prepare(config)
@@ -151,7 +154,7 @@ def run_poc(
         mlflow.log_artifact(str(contract_path), artifact_path="contract")
         mlflow.log_artifact(str(suite_path), artifact_path="contract")
         tracking.log_frame(report.to_frame(), "validation/validation.csv")
-        _log_snapshot(config, prepared)
+        log_snapshot(config, prepared.frame)
 
         def log_child(result: Any) -> None:
             tracking.log_candidate(store, result, primary=_primary(config), parent_run_id=run.info.run_id)
@@ -172,6 +175,7 @@ def run_poc(
 
         model, note, curve = build_poc_model(config, prepared, comparison)
         model.contract_json = contract.to_json()
+        outcome.notes.extend(train_product_models(config, prepared, comparison, model))
         evaluation = evaluate(config, prepared, model, gates=template_gates, threshold_note=note,
                               threshold_curve=curve)
         outcome.kpis = {k: float(v) for k, v in evaluation.kpis.items()}
@@ -183,26 +187,9 @@ def run_poc(
             outcome.elapsed_s = time.monotonic() - started
             return outcome
 
-        model_uri = tracking.log_poc_model(
-            model, input_example=prepared.train[model.features].head(5),
-            pip_requirements=pip_requirements(comparison.chosen.pip_requirements),
-        )
-        decision = _decide(config, store, prepared, model, evaluation, force=force, reason=reason)
-        version = tracking.register_version(
-            store,
-            model_uri,
-            tags={
-                "axpoc.config_digest": digest_config,
-                "axpoc.data_digest": prepared.digest,
-                "axpoc.gates": _gates_text(evaluation.gates),
-                "axpoc.gates_passed": str(evaluation.gates_passed).lower(),
-                "axpoc.family": comparison.chosen.name,
-                "axpoc.version": __version__,
-                "axpoc.run_id": run.info.run_id,
-                "axpoc.primary": _primary(config),
-                "axpoc.primary_value": f"{evaluation.kpis.get(_primary(config), float('nan')):.6g}",
-            },
-            description=decision["reason"],
+        version, decision = register_candidate(
+            config, store, prepared, model, evaluation, run_id=run.info.run_id,
+            requirements=comparison.chosen.pip_requirements, force=force, reason=reason,
         )
         outcome.model_name, outcome.model_version = store.model_name, version
         report_path = folder / "reports" / f"poc_report_v{version}.html"
@@ -212,19 +199,58 @@ def run_poc(
             mlflow.log_artifact(str(report_path), artifact_path="report")
             outcome.report_path = str(report_path)
             store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
-        if decision["promote"]:
-            moved = tracking.promote(store, version, reason=decision["reason"], forced=force,
-                                     expected_champion=decision["champion"])
-            outcome.alias = tracking.CHAMPION if moved else tracking.CHALLENGER
-            if not moved:
-                decision["reason"] = "another process moved champion meanwhile; this version stays challenger"
-                tracking.mark_challenger(store, version, reason=decision["reason"])
-        else:
-            tracking.mark_challenger(store, version, reason=decision["reason"])
-            outcome.alias = tracking.CHALLENGER
+        outcome.alias = apply_decision(store, version, decision, forced=force)
         outcome.decision_reason = decision["reason"]
     outcome.elapsed_s = time.monotonic() - started
     return outcome
+
+
+def register_candidate(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation: Any, *, run_id: str,
+                       requirements: tuple[str, ...], force: bool, reason: str | None,
+                       champion: tuple[str, Any] | None = None,
+                       tags: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+    """Log the model in the active run, decide against the champion, register a version; no alias moves yet.
+
+    ``champion`` is a (version, PocModel) already loaded by the caller; ``tags`` are added to the version's.
+    """
+    from axpoc import tracking
+
+    model_uri = tracking.log_poc_model(model, input_example=prepared.train[model.input_columns].head(5),
+                                       pip_requirements=pip_requirements(requirements))
+    decision = _decide(config, store, prepared, model, evaluation, force=force, reason=reason, champion=champion)
+    version = tracking.register_version(
+        store,
+        model_uri,
+        tags={
+            "axpoc.config_digest": config_digest(config),
+            "axpoc.data_digest": prepared.digest,
+            "axpoc.gates": _gates_text(evaluation.gates),
+            "axpoc.gates_passed": str(evaluation.gates_passed).lower(),
+            "axpoc.family": model.family,
+            "axpoc.version": __version__,
+            "axpoc.run_id": run_id,
+            "axpoc.primary": _primary(config),
+            "axpoc.primary_value": f"{evaluation.kpis.get(_primary(config), float('nan')):.6g}",
+            **(tags or {}),
+        },
+        description=decision["reason"],
+    )
+    return version, decision
+
+
+def apply_decision(store: Any, version: str, decision: dict[str, Any], *, forced: bool) -> str:
+    """Move the aliases as decided; returns the version's alias. Losing a race to another promotion keeps
+    the version a challenger, and ``decision`` says so."""
+    from axpoc import tracking
+
+    if decision["promote"]:
+        if tracking.promote(store, version, reason=decision["reason"], forced=forced,
+                            expected_champion=decision["champion"]):
+            return tracking.CHAMPION
+        decision["promote"] = False
+        decision["reason"] = "another process moved champion meanwhile; this version stays challenger"
+    tracking.mark_challenger(store, version, reason=decision["reason"])
+    return tracking.CHALLENGER
 
 
 def _primary(config: PocConfig) -> str:
@@ -266,7 +292,7 @@ def _kpi_table(evaluation: Any) -> Any:
     return pd.DataFrame(rows)
 
 
-def _log_snapshot(config: PocConfig, prepared: Any) -> None:
+def log_snapshot(config: PocConfig, frame: Any) -> None:
     """A Parquet snapshot of the training data: reproducibility, and the base that retraining extends."""
     import tempfile
 
@@ -275,22 +301,26 @@ def _log_snapshot(config: PocConfig, prepared: Any) -> None:
     cap = config.tracking.snapshot_max_mb
     if cap <= 0:
         return
-    frame = prepared.frame
     size_mb = frame.memory_usage(deep=True).sum() / 1e6
     if size_mb > cap * 4:
         return
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "training_snapshot.parquet"
+        path = Path(tmp) / Path(SNAPSHOT_ARTIFACT).name
         frame.to_parquet(path, index=False)
         if path.stat().st_size / 1e6 <= cap:
-            mlflow.log_artifact(str(path), artifact_path="data")
+            mlflow.log_artifact(str(path), artifact_path=str(Path(SNAPSHOT_ARTIFACT).parent))
 
 
 def _decide(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation: Any, *, force: bool,
-            reason: str | None) -> dict[str, Any]:
-    """Promote only when the gates pass and the model is not worse than the champion on the same test part."""
+            reason: str | None, champion: tuple[str, Any] | None = None) -> dict[str, Any]:
+    """Promote only when the gates pass and the model is not worse than the champion on the same test part.
+
+    The champion is read here, just before registering; a (version, model) the caller loaded earlier is
+    used only while that version still holds the alias.
+    """
     from axpoc import tracking
 
+    loaded = champion
     champion = tracking.alias_version(store, tracking.CHAMPION)
     if force:
         return {"promote": True, "champion": champion, "reason": f"forced: {reason}"}
@@ -299,18 +329,24 @@ def _decide(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation
         return {"promote": False, "champion": champion, "reason": f"gates failed: {', '.join(failed)}"}
     if champion is None:
         return {"promote": True, "champion": None, "reason": "all gates passed; first champion"}
-    verdict = non_inferior(config, store, champion, prepared, model)
-    return {"promote": verdict["ok"], "champion": champion, "reason": verdict["reason"]}
+    old = loaded[1] if loaded is not None and loaded[0] == champion else None
+    verdict = non_inferior(config, store, champion, prepared, model, champion_model=old)
+    return {"promote": verdict["ok"], "champion": champion, "reason": verdict["reason"], "test": verdict}
 
 
-def non_inferior(config: PocConfig, store: Any, champion: str, prepared: Any, model: Any) -> dict[str, Any]:
-    """Paired bootstrap of (new - champion) on the primary KPI; the lower bound must exceed -tolerance."""
+def non_inferior(config: PocConfig, store: Any, champion: str, prepared: Any, model: Any, *,
+                 champion_model: Any = None) -> dict[str, Any]:
+    """Paired bootstrap of (new - champion) on the primary KPI; the lower bound must exceed -tolerance.
+
+    Returns ``ok`` and ``reason``, and when both models scored: ``primary``, ``diff``, ``low`` (oriented so
+    that positive means the new model is better) and ``tolerance``.
+    """
     from axpoc.kpi import KPIS, paired_bootstrap_diff
     from axpoc.tracking._registry import load_poc_model
 
     primary = _primary(config)
     tolerance = config.retrain.tolerance
-    old = load_poc_model(store, champion)
+    old = champion_model if champion_model is not None else load_poc_model(store, champion)
     test = prepared.test
     try:
         old_score = _primary_input(old, test, config)
@@ -326,8 +362,9 @@ def non_inferior(config: PocConfig, store: Any, champion: str, prepared: Any, mo
     diff = sign * est.point
     ok = low > -tolerance
     word = "not worse than" if ok else "worse than"
-    return {"ok": ok, "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
-                                f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word} the champion"}
+    return {"ok": bool(ok), "primary": primary, "diff": float(diff), "low": float(low), "tolerance": tolerance,
+            "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
+                      f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word} the champion"}
 
 
 def _primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:

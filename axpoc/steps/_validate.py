@@ -40,12 +40,46 @@ class ValidationOutcome:
 
 
 def build_and_check(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None) -> tuple[Any, Any]:
-    """(contract, report): the contract built from this frame, and the frame checked against it."""
-    from axpoc.data._contract import build_contract
+    """(contract, report): the contract built from this frame, and the frame checked against it.
+
+    The process template adds its plausible ranges (warnings) and keeps its outcome columns out of the
+    contract, as they are out of the features; ``columns.pair_rules`` add order checks (warnings).
+    """
     from axpoc.data._gx import validate
 
-    contract = build_contract(frame, config, extra=extra or [])
+    contract = training_contract(config, frame, extra=extra)
     return contract, validate(frame, contract)
+
+
+def training_contract(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None) -> Any:
+    """The contract built from this frame, unchecked: for data whose critical rules were checked already
+    (retraining checks the new rows against the champion's contract before it builds the challenger's)."""
+    from axpoc.data._contract import build_contract
+    from axpoc.process import load_process, template_expectations, template_label_columns
+
+    template = load_process(config.process)
+    labels = [c for c in template_label_columns(config, template, frame) if c not in config.columns.include]
+    rules = [*template_expectations(config, template, frame), *_pair_rules(config, frame), *(extra or [])]
+    columns = config.columns.model_copy(update={"exclude": [*config.columns.exclude, *labels]})
+    return build_contract(frame, config.model_copy(update={"columns": columns}), extra=rules)
+
+
+def _pair_rules(config: PocConfig, frame: pd.DataFrame) -> list[Any]:
+    """``columns.pair_rules`` as ``column_pair_order`` warnings: a physically impossible row is suspect."""
+    from axpoc.data._contract import Expectation
+    from axpoc.data._roles import _missing_message
+    from axpoc.errors import UserError
+
+    rules = []
+    for i, (low, high) in enumerate(config.columns.pairs):
+        for column in (low, high):
+            if column not in frame.columns:
+                raise UserError(_missing_message(f"columns.pair_rules[{i}]", column, frame))
+        rules.append(
+            Expectation(kind="column_pair_order", column=low, column_b=high, severity="warning", source="config",
+                        note=f"declared in columns.pair_rules: {low} <= {high}")
+        )
+    return rules
 
 
 def save_contract(contract: Any, folder: Path) -> tuple[Path, Path]:

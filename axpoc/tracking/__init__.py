@@ -10,16 +10,20 @@ from axpoc.tracking._registry import (
     promote,
     read_promotion_log,
     register_version,
+    save_poc_model,
 )
 from axpoc.tracking._store import (
     CHALLENGER,
     CHAMPION,
+    HOST_TAG,
+    PID_TAG,
     PREVIOUS,
     Store,
     default_tracking_uri,
     log_candidate,
     log_dataset,
     log_frame,
+    mark_stale_runs,
     open_store,
     parent_run,
 )
@@ -27,6 +31,8 @@ from axpoc.tracking._store import (
 __all__ = [
     "CHALLENGER",
     "CHAMPION",
+    "HOST_TAG",
+    "PID_TAG",
     "PREVIOUS",
     "PROMOTION_LOG",
     "Store",
@@ -39,9 +45,11 @@ __all__ = [
     "log_frame",
     "log_poc_model",
     "mark_challenger",
+    "mark_stale_runs",
     "open_store",
     "parent_run",
     "promote",
     "read_promotion_log",
     "register_version",
+    "save_poc_model",
 ]

@@ -7,6 +7,7 @@ candidate; one registered model per project with aliases ``champion``/``challeng
 from __future__ import annotations
 
 import os
+import platform
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from mlflow import MlflowClient
 from axpoc.errors import UserError
 
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous"
+PID_TAG, HOST_TAG = "axpoc.pid", "axpoc.host"
 
 
 @dataclass
@@ -70,7 +72,70 @@ def open_store(*, project_name: str, project_dir: Path, tracking_uri: str | None
         )
     else:
         experiment_id = experiment.experiment_id
-    return Store(uri, reg, experiment_id, project_name, project_name, project_dir)
+    store = Store(uri, reg, experiment_id, project_name, project_name, project_dir)
+    mark_stale_runs(store)
+    return store
+
+
+def mark_stale_runs(store: Store) -> list[str]:
+    """End as KILLED the runs left RUNNING by an axpoc process of this host that no longer exists.
+
+    A run killed with SIGKILL (or a power cut) cannot end itself; the next command that opens the store
+    does it, with its unfinished child runs, and tags a model version it registered without a decision
+    ``axpoc.decision=incomplete``. Runs of other hosts, or without the pid tag, are left alone: whether
+    their process lives cannot be known from here. MLflow's SQLite sessions wait up to 20 s on a locked
+    database (``PRAGMA busy_timeout``), so concurrent commands queue instead of failing.
+    """
+    client = store.client
+    host = platform.node()
+    running = client.search_runs([store.experiment_id], filter_string="attributes.status = 'RUNNING'",
+                                 max_results=500)
+    stale = [
+        run for run in running
+        if run.data.tags.get(HOST_TAG) == host and run.data.tags.get(PID_TAG, "").isdigit()
+        and not _process_alive(int(run.data.tags[PID_TAG]))
+    ]
+    killed = []
+    for run in stale:
+        run_id = run.info.run_id
+        children = client.search_runs(
+            [store.experiment_id],
+            filter_string=f"tags.mlflow.parentRunId = '{run_id}' and attributes.status = 'RUNNING'",
+        )
+        for child in children:
+            client.set_terminated(child.info.run_id, status="KILLED")
+        client.set_tag(run_id, "axpoc.stale", f"process {run.data.tags[PID_TAG]} on {host} ended without "
+                                              "finishing this run; marked KILLED by the next command")
+        client.set_terminated(run_id, status="KILLED")
+        killed.append(run_id)
+        for version in client.search_model_versions(f"name='{store.model_name}' and run_id='{run_id}'"):
+            if "axpoc.decision" not in version.tags:
+                client.set_model_version_tag(store.model_name, version.version, "axpoc.decision", "incomplete")
+                client.set_model_version_tag(store.model_name, version.version, "axpoc.decision_reason",
+                                             "the run was killed before a decision; never promoted")
+    return killed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a reused id counts as alive: never end a live run)."""
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
@@ -80,7 +145,8 @@ def parent_run(store: Store, *, run_name: str, tags: dict[str, str] | None = Non
     if active is not None:  # e.g. compare inside axpoc run: reuse the run
         yield active
         return
-    run = mlflow.start_run(experiment_id=store.experiment_id, run_name=run_name, tags=tags or {})
+    owner = {PID_TAG: str(os.getpid()), HOST_TAG: platform.node()}  # lets mark_stale_runs find it after a kill
+    run = mlflow.start_run(experiment_id=store.experiment_id, run_name=run_name, tags={**(tags or {}), **owner})
     try:
         yield run
     except KeyboardInterrupt:
@@ -156,7 +222,10 @@ def log_dataset(frame: pd.DataFrame, *, name: str, digest: str, source: str, tar
     except MlflowException:  # a source MLflow cannot resolve (e.g. a database URL): log without it
         dataset = mlflow.data.from_pandas(flat, targets=target if target in flat else None, name=name,
                                           digest=digest[:36])
-    mlflow.log_input(dataset, context=context)
+    try:
+        mlflow.log_input(dataset, context=context)
+    except MlflowException:  # two runs logging one dataset at once race on its unique key: the retry finds it
+        mlflow.log_input(dataset, context=context)
 
 
 def _is_curve(series: pd.Series) -> bool:

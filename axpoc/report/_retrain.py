@@ -1,0 +1,593 @@
+"""The retrain report (and the drift-only report of ``axpoc drift``): one self-contained HTML file.
+
+It reuses the PoC report's room: its CSS (taken from the PoC template, so both reports look alike),
+the bundled Korean figure font and canvas, and its number formatting; only the sections differ:
+decision, new-data checks, drift, product changes, the champion on the new data, both models side by
+side on the same holdout, training data, reproducibility.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from axpoc.report import _figures
+from axpoc.report._data import GateRow, KpiRow
+from axpoc.report._fonts import CSS_FONT_STACK
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, texts
+
+TEMPLATE = "retrain_report.html.j2"
+_MAX_DRIFT_ROWS = 40
+_KEY_KPIS = ("monthly_saving", "recall", "false_alarm_rate", "defect_escape_rate", "mae", "rmse", "r2")
+
+_KO: dict[str, str] = {
+    "report_retrain": "재학습 결과 보고서",
+    "report_drift": "드리프트 점검 보고서",
+    "sec_decision": "결정 요약",
+    "sec_validation": "신규 데이터 검증",
+    "sec_drift": "데이터 드리프트",
+    "sec_products": "제품·설계 변경",
+    "sec_champion_new": "챔피언 모델의 신규 데이터 성능",
+    "sec_compare": "챔피언 vs 챌린저 (같은 최신 평가 데이터)",
+    "sec_training": "학습 데이터",
+    "sec_notes": "참고 사항",
+    "sec_repro": "재현성 정보",
+    "verdict_champion": "승격",
+    "verdict_challenger": "보류 (챌린저)",
+    "verdict_drift": "점검만 (학습 없음)",
+    "forced": "강제 승격 (--force)",
+    "decision_rule": "승격 규칙: 챌린저가 모든 게이트를 통과하고, 주요 KPI 차이(챌린저 − 챔피언)의 쌍대 "
+    "부트스트랩 95% 신뢰구간 하한이 −허용오차보다 커야 합니다.",
+    "ni_text": "{metric} 차이 {diff} (95% 신뢰구간 하한 {low}, 허용오차 {tol})",
+    "champion": "챔피언",
+    "challenger": "챌린저",
+    "version": "버전",
+    "family": "모델 종류",
+    "drifted": "드리프트 특성 수",
+    "new_products": "신규 제품 수",
+    "data_new": "신규 데이터",
+    "rows": "행",
+    "reference": "기준 데이터 (챔피언 학습 데이터)",
+    "validation_lead": "챔피언의 데이터 계약으로 검사했습니다. 치명적 규칙은 모두 통과했고, 아래 경고(추정 범위, "
+    "처음 보는 범주)는 학습을 막지 않고 드리프트 판단에 참고합니다.",
+    "no_warnings": "경고 없이 모든 규칙을 통과했습니다.",
+    "drift_lead": "특성별 PSI와 검정(KS 또는 카이제곱), 정규화 Wasserstein 거리로 판정합니다. 유의한 검정과 "
+    "충분히 큰 효과가 함께 있어야 드리프트로 봅니다 (PSI 0.1 이상 중간, 0.25 이상 큼).",
+    "drift_sampled": "행이 많아 표본을 뽑아 계산했습니다 (처음 보는 값은 전체 행 기준).",
+    "feature": "특성",
+    "kind": "유형",
+    "severity": "판정",
+    "sev_none": "변화 없음",
+    "sev_moderate": "중간",
+    "sev_major": "큼",
+    "psi": "PSI",
+    "test": "검정",
+    "p_value": "p값",
+    "w_norm": "W/σ",
+    "change": "변화 (이전 → 이후)",
+    "role_label": "[레이블]",
+    "role_prediction": "[예측 점수]",
+    "unseen": "기준 데이터에 없던 값",
+    "more_rows": "외 {n}개 특성 생략",
+    "fig_drift": "특성별 PSI (상위 15개)",
+    "product": "제품",
+    "product_rows": "신규 행 수",
+    "product_action": "처리",
+    "no_new_products": "챔피언이 보지 못한 새 제품은 없습니다.",
+    "products_lead": "챔피언이 학습할 때 없던 제품(품번·금형) 값입니다. 데이터가 적은 제품은 조용히 학습하지 "
+    "않고 여기에 보고합니다.",
+    "per_product": "제품별 모델",
+    "champion_new_lead": "신규 데이터의 실제 판정(레이블)으로 본 현재 챔피언의 성능입니다.",
+    "no_labels": "신규 데이터에 레이블이 없어 챔피언 성능을 계산하지 않았습니다.",
+    "compare_lead": "두 모델을 같은 최신 평가 데이터로 비교했습니다.",
+    "kpi": "KPI",
+    "ci95": "95% 신뢰구간",
+    "diff": "차이 (챌린저 − 챔피언)",
+    "gates": "합격 기준 (게이트)",
+    "no_champion_score": "챔피언이 이 평가 데이터를 채점하지 못했습니다 (참고 사항 참조).",
+    "fig_compare": "주요 KPI: 챔피언 vs 챌린저 (95% 신뢰구간)",
+    "tr_reference": "기준 데이터",
+    "tr_new": "신규 데이터",
+    "tr_replaced": "같은 ID로 교체된 기준 행",
+    "tr_window": "학습 기간 제한",
+    "tr_train_holdout": "학습 / 평가 행 수",
+    "tr_retune": "하이퍼파라미터 재탐색 (--retune)",
+    "holdout": "평가 데이터",
+    "run_id": "MLflow 실행",
+    "tracking_uri": "추적 저장소",
+    "config_digest": "설정 해시",
+    "created_at": "작성 시각",
+    "model_name": "등록 모델",
+    "packages": "패키지 버전",
+    "footer": "axpoc 재학습 보고서 · 자동 생성",
+}
+
+_EN: dict[str, str] = {
+    "report_retrain": "Retraining report",
+    "report_drift": "Drift check report",
+    "sec_decision": "Decision",
+    "sec_validation": "New data checks",
+    "sec_drift": "Data drift",
+    "sec_products": "Product and design changes",
+    "sec_champion_new": "The champion on the new data",
+    "sec_compare": "Champion vs challenger (same, most recent holdout)",
+    "sec_training": "Training data",
+    "sec_notes": "Notes",
+    "sec_repro": "Reproducibility",
+    "verdict_champion": "Promoted",
+    "verdict_challenger": "Kept as challenger",
+    "verdict_drift": "Check only (no training)",
+    "forced": "forced promotion (--force)",
+    "decision_rule": "Promotion rule: the challenger passes every gate, and the lower bound of the paired-bootstrap "
+    "95% interval of (challenger − champion) on the primary KPI exceeds −tolerance.",
+    "ni_text": "{metric} difference {diff} (95% CI lower bound {low}, tolerance {tol})",
+    "champion": "Champion",
+    "challenger": "Challenger",
+    "version": "Version",
+    "family": "Model family",
+    "drifted": "Drifted features",
+    "new_products": "New products",
+    "data_new": "New data",
+    "rows": "rows",
+    "reference": "Reference (the champion's training data)",
+    "validation_lead": "Checked against the champion's data contract. Every critical rule passed; the warnings "
+    "below (inferred ranges, unseen categories) do not block and feed the drift judgement.",
+    "no_warnings": "Every rule passed without a warning.",
+    "drift_lead": "Per feature: PSI with a test (KS or chi²) and the Wasserstein distance over σ. Drift needs a "
+    "significant test and a large enough effect (PSI ≥ 0.1 moderate, ≥ 0.25 major).",
+    "drift_sampled": "Sampled because of the row count (never-seen values are counted on all rows).",
+    "feature": "Feature",
+    "kind": "Kind",
+    "severity": "Severity",
+    "sev_none": "none",
+    "sev_moderate": "moderate",
+    "sev_major": "major",
+    "psi": "PSI",
+    "test": "Test",
+    "p_value": "p",
+    "w_norm": "W/σ",
+    "change": "Change (before → after)",
+    "role_label": "[label]",
+    "role_prediction": "[model score]",
+    "unseen": "Values never seen in the reference",
+    "more_rows": "{n} more features not shown",
+    "fig_drift": "PSI per feature (top 15)",
+    "product": "Product",
+    "product_rows": "New rows",
+    "product_action": "What happens",
+    "no_new_products": "No product the champion has not seen.",
+    "products_lead": "Product (part number, mold) values the champion never saw in training. A product with "
+    "too little data is reported here, never trained on silently.",
+    "per_product": "Per-product models",
+    "champion_new_lead": "The current champion against the new data's actual results (labels).",
+    "no_labels": "The new data carries no labels: the champion's KPIs on it are not computed.",
+    "compare_lead": "Both models on the same, most recent holdout.",
+    "kpi": "KPI",
+    "ci95": "95% CI",
+    "diff": "Difference (challenger − champion)",
+    "gates": "Gates",
+    "no_champion_score": "The champion could not score this holdout (see the notes).",
+    "fig_compare": "Key KPIs: champion vs challenger (95% CI)",
+    "tr_reference": "Reference",
+    "tr_new": "New data",
+    "tr_replaced": "Reference rows replaced by a new row with the same id",
+    "tr_window": "Training window",
+    "tr_train_holdout": "Training / holdout rows",
+    "tr_retune": "Hyper-parameters searched again (--retune)",
+    "holdout": "Holdout",
+    "run_id": "MLflow run",
+    "tracking_uri": "Tracking store",
+    "config_digest": "Config digest",
+    "created_at": "Created",
+    "model_name": "Registered model",
+    "packages": "Package versions",
+    "footer": "axpoc retraining report · generated automatically",
+}
+
+_TABLES = {"ko": MappingProxyType(_KO), "en": MappingProxyType(_EN)}
+
+
+@dataclass
+class ModelColumn:
+    """One model's results in the report: KPIs (with CIs) and gate verdicts."""
+
+    role: str  # champion | challenger
+    version: str | None
+    family: str
+    kpis: list[KpiRow]
+    gates: list[GateRow]
+    gates_passed: bool
+
+
+@dataclass
+class RetrainReportData:
+    """Input of :func:`render_retrain_report`; ``kind`` "drift" leaves out the training sections."""
+
+    language: str
+    project_name: str
+    title: str
+    created_at: str
+    model_name: str
+    champion_version: str
+    data_source: str
+    n_new: int
+    reference: str
+    n_reference: int
+    drift: pd.DataFrame | None = None  # DriftReport.to_frame()
+    drift_summary: str = ""
+    unseen: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+    sampled: bool = False
+    validation: pd.DataFrame | None = None  # failed expectations (warnings) of the new data
+    champion_on_new: ModelColumn | None = None
+    new_products: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    currency: str = "KRW"
+    kind: str = "drift"  # drift | retrain
+    verdict: str = "drift"  # champion | challenger | drift
+    verdict_reason: str = ""
+    forced: bool = False
+    primary: str = ""
+    non_inferiority: dict[str, Any] = field(default_factory=dict)
+    challenger_version: str | None = None
+    models: list[ModelColumn] = field(default_factory=list)  # champion (if it scored), challenger
+    holdout: str = ""
+    training: list[tuple[str, str]] = field(default_factory=list)  # (key, value); keys tr_<key>
+    run_id: str | None = None
+    tracking_uri: str = ""
+    config_digest: str = ""
+    packages: dict[str, str] = field(default_factory=dict)
+
+
+def _texts(language: str) -> dict[str, str]:
+    """The PoC report's words (pass, fail, units, ...) with this report's on top."""
+    return {**texts(language), **_TABLES[language]}
+
+
+@functools.cache
+def _base_css() -> str:
+    """The PoC report's stylesheet, read from its template: one look for every axpoc report."""
+    from axpoc.report._render import TEMPLATE as POC_TEMPLATE
+    from axpoc.report._render import _environment
+
+    env = _environment()
+    source = env.loader.get_source(env, POC_TEMPLATE)[0]  # type: ignore[union-attr]
+    match = re.search(r"<style>(.*?)</style>", source, flags=re.S)
+    return env.from_string(match.group(1) if match else "").render(font_stack=CSS_FONT_STACK)
+
+
+def render_retrain_report(data: RetrainReportData) -> str:
+    """The retrain (or drift-only) report as HTML text in ``data.language``."""
+    from axpoc.report._render import _environment
+
+    t = _texts(data.language)
+    context = {
+        "t": t,
+        "lang": data.language,
+        "css": _base_css(),
+        "kind": data.kind,
+        "heading": t["report_retrain"] if data.kind == "retrain" else t["report_drift"],
+        "title": data.title,
+        "meta": _meta(data, t),
+        "decision": _decision(data, t),
+        "validation": _validation(data.validation),
+        "drift": _drift(data, t),
+        "products": data.new_products,
+        "champion_new": _column_table(data.champion_on_new, data, t) if data.champion_on_new else None,
+        "compare": _compare(data, t) if data.kind == "retrain" else None,
+        "training": [(t.get(f"tr_{key}", key), value) for key, value in data.training],
+        "notes": list(data.notes),
+        "repro": _repro(data, t),
+    }
+    return _environment().get_template(TEMPLATE).render(**context)
+
+
+def write_retrain_report(data: RetrainReportData, path: Path) -> Path:
+    """Render and write atomically (a reader never sees half a file)."""
+    from axpoc.data._write import _atomic
+
+    html = render_retrain_report(data)
+    return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
+
+
+def _meta(data: RetrainReportData, t: Mapping[str, str]) -> list[tuple[str, str]]:
+    items = [
+        (t["model_name"], data.model_name),
+        (t["champion"], f"v{data.champion_version}"),
+        (t["challenger"], f"v{data.challenger_version}" if data.challenger_version else ""),
+        (t["data_new"], f"{data.data_source} ({data.n_new:,} {t['rows']})"),
+        (t["created_at"], data.created_at),
+    ]
+    return [(label, value) for label, value in items if value]
+
+
+def _fmt(value: Any, *, digits: int = 4, signed: bool = False) -> str:
+    number = as_number(value)
+    if number is None:
+        return "–"
+    return f"{number:+.{digits}f}" if signed else fmt_number(number, digits=digits)
+
+
+def _decision(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    ni = data.non_inferiority
+    test = ""
+    if {"diff", "low", "tolerance"} <= set(ni):
+        test = t["ni_text"].format(
+            metric=ni.get("primary", data.primary),
+            diff=_fmt(ni["diff"], signed=True),
+            low=_fmt(ni["low"], signed=True),
+            tol=_fmt(ni["tolerance"]),
+        )
+    drifted = (
+        0
+        if data.drift is None
+        else int(
+            ((data.drift["role"] == "feature") & data.drift["severity"].isin(["moderate", "major"])).sum()
+        )
+    )
+    tiles = [
+        {"caption": t["drifted"], "value": f"{drifted}"},
+        {"caption": t["new_products"], "value": f"{len(data.new_products)}"},
+    ]
+    for column in data.models:
+        row = next((k for k in column.kpis if k.name == data.primary), None)
+        if row is not None:
+            tiles.append(
+                {"caption": f"{t[column.role]} v{column.version} · {data.primary}", "value": _fmt(row.value)}
+            )
+    return {
+        "verdict": data.verdict,
+        "label": t[f"verdict_{data.verdict}"],
+        "reason": data.verdict_reason or data.drift_summary,
+        "forced": data.forced,
+        "test": test,
+        "rule": t["decision_rule"] if data.kind == "retrain" else "",
+        "tiles": tiles,
+    }
+
+
+def _validation(frame: pd.DataFrame | None) -> list[dict[str, str]]:
+    if frame is None or frame.empty:
+        return []
+    rows = []
+    for record in frame.to_dict("records"):
+        share = as_number(record.get("failing_share"))
+        rows.append(
+            {
+                "column": str(record.get("column", "")),
+                "rule": str(record.get("expectation", "")),
+                "severity": str(record.get("severity", "")),
+                "share": "–" if share is None else f"{share:.2%}",
+                "samples": str(record.get("samples") or record.get("note") or ""),
+            }
+        )
+    return rows
+
+
+def _drift(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any] | None:
+    frame = data.drift
+    if frame is None or frame.empty:
+        return None
+    rank = {"major": 0, "moderate": 1, "none": 2}
+    features = frame[frame["role"] == "feature"].assign(
+        _rank=lambda f: f["severity"].map(rank), _psi=lambda f: -pd.to_numeric(f["psi"]).fillna(-1)
+    )
+    features = features.sort_values(["_rank", "_psi"], kind="stable")
+    others = frame[frame["role"] != "feature"]
+    rows = []
+    for record in [*others.to_dict("records"), *features.head(_MAX_DRIFT_ROWS).to_dict("records")]:
+        role = record["role"]
+        name = record["name"] if role == "feature" else f"{t['role_' + role]} {record['name']}"
+        rows.append(
+            {
+                "name": name,
+                "kind": record["kind"],
+                "severity": record["severity"],
+                "severity_label": t.get(f"sev_{record['severity']}", record["severity"]),
+                "psi": _fmt(record["psi"], digits=3),
+                "test": record["test"],
+                "p_value": _p(record["p_value"]),
+                "w_norm": _fmt(record["wasserstein_norm"], digits=3),
+                "change": _change(record),
+                "reason": record.get("reason", ""),
+            }
+        )
+    unseen = [
+        (column, ", ".join(f"{value} ({count:,})" for value, count in pairs[:10]))
+        for column, pairs in data.unseen.items()
+    ]
+    return {
+        "summary": data.drift_summary,
+        "rows": rows,
+        "more": max(0, len(features) - _MAX_DRIFT_ROWS),
+        "unseen": unseen,
+        "sampled": data.sampled,
+        "figure": drift_chart(features, t=t),
+    }
+
+
+def _signed(value: float) -> str:
+    """A difference with its sign and the report's number style (+0.0312, -12,345)."""
+    return ("+" if value > 0 else "") + fmt_number(value)
+
+
+def _p(value: Any) -> str:
+    number = as_number(value)
+    if number is None:
+        return "–"
+    return "< 0.001" if number < 0.001 else f"{number:.3f}"
+
+
+def _change(record: Mapping[str, Any]) -> str:
+    before, after = as_number(record.get("mean_reference")), as_number(record.get("mean_current"))
+    if before is not None and after is not None:
+        return f"{fmt_number(before)} → {fmt_number(after)}"
+    missing = as_number(record.get("missing_reference")), as_number(record.get("missing_current"))
+    if None not in missing and missing[0] != missing[1]:
+        return f"missing {missing[0]:.1%} → {missing[1]:.1%}"
+    return ""
+
+
+def drift_chart(features: pd.DataFrame, *, t: Mapping[str, str], top: int = 15) -> str | None:
+    """Horizontal PSI bars, worst on top, coloured by severity, with the 0.1 and 0.25 bands."""
+    psi = pd.to_numeric(features.get("psi", pd.Series(dtype=float)), errors="coerce")
+    shown = features.assign(psi=psi)[np.isfinite(psi)].sort_values("psi", ascending=False).head(top)
+    if shown.empty:
+        return None
+    colours = {"major": _figures.RED, "moderate": _figures.ORANGE}
+    n = len(shown)
+    with _figures._canvas(_figures.WIDTH, 0.9 + 0.3 * n) as fig:
+        ax = fig.subplots()
+        y = np.arange(n)[::-1]
+        ax.barh(
+            y, shown["psi"], color=[colours.get(s, _figures.BLUE) for s in shown["severity"]], height=0.62
+        )
+        for cut in (0.1, 0.25):
+            ax.axvline(cut, color=_figures.GREY, linewidth=0.9, linestyle="--")
+        ax.set_yticks(y, shown["name"].astype(str))
+        ax.set_xlabel("PSI")
+        ax.set_title(t["fig_drift"], loc="left")
+        ax.grid(axis="y", visible=False)
+        return _figures._encode(fig)
+
+
+def _kpi_cell(row: KpiRow | None, data: RetrainReportData) -> tuple[str, str]:
+    if row is None:
+        return "–", "–"
+    value = fmt_kpi(row.value, name=row.name, unit=row.unit, currency=data.currency, language=data.language)
+    low, high = as_number(row.ci_low), as_number(row.ci_high)
+    ci = (
+        "–"
+        if low is None or high is None
+        else (
+            f"{fmt_kpi(low, name=row.name, unit=row.unit, currency=data.currency, language=data.language)} – "
+            f"{fmt_kpi(high, name=row.name, unit=row.unit, currency=data.currency, language=data.language)}"
+        )
+    )
+    return value, ci
+
+
+def _gate_rows(column: ModelColumn, data: RetrainReportData, t: Mapping[str, str]) -> list[dict[str, Any]]:
+    units = {k.name: k.unit for k in column.kpis}
+    out = []
+    for gate in column.gates:
+        unit = units.get(gate.name, "")
+        out.append(
+            {
+                "name": gate.name,
+                "rule": f"{gate.op} {fmt_kpi(gate.target, name=gate.name, unit=unit, currency=data.currency, language=data.language)}",
+                "value": fmt_kpi(
+                    gate.value, name=gate.name, unit=unit, currency=data.currency, language=data.language
+                ),
+                "passed": gate.passed,
+                "reason": "" if gate.passed else gate.reason,
+            }
+        )
+    return out
+
+
+def _column_table(column: ModelColumn, data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    rows = []
+    for row in column.kpis:
+        value, ci = _kpi_cell(row, data)
+        rows.append({"name": row.name, "label": row.label, "value": value, "ci": ci})
+    return {"rows": rows, "gates": _gate_rows(column, data, t)}
+
+
+def _compare(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    champion = next((m for m in data.models if m.role == "champion"), None)
+    challenger = next((m for m in data.models if m.role == "challenger"), None)
+    names = [k.name for k in (challenger.kpis if challenger else [])]
+    by_role = {m.role: {k.name: k for k in m.kpis} for m in data.models}
+    rows = []
+    for name in names:
+        new = by_role["challenger"].get(name)
+        old = by_role.get("champion", {}).get(name)
+        old_value, old_ci = _kpi_cell(old, data)
+        new_value, new_ci = _kpi_cell(new, data)
+        a, b = as_number(new.value if new else None), as_number(old.value if old else None)
+        diff = "–" if a is None or b is None or not math.isfinite(a - b) else _signed(a - b)
+        rows.append(
+            {
+                "name": name,
+                "label": new.label if new else name,
+                "champion": old_value,
+                "champion_ci": old_ci,
+                "challenger": new_value,
+                "challenger_ci": new_ci,
+                "diff": diff,
+                "primary": name == data.primary,
+            }
+        )
+    return {
+        "holdout": data.holdout,
+        "champion": {
+            "version": champion.version,
+            "family": champion.family,
+            "gates": _gate_rows(champion, data, t),
+        }
+        if champion
+        else None,
+        "challenger": {
+            "version": challenger.version,
+            "family": challenger.family,
+            "gates": _gate_rows(challenger, data, t),
+        }
+        if challenger
+        else None,
+        "rows": rows,
+        "figure": compare_chart(data, t=t),
+    }
+
+
+def compare_chart(data: RetrainReportData, *, t: Mapping[str, str]) -> str | None:
+    """Champion and challenger per key KPI (primary first): point and 95 % interval, one panel each."""
+    names = [data.primary, *[n for n in _KEY_KPIS if n != data.primary]]
+    by_role = {m.role: {k.name: k for k in m.kpis} for m in data.models}
+    panels = [
+        n
+        for n in names
+        if any(as_number(getattr(by_role.get(r, {}).get(n), "value", None)) is not None for r in by_role)
+    ][:3]
+    if not panels:
+        return None
+    colours = {"champion": _figures.GREY, "challenger": _figures.NAVY}
+    with _figures._canvas(_figures.WIDTH, 1.6) as fig:
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for ax, name in zip(axes, panels, strict=True):
+            for i, role in enumerate(("champion", "challenger")):
+                row = by_role.get(role, {}).get(name)
+                value = as_number(getattr(row, "value", None))
+                if value is None:
+                    continue
+                low, high = as_number(row.ci_low), as_number(row.ci_high)
+                if low is not None and high is not None:
+                    ax.plot([low, high], [i, i], color=colours[role], linewidth=2.2, solid_capstyle="round")
+                ax.plot(value, i, "o", color=colours[role], markersize=7, zorder=3)
+            ax.set_yticks([0, 1], [t["champion"], t["challenger"]])
+            ax.set_ylim(-0.6, 1.6)
+            ax.set_title(name, loc="left", fontsize=9.5)
+            ax.grid(axis="y", visible=False)
+        fig.suptitle(t["fig_compare"], x=0.01, ha="left", fontsize=11, color=_figures.NAVY)
+        return _figures._encode(fig)
+
+
+def _repro(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any]:
+    facts = [
+        (t["run_id"], data.run_id or ""),
+        (t["tracking_uri"], data.tracking_uri),
+        (t["config_digest"], data.config_digest),
+        (t["reference"], f"{data.reference} ({data.n_reference:,} {t['rows']})"),
+    ]
+    return {
+        "facts": [(label, value) for label, value in facts if value],
+        "packages": sorted(data.packages.items()),
+    }

@@ -1,0 +1,365 @@
+"""Move a whole project to another machine: ``axpoc export`` writes one zip, ``axpoc import`` unpacks it.
+
+Bundle format (a zip file, format version 1)::
+
+    manifest.json            format, axpoc version, project, champion, source folder, sha256 of every file
+    config/<name>.yaml       the config as it was given (comments kept)
+    project/mlflow.db        a consistent copy (SQLite backup API, taken under the registry lock)
+    project/...              artifacts (models, snapshots, contracts), reports, promotions.jsonl
+
+MLflow stores absolute ``file://`` locations (experiments.artifact_location, runs.artifact_uri,
+model_versions.storage_location, logged_models.artifact_location) and axpoc tags hold absolute report
+paths. MLflow resolves a relative artifact location against the working directory, not the project,
+so the store keeps absolute paths and the import rewrites every text cell of the database that starts
+with or contains the old folder (as a file URI or as a plain path) to the new one, in one pass per cell.
+The imported config gets ``project.dir: .``, so the config inside the project folder finds its project
+wherever that folder goes next.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from axpoc import __version__
+from axpoc.config import PocConfig
+from axpoc.errors import UserError
+
+BUNDLE_FORMAT = "axpoc-project-bundle"
+BUNDLE_VERSION = 1
+MANIFEST = "manifest.json"
+_SKIPPED_SUFFIXES = (".lock", ".tmp")
+_CHUNK = 1 << 20
+
+
+def export_project(
+    config: PocConfig, *, config_path: Path, out: Path, project_dir: Path | None = None
+) -> dict[str, Any]:
+    """Write the project (store, artifacts, reports, promotion log, config) as one bundle file."""
+    from filelock import FileLock
+
+    from axpoc import tracking
+    from axpoc.retrain._project import open_project
+
+    folder = config.project_dir(project_dir)
+    if config.tracking.uri is not None and config.tracking.uri != tracking.default_tracking_uri(folder):
+        raise UserError(
+            f"tracking.uri is {config.tracking.uri}: export moves projects whose MLflow store is the SQLite file "
+            "in the project folder (the default). A shared MLflow server is backed up on the server side."
+        )
+    store = open_project(config, project_dir)
+    out = Path(out).expanduser().resolve()
+    if out.is_relative_to(folder):
+        raise UserError(
+            f"--out {out} lies inside the project folder {folder}; write the bundle somewhere else."
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {}
+    with FileLock(str(folder / "registry.lock"), timeout=120), tempfile.TemporaryDirectory() as tmp:
+        db_copy = Path(tmp) / "mlflow.db"
+        _backup(folder / "mlflow.db", db_copy)
+        manifest = {
+            "format": BUNDLE_FORMAT,
+            "format_version": BUNDLE_VERSION,
+            "axpoc_version": __version__,
+            "project": config.project.name,
+            "model_name": store.model_name,
+            "champion": tracking.alias_version(store, tracking.CHAMPION),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created_by": f"{getpass.getuser()}@{platform.node()}",
+            "source_dir": str(folder),
+            "source_uri": folder.as_uri(),
+            "config_file": f"config/{Path(config_path).name}",
+            "files": files,
+        }
+        partial = out.with_name(f".{out.name}.partial")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            files[manifest["config_file"]] = _add(archive, Path(config_path), manifest["config_file"])
+            files["project/mlflow.db"] = _add(archive, db_copy, "project/mlflow.db")
+            for path in sorted(folder.rglob("*")):
+                relative = path.relative_to(folder).as_posix()
+                if (
+                    not path.is_file()
+                    or relative == "mlflow.db"
+                    or relative.startswith("mlflow.db-")
+                    or path.suffix in _SKIPPED_SUFFIXES
+                ):
+                    continue
+                files[f"project/{relative}"] = _add(archive, path, f"project/{relative}")
+            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        os.replace(partial, out)
+    return {
+        "bundle": str(out),
+        "project": config.project.name,
+        "model_name": store.model_name,
+        "champion": manifest["champion"],
+        "files": len(files),
+        "size_bytes": out.stat().st_size,
+    }
+
+
+def _backup(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite database (other processes may be writing)."""
+    src, dst = sqlite3.connect(source, timeout=60), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def _add(archive: zipfile.ZipFile, path: Path, name: str) -> str:
+    archive.write(path, name)
+    return _sha256(path)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
+    """Unpack a bundle into a new project folder, point the store at it, and check the champion loads."""
+    bundle = Path(bundle).expanduser()
+    if not bundle.is_file():
+        raise UserError(f"{bundle}: no such bundle file. Give the file 'axpoc export' wrote.")
+    try:
+        archive = zipfile.ZipFile(bundle)
+    except zipfile.BadZipFile:
+        raise UserError(f"{bundle}: not an axpoc bundle (not a readable zip file); copy it again.") from None
+    with archive:
+        manifest = _manifest(archive, bundle)
+        target = (
+            Path(into).expanduser().resolve()
+            if into is not None
+            else (Path.cwd() / "axpoc_projects" / manifest["project"]).resolve()
+        )
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise UserError(
+                f"{target} already exists and is not empty; import into a new folder with --into."
+            )
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=_existing_parent(target)))
+        try:
+            _extract(archive, manifest, staging, bundle)
+            project = staging / "project"
+            rewritten = relocate_project(
+                project, old_dir=manifest["source_dir"], old_uri=manifest["source_uri"], new_dir=target
+            )
+            config_name = Path(manifest["config_file"]).name
+            config_text = (staging / manifest["config_file"]).read_text(encoding="utf-8-sig")
+            (project / config_name).write_text(point_config_here(config_text), encoding="utf-8")
+            if target.exists():
+                target.rmdir()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(project, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    config_path = target / config_name
+    champion = _verify(config_path, manifest, bundle)
+    return {
+        "project": manifest["project"],
+        "into": str(target),
+        "config": str(config_path),
+        "champion": champion,
+        "source_dir": manifest["source_dir"],
+        "exported_at": manifest["created_at"],
+        "axpoc_version_of_bundle": manifest["axpoc_version"],
+        "rewritten_cells": rewritten,
+        "next": f"axpoc retrain {config_path} --data NEW_FILE",
+    }
+
+
+def _existing_parent(path: Path) -> Path:
+    parent = path.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
+def _manifest(archive: zipfile.ZipFile, bundle: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except (KeyError, ValueError):
+        raise UserError(
+            f"{bundle}: no readable {MANIFEST}; this zip was not written by 'axpoc export'."
+        ) from None
+    if manifest.get("format") != BUNDLE_FORMAT or manifest.get("format_version", 0) > BUNDLE_VERSION:
+        raise UserError(
+            f"{bundle}: bundle format {manifest.get('format')!r} v{manifest.get('format_version')} is not one "
+            f"this axpoc {__version__} reads ({BUNDLE_FORMAT} v{BUNDLE_VERSION}); update axpoc."
+        )
+    for name in manifest.get("files", {}):
+        parts = PurePosixPath(name).parts
+        if PurePosixPath(name).is_absolute() or ".." in parts or parts[0] not in ("project", "config"):
+            raise UserError(f"{bundle}: unsafe path {name!r} in the bundle; refusing to unpack it.")
+    return manifest
+
+
+def _extract(archive: zipfile.ZipFile, manifest: dict[str, Any], folder: Path, bundle: Path) -> None:
+    """Unpack every listed file, checking its sha256: a damaged copy is refused, not half imported."""
+    for name, expected in manifest["files"].items():
+        target = folder / PurePosixPath(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        try:
+            with archive.open(name) as source, target.open("wb") as sink:
+                while chunk := source.read(_CHUNK):
+                    digest.update(chunk)
+                    sink.write(chunk)
+        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            raise UserError(
+                f"{bundle}: {name} cannot be read ({exc}); the bundle is damaged, export it again."
+            ) from None
+        if digest.hexdigest() != expected:
+            raise UserError(
+                f"{bundle}: {name} does not match its checksum; the bundle is damaged, export it again."
+            )
+
+
+def relocate_project(
+    folder: Path, *, old_dir: str | Path, new_dir: Path | None = None, old_uri: str | None = None
+) -> int:
+    """Point a project folder that moved from ``old_dir`` (to ``new_dir``, default ``folder``) at its new place.
+
+    MLflow keeps absolute ``file://`` locations: every text cell of every table of ``mlflow.db``
+    (experiment artifact locations, run artifact URIs, model version storage locations, logged models,
+    report tags) and the ``artifact_path`` recorded in each logged model's ``MLmodel`` file. The old
+    folder, as a file URI and as a plain path, is replaced by the new one in one pass per value.
+    ``old_dir`` may be a path of another operating system (a bundle exported on Windows, imported on
+    Linux); ``old_uri`` is its file URI as that machine wrote it. Returns the number of values changed.
+    """
+    replace = _replacer(old_dir, old_uri, Path(new_dir or folder))
+    changed = _relocate_cells(folder / "mlflow.db", replace)
+    for mlmodel in (folder / "artifacts").rglob("MLmodel"):
+        text = mlmodel.read_text(encoding="utf-8")
+        moved = replace.sub(text)
+        if moved != text:
+            mlmodel.write_text(moved, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class _Replacer:
+    """The old folder's spellings (URI, native path, POSIX path) -> the new folder's, in one regex pass."""
+
+    pairs: dict[str, str]
+    pattern: re.Pattern[str]
+
+    def sub(self, text: str) -> str:
+        return self.pattern.sub(lambda match: self.pairs[match.group(0)], text)
+
+
+def _replacer(old_dir: str | Path, old_uri: str | None, new_dir: Path) -> _Replacer:
+    text = str(old_dir)
+    old = (PureWindowsPath if re.match(r"^([A-Za-z]:[\\/]|\\\\)", text) else PurePosixPath)(text)
+    pairs = {
+        old_uri or old.as_uri(): new_dir.as_uri(),
+        str(old): str(new_dir),
+        old.as_posix(): new_dir.as_posix(),
+    }
+    return _Replacer(pairs, re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True))))
+
+
+def _relocate_cells(db: Path, replace: _Replacer) -> int:
+    changed = 0
+    connection = sqlite3.connect(db, timeout=60)
+    try:
+        with connection:
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%WITHOUT ROWID%'"
+                )
+            ]
+            for table in tables:
+                columns = [
+                    row[1]
+                    for row in connection.execute(f'PRAGMA table_info("{table}")')
+                    if not row[2] or any(word in row[2].upper() for word in ("CHAR", "TEXT", "CLOB"))
+                ]
+                for column in columns:
+                    found = " OR ".join(f'instr("{column}", ?) > 0' for _ in replace.pairs)
+                    rows = connection.execute(
+                        f'SELECT rowid, "{column}" FROM "{table}" WHERE {found}', list(replace.pairs)
+                    ).fetchall()
+                    for rowid, value in rows:
+                        connection.execute(
+                            f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
+                            (replace.sub(value), rowid),
+                        )
+                    changed += len(rows)
+    finally:
+        connection.close()
+    return changed
+
+
+def point_config_here(text: str) -> str:
+    """The config with ``project.dir: .``: it lives in the project folder and finds it wherever that moves.
+
+    Edits the one line (comments kept) when ``project:`` is a block; rewrites the YAML otherwise.
+    """
+    import yaml
+
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if re.match(r"^project:\s*(#.*)?$", line)), None)
+    if start is not None:
+        block = start + 1
+        while block < len(lines) and not lines[block].strip():
+            block += 1
+        indent = re.match(r"^(\s*)", lines[block]).group(1) if block < len(lines) else "  "
+        end = block
+        while end < len(lines) and (not lines[end].strip() or lines[end].startswith(indent)):
+            end += 1
+        body = [line for line in lines[start + 1 : end] if not re.match(rf"^{indent}dir:", line)]
+        note = f"{indent}dir: .  # axpoc import: the project folder is this config's folder\n"
+        edited = "".join([*lines[: start + 1], note, *body, *lines[end:]])
+        loaded = yaml.safe_load(edited)
+        if isinstance(loaded, dict) and (loaded.get("project") or {}).get("dir") == ".":
+            return edited
+    data = yaml.safe_load(text)
+    data.setdefault("project", {})["dir"] = "."
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _verify(config_path: Path, manifest: dict[str, Any], bundle: Path) -> str | None:
+    """Open the imported store, check it points here, load the champion, and log the import."""
+    from axpoc import tracking
+    from axpoc.config import load_config
+    from axpoc.retrain._project import open_project
+
+    config = load_config(config_path)
+    store = open_project(config)
+    location = store.client.get_experiment(store.experiment_id).artifact_location
+    if not location.startswith(config_path.parent.as_uri()):
+        raise UserError(
+            f"the imported store still points at {location}; the bundle {bundle} could not be moved."
+        )
+    champion = tracking.alias_version(store, tracking.CHAMPION)
+    if champion is not None:
+        tracking.load_poc_model(store, champion)
+    tracking.append_promotion_log(
+        store,
+        {
+            "action": "import",
+            "version": champion,
+            "forced": False,
+            "reason": f"imported from {manifest['source_dir']} ({manifest['created_by']}, {manifest['created_at']}) "
+            f"via {bundle.name}",
+        },
+    )
+    return champion

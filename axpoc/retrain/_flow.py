@@ -1,0 +1,484 @@
+"""``axpoc retrain``: the champion's training data plus new data -> a challenger -> champion vs challenger
+on the same, most recent holdout -> promote only when the challenger passes the gates and is not worse.
+
+Order of safety: the new data is read and checked against the champion's contract before anything is
+trained or logged; the champion alias moves last, under the registry lock, only if it still points at
+the version the decision was made against. A crash, Ctrl-C or kill before that leaves it where it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from axpoc import __version__
+from axpoc.config import CandidateConfig, PocConfig
+from axpoc.errors import UserError
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class RetrainOutcome:
+    """What ``axpoc retrain`` prints (and ``--json`` returns)."""
+
+    project: str
+    data_source: str
+    champion_version: str
+    reference: str = ""
+    run_id: str | None = None
+    model_name: str | None = None
+    challenger_version: str | None = None
+    alias: str | None = None
+    promoted: bool = False
+    forced: bool = False
+    decision_reason: str = ""
+    non_inferiority: dict[str, Any] = field(default_factory=dict)
+    primary: str = ""
+    family: str = ""
+    retune: bool = False
+    n_reference: int = 0
+    n_new: int = 0
+    n_replaced: int = 0
+    n_train: int = 0
+    n_holdout: int = 0
+    holdout: str = ""
+    window: str = ""
+    challenger_kpis: dict[str, float] = field(default_factory=dict)
+    challenger_gates: list[dict[str, Any]] = field(default_factory=list)
+    gates_passed: bool | None = None
+    champion_kpis: dict[str, float] = field(default_factory=dict)
+    champion_gates: list[dict[str, Any]] = field(default_factory=list)
+    drift_summary: str = ""
+    drifted: list[str] = field(default_factory=list)
+    drift: dict[str, Any] = field(default_factory=dict)
+    champion_kpis_on_new: dict[str, float] = field(default_factory=dict)
+    new_products: list[dict[str, Any]] = field(default_factory=list)
+    validation_warnings: list[dict[str, Any]] = field(default_factory=list)
+    report_path: str | None = None
+    notes: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+def retrain(
+    config: PocConfig,
+    *,
+    data_path: str | Path,
+    project_dir: Path | None = None,
+    retune: bool = False,
+    window_days: int | None = None,
+    window_rows: int | None = None,
+    force: bool = False,
+    reason: str | None = None,
+    log: Log | None = None,
+    on_candidate: Callable[[Any], None] | None = None,
+    on_trial: Callable[[str, int, float], None] | None = None,
+    config_text: str | None = None,
+) -> RetrainOutcome:
+    """Retrain the champion on its training snapshot plus ``data_path`` and decide champion vs challenger.
+
+    ``retune`` reruns the whole comparison of the config's candidates; otherwise the challenger is the
+    champion's family with the champion's parameters. ``window_days`` / ``window_rows`` (default: the
+    config's ``retrain`` section) keep only the most recent data.
+    """
+    import mlflow
+
+    from axpoc import tracking
+    from axpoc.retrain._combine import reference_data
+    from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
+    from axpoc.retrain._hooks import pause_point
+    from axpoc.retrain._newdata import check_new, labelled_rows, read_new
+    from axpoc.retrain._products import check_per_product, train_product_models
+    from axpoc.retrain._project import champion, open_project
+    from axpoc.steps._compare import run_comparison
+    from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
+    from axpoc.steps._run import _gate_dict, _gates, _kpi_table, _primary, apply_decision, register_candidate
+
+    if force and not reason:
+        raise UserError('--force needs --reason "...": the reason is recorded in the promotion log.')
+    say = log or (lambda message: None)
+    started = time.monotonic()
+    gates = _gates(config)
+    check_kpi_inputs(config, gates)
+    check_per_product(config)
+    window_days = window_days if window_days is not None else config.retrain.window_days
+    window_rows = window_rows if window_rows is not None else config.retrain.window_rows
+
+    store = open_project(config, project_dir, need_champion=True)
+    champion_version, champion_model = champion(store)
+    new = read_new(config, data_path)
+    labelled, notes = labelled_rows(new.frame, config, source=new.source_label)
+    validation = check_new(
+        labelled, champion_contract(champion_model), source=new.source_label, labelled=True
+    )
+    outcome = RetrainOutcome(
+        project=config.project.name,
+        data_source=new.source_label,
+        champion_version=champion_version,
+        retune=retune,
+        forced=force,
+        primary=_primary(config),
+        model_name=store.model_name,
+        notes=[*new.notes, *notes],
+        validation_warnings=warning_dicts(validation),
+    )
+    say(
+        f"챔피언 (champion): {store.model_name} v{champion_version} ({champion_model.family}); "
+        f"신규 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
+        f"{len(validation.warnings)} warnings"
+    )
+
+    reference, outcome.reference = reference_data(config, store, champion_version)
+    drift = drift_step(
+        config,
+        champion_model,
+        reference,
+        new.frame,
+        reference_label=outcome.reference,
+        labelled=labelled,
+        gates=gates,
+        validation=validation,
+    )
+    outcome.drift, outcome.drifted = drift.report.to_dict(), drift.report.drifted("moderate")
+    outcome.drift_summary = drift.report.summary(config.language)
+    outcome.new_products = drift.new_products
+    if drift.champion_evaluation is not None:
+        outcome.champion_kpis_on_new = {k: float(v) for k, v in drift.champion_evaluation.kpis.items()}
+    say(f"드리프트 (drift): {outcome.drift_summary}")
+
+    combined, contract, train_config, prepared, outcome.holdout = _training_data(
+        config,
+        reference,
+        labelled,
+        champion_model,
+        retune=retune,
+        window_days=window_days,
+        window_rows=window_rows,
+        source=f"{outcome.reference} + {new.source_label}",
+    )
+    outcome.notes.extend([*combined.notes, *prepared.notes])
+    outcome.n_reference, outcome.n_new, outcome.n_replaced = (
+        combined.n_reference,
+        combined.n_new,
+        combined.n_replaced,
+    )
+    outcome.window = combined.window
+    outcome.n_train, outcome.n_holdout = len(prepared.split.train_index), len(prepared.split.test_index)
+    say(
+        f"학습 데이터 (training data): {outcome.n_reference:,} reference + {outcome.n_new:,} new rows "
+        f"({outcome.n_replaced} replaced){'; ' + combined.window if combined.window else ''}; {outcome.holdout}"
+    )
+
+    with tracking.parent_run(
+        store,
+        run_name=f"retrain {datetime.now().strftime('%Y-%m-%d %H:%M')}",
+        tags={"axpoc.kind": "retrain", "axpoc.version": __version__, "axpoc.champion": champion_version},
+    ) as run:
+        outcome.run_id = run.info.run_id
+        _log_inputs(config, combined, new, prepared, contract, validation, drift, outcome, config_text)
+
+        def log_child(result: Any) -> None:
+            tracking.log_candidate(store, result, primary=outcome.primary, parent_run_id=run.info.run_id)
+            if on_candidate:
+                on_candidate(result)
+
+        comparison = run_comparison(train_config, prepared, on_candidate=log_child, on_trial=on_trial)
+        outcome.notes.extend(comparison.notes)
+        tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
+        pause_point("compare")
+
+        model, note, curve = build_poc_model(config, prepared, comparison)
+        model.contract_json = contract.to_json()
+        outcome.notes.extend(train_product_models(train_config, prepared, comparison, model))
+        outcome.family = model.family
+        evaluation = evaluate(
+            config, prepared, model, gates=gates, threshold_note=note, threshold_curve=curve
+        )
+        outcome.challenger_kpis = {k: float(v) for k, v in evaluation.kpis.items()}
+        outcome.challenger_gates = [_gate_dict(g) for g in evaluation.gates]
+        outcome.gates_passed = evaluation.gates_passed
+        champion_evaluation = _champion_on_holdout(
+            config, prepared, champion_model, champion_version, gates, outcome.notes
+        )
+        if champion_evaluation is not None:
+            outcome.champion_kpis = {k: float(v) for k, v in champion_evaluation.kpis.items()}
+            outcome.champion_gates = [_gate_dict(g) for g in champion_evaluation.gates]
+            tracking.log_frame(_kpi_table(champion_evaluation), "kpi_table_champion.csv")
+        mlflow.log_metrics({f"test_{k}": v for k, v in outcome.challenger_kpis.items() if np.isfinite(v)})
+        mlflow.log_metrics(
+            {f"champion_test_{k}": v for k, v in outcome.champion_kpis.items() if np.isfinite(v)}
+        )
+        mlflow.log_metrics(
+            {f"champion_new_{k}": v for k, v in outcome.champion_kpis_on_new.items() if np.isfinite(v)}
+        )
+        tracking.log_frame(_kpi_table(evaluation), "kpi_table.csv")
+        say(
+            f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
+            f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
+            f"{outcome.champion_kpis.get(outcome.primary, float('nan')):.4f}"
+        )
+
+        version, decision = register_candidate(
+            config,
+            store,
+            prepared,
+            model,
+            evaluation,
+            run_id=run.info.run_id,
+            requirements=comparison.chosen.pip_requirements,
+            force=force,
+            reason=reason,
+            champion=(champion_version, champion_model),
+            tags={"axpoc.kind": "retrain"},
+        )
+        outcome.challenger_version = version
+        outcome.non_inferiority = {k: v for k, v in decision.get("test", {}).items() if k != "reason"}
+        pause_point("register")
+
+        def write_report() -> Path:
+            from axpoc.report._retrain import write_retrain_report
+
+            data = report_data(
+                config,
+                store=store,
+                new=new,
+                champion_version=champion_version,
+                drift=drift,
+                notes=outcome.notes,
+                outcome=outcome,
+                decision=decision,
+                champion=(champion_model.family, champion_evaluation),
+                evaluation=evaluation,
+            )
+            return write_retrain_report(
+                data, config.project_dir(project_dir) / "reports" / f"retrain_report_v{version}.html"
+            )
+
+        path = write_report()  # before the alias moves: a report that cannot be written stops the promotion
+        promised = decision["promote"]
+        outcome.alias = apply_decision(store, version, decision, forced=force)
+        outcome.promoted = outcome.alias == tracking.CHAMPION
+        outcome.decision_reason = decision["reason"]
+        if outcome.promoted != promised:  # lost a race to another promotion: the report says so
+            path = write_report()
+        mlflow.log_artifact(str(path), artifact_path="report")
+        outcome.report_path = str(path)
+        store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(path))
+    outcome.elapsed_s = time.monotonic() - started
+    return outcome
+
+
+def _training_data(
+    config: PocConfig,
+    reference: Any,
+    labelled: Any,
+    champion_model: Any,
+    *,
+    retune: bool,
+    window_days: int | None,
+    window_rows: int | None,
+    source: str,
+) -> tuple[Any, Any, PocConfig, Any, str]:
+    """(combined, the challenger's contract, training config, prepared data, how the holdout was chosen).
+
+    The prepared data's holdout is the most recent part; without ``retune`` the training config's only
+    candidate is the champion's family with its parameters, untuned.
+    """
+    from axpoc.data._gx import validate
+    from axpoc.data._source import LoadedData, frame_digest
+    from axpoc.retrain._combine import combine, recent_holdout
+    from axpoc.steps._prepare import prepare_loaded
+    from axpoc.steps._validate import training_contract
+
+    combined = combine(reference, labelled, config, window_days=window_days, window_rows=window_rows)
+    contract = training_contract(config, combined.frame)  # the challenger's own, from its training data
+    validate(combined.frame, contract, use_gx=False).raise_for_critical()
+    train_config, frame, holdout = recent_holdout(config, combined.frame)
+    if not retune:
+        params = dict(champion_model.metadata.get("params", {}))
+        fixed = CandidateConfig(name=champion_model.family, params=params, tune=False)
+        train_config = train_config.model_copy(update={"candidates": [fixed]})
+    loaded = LoadedData(frame=frame, source_label=source, digest=frame_digest(combined.frame))
+    return combined, contract, train_config, prepare_loaded(train_config, loaded), holdout
+
+
+def _log_inputs(
+    config: PocConfig,
+    combined: Any,
+    new: Any,
+    prepared: Any,
+    contract: Any,
+    validation: Any,
+    drift: Any,
+    outcome: RetrainOutcome,
+    config_text: str | None,
+) -> None:
+    """Parameters, datasets, config, contract, checks, drift and the next reference snapshot, in the active run."""
+    import mlflow
+    import yaml
+
+    from axpoc import tracking
+    from axpoc.steps._run import config_digest, log_snapshot
+
+    mlflow.log_params(
+        {
+            "champion_version": outcome.champion_version,
+            "retune": outcome.retune,
+            "n_reference": outcome.n_reference,
+            "n_new": outcome.n_new,
+            "n_replaced": outcome.n_replaced,
+            "window": outcome.window or "none",
+            "n_train": outcome.n_train,
+            "n_holdout": outcome.n_holdout,
+            "holdout": outcome.holdout[:500],
+            "config_digest": config_digest(config)[:16],
+        }
+    )
+    target = config.target.column
+    tracking.log_dataset(
+        combined.frame,
+        name=config.project.name,
+        digest=prepared.digest,
+        source="",
+        target=target,
+        context="training",
+    )
+    tracking.log_dataset(
+        new.frame,
+        name=f"{config.project.name}-new",
+        digest=new.digest,
+        source=new.source_label,
+        target=target,
+        context="new",
+    )
+    text = config_text or yaml.safe_dump(
+        config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
+    )
+    mlflow.log_text(text, "config.yaml")
+    mlflow.log_text(contract.to_json(), "contract/contract.json")
+    tracking.log_frame(validation.to_frame(), "validation/new_vs_champion_contract.csv")
+    tracking.log_frame(drift.report.to_frame(), "drift/drift.csv")
+    log_snapshot(config, combined.frame)  # the reference of the next retrain
+
+
+def _champion_on_holdout(
+    config: PocConfig, prepared: Any, model: Any, version: str, gates: dict[str, str], notes: list[str]
+) -> Any:
+    from axpoc.steps._evaluate import evaluate
+
+    try:
+        return evaluate(config, prepared, model, gates=gates)
+    except KeyError as exc:
+        notes.append(
+            f"the champion v{version} cannot score the holdout ({exc}); only the challenger is shown."
+        )
+        return None
+
+
+def report_data(
+    config: PocConfig,
+    *,
+    store: Any,
+    new: Any,
+    champion_version: str,
+    drift: Any,
+    notes: list[str],
+    outcome: RetrainOutcome | None = None,
+    decision: dict[str, Any] | None = None,
+    champion: tuple[str, Any] | None = None,
+    evaluation: Any = None,
+) -> Any:
+    """What the retrain (or drift-only) report shows, from the steps' results.
+
+    Without ``outcome``, ``decision`` and ``evaluation`` it is the drift-only report of ``axpoc drift``;
+    ``champion`` is (family, evaluation on the holdout), the evaluation None when it could not score.
+    """
+    from axpoc.report._retrain import ModelColumn, RetrainReportData
+    from axpoc.steps._report import _kpi_rows
+    from axpoc.steps._run import config_digest, package_versions
+
+    language = config.language
+    report = drift.report
+
+    def column(role: str, version: str | None, family: str, result: Any) -> Any:
+        return ModelColumn(
+            role=role,
+            version=version,
+            family=family,
+            kpis=_kpi_rows(result, language),
+            gates=_gate_rows(result.gates),
+            gates_passed=bool(result.gates_passed),
+        )
+
+    on_new = drift.champion_evaluation
+    data = RetrainReportData(
+        language=language,
+        project_name=config.project.name,
+        title=config.project.title or config.project.name,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        model_name=store.model_name,
+        champion_version=champion_version,
+        data_source=new.source_label,
+        n_new=len(new.frame),
+        reference=drift.reference_label,
+        n_reference=report.n_reference,
+        drift=report.to_frame(),
+        drift_summary=report.summary(language),
+        unseen=report.unseen,
+        sampled=report.sampled,
+        validation=drift.validation.to_frame(failures_only=True) if drift.validation is not None else None,
+        champion_on_new=column("champion", champion_version, "", on_new) if on_new is not None else None,
+        new_products=list(drift.new_products),
+        notes=list(notes),
+        currency=config.kpi.costs.currency,
+        tracking_uri=store.tracking_uri,
+        config_digest=config_digest(config),
+        packages=package_versions(),
+    )
+    if outcome is None or decision is None or evaluation is None:
+        return data
+    data.kind = "retrain"
+    data.verdict = "champion" if decision["promote"] else "challenger"
+    data.verdict_reason = decision["reason"]
+    data.forced = outcome.forced
+    data.primary = outcome.primary
+    data.non_inferiority = dict(outcome.non_inferiority)
+    data.challenger_version = outcome.challenger_version
+    data.run_id = outcome.run_id
+    data.holdout = f"{outcome.holdout} ({outcome.n_holdout:,} rows)"
+    if champion is not None and champion[1] is not None:
+        data.models.append(column("champion", champion_version, champion[0], champion[1]))
+    data.models.append(column("challenger", outcome.challenger_version, outcome.family, evaluation))
+    data.training = [
+        ("reference", f"{outcome.reference}: {outcome.n_reference:,}"),
+        ("new", f"{outcome.data_source}: {outcome.n_new:,}"),
+        ("replaced", f"{outcome.n_replaced:,}"),
+        ("window", outcome.window or "-"),
+        ("train_holdout", f"{outcome.n_train:,} / {outcome.n_holdout:,}"),
+        ("retune", "yes" if outcome.retune else "no"),
+    ]
+    return data
+
+
+def _gate_rows(gates: list[Any]) -> list[Any]:
+    from axpoc.report import GateRow
+    from axpoc.steps._report import _num
+
+    return [
+        GateRow(
+            name=g.name,
+            op=g.op,
+            target=_num(g.target),
+            value=_num(g.value),
+            used_value=_num(g.used_value),
+            passed=bool(g.passed),
+            reason=g.reason,
+        )
+        for g in gates
+    ]

@@ -1,0 +1,174 @@
+"""New data after handover: read it, refuse a broken file, check it against the champion's contract.
+
+A truncated copy of a CSV still parses (its last row just misses fields), so the last line is compared
+with the header; an unreadable file, a cut-off one and critical contract failures all stop before any
+training with exit code 1, naming the file, the columns and the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from axpoc.config import PocConfig
+from axpoc.errors import ConfigError, UserError, ValidationFailed
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+_SEPARATORS = (",", ";", "\t", "|")
+_HEAD_LINES = 20
+_TAIL_BYTES = 65536
+_ROWS_LISTED = 5
+
+
+class NewDataRejected(ValidationFailed):
+    """The new data cannot be used: unreadable, cut off, or failing the champion's critical checks (exit 1).
+
+    ``report`` is the contract's :class:`~axpoc.data._gx.ValidationReport` when the checks ran.
+    """
+
+    def __init__(self, message: str, *, report: Any = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def read_new(config: PocConfig, path: str | Path) -> Any:
+    """The new data as ``LoadedData`` (config's read options); a missing path is a user error (exit 2),
+    a file that cannot be read or is cut off is rejected data (exit 1)."""
+    from axpoc.data._source import load_data
+
+    where = Path(path).expanduser()
+    if not where.exists() and not _GLOB_CHARS.search(str(where)):
+        raise UserError(f"--data {where}: no such file or folder. Check the path of the new data export.")
+    files = sorted(where.rglob("*")) if where.is_dir() else [where] if where.is_file() else []
+    for file in files:
+        _check_complete(file, config.data.read)
+    try:
+        return load_data(config, path=where)
+    except ConfigError:
+        raise
+    except UserError as exc:
+        raise NewDataRejected(f"The new data was rejected, nothing was trained: {exc.message}") from None
+
+
+def _check_complete(path: Path, options: Any) -> None:
+    """A text file whose last line has fewer fields than its widest first lines was cut off (an interrupted
+    copy or export); checked before parsing, since a cut row otherwise parses into odd values."""
+    from axpoc.data._encoding import detect_encoding
+
+    if path.suffix.lower() not in _TEXT_SUFFIXES:
+        return
+    try:
+        encoding = detect_encoding(path, options.encoding)
+    except UserError:
+        return  # unreadable text: load_data says why
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        head = [line for line, _ in zip(handle, range(_HEAD_LINES), strict=False) if line.strip()]
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - _TAIL_BYTES))
+        tail = [
+            line for line in handle.read().decode(encoding, errors="replace").splitlines() if line.strip()
+        ]
+    if not head or not tail:
+        return
+    separators = [options.sep] if options.sep else list(_SEPARATORS)
+    sep = max(separators, key=lambda s: sorted(_width(line, s) for line in head)[len(head) // 2])
+    expected, found = max(_width(line, sep) for line in head), _width(tail[-1], sep)
+    if found < expected:
+        raise NewDataRejected(
+            f"{path}: the last line has {found} of {expected} fields, so the file looks cut off (an interrupted "
+            "copy or export) or ends with a summary line. Copy or export it again (remove a summary line); "
+            "nothing was trained and the champion is unchanged."
+        )
+
+
+def _width(line: str, sep: str) -> int:
+    return len(next(csv.reader([line.strip("\r\n")], delimiter=sep), []))
+
+
+def labelled_rows(frame: pd.DataFrame, config: PocConfig, *, source: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows that carry a label; retraining needs some, drift checks do not."""
+    target = config.target.column
+    if target not in frame.columns or frame[target].isna().all():
+        raise UserError(
+            f"{source}: no labels in target column '{target}'. Retraining needs labelled rows (inspection "
+            f"results); to see drift without labels run 'axpoc drift CONFIG --data {source}'."
+        )
+    missing = frame[target].isna()
+    notes = []
+    if missing.any():
+        notes.append(
+            f"{int(missing.sum())} new rows without a label in '{target}' were left out of retraining."
+        )
+    return frame.loc[~missing], notes  # the index stays the file's row position, for error messages
+
+
+def check_new(frame: pd.DataFrame, contract: Any, *, source: str, labelled: bool) -> Any:
+    """Check new rows against the champion's contract; critical failures raise :class:`NewDataRejected`.
+
+    Warnings (inferred ranges, unseen categories) pass: they feed the drift report. The contract's
+    vectorised pandas rules are used (the GX suite agrees with them, tests/data/test_gx_agreement.py):
+    they name failing rows and skip Great Expectations' start-up on every monthly batch.
+    """
+    from axpoc.data._gx import validate
+
+    report = validate(
+        frame,
+        contract,
+        use_gx=False,
+        row_indices=True,
+        include_target=labelled and contract.target in frame.columns,
+    )
+    if report.ok:
+        return report
+    parts = []
+    for result in report.critical_failures:
+        where = [] if result.failing_count is None else [f"{result.failing_count} rows"]
+        if result.failing_rows:
+            rows = ", ".join(str(_row_number(r)) for r in result.failing_rows[:_ROWS_LISTED])
+            more = " ..." if len(result.failing_rows) > _ROWS_LISTED else ""
+            where.append(f"data rows {rows}{more}")
+        if result.sample_values:
+            where.append("e.g. " + ", ".join(repr(v) for v in result.sample_values[:3]))
+        detail = "; ".join(where) or result.note
+        parts.append(f"column '{result.column}' must be {result.rule} ({detail})")
+    raise NewDataRejected(
+        f"{source}: {len(parts)} critical check(s) of the champion's data contract failed, so nothing was "
+        f"trained and the champion is unchanged: "
+        + "; ".join(parts)
+        + ". Fix these values or columns in the "
+        "export (data rows count from 1 below the header) and run again.",
+        report=report,
+    )
+
+
+def _row_number(index: Any) -> Any:
+    return index + 1 if isinstance(index, int | np.integer) else index
+
+
+def target_like(model: Any, values: pd.Series) -> Any:
+    """New labels encoded the way ``model`` was trained (its positive label or classes), for its KPIs."""
+    from axpoc.steps._prepare import Target
+
+    if model.task == "regression":
+        return Target(y=pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), classes=np.array([]))
+    if model.task == "multiclass":
+        classes = np.asarray(model.classes, dtype=object)
+        y = values.to_numpy(dtype=object)
+        if all(isinstance(c, int | np.integer) for c in classes):
+            classes, y = classes.astype(int), pd.to_numeric(values).to_numpy(dtype=int)
+        return Target(y=y, classes=classes, defect_classes=list(model.defect_classes))
+    positive = str(model.positive_label)
+    y = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) == positive
+    return Target(
+        y=y.to_numpy(dtype=int),
+        classes=np.array([0, 1]),
+        positive_label=model.positive_label,
+        negative_label=model.negative_label,
+    )

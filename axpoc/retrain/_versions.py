@@ -1,0 +1,162 @@
+"""Model versions after handover: the list with aliases and decisions, and rollback through the
+promotion log (the audit trail: append-only, one JSON line per alias move)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from axpoc.errors import UserError
+
+_SHOWN_KPIS = ("recall", "false_alarm_rate", "monthly_saving", "defect_escape_rate", "mae", "r2")
+
+
+def champion_history(entries: list[dict[str, Any]]) -> list[str]:
+    """The chain of champions the promotion log describes, oldest first; a rollback unwinds it."""
+    stack: list[str] = []
+    for entry in entries:
+        version = str(entry.get("version"))
+        if entry.get("action") == "promote":
+            stack.append(version)
+        elif entry.get("action") == "rollback":
+            while stack and stack[-1] != version:
+                stack.pop()
+            if not stack:
+                stack.append(version)
+    return stack
+
+
+def rollback(store: Any, *, to: str | None = None, reason: str | None = None) -> dict[str, Any]:
+    """Move ``champion`` back one step of the promotion log (or to version ``to``) and record it.
+
+    The target must exist and load; the old champion keeps alias ``previous`` and the decision tag
+    ``rolled_back``. Raises :class:`UserError` when there is nothing to roll back to.
+    """
+    from mlflow.exceptions import MlflowException
+
+    from axpoc import tracking
+
+    current = tracking.alias_version(store, tracking.CHAMPION)
+    if current is None:
+        raise UserError(
+            f"Model '{store.model_name}' has no champion to roll back; see 'axpoc models CONFIG'."
+        )
+    target = str(to) if to is not None else _previous_champion(store, current)
+    if target == current:
+        raise UserError(
+            f"v{target} is already the champion; nothing to roll back. See 'axpoc models CONFIG'."
+        )
+    try:
+        store.client.get_model_version(store.model_name, target)
+    except MlflowException:
+        known = ", ".join(
+            f"v{v.version}" for v in store.client.search_model_versions(f"name='{store.model_name}'")
+        )
+        raise UserError(
+            f"--to {target}: model '{store.model_name}' has no version {target} (versions: {known})."
+        ) from None
+    try:
+        tracking.load_poc_model(store, target)
+    except (MlflowException, OSError) as exc:
+        raise UserError(
+            f"v{target} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}): its files are missing or "
+            "damaged, so it cannot be champion. Pick another version with --to."
+        ) from None
+    why = f"rollback from v{current} to v{target}: {reason or 'no reason given'}"
+    if not tracking.promote(store, target, reason=why, expected_champion=current, action="rollback"):
+        raise UserError(
+            "Another process moved the champion while rolling back; check 'axpoc models CONFIG' "
+            "and run the rollback again if it is still needed."
+        )
+    store.client.set_model_version_tag(store.model_name, current, "axpoc.decision", "rolled_back")
+    store.client.set_model_version_tag(store.model_name, current, "axpoc.decision_reason", why[:5000])
+    return {"model_name": store.model_name, "from_version": current, "to_version": target, "reason": why}
+
+
+def _previous_champion(store: Any, current: str) -> str:
+    from axpoc import tracking
+
+    history = champion_history(tracking.read_promotion_log(store))
+    if history and history[-1] == current:
+        if len(history) < 2:
+            raise UserError(
+                f"v{current} is the first champion in the promotion log: there is no earlier one to roll back "
+                "to. Use --to VERSION to choose one (see 'axpoc models CONFIG')."
+            )
+        return history[-2]
+    previous = tracking.alias_version(store, tracking.PREVIOUS)  # a log lost or copied without the store
+    if previous is None:
+        raise UserError(
+            "The promotion log does not say which version was champion before, and no version has "
+            "alias 'previous'. Use --to VERSION (see 'axpoc models CONFIG')."
+        )
+    return previous
+
+
+def list_models(store: Any) -> dict[str, Any]:
+    """Every version with aliases, date, kind, family, key KPIs and the decision; the promotion log."""
+    from axpoc import tracking
+
+    client = store.client
+    versions = sorted(
+        client.search_model_versions(f"name='{store.model_name}'"), key=lambda v: int(v.version)
+    )
+    aliases: dict[str, list[str]] = {}
+    for alias, number in client.get_registered_model(store.model_name).aliases.items():
+        aliases.setdefault(str(number), []).append(alias)  # search results carry no aliases
+    rows = []
+    for version in versions:
+        tags = version.tags
+        metrics, status = _run_metrics(client, version.run_id)
+        decision = tags.get("axpoc.decision") or ("running" if status == "RUNNING" else "incomplete")
+        primary = tags.get("axpoc.primary", "")
+        kpis = {primary: _number(tags.get("axpoc.primary_value"))} if primary else {}
+        kpis.update({name: metrics[f"test_{name}"] for name in _SHOWN_KPIS if f"test_{name}" in metrics})
+        rows.append(
+            {
+                "version": str(version.version),
+                "aliases": sorted(aliases.get(str(version.version), [])),
+                "created": datetime.fromtimestamp(version.creation_timestamp / 1000, UTC).isoformat(
+                    timespec="seconds"
+                ),
+                "kind": tags.get("axpoc.kind", "run"),
+                "family": tags.get("axpoc.family", ""),
+                "primary": primary,
+                "kpis": kpis,
+                "gates_passed": tags.get("axpoc.gates_passed"),
+                "decision": decision,
+                "reason": tags.get(
+                    "axpoc.decision_reason",
+                    "" if decision != "incomplete" else "no decision was recorded: the run did not finish",
+                ),
+                "forced": tags.get("axpoc.forced") == "true",
+                "axpoc_version": tags.get("axpoc.version", ""),
+                "report": tags.get("axpoc.report", ""),
+                "run_id": version.run_id,
+            }
+        )
+    return {
+        "model_name": store.model_name,
+        "champion": tracking.alias_version(store, tracking.CHAMPION),
+        "versions": rows,
+        "promotion_log": tracking.read_promotion_log(store),
+    }
+
+
+def _run_metrics(client: Any, run_id: str | None) -> tuple[dict[str, float], str]:
+    from mlflow.exceptions import MlflowException
+
+    if not run_id:
+        return {}, ""
+    try:
+        run = client.get_run(run_id)
+    except MlflowException:
+        return {}, ""
+    return dict(run.data.metrics), run.info.status
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,91 @@
+"""Helpers of the retrain tests: the small config, new data with drift and a product change, project copies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+PROJECT = "rt_demo"
+NEW_PRODUCT = "HSG-1010B"
+BASE = {
+    "project": {"name": PROJECT, "title": "재학습 테스트 사출 PoC"},
+    "process": "injection_molding",
+    "language": "ko",
+    "data": {"demo": {"rows": 900, "defect_rate": 0.06, "seed": 1}},
+    "target": {"column": "defect", "task": "binary", "positive_class": 1},
+    # The curve column is left out to keep the suite fast; lot names restart in new data.
+    "columns": {
+        "id": "shot_id",
+        "time": "timestamp",
+        "product": "product",
+        "exclude": ["defect_type", "cavity_pressure", "lot"],
+    },
+    "split": {"cv_folds": 3},
+    "candidates": ["logistic", "lightgbm"],
+    "tuning": {"trials": 1},
+    "kpi": {
+        "costs": {
+            "inspection_cost": 300,
+            "escape_cost": 50000,
+            "false_alarm_cost": 1500,
+            "inspection_minutes_per_part": 0.5,
+        },
+        "volumes": {"parts_per_day": 4000},
+        "primary": "roc_auc",
+        "gates": {"roc_auc": ">= 0.6"},
+    },
+    "retrain": {"tolerance": 0.05, "per_product": True, "min_rows_per_product": 150},
+}
+
+
+def write_config(folder: Path, overrides: dict | None = None, name: str = "poc.yaml") -> Path:
+    """The base config with dotted-key overrides, written into ``folder``."""
+    config = yaml.safe_load(yaml.safe_dump(BASE, allow_unicode=True))
+    for key, value in (overrides or {}).items():
+        node = config
+        *parents, last = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    path = folder / name
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def new_data(
+    path: Path,
+    *,
+    rows: int = 600,
+    drift: float = 1.0,
+    seed: int = 5,
+    new_product_rows: int = 120,
+    days_later: int = 30,
+) -> Path:
+    """Data of the same line a month later: worn check ring (drift), ids and times after the training data,
+    and ``new_product_rows`` rows made as a changed part number ``NEW_PRODUCT``."""
+    from axpoc.steps import demo_frame
+
+    frame = demo_frame("injection_molding", rows=rows, defect_rate=0.06, drift=drift, seed=seed)
+    frame = frame.drop(columns=["cavity_pressure"])
+    frame["shot_id"] = frame["shot_id"] + 100_000 * days_later
+    frame["timestamp"] = frame["timestamp"] + pd.Timedelta(days=days_later)
+    frame["lot"] = "N" + frame["lot"].astype(str)
+    if new_product_rows:  # a changed part number ran for a while, early in the new month
+        frame.loc[frame.index[100 : 100 + new_product_rows], "product"] = NEW_PRODUCT
+    if path.suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy a project folder and point its store at the copy (MLflow keeps absolute artifact paths)."""
+    from axpoc.retrain import relocate_project
+
+    shutil.copytree(source, target)
+    relocate_project(target, old_dir=source)
+    return target
