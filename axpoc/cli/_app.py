@@ -226,6 +226,8 @@ def main() -> None:
     sys.exit(run_guarded(invoke))
 
 
-from axpoc.cli import _ops_verbs  # noqa: E402
+# The plant-integration and after-handover verbs live in their own modules (typer only at import time).
+from axpoc.cli import _ops_verbs, _serve_verbs  # noqa: E402
 
 _ops_verbs.register(app)
+_serve_verbs.register(app)

@@ -1,0 +1,47 @@
+"""Scoring with the registered model: batch files and tables (``axpoc predict``) and HTTP (``axpoc serve``).
+
+Both paths load one registered version, check every row against the model's data contract and score
+with ``PocModel.predict_frame``, so what is served is exactly what was evaluated. FastAPI is imported
+only by :func:`create_app`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from axpoc.serve._batch import (
+    DEFAULT_CHUNK_ROWS,
+    BatchProgress,
+    BatchResult,
+    ServedModel,
+    contributions,
+    load_served_model,
+    predict_batch,
+    scoring_contract,
+    top_contributions,
+)
+from axpoc.serve._predlog import PREDICTION_LOG, append_prediction_log, read_prediction_log, score_summary
+
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "PREDICTION_LOG",
+    "BatchProgress",
+    "BatchResult",
+    "ServedModel",
+    "append_prediction_log",
+    "contributions",
+    "create_app",
+    "load_served_model",
+    "predict_batch",
+    "read_prediction_log",
+    "score_summary",
+    "scoring_contract",
+    "top_contributions",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        return importlib.import_module("axpoc.serve._http").create_app
+    raise AttributeError(f"module 'axpoc.serve' has no attribute {name!r}")

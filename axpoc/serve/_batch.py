@@ -1,0 +1,996 @@
+"""Batch scoring: a registered model over a file or a query, checked row by row, written all or nothing.
+
+Every row is first checked against the model's data contract (its critical rules on the columns the
+model reads); failing rows go to a reject file with the reasons and are never scored. Large CSV and
+Parquet files stream in chunks, so memory stays flat however many rows come. File outputs are written
+to a temporary file beside the target and renamed at the end; a SQL table is written in one
+transaction. A failure therefore leaves the previous output, never a partial one. Each finished call
+appends a line to the project's prediction log (see :mod:`axpoc.serve._predlog`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import os
+import re
+import threading
+import time
+import uuid
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+import numpy as np
+import pandas as pd
+
+from axpoc.config import PocConfig, ReadOptions
+from axpoc.data._checker import RowChecker
+from axpoc.data._contract import Contract, expectations_digest
+from axpoc.data._numbers import DirtyNumbersWarning, clean_numbers
+from axpoc.data._read import _check_file
+from axpoc.errors import UserError
+from axpoc.serve._predlog import append_prediction_log, score_summary
+
+DEFAULT_CHUNK_ROWS = 200_000
+REJECT_SUFFIX = ".rejects.csv"
+_QUERY = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
+_GLOB = re.compile(r"[*?\[]")
+_TABLE = re.compile(r"^[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)?$")
+_FILE_OUTPUTS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_OTHER_FILES = frozenset({".xlsx", ".xlsm", ".xls", ".txt", ".tsv", ".json", ".gz", ".feather"})
+_INDICATOR = "missingindicator_"
+
+
+# The model as it is served ---------------------------------------------------------------------------
+@dataclass
+class ServedModel:
+    """A loaded registered version with the row checks that guard it (shared by batch and HTTP scoring).
+
+    ``checker`` applies the contract's critical rules on the columns the model reads (features and id;
+    the target and other role columns are not needed to score); ``chunk_checker`` leaves out
+    uniqueness, which a streamed batch decides over the whole input instead.
+    """
+
+    model: Any
+    model_name: str
+    version: str
+    alias: str | None
+    contract: Contract | None
+    loaded_at: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
+
+    def __post_init__(self) -> None:
+        self.checker = (
+            None if self.contract is None else RowChecker(scoring_contract(self.contract, self.model))
+        )
+        self.chunk_checker = (
+            None
+            if self.contract is None
+            else RowChecker(scoring_contract(self.contract, self.model, unique=False))
+        )
+
+    @property
+    def id_column(self) -> str | None:
+        return self.model.id_column
+
+    @property
+    def contract_digest(self) -> str | None:
+        return None if self.contract is None else self.contract.digest
+
+    @property
+    def required_columns(self) -> list[str]:
+        """The model's features, then its id column: what an input must carry to be scored."""
+        extra = [self.id_column] if self.id_column and self.id_column not in self.model.features else []
+        return [*self.model.features, *extra]
+
+    def unique_columns(self) -> list[str]:
+        """Columns whose values must be unique across the whole input (the declared id)."""
+        if self.checker is None:
+            return []
+        return [e.column for e in self.checker.expectations if e.kind == "unique"]
+
+    def missing_columns(self, columns: list[str]) -> list[str]:
+        present = set(columns)
+        return [c for c in self.required_columns if c not in present]
+
+
+def scoring_contract(contract: Contract, model: Any, *, unique: bool = True) -> Contract:
+    """The contract's critical row rules on the columns the model reads (features and id).
+
+    Column presence is left out: scoring checks it once per input, before any row, and refuses the
+    whole input when a column is missing.
+    """
+    needed = set(model.features) | ({model.id_column} if model.id_column else set())
+    kept = [
+        e
+        for e in contract.select(severity="critical", include_target=False)
+        if set(e.columns) <= needed and e.kind != "column_exists" and (unique or e.kind != "unique")
+    ]
+    return contract.model_copy(update={"expectations": kept, "digest": expectations_digest(kept)})
+
+
+def load_served_model(store: Any, *, version: str | None = None, alias: str = "champion") -> ServedModel:
+    """A registered version (``version``) or the one an alias points to, ready to score.
+
+    The alias is resolved to its version number first, so the version reported is the one loaded even
+    when the alias moves meanwhile.
+    """
+    from mlflow.exceptions import MlflowException
+
+    from axpoc.tracking import alias_version, load_poc_model
+
+    if version is None:
+        version = alias_version(store, alias)
+        if version is None:
+            raise UserError(
+                f"The model '{store.model_name}' has no '{alias}' version in {store.tracking_uri}. Train and "
+                "register one with 'axpoc run CONFIG', or name a version with --model-version."
+            )
+        used_alias: str | None = alias
+    else:
+        used_alias = None
+        if not str(version).isdigit():
+            raise UserError(f"--model-version: expected a version number such as 3, got '{version}'.")
+    try:
+        model = load_poc_model(store, str(version))
+    except MlflowException:
+        versions = sorted(
+            int(v.version) for v in store.client.search_model_versions(f"name='{store.model_name}'")
+        )
+        raise UserError(
+            f"Version {version} of the model '{store.model_name}' could not be loaded (it does not exist or its "
+            f"files are gone). Registered versions: {', '.join(map(str, versions)) or 'none'}."
+        ) from None
+    contract = (
+        None if not model.contract_json else Contract.from_json(model.contract_json, source="model contract")
+    )
+    return ServedModel(
+        model=model, model_name=store.model_name, version=str(version), alias=used_alias, contract=contract
+    )
+
+
+def open_project_store(config: PocConfig, project_dir: Path | None = None) -> Any:
+    """The tracking store of the config's project."""
+    from axpoc.tracking import open_store
+
+    return open_store(
+        project_name=config.project.name,
+        project_dir=config.project_dir(project_dir),
+        tracking_uri=config.tracking.uri,
+        registry_uri=config.tracking.registry_uri,
+    )
+
+
+def set_threads(model: Any, threads: int) -> None:
+    """Let every estimator inside the model that predicts in parallel use ``threads`` threads."""
+    roots = [model.estimator, *model.routes.values()]
+    for root in roots:
+        for estimator in nested_estimators(root):
+            if hasattr(estimator, "get_params") and "n_jobs" in estimator.get_params(deep=False):
+                estimator.set_params(n_jobs=threads)
+
+
+def nested_estimators(root: Any) -> Iterator[Any]:
+    """``root`` and every estimator inside it: pipeline steps, wrapped and fitted inner estimators."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        estimator = stack.pop()
+        if estimator is None or id(estimator) in seen:
+            continue
+        seen.add(id(estimator))
+        yield estimator
+        for attr in ("estimator_", "estimator"):
+            child = getattr(estimator, attr, None)
+            if hasattr(child, "predict") or hasattr(child, "transform"):
+                stack.append(child)
+        steps = getattr(estimator, "steps", None)
+        if isinstance(steps, list):
+            stack.extend(step for _, step in steps)
+
+
+# Why a row scored as it did ------------------------------------------------------------------------------
+def contributions(model: Any, frame: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """(feature names, rows x features) contribution of each of the user's columns to each row's score.
+
+    LightGBM models inside an axpoc pipeline: exact SHAP values (LightGBM's ``pred_contrib``) in the
+    booster's raw units (log-odds for classifiers, before calibration; target units for regression),
+    summed from the model's columns back to the user's (one-hot levels, missing-value indicators and
+    curve features count for their source column); multiclass: the predicted class's values. Any other
+    model (and per-product routed models): occlusion, the score minus the score with that column set
+    missing, which the pipeline fills with the training median or the "(missing)" level.
+    """
+    parts = None if model.routes else _lightgbm_parts(model.estimator)
+    if parts is None:
+        return _occlusion(model, frame)
+    prep, booster_model = parts
+    positional = prep.transform(frame[model.features])
+    raw = np.asarray(booster_model.predict(positional, pred_contrib=True))
+    width = positional.shape[1] + 1
+    if raw.shape[1] > width:  # multiclass: one block per class, the predicted class's block
+        blocks = raw.reshape(len(raw), -1, width)
+        chosen = np.asarray(booster_model.predict_proba(positional)).argmax(axis=1)
+        raw = blocks[np.arange(len(raw)), chosen]
+    sources = _positional_sources(prep)
+    names = list(dict.fromkeys(sources))
+    summing = np.zeros((len(sources), len(names)))
+    summing[np.arange(len(sources)), [names.index(s) for s in sources]] = 1.0
+    return names, raw[:, : len(sources)] @ summing
+
+
+def top_contributions(names: list[str], values: np.ndarray, top: int, *, index: pd.Index) -> pd.DataFrame:
+    """``top1_feature``, ``top1_contribution``, ... per row, ranked by absolute contribution."""
+    top = min(top, len(names))
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
+    labels = np.asarray(names, dtype=object)[order]
+    picked = np.take_along_axis(values, order, axis=1)
+    columns: dict[str, Any] = {}
+    for i in range(top):
+        columns[f"top{i + 1}_feature"] = labels[:, i]
+        columns[f"top{i + 1}_contribution"] = picked[:, i]
+    return pd.DataFrame(columns, index=index)
+
+
+def _lightgbm_parts(estimator: Any) -> tuple[Any, Any] | None:
+    """(fitted axpoc Preprocessor, fitted LightGBM model) of a ``prep`` + ``model`` pipeline, if that is the model."""
+    from sklearn.pipeline import Pipeline
+
+    for candidate in nested_estimators(estimator):
+        if not isinstance(candidate, Pipeline) or len(candidate.steps) != 2:
+            continue
+        prep, model = candidate.steps[0][1], candidate.steps[1][1]
+        model = getattr(model, "estimator_", model)  # Resampled keeps the fitted model here
+        if type(model).__module__.startswith("lightgbm") and hasattr(prep, "column_transformer_"):
+            return prep, model
+    return None
+
+
+def _positional_sources(prep: Any) -> list[str]:
+    """For each output column of the preprocessor (``f0``, ``f1``, ...), the user's column it comes from."""
+    transformer = prep.column_transformer_
+    raw_names = list(transformer.get_feature_names_out())
+    sources = list(raw_names)
+    for name, _, columns in transformer.transformers_:
+        if name not in transformer.output_indices_:
+            continue
+        span = transformer.output_indices_[name]
+        for i in range(span.start, span.stop):
+            label = raw_names[i].split("__", 1)[1]
+            label = label.removeprefix(_INDICATOR)
+            matches = [c for c in columns if label == c or label.startswith(str(c))]
+            sources[i] = str(max(matches, key=len)) if matches else label
+    return sources
+
+
+def _occlusion(model: Any, frame: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    base = model.predict_frame(frame)["score"].to_numpy(dtype=float)
+    values = np.empty((len(frame), len(model.features)))
+    for i, feature in enumerate(model.features):
+        probe = frame.copy(deep=False)
+        probe[feature] = None
+        values[:, i] = base - model.predict_frame(probe)["score"].to_numpy(dtype=float)
+    return list(model.features), values
+
+
+# Inputs ------------------------------------------------------------------------------------------------
+class _Source(Protocol):
+    """Rows to score, chunk by chunk, with the row's position in the input as the frame index."""
+
+    label: str
+    columns: list[str]
+    notes: list[str]
+
+    def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]: ...
+
+    def column(self, name: str, rows: int) -> Iterator[pd.Series]:
+        """One column in pieces of ``rows``, for checks over the entire input (uniqueness)."""
+        ...
+
+    def digest(self) -> str: ...
+
+
+class _FrameSource:
+    """An input already in memory: a query result, an Excel sheet, a folder of files, curve data."""
+
+    def __init__(self, frame: pd.DataFrame, *, label: str, digest: str, notes: list[str]) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self.label, self.notes, self._digest = label, notes, digest
+        self.columns = [str(c) for c in frame.columns]
+
+    def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
+        for start in range(0, len(self.frame), rows):
+            yield self.frame.iloc[start : start + rows][columns]
+
+    def column(self, name: str, rows: int) -> Iterator[pd.Series]:
+        for start in range(0, len(self.frame), rows):
+            yield self.frame[name].iloc[start : start + rows]
+
+    def digest(self) -> str:
+        return self._digest
+
+
+class _FileDigest:
+    """sha256 of a file's bytes, computed in a background thread while the rows are scored."""
+
+    def __init__(self, path: Path) -> None:
+        self._result: list[str] = []
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True, name="axpoc-digest")
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        with path.open("rb") as handle:
+            self._result.append(hashlib.file_digest(handle, "sha256").hexdigest())
+
+    def result(self) -> str:
+        self._thread.join()
+        return self._result[0]
+
+
+class _CsvSource:
+    """A text file read in chunks with the encoding, separator and header row ``read_table`` would detect."""
+
+    def __init__(self, path: Path, options: ReadOptions, *, text_columns: list[str]) -> None:
+        from axpoc.data._encoding import detect_encoding, read_sample
+        from axpoc.data._read import HEADER_SCAN_ROWS, _detect_separator, detect_header_row
+
+        self.path, self.options, self.label, self.notes = path, options, str(path), []
+        self.encoding = detect_encoding(path, options.encoding)
+        sample, complete = read_sample(path, self.encoding)
+        lines = sample.splitlines() if complete else sample.splitlines()[:-1]
+        self.sep = options.sep or _detect_separator(lines, exclude=options.decimal)
+        header = options.header_row
+        if header is None:
+            rows = [
+                next(csv.reader([line], delimiter=self.sep), []) for line in lines[: HEADER_SCAN_ROWS + 3]
+            ]
+            header = detect_header_row(rows, options) or 1
+        self.header = header
+        self.text_columns = text_columns
+        self.columns = [str(c) for c in self._read(nrows=0).columns]
+        self._digest = _FileDigest(path)
+
+    def _read(self, **kwargs: Any) -> Any:
+        usecols = kwargs.get("usecols")
+        text = [c for c in self.text_columns if usecols is None or c in usecols]
+        return pd.read_csv(
+            self.path,
+            sep=self.sep,
+            encoding=self.encoding,
+            skiprows=self.header - 1,
+            header=0,
+            keep_default_na=False,
+            na_values=["", *self.options.na_values],
+            decimal=self.options.decimal,
+            dtype=dict.fromkeys(text, "str") or None,
+            **kwargs,
+        )
+
+    def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
+        from axpoc.data._read import _parser_message
+
+        start = 0
+        try:
+            with self._read(usecols=columns, chunksize=rows, low_memory=False) as reader:
+                for chunk in reader:
+                    chunk.index = pd.RangeIndex(start, start + len(chunk))
+                    start += len(chunk)
+                    yield chunk[columns]
+        except pd.errors.ParserError as exc:
+            raise UserError(_parser_message(self.path, exc, self.sep)) from None
+
+    def column(self, name: str, rows: int) -> Iterator[pd.Series]:
+        with self._read(usecols=[name], chunksize=rows) as reader:
+            for chunk in reader:
+                yield chunk[name]
+
+    def digest(self) -> str:
+        return self._digest.result()
+
+
+class _ParquetSource:
+    """A Parquet file read batch by batch, only the columns the model needs."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow
+        import pyarrow.parquet as pq
+
+        self.path, self.label, self.notes = path, str(path), []
+        try:  # without pre_buffer=False every range read stays buffered and memory grows with the file
+            self.file = pq.ParquetFile(path, pre_buffer=False)
+        except (pyarrow.ArrowException, OSError) as exc:
+            raise UserError(
+                f"{path}: not a readable Parquet file ({exc}). Write it again, or export CSV."
+            ) from None
+        self.columns = list(self.file.schema_arrow.names)
+        self._digest = _FileDigest(path)
+
+    def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
+        start = 0
+        for batch in self.file.iter_batches(batch_size=rows, columns=columns):
+            chunk = batch.to_pandas()
+            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            start += len(chunk)
+            yield chunk
+
+    def column(self, name: str, rows: int) -> Iterator[pd.Series]:
+        for batch in self.file.iter_batches(batch_size=rows, columns=[name]):
+            yield batch.column(0).to_pandas()
+
+    def digest(self) -> str:
+        return self._digest.result()
+
+
+def repeated_values(pieces: Callable[[], Iterator[pd.Series]]) -> pd.Index:
+    """The values that occur more than once in a column given piece by piece (``pieces()`` starts over).
+
+    A first pass keeps only a 64-bit hash per value (8 bytes a row, whatever the ids look like); a
+    second pass collects the values whose hash repeats and confirms them exactly, so a hash collision
+    never rejects a row.
+    """
+    hashes = [
+        pd.util.hash_pandas_object(piece.dropna(), index=False, categorize=False).to_numpy()
+        for piece in pieces()
+    ]
+    ordered = np.sort(np.concatenate(hashes)) if hashes else np.empty(0, dtype=np.uint64)
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(twice):
+        return pd.Index([])
+    found = []
+    for piece in pieces():
+        present = piece.dropna()
+        found.append(
+            present[
+                np.isin(pd.util.hash_pandas_object(present, index=False, categorize=False).to_numpy(), twice)
+            ]
+        )
+    candidates = pd.concat(found)
+    return pd.Index(candidates[candidates.duplicated(keep=False)].unique())
+
+
+def is_query(text: str) -> bool:
+    """``--input`` is SQL when it starts with SELECT or WITH, or carries the ``sql:`` prefix."""
+    return text.startswith("sql:") or bool(_QUERY.match(text))
+
+
+def _open_source(config: PocConfig, text: str, *, db_url: str | None, served: ServedModel) -> _Source:
+    from axpoc.data._read import COMPRESSED_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
+
+    if is_query(text):
+        from axpoc.data._sql import read_sql, safe_url
+
+        url = db_url or config.data.url
+        if not url:
+            raise UserError(
+                "--input is a SQL query but no database is named: give --db-url "
+                "'postgresql+psycopg://user:${DB_PASSWORD}@host/db' or set data.url in the config."
+            )
+        query = text.removeprefix("sql:").strip()
+        frame = read_sql(url, query)
+        label = f"{safe_url(url)} :: {query}"
+        digest = hashlib.sha256(f"{label}\n{len(frame)}".encode()).hexdigest()
+        return _FrameSource(frame, label=label, digest=digest, notes=[])
+    path = Path(text).expanduser()
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    if config.data.curves is None and path.is_file() and path.stat().st_size > 0:
+        if last in TEXT_SUFFIXES:
+            return _CsvSource(
+                path, config.data.read, text_columns=[served.id_column] if served.id_column else []
+            )
+        if last in PARQUET_SUFFIXES:
+            return _ParquetSource(path)
+    from axpoc.data._source import load_data
+
+    # Excel sheets, folders, globs and curve data go through the training loader (labels are not needed).
+    unlabelled = config.model_copy(update={"data": config.data.model_copy(update={"labels": None})})
+    loaded = load_data(unlabelled, path=path)
+    return _FrameSource(loaded.frame, label=str(path), digest=loaded.digest, notes=loaded.notes)
+
+
+def _clean(frame: pd.DataFrame, config: PocConfig) -> tuple[pd.DataFrame, Any]:
+    """Dirty numbers read by the same rules as the training data; warnings are summed up by the caller."""
+    cols = config.columns
+    keep = {c for c in (cols.id, cols.time, cols.group, cols.product) if c}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DirtyNumbersWarning)
+        return clean_numbers(frame, config.data.read, exclude=keep)
+
+
+# Outputs -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Target:
+    kind: str  # "csv" | "parquet" | "sql"
+    path: Path | None = None
+    table: str | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path is not None else f"table {self.table}"
+
+
+def parse_output(text: str) -> _Target:
+    """A .csv or .parquet file, or a table name (``scores``, ``schema.scores``, or ``sql:name``)."""
+    if text.startswith(("sql:", "table:")):
+        name = text.split(":", 1)[1].strip()
+        if not _TABLE.match(name):
+            raise UserError(
+                f"--output: '{name}' is not a table name (letters, digits and '_', optionally schema.table)."
+            )
+        return _Target("sql", table=name)
+    path = Path(text).expanduser()
+    suffix = path.suffix.lower()
+    if suffix in _FILE_OUTPUTS:
+        return _Target(_FILE_OUTPUTS[suffix], path=path)
+    if suffix in _OTHER_FILES or "/" in text or "\\" in text or not _TABLE.match(text):
+        raise UserError(
+            f"--output '{text}': write a .csv (UTF-8 with BOM, opens in Excel) or .parquet file, or name a "
+            "database table (e.g. 'quality.scores') to append to."
+        )
+    return _Target("sql", table=text)
+
+
+class _FileSink:
+    """Chunks appended to one CSV (UTF-8 with BOM, header once) or Parquet file, through Arrow's writers.
+
+    The file is opened at the first chunk with rows, so its schema comes from real values; columns
+    still without a type there (all missing) become text. An input without any row gets the header
+    (CSV) or an empty table (Parquet).
+    """
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path, self.kind = path, kind
+        self._handle: BinaryIO | None = None
+        self._writer: Any = None
+        self._schema: Any = None
+        self._empty: pd.DataFrame | None = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty and self._writer is None:
+            self._empty = frame
+            return
+        self._append(frame)
+
+    def _append(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._writer is None:
+            fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            self._schema = pa.schema(fields)
+            self._writer = self._open(self._schema)
+        if table.schema != self._schema:
+            table = table.cast(self._schema)
+        self._writer.write_table(table)
+
+    def _open(self, schema: Any) -> Any:
+        if self.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetWriter(self.path, schema)
+        import pyarrow.csv as pacsv
+
+        self._handle = self.path.open("wb")
+        self._handle.write(codecs.BOM_UTF8)  # Excel on Korean Windows then reads the file as UTF-8
+        return pacsv.CSVWriter(self._handle, schema)
+
+    def close(self) -> None:
+        if self._writer is None and self._empty is not None:
+            self._append(self._empty)
+        if self._writer is not None:
+            self._writer.close()
+        if self._handle is not None:
+            self._handle.close()
+
+
+class _SqlSink:
+    """Chunks appended to a table inside one open transaction (the first one replaces the table if asked)."""
+
+    def __init__(self, connection: Any, table: str, *, replace: bool) -> None:
+        self.connection, self.replace = connection, replace
+        self.schema, _, self.name = table.rpartition(".")
+        self._first = True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty and not self._first:
+            return
+        mode = "replace" if self._first and self.replace else "append"
+        frame.to_sql(
+            self.name,
+            self.connection,
+            schema=self.schema or None,
+            if_exists=mode,
+            index=False,
+            chunksize=10_000,
+        )
+        self._first = False
+
+    def close(self) -> None:
+        """Nothing to close: the transaction commits when the caller's block ends."""
+
+
+@contextmanager
+def _transaction(url: str) -> Iterator[Any]:
+    """One connection in one transaction; SQLite is made to include DDL (a replaced table comes back on failure)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
+
+    from axpoc.data._sql import _DRIVERS, _parse_url
+
+    parsed = _parse_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        engine = sa.create_engine(parsed)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        extra = _DRIVERS.get(parsed.get_backend_name(), "")
+        how = f"pip install 'axpoc[{extra}]'" if extra else "install the database driver"
+        raise UserError(
+            f"--output-url {shown}: the database driver is not installed ({exc}); {how}."
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        # pysqlite commits DDL on its own; the SQLAlchemy recipe hands transaction control back to us.
+        sa.event.listen(engine, "connect", lambda dbapi, _: setattr(dbapi, "isolation_level", None))
+        sa.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    try:
+        with engine.begin() as connection:
+            yield connection
+    except SQLAlchemyError as exc:
+        raise UserError(
+            f"writing to {shown} failed, nothing was written: {str(getattr(exc, 'orig', exc)).splitlines()[0]}. "
+            "Check the table name, the permissions and that an existing table has the same columns "
+            "(or use --replace)."
+        ) from None
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _staged(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it in one step when the block succeeds, else vanishes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# The run -----------------------------------------------------------------------------------------------
+@dataclass
+class BatchProgress:
+    """Counts so far, handed to ``on_progress`` after every chunk."""
+
+    rows: int = 0
+    scored: int = 0
+    rejected: int = 0
+    chunks: int = 0
+
+
+@dataclass
+class BatchResult:
+    """What one ``predict`` call did.
+
+    ``timings``: seconds per stage: load (the model), read (open and parse the input), check (contract
+    rules, dirty numbers, uniqueness), score (``predict_frame`` and the output rows), explain, write.
+    ``rows`` counts every data row read; ``scored + rejected + skipped_empty == rows``.
+    """
+
+    run_id: str
+    model_name: str
+    model_version: str
+    alias: str | None
+    input: str
+    input_digest: str
+    output: str
+    rejects: str
+    rows: int
+    scored: int
+    rejected: int
+    skipped_empty: int
+    flagged: int
+    score: dict[str, Any]
+    reject_reasons: dict[str, int]
+    timings: dict[str, float]
+    elapsed_s: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.elapsed_s if self.elapsed_s > 0 else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "rows_per_s": self.rows_per_s}
+
+
+class _Run:
+    """One pass over the input: check, score, explain and write every chunk; count everything."""
+
+    def __init__(
+        self,
+        served: ServedModel,
+        config: PocConfig,
+        *,
+        run_id: str,
+        explain: int,
+        duplicates: dict[str, pd.Index],
+        on_progress: Callable[[BatchProgress], None] | None,
+    ) -> None:
+        self.served, self.config, self.run_id = served, config, run_id
+        self.explain, self.duplicates, self.on_progress = explain, duplicates, on_progress
+        self.scored_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.progress = BatchProgress()
+        self.timings = dict.fromkeys(("load", "read", "check", "score", "explain", "write"), 0.0)
+        self.skipped_empty = 0
+        self.flagged = 0
+        self.scores: list[np.ndarray] = []
+        self.flags: list[np.ndarray] = []
+        self.reasons: Counter[str] = Counter()
+        self.dirty: dict[str, list[int]] = {}
+
+    def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: Path) -> None:
+        reject_sink = _FileSink(rejects, "csv")
+        chunks = source.chunks(self.served.required_columns, rows)
+        try:
+            while True:
+                started = time.perf_counter()
+                chunk = next(chunks, None)
+                self.timings["read"] += time.perf_counter() - started
+                if chunk is None:
+                    break
+                scored, rejected = self._chunk(chunk)
+                started = time.perf_counter()
+                sink.write(scored)
+                reject_sink.write(rejected)
+                self.timings["write"] += time.perf_counter() - started
+                if self.on_progress is not None:
+                    self.on_progress(self.progress)
+            if self.progress.rows == 0:
+                raise UserError(f"{source.label}: no data rows were read. Check the file or query.")
+        finally:
+            sink.close()
+            reject_sink.close()
+
+    def _chunk(self, chunk: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        started = time.perf_counter()
+        self.progress.chunks += 1
+        self.progress.rows += len(chunk)
+        empty = chunk.isna().all(axis=1).to_numpy()
+        if empty.any():
+            self.skipped_empty += int(empty.sum())
+            chunk = chunk[~empty]
+        chunk, report = _clean(chunk, self.config)
+        for name, column in report.columns.items():
+            counts = self.dirty.setdefault(name, [0, 0])
+            counts[0] += column.parsed
+            counts[1] += column.unparsable
+        ok, reasons = self._verdict(chunk)
+        good = chunk[ok]
+        self.timings["check"] += time.perf_counter() - started
+
+        started = time.perf_counter()
+        model = self.served.model
+        result = model.predict_frame(good)
+        score = result["score"].to_numpy(dtype=float)
+        decision = result["decision"].to_numpy(dtype=bool)
+        self.scores.append(score)
+        self.flags.append(decision)
+        self.flagged += int(decision.sum())
+        self.progress.scored += len(good)
+        self.progress.rejected += int((~ok).sum())
+        id_column = self.served.id_column
+        key = {id_column: good[id_column].to_numpy()} if id_column else {"row": good.index.to_numpy() + 1}
+        out = pd.DataFrame(
+            {
+                **key,
+                "score": score,
+                "prediction": result["prediction"].to_numpy(),
+                "decision": decision,
+                "model_version": self.served.version,
+                "scored_at": self.scored_at,
+                "run_id": self.run_id,
+            },
+            index=good.index,
+        )
+        self.timings["score"] += time.perf_counter() - started
+        if self.explain and len(good):
+            started = time.perf_counter()
+            names, values = contributions(model, good)
+            out = out.join(top_contributions(names, values, self.explain, index=good.index))
+            self.timings["explain"] += time.perf_counter() - started
+
+        bad = chunk[~ok]
+        rejected = pd.DataFrame({"row": bad.index.to_numpy() + 1}, index=bad.index)
+        if id_column:
+            rejected[id_column] = bad[id_column].to_numpy()
+        rejected["reasons"] = reasons[~ok]
+        for text in rejected["reasons"]:
+            self.reasons.update(part.split(" (got ", 1)[0] for part in str(text).split("; "))
+        return out, rejected
+
+    def _verdict(self, chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(ok, reasons) per row: the contract's critical rules, then ids repeated anywhere in the input."""
+        n = len(chunk)
+        ok = np.ones(n, dtype=bool)
+        reasons = np.full(n, "", dtype=object)
+        checker = self.served.chunk_checker
+        if checker is not None and n:
+            bad = checker.failures(chunk).to_numpy().any(axis=1)
+            if bad.any():
+                reasons[bad] = checker.check(chunk[bad])["reasons"].to_numpy(dtype=object)
+                ok &= ~bad
+        for column, values in self.duplicates.items():
+            repeated = chunk[column].isin(values).to_numpy()
+            if repeated.any():
+                text = (
+                    f"{column}: unique (got "
+                    + chunk[column][repeated].astype(str).to_numpy(dtype=object)
+                    + ")"
+                )
+                current = reasons[repeated]
+                reasons[repeated] = np.where(current == "", text, current + "; " + text)
+                ok &= ~repeated
+        return ok, reasons
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.skipped_empty:
+            notes.append(f"skipped {self.skipped_empty} empty row(s)")
+        for column, values in self.duplicates.items():
+            notes.append(f"{column}: {len(values)} value(s) occur more than once; those rows were rejected")
+        for name, (parsed, unparsable) in self.dirty.items():
+            parts = [
+                f"{parsed} dirty number(s) read by the rules" if parsed else "",
+                f"{unparsable} unreadable value(s) (rejected by the type check)" if unparsable else "",
+            ]
+            notes.append(f"{name}: " + ", ".join(p for p in parts if p))
+        if self.served.checker is None:
+            notes.append("the model carries no data contract: rows were not checked")
+        return notes
+
+
+def predict_batch(
+    config: PocConfig,
+    *,
+    source: str | Path,
+    output: str | Path,
+    project_dir: Path | None = None,
+    model_version: str | None = None,
+    alias: str = "champion",
+    db_url: str | None = None,
+    output_url: str | None = None,
+    replace: bool = False,
+    rejects: Path | None = None,
+    explain: int = 0,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    threads: int | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchResult:
+    """Score ``source`` (a file, or SQL: ``SELECT ...`` / ``sql:TABLE``) into ``output`` (.csv, .parquet or a table).
+
+    The model is ``model_version`` or the version ``alias`` points to. Rows failing the contract's
+    critical rules go to ``rejects`` (default ``<output stem>.rejects.csv``; for a table, in the
+    project's ``predictions/`` folder) with their row number (1 = first data row), id and reasons.
+    ``explain`` adds each row's top contributing columns (see :func:`contributions`). ``db_url`` is the
+    database of a query input and ``output_url`` that of a table output (both default to ``data.url``);
+    a table is appended to, with ``run_id`` telling the calls apart, unless ``replace``. ``threads``
+    (default: all cores) is how many threads the model predicts with. ``on_progress`` is called after
+    every chunk; an exception there aborts the run like any other failure: nothing is written.
+    """
+    started = time.perf_counter()
+    if chunk_rows < 1:
+        raise UserError(f"--chunk-rows must be at least 1, got {chunk_rows}.")
+    if explain < 0:
+        raise UserError(f"--explain must be 0 (off) or a number of columns, got {explain}.")
+    target = parse_output(str(output))
+    text = str(source)
+    if not is_query(text) and not _GLOB.search(text) and not Path(text).is_dir():
+        _check_file(Path(text).expanduser())  # a mistyped path is told before the model loads
+    load_started = time.perf_counter()
+    store = open_project_store(config, project_dir)
+    served = load_served_model(store, version=model_version, alias=alias)
+    set_threads(served.model, threads or os.cpu_count() or 1)
+    load_s = time.perf_counter() - load_started
+    read_started = time.perf_counter()
+    src = _open_source(config, text, db_url=db_url, served=served)
+    open_s = time.perf_counter() - read_started
+    missing = served.missing_columns(src.columns)
+    if missing:
+        raise UserError(
+            f"{src.label}: lacks the column(s) {', '.join(missing)} that model version {served.version} reads "
+            f"(its features and id column). The input has: {', '.join(src.columns[:30])}. Export the same columns "
+            "as the training data, or rename them."
+        )
+    if (
+        target.path is not None
+        and isinstance(src, _CsvSource | _ParquetSource)
+        and (target.path.resolve() == src.path.resolve())
+    ):
+        raise UserError(f"--output {target.path} is the input file; write the scores to another file.")
+    run_id = uuid.uuid4().hex
+    if rejects is not None:
+        rejects_path = Path(rejects)
+    elif target.path is not None:
+        rejects_path = target.path.with_name(target.path.name[: -len(target.path.suffix)] + REJECT_SUFFIX)
+    else:
+        rejects_path = (
+            config.project_dir(project_dir) / "predictions" / f"{target.table}.{run_id[:8]}{REJECT_SUFFIX}"
+        )
+
+    check_started = time.perf_counter()
+    duplicates = {}
+    for column in served.unique_columns():
+        repeated = repeated_values(lambda name=column: src.column(name, chunk_rows))
+        if len(repeated):
+            duplicates[column] = repeated
+    run = _Run(served, config, run_id=run_id, explain=explain, duplicates=duplicates, on_progress=on_progress)
+    run.timings["load"] = load_s
+    run.timings["read"] += open_s
+    run.timings["check"] += time.perf_counter() - check_started
+
+    if target.kind == "sql":
+        url = output_url or db_url or config.data.url
+        if not url:
+            raise UserError(
+                f"--output {target.table} is a table but no database is named: give --output-url (a SQLAlchemy "
+                "URL such as 'postgresql+psycopg://user:${DB_PASSWORD}@host/db') or set data.url in the config."
+            )
+        with _staged(rejects_path) as rejects_tmp, _transaction(url) as connection:
+            run.stream(src, chunk_rows, _SqlSink(connection, str(target.table), replace=replace), rejects_tmp)
+    else:
+        assert target.path is not None
+        with _staged(rejects_path) as rejects_tmp, _staged(target.path) as output_tmp:
+            run.stream(src, chunk_rows, _FileSink(output_tmp, target.kind), rejects_tmp)
+
+    digest = src.digest()
+    scores = np.concatenate(run.scores) if run.scores else np.empty(0)
+    flags = np.concatenate(run.flags) if run.flags else np.empty(0, dtype=bool)
+    result = BatchResult(
+        run_id=run_id,
+        model_name=served.model_name,
+        model_version=served.version,
+        alias=served.alias,
+        input=src.label,
+        input_digest=digest,
+        output=target.label,
+        rejects=str(rejects_path),
+        rows=run.progress.rows,
+        scored=run.progress.scored,
+        rejected=run.progress.rejected,
+        skipped_empty=run.skipped_empty,
+        flagged=run.flagged,
+        score=score_summary(scores, flags),
+        reject_reasons=dict(run.reasons.most_common(20)),
+        timings={k: round(v, 4) for k, v in run.timings.items()},
+        elapsed_s=time.perf_counter() - started,
+        notes=[*src.notes, *run.notes()],
+    )
+    append_prediction_log(
+        config.project_dir(project_dir),
+        {
+            "kind": "batch",
+            "run_id": run_id,
+            "model_name": result.model_name,
+            "model_version": result.model_version,
+            "alias": result.alias,
+            "input": result.input,
+            "input_digest": digest,
+            "output": result.output,
+            "rows": result.rows,
+            "scored": result.scored,
+            "rejected": result.rejected,
+            "skipped_empty": result.skipped_empty,
+            "flagged": result.flagged,
+            "score": result.score,
+            "elapsed_s": round(result.elapsed_s, 3),
+        },
+    )
+    return result

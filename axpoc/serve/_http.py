@@ -1,0 +1,420 @@
+"""The champion over HTTP: FastAPI, the model in-process, the data contract enforced on every row.
+
+A payload that breaks the contract (a missing column, text where numbers belong, a value outside the
+declared limits) is answered 422 with the column named, never 500. Every answer carries the model
+version and a request id (body and ``X-Model-Version`` / ``X-Request-ID`` headers). A background thread
+watches the alias and swaps in the version it points to once loaded, so promoting a new champion needs
+no restart; a request keeps the model it started with.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import math
+import re
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fastapi import Body, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from axpoc.config import PocConfig
+from axpoc.errors import UserError
+from axpoc.serve._batch import (
+    ServedModel,
+    contributions,
+    load_served_model,
+    open_project_store,
+    set_threads,
+    top_contributions,
+)
+
+log = logging.getLogger("axpoc.serve")
+
+MAX_ROWS = 10_000
+"""Rows one request may carry; larger batches belong to ``axpoc predict``."""
+
+MAX_ERRORS = 100
+INLINE_ROWS = 32
+"""Requests of at most this many rows are scored on the event loop; larger ones in a worker thread, so
+that a big request never holds up ``/health`` or other clients."""
+_REQUEST_ID = re.compile(r"^[\w.:-]{1,64}$")
+
+
+class _Refused(Exception):
+    """An answer other than 200, with the reason and (for contract failures) one entry per failing cell."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.errors, self.headers = status, message, errors or [], headers or {}
+
+
+class ModelHolder:
+    """The served version and the thread that follows the alias; requests read ``current`` once."""
+
+    def __init__(self, store: Any, *, alias: str, interval_s: float, threads: int) -> None:
+        self.store, self.alias, self.interval_s, self.threads = store, alias, interval_s, threads
+        self.current = self._prepare(load_served_model(store, alias=alias))
+        self.reload_error: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _prepare(self, served: ServedModel) -> ServedModel:
+        set_threads(served.model, self.threads)
+        served.alias = self.alias
+        return served
+
+    def check_alias(self) -> bool:
+        """Swap in the version the alias points to now, if it moved; True when it did."""
+        from axpoc.tracking import alias_version
+
+        version = alias_version(self.store, self.alias)
+        if version is None or version == self.current.version:
+            return False
+        try:
+            served = self._prepare(load_served_model(self.store, version=version))
+        except UserError as exc:
+            self.reload_error = f"version {version}: {exc.message}"
+            log.error(
+                "alias '%s' moved to version %s, which could not be loaded: %s", self.alias, version, exc
+            )
+            return False
+        previous, self.current, self.reload_error = self.current.version, served, None
+        log.info("alias '%s' moved: now serving version %s (was %s)", self.alias, version, previous)
+        return True
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.check_alias()
+            except Exception as exc:  # a store hiccup must not end the watch; /health shows it
+                self.reload_error = f"{type(exc).__name__}: {exc}"
+                log.exception("checking alias '%s' failed", self.alias)
+
+    def start(self) -> None:
+        if self.interval_s > 0 and self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._watch, name="axpoc-alias-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+
+class _Tagging:
+    """ASGI middleware: a request id for every request, and both it and the model version on every answer."""
+
+    def __init__(self, app: ASGIApp, holder: ModelHolder) -> None:
+        self.app, self.holder = app, holder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                headers["X-Model-Version"] = str(state.get("model_version") or self.holder.current.version)
+            await send(message)
+
+        await self.app(scope, receive, tagged)
+
+
+def create_app(
+    config: PocConfig,
+    *,
+    project_dir: Path | None = None,
+    token: str | None = None,
+    alias: str = "champion",
+    reload_interval_s: float = 5.0,
+    threads: int = 1,
+    max_rows: int = MAX_ROWS,
+) -> FastAPI:
+    """The scoring service of the config's project, serving the version ``alias`` points to.
+
+    ``token``: when set, ``POST /predict`` needs ``Authorization: Bearer <token>`` (``/health`` stays
+    open for monitors). ``reload_interval_s``: how often the alias is looked up (0 = never).
+    ``threads``: threads per prediction (one suits single-row requests).
+    """
+    from axpoc import __version__
+
+    store = open_project_store(config, project_dir)
+    holder = ModelHolder(store, alias=alias, interval_s=reload_interval_s, threads=threads)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        holder.start()
+        try:
+            yield
+        finally:
+            holder.stop()
+
+    app = FastAPI(
+        title=f"axpoc · {config.project.name}",
+        description=f"Scores parts with the '{alias}' version of the registered model '{store.model_name}'.",
+        version=__version__,
+        lifespan=lifespan,
+    )
+    app.state.holder = holder
+    app.add_middleware(_Tagging, holder=holder)
+
+    def answer(
+        request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> JSONResponse:
+        state = request.state
+        version = getattr(state, "model_version", None) or holder.current.version
+        payload = {"request_id": getattr(state, "request_id", None), "model_version": version, **body}
+        return JSONResponse(payload, status_code=status, headers=headers)
+
+    @app.exception_handler(_Refused)
+    async def refused(request: Request, exc: _Refused) -> JSONResponse:
+        return answer(request, exc.status, {"detail": exc.message, "errors": exc.errors}, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"where": ".".join(map(str, e.get("loc", ()))), "reason": e.get("msg", "")} for e in exc.errors()
+        ]
+        detail = "the request is not valid JSON of the expected shape: " + "; ".join(
+            f"{e['where']}: {e['reason']}" for e in errors[:5]
+        )
+        return answer(request, 422, {"detail": detail, "errors": errors[:MAX_ERRORS]})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return answer(request, exc.status_code, {"detail": exc.detail, "errors": []}, exc.headers)
+
+    @app.get("/health")
+    def health(request: Request) -> dict[str, Any]:
+        """Liveness and what is served: model, version, alias and the digest of its data contract."""
+        served = holder.current
+        request.state.model_version = served.version
+        return {
+            "status": "ok",
+            "model_name": served.model_name,
+            "model_version": served.version,
+            "alias": served.alias,
+            "contract_digest": served.contract_digest,
+            "axpoc_version": __version__,
+            "loaded_at": served.loaded_at,
+            "reload_error": holder.reload_error,
+            "request_id": request.state.request_id,
+        }
+
+    @app.post("/predict")
+    async def predict(
+        request: Request,
+        payload: Any = Body(..., description='one row {"col": value, ...} or {"rows": [{...}, ...]}'),
+        explain: int = Query(0, ge=0, le=50, description="add each row's N top contributing columns"),
+    ) -> dict[str, Any]:
+        """Score rows: ``score``, ``prediction`` and ``decision`` (flag the part) per row, in order."""
+        _authorize(request, token)
+        served = holder.current
+        request.state.model_version = served.version
+        rows = _rows(payload, max_rows)
+        request_id = request.state.request_id
+        if (
+            len(rows) <= INLINE_ROWS and not explain
+        ):  # milliseconds: a thread hop would cost more than it frees
+            return _score(served, rows, explain, request_id)
+        return await run_in_threadpool(_score, served, rows, explain, request_id)
+
+    return app
+
+
+def _score(served: ServedModel, rows: list[dict[str, Any]], explain: int, request_id: str) -> dict[str, Any]:
+    frame = _frame(rows)
+    _check(served, frame)
+    try:
+        result = served.model.predict_frame(frame)
+        extra = _explained(served, frame, explain) if explain else None
+    except UserError as exc:
+        raise _Refused(422, exc.message) from None
+    except Exception:  # a model bug, not a payload problem: logged, and answered with the ids to find it
+        log.exception("request %s: scoring failed", request_id)
+        raise _Refused(500, "the model failed on this input; the server log has the details") from None
+    return {
+        "request_id": request_id,
+        "model_name": served.model_name,
+        "model_version": served.version,
+        "predictions": _records(served, frame, result, extra),
+    }
+
+
+def _authorize(request: Request, token: str | None) -> None:
+    if token is None:
+        return
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        raise _Refused(
+            401,
+            "missing or wrong bearer token (header 'Authorization: Bearer <token>')",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def _rows(payload: Any, max_rows: int) -> list[dict[str, Any]]:
+    """The rows of a payload: one object, ``{"rows": [...]}``, a list, or MLflow's ``dataframe_records``
+    / ``dataframe_split`` (so clients of ``mlflow models serve`` work unchanged)."""
+    rows: Any
+    if isinstance(payload, dict) and "rows" in payload:
+        rows = payload["rows"]
+    elif isinstance(payload, dict) and "dataframe_records" in payload:
+        rows = payload["dataframe_records"]
+    elif isinstance(payload, dict) and "dataframe_split" in payload:
+        split = payload["dataframe_split"]
+        if (
+            not isinstance(split, dict)
+            or not isinstance(split.get("columns"), list)
+            or not isinstance(split.get("data"), list)
+        ):
+            raise _Refused(
+                422, "dataframe_split needs 'columns' (a list of names) and 'data' (a list of rows)"
+            )
+        columns = split["columns"]
+        if any(not isinstance(r, list) or len(r) != len(columns) for r in split["data"]):
+            raise _Refused(
+                422, f"dataframe_split: every row of 'data' must be a list of {len(columns)} values"
+            )
+        rows = [dict(zip(columns, r, strict=True)) for r in split["data"]]
+    elif isinstance(payload, dict):
+        rows = [payload]
+    else:
+        rows = payload
+    if not isinstance(rows, list) or not rows:
+        raise _Refused(
+            422, 'expected one row as a JSON object, or {"rows": [{...}, ...]} with at least one row'
+        )
+    not_objects = [i for i, row in enumerate(rows) if not isinstance(row, dict)]
+    if not_objects:
+        raise _Refused(422, f"rows {not_objects[:10]} are not JSON objects of column: value")
+    if len(rows) > max_rows:
+        raise _Refused(
+            413, f"{len(rows)} rows in one request; at most {max_rows} (use 'axpoc predict' for batches)"
+        )
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as a frame; JSON arrays (sensor curves) become float arrays where they hold numbers."""
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:
+        if frame[column].dtype == object and frame[column].map(lambda v: isinstance(v, list)).any():
+            frame[column] = frame[column].map(_as_curve).astype(object)
+    return frame
+
+
+def _as_curve(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):  # text in a curve: left as it is for the type check to name
+        return value
+
+
+def _check(served: ServedModel, frame: pd.DataFrame) -> None:
+    """422 naming each missing column, or each failing row, column and rule of the contract."""
+    missing = served.missing_columns([str(c) for c in frame.columns])
+    if missing:
+        raise _Refused(
+            422,
+            f"missing column(s) {', '.join(missing)}: model version {served.version} needs "
+            f"{', '.join(served.required_columns)}",
+            [{"row": None, "column": c, "check": "column exists", "value": None} for c in missing],
+        )
+    checker = served.checker if len(frame) > 1 else served.chunk_checker  # one row is always unique
+    if checker is None:
+        return
+    failures = checker.failures(frame)
+    failing = failures.columns[failures.to_numpy().any(axis=0)]
+    if not len(failing):
+        return
+    rules = {e.name: e for e in checker.expectations}
+    errors = []
+    for name in failing:
+        rule = rules[name]
+        for row in np.flatnonzero(failures[name].to_numpy()):
+            errors.append(
+                {
+                    "row": int(row),
+                    "column": rule.column,
+                    "check": rule.describe(),
+                    "value": _plain(frame[rule.column].iloc[row]) if rule.column in frame else None,
+                }
+            )
+    errors.sort(key=lambda e: (e["row"], e["column"]))
+    columns = list(dict.fromkeys(e["column"] for e in errors))
+    raise _Refused(
+        422,
+        f"{len(errors)} value(s) break the model's data contract in column(s) {', '.join(columns)}: "
+        + "; ".join(f"row {e['row']} {e['column']}: {e['check']} (got {e['value']!r})" for e in errors[:5]),
+        errors[:MAX_ERRORS],
+    )
+
+
+def _explained(served: ServedModel, frame: pd.DataFrame, top: int) -> pd.DataFrame:
+    names, values = contributions(served.model, frame)
+    return top_contributions(names, values, top, index=frame.index)
+
+
+def _records(
+    served: ServedModel, frame: pd.DataFrame, result: pd.DataFrame, extra: pd.DataFrame | None
+) -> list[dict[str, Any]]:
+    id_column = served.id_column
+    ids = frame[id_column].tolist() if id_column and id_column in frame else None
+    records = []
+    for i, (score, prediction, decision) in enumerate(
+        zip(result["score"].tolist(), result["prediction"].tolist(), result["decision"].tolist(), strict=True)
+    ):
+        record: dict[str, Any] = {} if ids is None else {id_column: _plain(ids[i])}
+        record.update({"score": _plain(score), "prediction": _plain(prediction), "decision": bool(decision)})
+        if extra is not None:
+            row = extra.iloc[i]
+            record["top_features"] = [
+                {"feature": row[f"top{k}_feature"], "contribution": _plain(row[f"top{k}_contribution"])}
+                for k in range(1, len(extra.columns) // 2 + 1)
+            ]
+        records.append(record)
+    return records
+
+
+def _plain(value: Any) -> Any:
+    """A cell as JSON: numpy scalars as Python values, NaN and missing as null, arrays as lists."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    return value if isinstance(value, str | int | float | bool | list | dict) else str(value)

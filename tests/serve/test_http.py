@@ -1,0 +1,183 @@
+"""``axpoc serve``: real HTTP requests to the champion: good rows, bad rows (4xx naming the column), alias moves."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+
+from axpoc.data._contract import Contract
+from axpoc.serve import create_app
+
+_SERVE = (
+    "import typer; from axpoc.cli._serve_verbs import register; app = typer.Typer(); register(app); "
+    "app.command('noop')(lambda: None); app()"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[httpx.Client]:
+    """The app under uvicorn in a thread on a free loopback port, and a client for it."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def rows(parts: pd.DataFrame) -> list[dict[str, Any]]:
+    return parts.to_dict(orient="records")
+
+
+def tagged(response: httpx.Response) -> dict[str, Any]:
+    """The body, after checking that the request id and model version are in the headers and the body."""
+    body = response.json()
+    assert response.headers["x-request-id"] == body["request_id"]
+    assert response.headers["x-model-version"] == body["model_version"]
+    return body
+
+
+def test_good_payloads_are_scored_like_predict_frame(project: Any) -> None:
+    model = project.model(project.champion)
+    parts = project.parts(5, seed=20)
+    with serving(create_app(project.config(), reload_interval_s=0)) as client:
+        health = tagged(client.get("/health"))
+        batch = tagged(client.post("/predict", json={"rows": rows(parts)}))
+        single = client.post("/predict", json=rows(parts)[0], headers={"X-Request-ID": "line3-0001"})
+        explained = tagged(client.post("/predict", params={"explain": 2}, json=rows(parts)[0]))
+
+    assert health["status"] == "ok" and health["model_version"] == project.champion
+    assert health["alias"] == "champion" and health["model_name"] == project.model_name
+    assert health["contract_digest"] == Contract.from_json(model.contract_json).digest
+    expected = model.predict_frame(parts)
+    assert batch["model_version"] == project.champion and len(batch["request_id"]) == 32
+    assert [p["part_id"] for p in batch["predictions"]] == parts["part_id"].tolist()
+    np.testing.assert_allclose([p["score"] for p in batch["predictions"]], expected["score"], rtol=1e-12)
+    assert [p["decision"] for p in batch["predictions"]] == expected["decision"].tolist()
+    assert [p["prediction"] for p in batch["predictions"]] == expected["prediction"].tolist()
+    assert single.status_code == 200 and tagged(single)["request_id"] == "line3-0001"
+    assert tagged(single)["predictions"][0]["score"] == pytest.approx(expected["score"].iloc[0], rel=1e-12)
+    top = explained["predictions"][0]["top_features"]
+    assert len(top) == 2 and {t["feature"] for t in top} <= set(project.features)
+
+
+def test_bad_payloads_get_a_4xx_naming_the_column(project: Any) -> None:
+    good = rows(project.parts(3, seed=21))
+    no_pressure = [{k: v for k, v in row.items() if k != "사출압력"} for row in good]
+    text = [*good[:2], {**good[2], "사출압력": "abc"}]
+    too_hot = [{**good[0], "금형온도": 999.0}, *good[1:]]
+    with serving(create_app(project.config(), reload_interval_s=0)) as client:
+        missing = client.post("/predict", json={"rows": no_pressure})
+        not_number = client.post("/predict", json={"rows": text})
+        outside = client.post("/predict", json={"rows": too_hot})
+        not_json = client.post(
+            "/predict", content=b"{'rows': [", headers={"content-type": "application/json"}
+        )
+        not_rows = client.post("/predict", json={"rows": [1, 2]})
+        empty = client.post("/predict", json={"rows": []})
+        unknown = client.get("/nowhere")
+
+    body = tagged(missing)
+    assert missing.status_code == 422 and "사출압력" in body["detail"]
+    assert body["errors"] == [{"row": None, "column": "사출압력", "check": "column exists", "value": None}]
+    body = tagged(not_number)
+    assert not_number.status_code == 422 and "사출압력" in body["detail"]
+    assert body["errors"] == [{"row": 2, "column": "사출압력", "check": "type numeric", "value": "abc"}]
+    body = tagged(outside)
+    assert outside.status_code == 422
+    assert body["errors"] == [
+        {"row": 0, "column": "금형온도", "check": "between 150 and 260", "value": 999.0}
+    ]
+    for response in (not_json, not_rows, empty):
+        assert response.status_code == 422 and tagged(response)["detail"]
+    assert unknown.status_code == 404 and unknown.headers["x-model-version"] == project.champion
+
+
+def test_a_moved_champion_alias_is_served_without_restart(project: Any) -> None:
+    from axpoc.tracking import promote
+
+    parts = project.parts(4, seed=22)
+    with serving(create_app(project.config(), reload_interval_s=0.2)) as client:
+        before = tagged(client.post("/predict", json={"rows": rows(parts)}))
+        promote(project.store(), project.waiting, reason="test: new champion")
+        deadline = time.monotonic() + 20
+        while tagged(client.get("/health"))["model_version"] != project.waiting:
+            assert time.monotonic() < deadline, "the moved alias was not picked up"
+            time.sleep(0.1)
+        after = tagged(client.post("/predict", json={"rows": rows(parts)}))
+
+    assert before["model_version"] == project.champion and after["model_version"] == project.waiting
+    expected = project.model(project.waiting).predict_frame(parts)
+    np.testing.assert_allclose([p["score"] for p in after["predictions"]], expected["score"], rtol=1e-12)
+    assert [p["decision"] for p in after["predictions"]] == expected["decision"].tolist()
+
+
+def test_cli_serve_needs_the_token_when_one_is_set(project: Any, tmp_path: Path) -> None:
+    from axpoc.cli._serve_verbs import _loopback
+
+    port = free_port()
+    env = {**os.environ, "AXPOC_TEST_TOKEN": "s3cret-token", "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-c", _SERVE, "serve", str(project.config_path), "--port", str(port)]
+    command += ["--token-env", "AXPOC_TEST_TOKEN", "--no-access-log"]
+    log = tmp_path / "serve.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 90
+            while True:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                try:
+                    health = client.get("/health")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            payload = {"rows": rows(project.parts(2, seed=23))}
+            refused = client.post("/predict", json=payload)
+            wrong = client.post("/predict", json=payload, headers={"Authorization": "Bearer guess"})
+            allowed = client.post("/predict", json=payload, headers={"Authorization": "Bearer s3cret-token"})
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+    assert health.status_code == 200 and health.json()["model_version"] == project.champion
+    assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+    assert wrong.status_code == 401 and tagged(wrong)["request_id"]
+    assert allowed.status_code == 200 and len(tagged(allowed)["predictions"]) == 2
+    assert "serving" in log.read_text(encoding="utf-8")
+    assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost")
+    assert not _loopback("0.0.0.0") and not _loopback("192.168.0.10")
