@@ -8,8 +8,9 @@ Demo-data physics of :func:`generate`, mechanism by mechanism:
 
 - **Time.** A part takes its cutting time plus 40-70 s of loading, probing and unloading; a tool change
   stops the machine for ~3 min; two 8-h shifts a day (06-14, 15-23).
-- **Programs.** Two shafts (Ø25 and Ø40 mm) with their own speed, feed and depth of cut; operators run
-  the feed override at 80-120 % and the spindle override at 90-110 %, changed every ~150 parts. The depth
+- **Programs.** Two shafts (Ø25 and Ø40 mm) with their own speed, feed and depth of cut, run in batches
+  of ~150 parts; operators run the feed override at 80-120 % and the spindle override at 90-110 %,
+  changed every ~100 parts. The depth
   of cut follows the bar-stock lot's diameter (a lot lasts 200-400 parts) and part-to-part scatter.
 - **Tool wear.** Flank wear VB grows every pass, faster at higher cutting speed, feed and depth and on
   harder stock (Taylor-like), with a quick break-in and an accelerating end; each insert has its own
@@ -137,13 +138,13 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     check_args(rows=rows, defect_rate=defect_rate, drift=drift)
     rng = np.random.default_rng(seed)
     ramp = np.linspace(0.0, drift, rows)
-    batch = runs(rows, mean_length=400, rng=rng)
+    batch = runs(rows, mean_length=150, rng=rng)
     part = rng.choice(len(PRODUCTS), p=PRODUCT_SHARE, size=batch[-1] + 1)[batch]
     lot = runs(rows, mean_length=300, rng=rng, spread=0.35)
     hard = levels(lot, sd=1.0, rng=rng)
-    setting = runs(rows, mean_length=150, rng=rng)
+    setting = runs(rows, mean_length=100, rng=rng)
     n_settings = setting[-1] + 1
-    feed_override = rng.choice(FEED_OVERRIDES, p=(0.04, 0.23, 0.46, 0.23, 0.04), size=n_settings)[setting]
+    feed_override = rng.choice(FEED_OVERRIDES, p=(0.1, 0.2, 0.4, 0.2, 0.1), size=n_settings)[setting]
     spindle_override = rng.choice(SPINDLE_OVERRIDES, p=(0.2, 0.6, 0.2), size=n_settings)[setting]
     rpm = RPM[part] * spindle_override
     feed = FEED_MM_REV[part] * feed_override
@@ -174,7 +175,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
 
     geometric = feed**2 / (32.0 * NOSE_RADIUS_MM) * 1000.0
     built_up_edge = 0.3 * np.maximum(160.0 - speed, 0.0) / 40.0
-    edge = levels(tool, sd=0.06, rng=rng)  # edge preparation of the insert
+    edge = levels(tool, sd=0.04, rng=rng)  # edge preparation of the insert
     log_ra = (
         np.log(
             (1.3 * geometric + 0.1) * (1 + 0.8 * (wear / 250.0) ** 2)
@@ -183,7 +184,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         )
         + edge
         - 0.1 * hard
-        + rng.normal(0.0, 0.13, rows)
+        + rng.normal(0.0, 0.09, rows)
     )
     ranked = np.sort(log_ra)[::-1]
     k = defect_count(defect_rate, rows)

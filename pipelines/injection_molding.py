@@ -10,18 +10,21 @@ Demo-data physics of :func:`generate`, mechanism by mechanism:
 - **Set points.** Three part numbers (PP housing, ABS cover, PA66 clip) each have their own settings;
   operators retune temperatures, speed, pressures and times now and then (a new level every ~120 shots)
   on top of shot-to-shot scatter. The melt runs a little hotter at higher injection speed (shear heat).
-- **Material lots.** A resin lot lasts 300-700 shots; each lot has its own melt viscosity, not in the
-  columns, that leans towards short shots (stiff melt) or flash (runny melt).
+- **Material lots.** A resin lot (a dryer batch) lasts 120-280 shots; each lot has its own melt viscosity,
+  not in the columns, that leans towards short shots (stiff melt) or flash (runny melt).
 - **Defects.** Short shot: cold melt, low injection pressure, cold mold, little cushion (worst when
   melt and pressure are both low). Flash: high injection pressure and hot melt against low clamp force.
   Sink mark: low holding pressure or short holding time on a hot mold. Each mechanism is a logit; the
   worst one decides, with an offset calibrated so the defect rate equals ``defect_rate``; each
   mechanism's logit is centred on its own top-``defect_rate`` quantile, so the types are about equally
-  common.
+  common. The logistic noise of that choice stands for what no column records (a contaminated pellet, a
+  stuck vent), so the settings alone never tell every defect.
 - **Cavity pressure.** Sampled at a fixed rate, 180-220 samples (more with longer holding): flow front
   arrival, rise to the peak at switch-over, holding plateau decaying as the gate freezes (slower on a hot
-  mold), release. A short shot peaks low and drops early; flash vents the peak and the plateau; a sink
-  mark has a weak, fast-decaying plateau.
+  mold), release; the charge amplifier's gain scatters by ~3 % from shot to shot and its noise by ~8 bar.
+  A short shot peaks low and drops early; flash vents the peak and the plateau; a sink mark has a weak,
+  fast-decaying plateau. How plainly a defect shows differs from shot to shot (30-100 % of the full
+  trace): a sensor near the gate sees a marginal short shot or a thin flash only faintly.
 - **Drift** (``drift`` = 1 at the end of the data, growing linearly from 0): the screw check ring wears
   (cushion -1.5 mm, more short shots and sink marks), the cooling water warms (mold +2 °C) and the mold
   thermocouple reads high (+4 °C).
@@ -59,7 +62,12 @@ COOLING_S = np.array([20.0, 16.0, 10.0])
 CLAMP_TON = np.array([180.0, 220.0, 120.0])
 CUSHION_MM = np.array([6.0, 5.0, 4.0])
 DEFECT_TYPES = np.array(["none", "short_shot", "flash", "sink_mark"], dtype=object)
-SIGNAL = 2.6  # logit per unit of a mechanism's score: how strongly settings decide defects
+SIGNAL = 3.5  # logit per unit of a mechanism's score: how strongly settings decide defects
+# Defect traces on the cavity-pressure curve at full strength (relative drops) and the sensor's own scatter.
+SHORT_PEAK, SHORT_PLATEAU, SHORT_RELEASE = 0.3, 0.5, 0.6
+FLASH_PEAK, FLASH_VENT = 0.06, 0.08
+SINK_PLATEAU, SINK_FREEZE = 0.2, 0.3
+SENSOR_GAIN_SD, SENSOR_NOISE_BAR = 0.03, 8.0
 
 COLUMNS = (
     ColumnSpec("timestamp", "time", label_ko="시각", label_en="Timestamp"),
@@ -109,7 +117,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     check_args(rows=rows, defect_rate=defect_rate, drift=drift)
     rng = np.random.default_rng(seed)
     ramp = np.linspace(0.0, drift, rows)
-    lot = runs(rows, mean_length=500, rng=rng, spread=0.4)
+    lot = runs(rows, mean_length=200, rng=rng, spread=0.4)
     part = rng.choice(len(PRODUCTS), p=PRODUCT_SHARE, size=lot[-1] + 1)[lot]
     viscosity = levels(lot, sd=1.0, rng=rng)
     setting = runs(rows, mean_length=120, rng=rng)
@@ -166,20 +174,26 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     )
     kind = pick_defects(scores, rate=defect_rate, rng=rng)
 
-    short, flash, sink = (kind == 1)[:, None], (kind == 2)[:, None], (kind == 3)[:, None]
+    # How plainly a defect shows on the cavity-pressure curve differs from shot to shot (see the module doc).
+    trace = np.where(kind > 0, rng.uniform(0.3, 1.0, rows), 0.0)[:, None]
+    short, flash, sink = (
+        (kind == 1)[:, None] * trace,
+        (kind == 2)[:, None] * trace,
+        (kind == 3)[:, None] * trace,
+    )
     arrive = (0.06 * SPEED_MM_S[part] / speed)[:, None]
     switch = arrive + (0.12 * SPEED_MM_S[part] / speed)[:, None]
-    release = np.where(
-        short, switch + 0.08, np.minimum(switch + (0.4 * holding_s / HOLDING_S[part])[:, None], 0.85)
+    release = np.minimum(switch + (0.4 * holding_s / HOLDING_S[part])[:, None], 0.85)
+    release = release - SHORT_RELEASE * short * (release - switch - 0.08)
+    peak = (0.45 * injection * np.exp(0.004 * (melt - BARREL_C[part])))[:, None] * (
+        1 - SHORT_PEAK * short - FLASH_PEAK * flash
     )
-    peak = (0.45 * injection * np.exp(0.004 * (melt - BARREL_C[part])))[:, None] * np.where(
-        short, 0.55, np.where(flash, 0.85, 1.0)
+    plateau = (0.7 * holding)[:, None] * (
+        1 - SHORT_PLATEAU * short - FLASH_PEAK * flash - SINK_PLATEAU * sink
     )
-    plateau = (0.7 * holding)[:, None] * np.where(
-        short, 0.35, np.where(flash, 0.85, np.where(sink, 0.7, 1.0))
-    )
-    freeze = (0.35 * (1 + 0.02 * (mold - MOLD_C[part])))[:, None] * np.where(sink, 0.6, 1.0)
-    vent = np.where(flash, 0.15, 0.0) * peak
+    freeze = (0.35 * (1 + 0.02 * (mold - MOLD_C[part])))[:, None] * (1 - SINK_FREEZE * sink)
+    vent = FLASH_VENT * flash * peak
+    gain = rng.lognormal(0.0, SENSOR_GAIN_SD, rows)[:, None]  # charge-amplifier gain, cycle to cycle
 
     def held(x: np.ndarray) -> np.ndarray:
         since = x - switch
@@ -190,7 +204,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         rise = peak * np.clip((x - arrive) / (switch - arrive), 0.0, 1.0) ** 1.8
         after = held(release) * np.exp(-np.maximum(x - release, 0.0) / 0.05)
         curve = np.where(x < switch, rise, np.where(x < release, held(np.maximum(x, switch)), after))
-        return np.maximum(curve + rng.normal(0.0, 3.0, x.shape), 0.0)
+        return np.maximum(gain * curve + rng.normal(0.0, SENSOR_NOISE_BAR, x.shape), 0.0)
 
     lengths = np.clip(
         np.round(200 + 10 * np.clip(z_hold_s, -1.5, 1.5) + rng.normal(0.0, 4.0, rows)), 180, 220

@@ -1,10 +1,12 @@
-"""Press forming (프레스 성형): one row per stroke, a tonnage curve per stroke.
+"""Press forming (프레스 성형): one row per inspected stroke, a tonnage curve per stroke.
 
 Demo-data physics of :func:`generate`, mechanism by mechanism:
 
 - **Time.** Strokes follow the stroke rate (20-30 spm) in two 8-h shifts a day (06-14, 15-23); a coil
-  change stops the press for ~10 min.
-- **Material lots.** A coil lasts 400-800 strokes; its thickness offset and its hardness (from the mill
+  change stops the press for ~10 min. Every stroke runs through the physics below, but only one part in
+  ten (``SAMPLE_EVERY``) goes to the inspection table and gets a label: the data holds those strokes,
+  numbered by the press's stroke counter.
+- **Material lots.** A coil lasts 1300-2700 strokes; its thickness offset and its hardness (from the mill
   certificate, one value per coil) are lot-level. Two part numbers: a 1.2 mm mild-steel bracket and a
   1.6 mm high-strength panel, each with its own die and settings.
 - **Set points.** Operators retune blank-holder force, stroke rate and the lubricator now and then (a new
@@ -16,11 +18,15 @@ Demo-data physics of :func:`generate`, mechanism by mechanism:
 - **Defects.** Crack (split): hard, thin material, too little lubricant, high blank-holder force, a hot die
   thinning the lubricant film. Burr: die wear (edge rounding, growing clearance), thick and soft material,
   fast strokes. Each mechanism is a logit centred on its own top-``defect_rate`` quantile; the worst one
-  decides, with an offset calibrated so the defect rate equals ``defect_rate``.
+  decides, with an offset calibrated so the defect rate equals ``defect_rate``. The logistic noise of that
+  choice stands for what no column records (a scratch on the blank, a slug on the die), so the settings
+  alone never tell every defect.
 - **Tonnage.** Sampled at a fixed rate, 140-185 samples (more at slower strokes): punch contact, load rising
   to the peak at breakthrough (∝ thickness × hardness, up with blank-holder force and wear), snap-through
-  with reverse load ringing. A crack breaks through early at a lower peak; a burr breaks through late, at
-  a higher peak, and unloads slowly.
+  with reverse load ringing; the breakthrough point scatters from stroke to stroke, the strain-gauge
+  amplifier's gain by ~2 % and its noise by ~4 t. A crack breaks through a little early at a lower peak; a
+  burr breaks through late, at a higher peak, and unloads slowly. How plainly a defect shows differs from
+  part to part (10-100 % of the full trace): a hairline crack or a small burr barely changes the load.
 - **Drift** (``drift`` = 1 at the end of the data, growing linearly from 0): the die coating degrades
   (wear rate up to ×2), the shop warms (+5 °C), lubricator nozzles clog (-0.25 g/m²) and the tonnage
   strain gauges lose calibration (+4 % gain).
@@ -58,7 +64,15 @@ LUBE_G_M2 = 1.8
 AMBIENT_C = 22.0
 DIE_RISE_C = 28.0
 DEFECT_TYPES = np.array(["none", "crack", "burr"], dtype=object)
-SIGNAL = 3.2  # logit per unit of a mechanism's score: how strongly the stroke's conditions decide defects
+SIGNAL = 2.5  # logit per unit of a mechanism's score: how strongly the stroke's conditions decide defects
+SAMPLE_EVERY = 10  # one part in this many goes to the inspection table; only those have a label
+COIL_STROKES = 2000
+# Defect traces on the tonnage curve at full strength (relative changes) and the sensor's own scatter.
+TRACE_MIN = 0.1
+CRACK_EARLY, CRACK_PEAK = 0.1, 0.08
+BURR_LATE, BURR_PEAK, BURR_UNLOAD = 0.02, 0.03, 0.012
+SENSOR_GAIN_SD, SENSOR_NOISE_TON = 0.02, 4.0
+THROUGH_JITTER = 0.012  # breakthrough position scatters with the blank's edge and the die's play
 
 COLUMNS = (
     ColumnSpec("timestamp", "time", label_ko="시각", label_en="Timestamp"),
@@ -104,64 +118,104 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     """Seeded demo strokes; ``defect_rate`` is the realised share of defective parts (see the module doc)."""
     check_args(rows=rows, defect_rate=defect_rate, drift=drift)
     rng = np.random.default_rng(seed)
-    ramp = np.linspace(0.0, drift, rows)
-    lot = runs(rows, mean_length=600, rng=rng, spread=0.35)
+    n = rows * SAMPLE_EVERY
+    ramp = np.linspace(0.0, drift, n)
+    lot = runs(n, mean_length=COIL_STROKES, rng=rng, spread=0.35)
     part = rng.choice(len(PRODUCTS), p=PRODUCT_SHARE, size=lot[-1] + 1)[lot]
-    setting = runs(rows, mean_length=400, rng=rng)
-    service = runs(rows, mean_length=2500, rng=rng, spread=0.4)
+    setting = runs(n, mean_length=400, rng=rng)
+    service = runs(n, mean_length=2500, rng=rng, spread=0.4)
 
-    thickness = THICKNESS_MM[part] * (1 + levels(lot, sd=0.012, rng=rng) + rng.normal(0.0, 0.004, rows))
-    hardness = HARDNESS_HV[part] + levels(lot, sd=7.0, rng=rng)
-    holder = HOLDER_KN[part] * (1 + levels(setting, sd=0.05, rng=rng) + rng.normal(0.0, 0.03, rows))
+    thickness = THICKNESS_MM[part] * (1 + levels(lot, sd=0.006, rng=rng) + rng.normal(0.0, 0.006, n))
+    hardness = HARDNESS_HV[part] + levels(lot, sd=4.0, rng=rng)
+    holder = HOLDER_KN[part] * (1 + levels(setting, sd=0.05, rng=rng) + rng.normal(0.0, 0.03, n))
     spm = STROKES_PER_MIN[part] * (1 + levels(setting, sd=0.05, rng=rng))
-    lube = LUBE_G_M2 * (1 + levels(setting, sd=0.09, rng=rng) + rng.normal(0.0, 0.09, rows)) - 0.25 * ramp
+    lube = LUBE_G_M2 * (1 + levels(setting, sd=0.09, rng=rng) + rng.normal(0.0, 0.09, n)) - 0.25 * ramp
     coil_change = np.r_[False, lot[1:] != lot[:-1]]
-    stamps, minutes, idle = shift_clock(60.0 / spm + np.abs(rng.normal(0.0, 0.1, rows)) + 600.0 * coil_change)
+    stamps, minutes, idle = shift_clock(60.0 / spm + np.abs(rng.normal(0.0, 0.1, n)) + 600.0 * coil_change)
     die_temp = (
         AMBIENT_C
         + 5.0 * ramp
         + DIE_RISE_C
         * (spm / STROKES_PER_MIN[part])
         * (1 - cold_share(minutes, idle, heat_min=40.0, cool_min=120.0))
-        + rng.normal(0.0, 0.8, rows)
+        + rng.normal(0.0, 0.8, n)
     )
-
     z_hard = (hardness - HARDNESS_HV[part]) / 7.0
-    z_thick = (thickness / THICKNESS_MM[part] - 1) / 0.0126
     z_lube = (lube / LUBE_G_M2 - 1) / 0.127
-    z_holder = (holder / HOLDER_KN[part] - 1) / 0.058
-    z_speed = (spm / STROKES_PER_MIN[part] - 1) / 0.05
-    z_hot = (die_temp - AMBIENT_C - DIE_RISE_C) / 4.0
     strokes = position_in_run(service)
     wear_step = (1 + 0.1 * z_hard - 0.1 * z_lube) * (1 + ramp) / 2500.0
     worn = np.cumsum(wear_step)
     worn -= np.repeat(worn[strokes == 0] - wear_step[strokes == 0], np.bincount(service))
+
+    # The rows: one stroke in SAMPLE_EVERY, the parts taken to the inspection table.
+    kept = np.arange(rows) * SAMPLE_EVERY + rng.integers(0, SAMPLE_EVERY, rows)
+    (
+        ramp,
+        lot,
+        part,
+        thickness,
+        hardness,
+        holder,
+        spm,
+        lube,
+        stamps,
+        die_temp,
+        strokes,
+        worn,
+        z_hard,
+        z_lube,
+    ) = (
+        a[kept]
+        for a in (
+            ramp,
+            lot,
+            part,
+            thickness,
+            hardness,
+            holder,
+            spm,
+            lube,
+            stamps,
+            die_temp,
+            strokes,
+            worn,
+            z_hard,
+            z_lube,
+        )
+    )
+    z_thick = (thickness / THICKNESS_MM[part] - 1) / 0.0126
+    z_holder = (holder / HOLDER_KN[part] - 1) / 0.058
+    z_speed = (spm / STROKES_PER_MIN[part] - 1) / 0.05
+    z_hot = (die_temp - AMBIENT_C - DIE_RISE_C) / 4.0
     z_wear = (worn - 0.5) / 0.3
     scores = SIGNAL * np.column_stack(
         [
-            0.9 * z_hard
+            0.6 * z_hard
             - 0.9 * z_lube
             + 0.7 * z_holder
             - 0.5 * z_thick
             + 0.4 * z_hot
             + 0.5 * relu(z_hard) * relu(-z_lube),
-            1.2 * z_wear + 0.5 * z_thick - 0.5 * z_hard + 0.3 * z_speed + 0.4 * relu(z_wear) * relu(z_thick),
+            1.2 * z_wear + 0.5 * z_thick - 0.3 * z_hard + 0.3 * z_speed + 0.4 * relu(z_wear) * relu(z_thick),
         ]
     )
     kind = pick_defects(scores, rate=defect_rate, rng=rng)
 
-    crack, burr = (kind == 1)[:, None], (kind == 2)[:, None]
+    # How plainly a defect shows on the tonnage curve differs from part to part (see the module doc).
+    trace = np.where(kind > 0, rng.uniform(TRACE_MIN, 1.0, rows), 0.0)[:, None]
+    crack, burr = (kind == 1)[:, None] * trace, (kind == 2)[:, None] * trace
     contact = (0.30 - 0.01 * z_thick)[:, None]
-    through = (0.62 + 0.03 * worn)[:, None]
-    through = np.where(crack, contact + 0.75 * (through - contact), np.where(burr, through + 0.04, through))
+    through = (0.62 + 0.03 * worn + rng.normal(0.0, THROUGH_JITTER, rows))[:, None]
+    through = through - CRACK_EARLY * crack * (through - contact) + BURR_LATE * burr
     peak = (
         TONNAGE_TON[part]
         * (thickness / THICKNESS_MM[part])
         * (hardness / HARDNESS_HV[part])
         * (1 + 0.08 * (holder / HOLDER_KN[part] - 1) + 0.06 * worn - 0.04 * (lube / LUBE_G_M2 - 1))
         * (1 + 0.04 * ramp)
-    )[:, None] * np.where(crack, 0.85, np.where(burr, 1.06, 1.0))
-    unload = np.where(burr, 0.05, 0.02)
+    )[:, None] * (1 - CRACK_PEAK * crack + BURR_PEAK * burr)
+    unload = 0.02 * rng.lognormal(0.0, 0.15, (rows, 1)) + BURR_UNLOAD * burr
+    gain = rng.lognormal(0.0, SENSOR_GAIN_SD, rows)[:, None]  # strain-gauge amplifier, stroke to stroke
 
     def tonnage(x: np.ndarray) -> np.ndarray:
         forming = peak * np.clip((x - contact) / (through - contact), 0.0, 1.0) ** 1.5
@@ -169,7 +223,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         snap = peak * (
             np.exp(-after / unload) - 0.15 * np.exp(-after / 0.04) * np.sin(2 * np.pi * after / 0.05)
         )
-        return np.where(x < through, forming, snap) + rng.normal(0.0, 1.5, x.shape)
+        return gain * np.where(x < through, forming, snap) + rng.normal(0.0, SENSOR_NOISE_TON, x.shape)
 
     lengths = np.clip(
         np.round(160 * np.sqrt(STROKES_PER_MIN[part] / spm) + rng.normal(0.0, 3.0, rows)), 140, 185
@@ -178,7 +232,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         COLUMNS,
         {
             "timestamp": stamps,
-            "stroke_id": np.arange(1, rows + 1),
+            "stroke_id": kept + 1,
             "lot": codes("C24-", lot),
             "product": PRODUCTS[part],
             "blank_thickness_mm": thickness.round(3),

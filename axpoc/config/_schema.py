@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 Task = Literal["binary", "multiclass", "regression", "anomaly"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _COMPARISON = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$")
+_PAIR_RULE = re.compile(r"^\s*(.+?)\s*(<=|>=)\s*(.+?)\s*$")
 
 
 def _comparison(text: object) -> str:
@@ -140,6 +141,37 @@ class ColumnsConfig(_Model):
     categories: dict[str, list[str | int]] = Field(default_factory=dict, description="allowed categories")
     required: list[str] = Field(default_factory=list, description="columns that must be present and not null")
     time_format: str | None = Field(None, description="strftime format of the time column; None = detect")
+    pair_rules: list[str] = Field(
+        default_factory=list,
+        description="orders physics demands between two columns, e.g. 'Rq <= Rt'; a row breaking one warns",
+    )
+
+    @field_validator("pair_rules")
+    @classmethod
+    def _pair_rules(cls, rules: list[str]) -> list[str]:
+        for i, rule in enumerate(rules):
+            if _pair(rule) is None:
+                raise ValueError(
+                    f"columns.pair_rules[{i}] is {rule!r}; expected two different column names compared with "
+                    "'<=' or '>=', e.g. 'Rq <= Rt'"
+                )
+        return rules
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """``pair_rules`` as (smaller, larger) column pairs."""
+        return [pair for pair in map(_pair, self.pair_rules) if pair is not None]
+
+
+def _pair(rule: str) -> tuple[str, str] | None:
+    """``'Rq <= Rt'`` -> ``('Rq', 'Rt')``, ``'Rt >= Rq'`` -> the same; None when it is no such rule."""
+    match = _PAIR_RULE.match(rule)
+    if match is None:
+        return None
+    left, op, right = (part.strip() for part in match.groups())
+    if not left or not right or left == right or any(s in right for s in ("<=", ">=")):
+        return None
+    return (left, right) if op == "<=" else (right, left)
 
 
 class SpecConfig(_Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -27,8 +28,14 @@ class Roles:
         return {c for c in (self.target, self.id, self.time, self.group, SOURCE_COLUMN) if c}
 
 
-def resolve_roles(frame: pd.DataFrame, config: PocConfig, *, require_target: bool = True) -> Roles:
-    """Map the config's roles onto ``frame``; a named column that is absent is a user error."""
+def resolve_roles(
+    frame: pd.DataFrame, config: PocConfig, *, require_target: bool = True, auto_exclude: Sequence[str] = ()
+) -> Roles:
+    """Map the config's roles onto ``frame``; a named column that is absent is a user error.
+
+    ``auto_exclude`` columns (outcomes a process template knows, e.g. ``defect_type``) are no features
+    unless ``columns.include`` names them.
+    """
     cols = config.columns
     named = {
         "target.column": config.target.column if require_target else None,
@@ -46,7 +53,8 @@ def resolve_roles(frame: pd.DataFrame, config: PocConfig, *, require_target: boo
             raise UserError(_missing_message(key, missing[0], frame))
     skip = {c for c in (config.target.column, cols.id, cols.time, cols.group, SOURCE_COLUMN) if c}
     candidates = cols.include or [c for c in frame.columns if c not in skip]
-    features = [c for c in candidates if c not in skip and c not in set(cols.exclude)]
+    dropped = set(cols.exclude) | (set(auto_exclude) - set(cols.include))
+    features = [c for c in candidates if c not in skip and c not in dropped]
     if not features:
         raise UserError(
             "No feature columns are left after removing the target, id, time, group and excluded columns. "

@@ -217,14 +217,18 @@ def test_molding_physics_warm_up_and_cavity_pressure() -> None:
         "injection_pressure_bar"
     ].transform("median")
     assert peak[frame["defect_type"] == "short_shot"].median() < 0.8 * peak[frame["defect"] == 0].median()
-    # A lot change every few hundred shots, three part numbers.
-    assert 5 <= frame["lot"].nunique() <= 20 and frame["product"].nunique() == 3
+    # A lot change every couple of hundred shots, three part numbers.
+    assert 15 <= frame["lot"].nunique() <= 40 and frame["product"].nunique() == 3
 
 
 def test_forming_physics_die_wear_and_maintenance() -> None:
     frame = demo("press_forming", rows=8000)
     strokes = frame["strokes_since_maintenance"]
-    assert (strokes == 0).sum() >= 2 and (np.diff(strokes)[np.diff(strokes) != 1] < 0).all()
+    # The rows are the inspected strokes (one in ten): the counter grows from row to row as the stroke
+    # number does, and falls only where the die was serviced.
+    steps, serviced = np.diff(strokes), np.diff(strokes) < 0
+    assert serviced.sum() >= 2 and (steps[~serviced] > 0).all()
+    assert (np.diff(frame["stroke_id"])[~serviced] == steps[~serviced]).all()
     burr = frame["defect_type"] == "burr"
     assert burr[strokes > strokes.median()].mean() > 2 * burr[strokes <= strokes.median()].mean()
     first_hour = frame["timestamp"] < frame["timestamp"].iloc[0] + pd.Timedelta(minutes=10)
