@@ -175,6 +175,8 @@ def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[s
     score = predictions["score"].to_numpy(dtype=float)
     split = prepared.split
     groups, block = split.test_groups, split.block_size if split.test_groups is None else None
+    if groups is not None and len(pd.unique(groups)) < 2:  # one lot in the test part: rows are all we have
+        groups = None
     labels = list(prepared.target.classes) if task == "multiclass" else None
     if task == "multiclass":
         y_pred = predictions["prediction"].to_numpy()

@@ -14,6 +14,11 @@ from axpoc.config import PocConfig
 from axpoc.data._roles import Roles, resolve_roles
 from axpoc.errors import UserError
 
+MIN_ROWS = 12
+"""Below this a split leaves too few rows on a side to fit or check anything."""
+SMALL_ROWS = 100
+"""Below this the comparison still runs (families adapt their defaults), but the output warns."""
+
 _DEFECT_WORDS = re.compile(r"^(1|true|yes|y|ng|defect|bad|fail|failed|worn|불량|ng품|결함|이상)$", re.I)
 
 
@@ -156,8 +161,15 @@ def prepare_loaded(config: PocConfig, loaded: Any) -> Prepared:
     if missing.any():
         notes.append(f"{int(missing.sum())} rows without a value in target '{roles.target}' were left out.")
         frame = frame.loc[~missing].reset_index(drop=True)
-    if len(frame) < 20:
-        raise UserError(f"only {len(frame)} labelled rows in {loaded.source_label}: too few for a PoC (need >= 20).")
+    if len(frame) < MIN_ROWS:
+        raise UserError(
+            f"only {len(frame)} labelled rows in {loaded.source_label}: too few for a PoC (need >= {MIN_ROWS})."
+        )
+    if len(frame) < SMALL_ROWS:
+        notes.append(
+            f"only {len(frame)} labelled rows: intervals are wide and the ranking of candidates is not a firm "
+            "conclusion; collect more data before deciding"
+        )
     target = encode_target(frame, config)
     split = make_split(frame, config)
     notes.extend(split.warnings)

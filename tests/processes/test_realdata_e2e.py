@@ -166,7 +166,10 @@ def test_tool_wear_rows_keep_experiments_apart(data_dir: Path, tmp_path: Path, p
     assert np.isfinite(auc) and outcome["gates_passed"] == (auc >= 0.8)
 
 
-def test_tool_wear_experiments_are_too_few_to_train(data_dir: Path, tmp_path: Path) -> None:
-    done = _axpoc("run", REALDATA / "cnc_mill_tool_wear_experiments.yaml", "--project-dir", tmp_path / "p")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "only 18 labelled rows" in done.stderr and "need >= 20" in done.stderr
+def test_tool_wear_experiments_run_and_warn_about_tiny_data(data_dir: Path, tmp_path: Path) -> None:
+    done = _axpoc("run", REALDATA / "cnc_mill_tool_wear_experiments.yaml", "--project-dir", tmp_path / "p", "--json")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    outcome = json.loads(done.stdout)
+    assert outcome["model_version"] == "1" and outcome["alias"] in ("champion", "challenger")
+    assert any("only 18 labelled rows" in note and "not a firm conclusion" in note for note in outcome["notes"])
+    assert outcome["gates_passed"] == (outcome["kpis"]["roc_auc"] >= 0.8)
