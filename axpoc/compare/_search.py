@@ -335,39 +335,3 @@ class CandidateTuner:
 def fold_ratio(splits: Splits) -> float:
     """Mean validation/training size over the folds (the Nadeau-Bengio correction's n_test / n_train)."""
     return float(np.mean([len(v) / max(len(t), 1) for t, v in splits]))
-
-
-def tune_candidate(
-    candidate: CandidateConfig,
-    *,
-    family: Any,
-    build: Callable[[dict[str, Any]], Any],
-    defaults: dict[str, Any],
-    X: pd.DataFrame,
-    y: np.ndarray,
-    classes: np.ndarray,
-    splits: Splits,
-    scorer: Scorer,
-    tuning: TuningConfig,
-    budget: Budget,
-    share_s: float,
-    reserve_s: float,
-    on_trial: Callable[[int, float], None] | None = None,
-) -> CandidateResult:
-    """Run one candidate's Optuna study; the best trial's folds and out-of-fold outputs are kept."""
-    tuner = CandidateTuner(
-        candidate,
-        family=family,
-        build=build,
-        defaults=defaults,
-        X=X,
-        y=y,
-        classes=classes,
-        splits=splits,
-        scorer=scorer,
-        tuning=tuning,
-        budget=budget,
-        on_trial=on_trial,
-    )
-    tuner.run(share_s=share_s, reserve_s=reserve_s)
-    return tuner.result()

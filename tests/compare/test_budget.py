@@ -18,9 +18,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.model_selection import StratifiedKFold
 
-from axpoc.compare import Budget, Comparison, Scorer, compare_candidates
+from axpoc.compare import Comparison, Scorer, compare_candidates
 from axpoc.compare import _compare as compare_module
-from axpoc.compare._search import predict_trial_cost, tune_candidate
+from axpoc.compare._search import predict_trial_cost
 from axpoc.config import CandidateConfig, TuningConfig
 from axpoc.models import build_pipeline, get_family
 
@@ -184,31 +184,6 @@ def test_without_a_budget_trials_decide_and_the_run_repeats_exactly() -> None:
         assert a.n_trials == b.n_trials == 2
         np.testing.assert_array_equal(a.fold_scores, b.fold_scores)
         assert a.params == b.params
-
-
-def test_tune_candidate_still_runs_a_whole_study() -> None:
-    frame, y = make_data(600)
-    family = get_family("lightgbm")
-    splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(frame, y))
-    result = tune_candidate(
-        CandidateConfig(name="lightgbm", params={"n_estimators": 30}),
-        family=family,
-        build=lambda params: build_pipeline(
-            family, params, frame=frame, features=list(frame.columns), task="binary"
-        ),
-        defaults=family.defaults(task="binary", n_rows=600, n_features=6, n_classes=2),
-        X=frame,
-        y=y,
-        classes=np.array([0, 1]),
-        splits=splits,
-        scorer=Scorer.for_task("binary"),
-        tuning=TuningConfig(trials=3),
-        budget=Budget(None),
-        share_s=float("inf"),
-        reserve_s=0.0,
-    )
-    assert result.ok and result.n_trials == 3 and result.oof.shape == (600,)
-    assert 0.5 < result.interval.mean <= 1.0
 
 
 @pytest.mark.parametrize("name", ["lightgbm", "hist_gradient_boosting"])
