@@ -133,8 +133,9 @@ def profile(
         err_console.print(result.to_table())
 
 
-def _run(config: Path, *, until: str, project_dir: Path | None, force: bool, reason: str | None,
-         as_json: bool) -> None:
+def _run(
+    config: Path, *, until: str, project_dir: Path | None, force: bool, reason: str | None, as_json: bool
+) -> None:
     from axpoc.cli._progress import compare_progress
     from axpoc.cli._tables import run_summary
     from axpoc.steps._run import run_poc
@@ -158,7 +159,9 @@ def _run(config: Path, *, until: str, project_dir: Path | None, force: bool, rea
         run_summary(outcome, config)
 
 
-UntilOpt = Annotated[str, typer.Option("--until", help="stop after: validate, split, compare, evaluate, register")]
+UntilOpt = Annotated[
+    str, typer.Option("--until", help="stop after: validate, split, compare, evaluate, register")
+]
 
 
 @app.command()

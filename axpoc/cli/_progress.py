@@ -23,9 +23,12 @@ class CompareProgress:
         self.progress.update(self.tasks[name], description=f"{name}: trial {number + 1}, last {value:.4f}")
 
     def on_candidate(self, result: Any) -> None:
-        text = (f"{result.name}: {result.interval.mean:.4f} "
-                f"[{result.interval.low:.4f}, {result.interval.high:.4f}], {result.n_trials} trials"
-                if result.ok else f"{result.name}: {result.status} — {result.reason}")
+        text = (
+            f"{result.name}: {result.interval.mean:.4f} "
+            f"[{result.interval.low:.4f}, {result.interval.high:.4f}], {result.n_trials} trials"
+            if result.ok
+            else f"{result.name}: {result.status} — {result.reason}"
+        )
         if result.name in self.tasks:
             self.progress.update(self.tasks[result.name], description=text, total=1, completed=1)
         else:
@@ -34,7 +37,13 @@ class CompareProgress:
 
 @contextmanager
 def compare_progress(enabled: bool = True) -> Iterator[CompareProgress]:
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                        console=err_console, disable=not enabled, transient=False)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not enabled,
+        transient=False,
+    )
     with progress:
         yield CompareProgress(progress)

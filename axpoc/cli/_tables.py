@@ -28,12 +28,16 @@ def run_summary(outcome: Any, config_path: Path) -> None:
     if outcome.leaderboard:
         board = Table(title="리더보드 (leaderboard, CV on the training part)")
         keys = ["rank", "candidate", "status"]
-        metric = next((k for k in outcome.leaderboard[0] if k not in {"rank", "candidate", "family", "status"}), None)
+        metric = next(
+            (k for k in outcome.leaderboard[0] if k not in {"rank", "candidate", "family", "status"}), None
+        )
         for key in [*keys, metric, "ci_low", "ci_high", "p_value", "trials", "note"]:
             board.add_column(str(key))
         for row in outcome.leaderboard:
-            board.add_row(*[_fmt(row.get(k)) for k in [*keys, metric, "ci_low", "ci_high", "p_value", "trials"]],
-                          str(row.get("note") or "")[:60])
+            board.add_row(
+                *[_fmt(row.get(k)) for k in [*keys, metric, "ci_low", "ci_high", "p_value", "trials"]],
+                str(row.get("note") or "")[:60],
+            )
         err_console.print(board)
         err_console.print(outcome.conclusion)
     if outcome.gates:
@@ -46,8 +50,10 @@ def run_summary(outcome: Any, config_path: Path) -> None:
         err_console.print(gates)
     if outcome.model_version:
         colour = "green" if outcome.alias == "champion" else "yellow"
-        err_console.print(f"모델 (model): {outcome.model_name} v{outcome.model_version} → "
-                          f"[{colour}]{outcome.alias}[/] ({outcome.decision_reason})")
+        err_console.print(
+            f"모델 (model): {outcome.model_name} v{outcome.model_version} → "
+            f"[{colour}]{outcome.alias}[/] ({outcome.decision_reason})"
+        )
     if outcome.report_path:
         err_console.print(f"보고서 (report): [bold]{outcome.report_path}[/]")
     if outcome.ui_command:

@@ -34,7 +34,8 @@ class ProjectConfig(_Model):
     title: str = Field("", description="free text shown in reports, Korean welcome")
     dir: Path | None = Field(None, description="project folder; default ./axpoc_projects/<name>")
     assumptions: list[str] = Field(
-        default_factory=list, description="costs, volumes or spec limits assumed rather than measured; shown in reports"
+        default_factory=list,
+        description="costs, volumes or spec limits assumed rather than measured; shown in reports",
     )
 
     @field_validator("name")

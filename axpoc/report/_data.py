@@ -62,7 +62,9 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
     # comparison
     primary_metric: str = ""
-    leaderboard: pd.DataFrame | None = None  # rank, candidate, family, status, <primary>, ci_low, ci_high, ...
+    leaderboard: pd.DataFrame | None = (
+        None  # rank, candidate, family, status, <primary>, ci_low, ci_high, ...
+    )
     conclusion: str = ""  # "#1 vs #2" sentence
     chosen: str = ""
     chosen_params: dict[str, Any] = field(default_factory=dict)

@@ -61,8 +61,9 @@ def run_comparison(
             skipped[candidate.name] = reason
             continue
         families[candidate.name] = family
-        defaults[candidate.name] = family.defaults(task=task, n_rows=len(X), n_features=len(features),
-                                                  n_classes=n_classes)
+        defaults[candidate.name] = family.defaults(
+            task=task, n_rows=len(X), n_features=len(features), n_classes=n_classes
+        )
     if not families:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
         raise UserError(f"No candidate fits this task and data ({reasons}). Choose others in 'candidates'.")
@@ -71,8 +72,15 @@ def run_comparison(
 
     def builder(family: Any, params: dict[str, Any]) -> Any:
         return build_pipeline(
-            family, params, frame=X, features=features, task=task, random_state=config.tuning.seed,
-            n_jobs=config.tuning.n_jobs, class_weight=class_weight, resample=config.tuning.resample,
+            family,
+            params,
+            frame=X,
+            features=features,
+            task=task,
+            random_state=config.tuning.seed,
+            n_jobs=config.tuning.n_jobs,
+            class_weight=class_weight,
+            resample=config.tuning.resample,
         )
 
     comparison = compare_candidates(
@@ -99,7 +107,9 @@ def run_comparison(
         )
     if comparison.chosen is None:
         reasons = "; ".join(f"{r.name}: {r.reason}" for r in comparison.results)
-        raise UserError(f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates.")
+        raise UserError(
+            f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates."
+        )
     return comparison
 
 

@@ -33,9 +33,16 @@ from axpoc.kpi import (
 from axpoc.kpi._metrics import RESAMPLABLE
 
 _MONEY_NEEDS = {
-    "monthly_saving": ("kpi.costs.inspection_cost", "kpi.costs.escape_cost", "kpi.costs.false_alarm_cost",
-                       "kpi.volumes.parts_per_day"),
-    "inspection_hours_saved_per_month": ("kpi.costs.inspection_minutes_per_part", "kpi.volumes.parts_per_day"),
+    "monthly_saving": (
+        "kpi.costs.inspection_cost",
+        "kpi.costs.escape_cost",
+        "kpi.costs.false_alarm_cost",
+        "kpi.volumes.parts_per_day",
+    ),
+    "inspection_hours_saved_per_month": (
+        "kpi.costs.inspection_minutes_per_part",
+        "kpi.volumes.parts_per_day",
+    ),
 }
 _SPEC_KPIS = {"cp", "cpk", "ppk", "cpk_passed", "ppk_passed"}
 
@@ -82,7 +89,9 @@ class Evaluation:
     notes: list[str] = field(default_factory=list)
 
 
-def _decision_rule(config: PocConfig, prepared: Any, comparison: Any) -> tuple[Any, float | None, bool, str, Any]:
+def _decision_rule(
+    config: PocConfig, prepared: Any, comparison: Any
+) -> tuple[Any, float | None, bool, str, Any]:
     """(estimator, threshold, calibrated, note, cost curve) from the winner's out-of-fold outputs."""
     from sklearn.frozen import FrozenEstimator
     from sklearn.model_selection import FixedThresholdClassifier
@@ -109,7 +118,10 @@ def _decision_rule(config: PocConfig, prepared: Any, comparison: Any) -> tuple[A
     curve = None
     if costs.escape_cost is not None and costs.false_alarm_cost is not None:
         result = cost_optimal_threshold(
-            y_seen, calibrated, escape_cost=costs.escape_cost, false_alarm_cost=costs.false_alarm_cost,
+            y_seen,
+            calibrated,
+            escape_cost=costs.escape_cost,
+            false_alarm_cost=costs.false_alarm_cost,
             inspection_cost=costs.inspection_cost or 0.0,
         )
         threshold, curve = float(result.threshold), result.curve
@@ -125,7 +137,9 @@ def _decision_rule(config: PocConfig, prepared: Any, comparison: Any) -> tuple[A
         threshold = float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5
         note = f"F1-optimal threshold {threshold:.3f} on out-of-fold predictions (no costs in the config)"
     wrapped = OofCalibratedClassifier(model, calibrator).fit(None)
-    fixed = FixedThresholdClassifier(FrozenEstimator(wrapped), threshold=threshold, response_method="predict_proba")
+    fixed = FixedThresholdClassifier(
+        FrozenEstimator(wrapped), threshold=threshold, response_method="predict_proba"
+    )
     sample = prepared.train[prepared.roles.features].head(2)
     fixed.fit(sample, np.array([0, 1]))
     return fixed, threshold, True, note, curve
@@ -161,12 +175,21 @@ def _actual_defects(config: PocConfig, prepared: Any, y_true: np.ndarray) -> np.
         return prepared.target.is_defect(y_true)
     if config.target.spec is None:
         return None
-    return regression_flags(np.asarray(y_true, dtype=float),
-                            SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl))
+    return regression_flags(
+        np.asarray(y_true, dtype=float), SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl)
+    )
 
 
-def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[str, str],
-             threshold_note: str = "", threshold_curve: Any = None, n_boot: int = 500) -> Evaluation:
+def evaluate(
+    config: PocConfig,
+    prepared: Any,
+    model: PocModel,
+    *,
+    gates: dict[str, str],
+    threshold_note: str = "",
+    threshold_curve: Any = None,
+    n_boot: int = 500,
+) -> Evaluation:
     """KPIs with intervals on the test part (touched here, once) and the gate verdicts."""
     task = config.target.task
     test = prepared.test
@@ -189,11 +212,17 @@ def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[s
     cis: dict[str, tuple[float, float]] = {}
     for name in list(kpis):
         if name in RESAMPLABLE and np.isfinite(kpis[name]):
-            values = y_pred if name in ("accuracy", "macro_f1", "balanced_accuracy", "f1", "precision", "recall") \
-                or task == "regression" else y_score
+            values = (
+                y_pred
+                if name in ("accuracy", "macro_f1", "balanced_accuracy", "f1", "precision", "recall")
+                or task == "regression"
+                else y_score
+            )
             if values is None:
                 continue
-            est = bootstrap_ci(name, y_true, values, groups=groups, block_size=block, n_boot=n_boot, labels=labels)
+            est = bootstrap_ci(
+                name, y_true, values, groups=groups, block_size=block, n_boot=n_boot, labels=labels
+            )
             cis[name] = (float(est.low), float(est.high))
     formulas = {name: KPIS[name].formula for name in kpis if name in KPIS}
     defects = _actual_defects(config, prepared, np.asarray(y_true))
@@ -204,26 +233,47 @@ def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[s
         business = business_kpis(
             defects,
             flagged,
-            cost=CostModel(inspection_cost=costs.inspection_cost, escape_cost=costs.escape_cost,
-                           false_alarm_cost=costs.false_alarm_cost, currency=costs.currency,
-                           inspection_minutes_per_part=costs.inspection_minutes_per_part),
-            baseline=Baseline(mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate),
-            volumes=Volumes(parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month),
+            cost=CostModel(
+                inspection_cost=costs.inspection_cost,
+                escape_cost=costs.escape_cost,
+                false_alarm_cost=costs.false_alarm_cost,
+                currency=costs.currency,
+                inspection_minutes_per_part=costs.inspection_minutes_per_part,
+            ),
+            baseline=Baseline(
+                mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate
+            ),
+            volumes=Volumes(
+                parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month
+            ),
         )
         kpis.update(business.values)
         formulas.update(business.formulas)
         for name in ("defect_escape_rate", "false_alarm_rate", "manual_inspection_share"):
             if name in RESAMPLABLE and np.isfinite(kpis.get(name, np.nan)):
-                est = bootstrap_ci(name, defects.astype(int), flagged.astype(int), groups=groups, block_size=block,
-                                   n_boot=n_boot)
+                est = bootstrap_ci(
+                    name,
+                    defects.astype(int),
+                    flagged.astype(int),
+                    groups=groups,
+                    block_size=block,
+                    n_boot=n_boot,
+                )
                 cis[name] = (float(est.low), float(est.high))
     if task == "regression" and config.target.spec is not None:
         spec = SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl)
         order = _time_order(prepared, test)
         all_parts = capability(np.asarray(y_true, dtype=float), spec, order=order)
         passed = capability_passed(np.asarray(y_true, dtype=float), flagged, spec, order=order)
-        kpis.update({"cp": all_parts.cp, "cpk": all_parts.cpk, "ppk": all_parts.ppk,
-                     "cpk_passed": passed.cpk, "ppk_passed": passed.ppk})
+        kpis.update(
+            {
+                "cp": all_parts.cp,
+                "cpk": all_parts.cpk,
+                "ppk": all_parts.ppk,
+                "cpk_passed": passed.cpk,
+                "ppk_passed": passed.ppk,
+            }
+        )
         for name in ("cp", "cpk", "ppk", "cpk_passed", "ppk_passed"):
             formulas[name] = KPIS[name].formula
         result_capability = {"all": all_parts, "passed": passed}
@@ -235,12 +285,20 @@ def evaluate(config: PocConfig, prepared: Any, model: PocModel, *, gates: dict[s
     gate_results = evaluate_gates(gates, kpis, cis=cis, conservative=config.kpi.conservative)
     confusion = None
     if task != "regression":
-        actual = np.asarray(y_true) if task == "multiclass" else np.where(y_true == 1, model.positive_label,
-                                                                            model.negative_label)
-        confusion = pd.crosstab(pd.Series(actual, name="actual"),
-                                pd.Series(predictions["prediction"].to_numpy(), name="predicted"))
-    undefined = {k: getattr(v, "reason", "undefined") for k, v in kpis.items() if isinstance(v, float)
-                 and not np.isfinite(v)}
+        actual = (
+            np.asarray(y_true)
+            if task == "multiclass"
+            else np.where(y_true == 1, model.positive_label, model.negative_label)
+        )
+        confusion = pd.crosstab(
+            pd.Series(actual, name="actual"),
+            pd.Series(predictions["prediction"].to_numpy(), name="predicted"),
+        )
+    undefined = {
+        k: getattr(v, "reason", "undefined")
+        for k, v in kpis.items()
+        if isinstance(v, float) and not np.isfinite(v)
+    }
     return Evaluation(
         model=model,
         threshold_note=threshold_note,

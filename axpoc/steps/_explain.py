@@ -20,8 +20,16 @@ def _score_model(model: PocModel, X: pd.DataFrame, y: np.ndarray, scorer: Scorer
     return scorer.score(y, out, np.asarray(model.classes))
 
 
-def permutation_importance(model: PocModel, X: pd.DataFrame, y: np.ndarray, scorer: Scorer, *,
-                           n_repeats: int = 3, max_rows: int = 2000, seed: int = 0) -> pd.DataFrame:
+def permutation_importance(
+    model: PocModel,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    scorer: Scorer,
+    *,
+    n_repeats: int = 3,
+    max_rows: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Drop of the primary metric when one column is shuffled (curve columns shuffle whole curves)."""
     rng = np.random.default_rng(seed)
     if len(X) > max_rows:
@@ -37,12 +45,21 @@ def permutation_importance(model: PocModel, X: pd.DataFrame, y: np.ndarray, scor
             shuffled = X.copy()
             shuffled[feature] = X[feature].to_numpy()[rng.permutation(len(X))]
             drops.append(sign * (base - _score_model(model, shuffled, y, scorer)))
-        rows.append({"feature": feature, "importance": float(np.nanmean(drops)), "std": float(np.nanstd(drops))})
+        rows.append(
+            {"feature": feature, "importance": float(np.nanmean(drops)), "std": float(np.nanstd(drops))}
+        )
     return pd.DataFrame(rows).sort_values("importance", ascending=False, ignore_index=True)
 
 
-def average_effects(model: PocModel, X: pd.DataFrame, features: list[str], *, grid: int = 12,
-                    max_rows: int = 300, seed: int = 0) -> dict[str, pd.DataFrame]:
+def average_effects(
+    model: PocModel,
+    X: pd.DataFrame,
+    features: list[str],
+    *,
+    grid: int = 12,
+    max_rows: int = 300,
+    seed: int = 0,
+) -> dict[str, pd.DataFrame]:
     """Mean model score when a numeric feature is set to each grid value (partial dependence)."""
     rng = np.random.default_rng(seed)
     sample = X if len(X) <= max_rows else X.iloc[np.sort(rng.choice(len(X), size=max_rows, replace=False))]

@@ -13,22 +13,36 @@ from axpoc.kpi import KPIS
 from axpoc.report._data import GateRow, KpiRow, ReportData
 
 _WHY = {
-    "lightgbm": ("빠르고 정확한 그래디언트 부스팅 트리: 표 형태 공정 데이터의 기본 강자",
-                 "fast, accurate gradient-boosted trees: the usual strongest family on tabular process data"),
-    "hist_gradient_boosting": ("scikit-learn의 히스토그램 부스팅: 결측값을 자체 처리",
-                               "scikit-learn's histogram boosting: handles missing values natively"),
-    "random_forest": ("많은 결정 트리의 평균: 안정적이고 과적합에 강함",
-                      "an average of many decision trees: stable and hard to overfit"),
+    "lightgbm": (
+        "빠르고 정확한 그래디언트 부스팅 트리: 표 형태 공정 데이터의 기본 강자",
+        "fast, accurate gradient-boosted trees: the usual strongest family on tabular process data",
+    ),
+    "hist_gradient_boosting": (
+        "scikit-learn의 히스토그램 부스팅: 결측값을 자체 처리",
+        "scikit-learn's histogram boosting: handles missing values natively",
+    ),
+    "random_forest": (
+        "많은 결정 트리의 평균: 안정적이고 과적합에 강함",
+        "an average of many decision trees: stable and hard to overfit",
+    ),
     "extra_trees": ("무작위 분할 트리의 앙상블: 잡음에 강함", "extremely randomised trees: robust to noise"),
-    "logistic": ("선형 모델: 해석이 쉽고 데이터가 적을 때 강함", "a linear model: easy to explain, strong on small data"),
+    "logistic": (
+        "선형 모델: 해석이 쉽고 데이터가 적을 때 강함",
+        "a linear model: easy to explain, strong on small data",
+    ),
     "ridge": ("정규화된 선형 회귀: 해석이 쉬움", "regularised linear regression: easy to explain"),
     "svm": ("커널 SVM: 작은 데이터에서 비선형 경계", "kernel SVM: non-linear boundaries on small data"),
     "knn": ("최근접 이웃: 비슷한 과거 부품으로 판단", "nearest neighbours: judges by similar past parts"),
     "mlp": ("다층 퍼셉트론(MLP) 신경망", "a multi-layer perceptron neural network"),
     "cnn1d": ("센서 곡선을 직접 읽는 1D-CNN", "a 1D-CNN reading the sensor curves directly"),
-    "autoencoder": ("양품만으로 학습한 오토인코더: 재구성 오차로 이상 탐지",
-                    "an autoencoder trained on good parts: flags parts it cannot reconstruct"),
-    "isolation_forest": ("아이솔레이션 포레스트: 레이블 없이 이상 탐지", "isolation forest: anomaly detection without labels"),
+    "autoencoder": (
+        "양품만으로 학습한 오토인코더: 재구성 오차로 이상 탐지",
+        "an autoencoder trained on good parts: flags parts it cannot reconstruct",
+    ),
+    "isolation_forest": (
+        "아이솔레이션 포레스트: 레이블 없이 이상 탐지",
+        "isolation forest: anomaly detection without labels",
+    ),
 }
 
 
@@ -46,18 +60,20 @@ def _kpi_rows(evaluation: Any, language: str) -> list[KpiRow]:
         if kpi is None:
             continue
         low, high = evaluation.cis.get(name, (None, None))
-        rows.append(KpiRow(
-            name=name,
-            label=kpi.label_ko if language == "ko" else kpi.label_en,
-            value=_num(value),
-            ci_low=low,
-            ci_high=high,
-            unit=kpi.unit,
-            formula=evaluation.formulas.get(name, kpi.formula),
-            higher_is_better=kpi.higher_is_better,
-            group=kpi.group,
-            undefined_reason=evaluation.undefined.get(name, ""),
-        ))
+        rows.append(
+            KpiRow(
+                name=name,
+                label=kpi.label_ko if language == "ko" else kpi.label_en,
+                value=_num(value),
+                ci_low=low,
+                ci_high=high,
+                unit=kpi.unit,
+                formula=evaluation.formulas.get(name, kpi.formula),
+                higher_is_better=kpi.higher_is_better,
+                group=kpi.group,
+                undefined_reason=evaluation.undefined.get(name, ""),
+            )
+        )
     return rows
 
 
@@ -73,8 +89,18 @@ def _headline(evaluation: Any, language: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def assemble_report_data(config: PocConfig, prepared: Any, comparison: Any, evaluation: Any, validation: Any,
-                         outcome: Any, *, store: Any, version: str, decision: dict[str, Any]) -> ReportData:
+def assemble_report_data(
+    config: PocConfig,
+    prepared: Any,
+    comparison: Any,
+    evaluation: Any,
+    validation: Any,
+    outcome: Any,
+    *,
+    store: Any,
+    version: str,
+    decision: dict[str, Any],
+) -> ReportData:
     from axpoc.data._profile import profile
     from axpoc.steps._explain import average_effects, permutation_importance
 
@@ -85,8 +111,11 @@ def assemble_report_data(config: PocConfig, prepared: Any, comparison: Any, eval
     numeric_top = [f for f in importances["feature"].head(3)]
     effects = average_effects(model, test, numeric_top)
     prep = getattr(comparison.model, "steps", None)
-    pipeline_steps = [f"{name}: {type(step).__name__}" for name, step in prep] if prep else \
-        [type(comparison.model).__name__]
+    pipeline_steps = (
+        [f"{name}: {type(step).__name__}" for name, step in prep]
+        if prep
+        else [type(comparison.model).__name__]
+    )
     if model.threshold is not None:
         pipeline_steps.append(f"decision: threshold {model.threshold:.3f} (FixedThresholdClassifier)")
     why = _WHY.get(comparison.chosen.name, ("", ""))[0 if language == "ko" else 1]
@@ -121,21 +150,33 @@ def assemble_report_data(config: PocConfig, prepared: Any, comparison: Any, eval
         pipeline_steps=pipeline_steps,
         why_family=why,
         kpis=_kpi_rows(evaluation, language),
-        gates=[GateRow(name=g.name, op=g.op, target=_num(g.target), value=_num(g.value),
-                       used_value=_num(g.used_value), passed=bool(g.passed), reason=g.reason)
-               for g in evaluation.gates],
+        gates=[
+            GateRow(
+                name=g.name,
+                op=g.op,
+                target=_num(g.target),
+                value=_num(g.value),
+                used_value=_num(g.used_value),
+                passed=bool(g.passed),
+                reason=g.reason,
+            )
+            for g in evaluation.gates
+        ],
         threshold=model.threshold,
         threshold_note=evaluation.threshold_note,
         threshold_curve=evaluation.threshold_curve,
         currency=config.kpi.costs.currency,
         confusion=evaluation.confusion,
         y_true=np.asarray(prepared.y_test, dtype=float) if config.target.task == "regression" else None,
-        y_pred=evaluation.predictions["score"].to_numpy(dtype=float) if config.target.task == "regression" else None,
+        y_pred=evaluation.predictions["score"].to_numpy(dtype=float)
+        if config.target.task == "regression"
+        else None,
         spec=model.spec,
         importances=importances,
         effects=effects,
         headline=_headline(evaluation, language),
         assumptions=list(config.project.assumptions),
-        config_yaml=yaml.safe_dump(config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True,
-                                   sort_keys=False),
+        config_yaml=yaml.safe_dump(
+            config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
+        ),
     )

@@ -53,13 +53,24 @@ class RunOutcome:
 
 
 def config_digest(config: PocConfig) -> str:
-    text = yaml.safe_dump(config.model_dump(mode="json", exclude={"base_dir"}), sort_keys=True, allow_unicode=True)
+    text = yaml.safe_dump(
+        config.model_dump(mode="json", exclude={"base_dir"}), sort_keys=True, allow_unicode=True
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def package_versions() -> dict[str, str]:
-    names = ["axpoc", "pandas", "numpy", "scikit-learn", "lightgbm", "optuna", "mlflow", "great-expectations",
-             "torch"]
+    names = [
+        "axpoc",
+        "pandas",
+        "numpy",
+        "scikit-learn",
+        "lightgbm",
+        "optuna",
+        "mlflow",
+        "great-expectations",
+        "torch",
+    ]
     versions = {}
     for name in names:
         try:
@@ -107,7 +118,7 @@ def run_poc(
     if until not in STEPS:
         raise UserError(f"--until {until!r}: expected one of {', '.join(STEPS)}.")
     if force and not reason:
-        raise UserError("--force needs --reason \"...\": the reason is recorded with the model version.")
+        raise UserError('--force needs --reason "...": the reason is recorded with the model version.')
     say = log or (lambda message: None)
     started = time.monotonic()
     folder = config.project_dir(project_dir)
@@ -118,8 +129,10 @@ def run_poc(
 
     prepared = prepare(config)
     outcome.notes.extend(prepared.notes)
-    say(f"데이터 (data): {prepared.source_label}, {len(prepared.frame):,} rows, "
-        f"{len(prepared.roles.features)} features")
+    say(
+        f"데이터 (data): {prepared.source_label}, {len(prepared.frame):,} rows, "
+        f"{len(prepared.roles.features)} features"
+    )
     contract, report = build_and_check(config, prepared.frame)
     outcome.validation_ok = bool(report.ok)
     contract_path, suite_path = save_contract(contract, folder / "contracts")
@@ -137,20 +150,46 @@ def run_poc(
         outcome.elapsed_s = time.monotonic() - started
         return outcome
 
-    store = tracking.open_store(project_name=config.project.name, project_dir=folder,
-                                tracking_uri=config.tracking.uri, registry_uri=config.tracking.registry_uri)
+    store = tracking.open_store(
+        project_name=config.project.name,
+        project_dir=folder,
+        tracking_uri=config.tracking.uri,
+        registry_uri=config.tracking.registry_uri,
+    )
     outcome.ui_command = f"axpoc ui <config>   # MLflow UI on {store.tracking_uri}"
     digest_config = config_digest(config)
-    with tracking.parent_run(store, run_name=f"run {datetime.now().strftime('%Y-%m-%d %H:%M')}",
-                             tags={"axpoc.kind": "run", "axpoc.version": __version__}) as run:
+    with tracking.parent_run(
+        store,
+        run_name=f"run {datetime.now().strftime('%Y-%m-%d %H:%M')}",
+        tags={"axpoc.kind": "run", "axpoc.version": __version__},
+    ) as run:
         outcome.run_id = run.info.run_id
-        mlflow.log_params({"process": config.process, "task": config.target.task, "target": config.target.column,
-                           "split": prepared.split.method, "n_rows": len(prepared.frame),
-                           "n_features": len(prepared.roles.features), "config_digest": digest_config[:16]})
-        tracking.log_dataset(prepared.frame, name=config.project.name, digest=prepared.digest,
-                             source=prepared.source_label, target=config.target.column, context="training")
-        mlflow.log_text(config_text or yaml.safe_dump(config.model_dump(mode="json", exclude={"base_dir"}),
-                                                      allow_unicode=True, sort_keys=False), "config.yaml")
+        mlflow.log_params(
+            {
+                "process": config.process,
+                "task": config.target.task,
+                "target": config.target.column,
+                "split": prepared.split.method,
+                "n_rows": len(prepared.frame),
+                "n_features": len(prepared.roles.features),
+                "config_digest": digest_config[:16],
+            }
+        )
+        tracking.log_dataset(
+            prepared.frame,
+            name=config.project.name,
+            digest=prepared.digest,
+            source=prepared.source_label,
+            target=config.target.column,
+            context="training",
+        )
+        mlflow.log_text(
+            config_text
+            or yaml.safe_dump(
+                config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
+            ),
+            "config.yaml",
+        )
         mlflow.log_artifact(str(contract_path), artifact_path="contract")
         mlflow.log_artifact(str(suite_path), artifact_path="contract")
         tracking.log_frame(report.to_frame(), "validation/validation.csv")
@@ -167,7 +206,9 @@ def run_poc(
         outcome.conclusion = comparison.conclusion(config.language)
         outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
         tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
-        mlflow.log_metrics({"compare_elapsed_s": comparison.elapsed_s, "refit_time_s": comparison.refit_time_s})
+        mlflow.log_metrics(
+            {"compare_elapsed_s": comparison.elapsed_s, "refit_time_s": comparison.refit_time_s}
+        )
         say(f"선택 (chosen): {comparison.chosen.name} — {outcome.conclusion}")
         if until == "compare":
             outcome.elapsed_s = time.monotonic() - started
@@ -176,8 +217,9 @@ def run_poc(
         model, note, curve = build_poc_model(config, prepared, comparison)
         model.contract_json = contract.to_json()
         outcome.notes.extend(train_product_models(config, prepared, comparison, model))
-        evaluation = evaluate(config, prepared, model, gates=template_gates, threshold_note=note,
-                              threshold_curve=curve)
+        evaluation = evaluate(
+            config, prepared, model, gates=template_gates, threshold_note=note, threshold_curve=curve
+        )
         outcome.kpis = {k: float(v) for k, v in evaluation.kpis.items()}
         outcome.gates = [_gate_dict(g) for g in evaluation.gates]
         outcome.gates_passed = evaluation.gates_passed
@@ -188,14 +230,31 @@ def run_poc(
             return outcome
 
         version, decision = register_candidate(
-            config, store, prepared, model, evaluation, run_id=run.info.run_id,
-            requirements=comparison.chosen.pip_requirements, force=force, reason=reason,
+            config,
+            store,
+            prepared,
+            model,
+            evaluation,
+            run_id=run.info.run_id,
+            requirements=comparison.chosen.pip_requirements,
+            force=force,
+            reason=reason,
         )
         outcome.model_name, outcome.model_version = store.model_name, version
         report_path = folder / "reports" / f"poc_report_v{version}.html"
         if until == "report":
-            report_path = _write_report(config, prepared, comparison, evaluation, report, outcome,
-                                        store=store, version=version, decision=decision, path=report_path)
+            report_path = _write_report(
+                config,
+                prepared,
+                comparison,
+                evaluation,
+                report,
+                outcome,
+                store=store,
+                version=version,
+                decision=decision,
+                path=report_path,
+            )
             mlflow.log_artifact(str(report_path), artifact_path="report")
             outcome.report_path = str(report_path)
             store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
@@ -205,19 +264,34 @@ def run_poc(
     return outcome
 
 
-def register_candidate(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation: Any, *, run_id: str,
-                       requirements: tuple[str, ...], force: bool, reason: str | None,
-                       champion: tuple[str, Any] | None = None,
-                       tags: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+def register_candidate(
+    config: PocConfig,
+    store: Any,
+    prepared: Any,
+    model: Any,
+    evaluation: Any,
+    *,
+    run_id: str,
+    requirements: tuple[str, ...],
+    force: bool,
+    reason: str | None,
+    champion: tuple[str, Any] | None = None,
+    tags: dict[str, str] | None = None,
+) -> tuple[str, dict[str, Any]]:
     """Log the model in the active run, decide against the champion, register a version; no alias moves yet.
 
     ``champion`` is a (version, PocModel) already loaded by the caller; ``tags`` are added to the version's.
     """
     from axpoc import tracking
 
-    model_uri = tracking.log_poc_model(model, input_example=prepared.train[model.input_columns].head(5),
-                                       pip_requirements=pip_requirements(requirements))
-    decision = _decide(config, store, prepared, model, evaluation, force=force, reason=reason, champion=champion)
+    model_uri = tracking.log_poc_model(
+        model,
+        input_example=prepared.train[model.input_columns].head(5),
+        pip_requirements=pip_requirements(requirements),
+    )
+    decision = _decide(
+        config, store, prepared, model, evaluation, force=force, reason=reason, champion=champion
+    )
     version = tracking.register_version(
         store,
         model_uri,
@@ -244,8 +318,9 @@ def apply_decision(store: Any, version: str, decision: dict[str, Any], *, forced
     from axpoc import tracking
 
     if decision["promote"]:
-        if tracking.promote(store, version, reason=decision["reason"], forced=forced,
-                            expected_champion=decision["champion"]):
+        if tracking.promote(
+            store, version, reason=decision["reason"], forced=forced, expected_champion=decision["champion"]
+        ):
             return tracking.CHAMPION
         decision["promote"] = False
         decision["reason"] = "another process moved champion meanwhile; this version stays challenger"
@@ -268,13 +343,25 @@ def _gates(config: PocConfig) -> dict[str, str]:
 
 
 def _gate_dict(gate: Any) -> dict[str, Any]:
-    return {"name": gate.name, "op": gate.op, "target": gate.target, "value": float(gate.value),
-            "used_value": float(gate.used_value), "passed": bool(gate.passed), "reason": gate.reason}
+    return {
+        "name": gate.name,
+        "op": gate.op,
+        "target": gate.target,
+        "value": float(gate.value),
+        "used_value": float(gate.used_value),
+        "passed": bool(gate.passed),
+        "reason": gate.reason,
+    }
 
 
 def _gates_text(gates: list[Any]) -> str:
-    return "; ".join(f"{g.name} {g.op} {g.target}: {float(g.value):.4g} {'PASS' if g.passed else 'FAIL'}"
-                     for g in gates) or "no gates"
+    return (
+        "; ".join(
+            f"{g.name} {g.op} {g.target}: {float(g.value):.4g} {'PASS' if g.passed else 'FAIL'}"
+            for g in gates
+        )
+        or "no gates"
+    )
 
 
 def _kpi_table(evaluation: Any) -> Any:
@@ -286,9 +373,17 @@ def _kpi_table(evaluation: Any) -> Any:
     for name, value in evaluation.kpis.items():
         kpi = KPIS.get(name)
         low, high = evaluation.cis.get(name, (None, None))
-        rows.append({"kpi": name, "value": value, "ci_low": low, "ci_high": high,
-                     "unit": kpi.unit if kpi else "", "formula": evaluation.formulas.get(name, ""),
-                     "undefined_reason": evaluation.undefined.get(name, "")})
+        rows.append(
+            {
+                "kpi": name,
+                "value": value,
+                "ci_low": low,
+                "ci_high": high,
+                "unit": kpi.unit if kpi else "",
+                "formula": evaluation.formulas.get(name, ""),
+                "undefined_reason": evaluation.undefined.get(name, ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -311,8 +406,17 @@ def log_snapshot(config: PocConfig, frame: Any) -> None:
             mlflow.log_artifact(str(path), artifact_path=str(Path(SNAPSHOT_ARTIFACT).parent))
 
 
-def _decide(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation: Any, *, force: bool,
-            reason: str | None, champion: tuple[str, Any] | None = None) -> dict[str, Any]:
+def _decide(
+    config: PocConfig,
+    store: Any,
+    prepared: Any,
+    model: Any,
+    evaluation: Any,
+    *,
+    force: bool,
+    reason: str | None,
+    champion: tuple[str, Any] | None = None,
+) -> dict[str, Any]:
     """Promote only when the gates pass and the model is not worse than the champion on the same test part.
 
     The champion is read here, just before registering; a (version, model) the caller loaded earlier is
@@ -334,8 +438,9 @@ def _decide(config: PocConfig, store: Any, prepared: Any, model: Any, evaluation
     return {"promote": verdict["ok"], "champion": champion, "reason": verdict["reason"], "test": verdict}
 
 
-def non_inferior(config: PocConfig, store: Any, champion: str, prepared: Any, model: Any, *,
-                 champion_model: Any = None) -> dict[str, Any]:
+def non_inferior(
+    config: PocConfig, store: Any, champion: str, prepared: Any, model: Any, *, champion_model: Any = None
+) -> dict[str, Any]:
     """Paired bootstrap of (new - champion) on the primary KPI; the lower bound must exceed -tolerance.
 
     Returns ``ok`` and ``reason``, and when both models scored: ``primary``, ``diff``, ``low`` (oriented so
@@ -351,20 +456,35 @@ def non_inferior(config: PocConfig, store: Any, champion: str, prepared: Any, mo
     try:
         old_score = _primary_input(old, test, config)
     except KeyError as exc:
-        return {"ok": True, "reason": f"the champion v{champion} cannot score the new columns ({exc}); "
-                                      "all gates passed"}
+        return {
+            "ok": True,
+            "reason": f"the champion v{champion} cannot score the new columns ({exc}); all gates passed",
+        }
     new_score = _primary_input(model, test, config)
     labels = list(prepared.target.classes) if config.target.task == "multiclass" else None
-    est = paired_bootstrap_diff(primary, prepared.y_test, new_score, old_score, groups=prepared.split.test_groups,
-                                n_boot=500, labels=labels)
+    est = paired_bootstrap_diff(
+        primary,
+        prepared.y_test,
+        new_score,
+        old_score,
+        groups=prepared.split.test_groups,
+        n_boot=500,
+        labels=labels,
+    )
     sign = 1.0 if KPIS[primary].higher_is_better else -1.0
     low = sign * (est.low if sign > 0 else est.high)
     diff = sign * est.point
     ok = low > -tolerance
     word = "not worse than" if ok else "worse than"
-    return {"ok": bool(ok), "primary": primary, "diff": float(diff), "low": float(low), "tolerance": tolerance,
-            "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
-                      f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word} the champion"}
+    return {
+        "ok": bool(ok),
+        "primary": primary,
+        "diff": float(diff),
+        "low": float(low),
+        "tolerance": tolerance,
+        "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
+        f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word} the champion",
+    }
 
 
 def _primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:
@@ -378,13 +498,33 @@ def _primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:
     return out["score"].to_numpy(dtype=float)
 
 
-def _write_report(config: PocConfig, prepared: Any, comparison: Any, evaluation: Any, validation: Any,
-                  outcome: RunOutcome, *, store: Any, version: str, decision: dict[str, Any], path: Path) -> Path:
+def _write_report(
+    config: PocConfig,
+    prepared: Any,
+    comparison: Any,
+    evaluation: Any,
+    validation: Any,
+    outcome: RunOutcome,
+    *,
+    store: Any,
+    version: str,
+    decision: dict[str, Any],
+    path: Path,
+) -> Path:
     from axpoc.report import write_report
     from axpoc.steps._report import assemble_report_data
 
-    data = assemble_report_data(config, prepared, comparison, evaluation, validation, outcome, store=store,
-                                version=version, decision=decision)
+    data = assemble_report_data(
+        config,
+        prepared,
+        comparison,
+        evaluation,
+        validation,
+        outcome,
+        store=store,
+        version=version,
+        decision=decision,
+    )
     data.packages = package_versions()
     data.config_digest = config_digest(config)
     data.created_at = datetime.now(UTC).isoformat(timespec="seconds")

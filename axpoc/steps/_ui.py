@@ -18,9 +18,22 @@ def serve_mlflow_ui(config: PocConfig, *, project_dir: Path | None = None, port:
     uri = config.tracking.uri or default_tracking_uri(folder)
     env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     env.pop("MLFLOW_EXPERIMENT_ID", None)
-    argv = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", uri, "--host", "127.0.0.1",
-            "--port", str(port), "--workers", "1",
-            "--default-artifact-root", (folder / "artifacts").resolve().as_uri()]
+    argv = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--backend-store-uri",
+        uri,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--default-artifact-root",
+        (folder / "artifacts").resolve().as_uri(),
+    ]
     print(f"MLflow UI: http://127.0.0.1:{port}  (Ctrl-C to stop)", file=sys.stderr)
     try:
         return subprocess.call(argv, env=env)

@@ -39,7 +39,9 @@ class ValidationOutcome:
         }
 
 
-def build_and_check(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None) -> tuple[Any, Any]:
+def build_and_check(
+    config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None
+) -> tuple[Any, Any]:
     """(contract, report): the contract built from this frame, and the frame checked against it.
 
     The process template adds its plausible ranges (warnings) and keeps its outcome columns out of the
@@ -76,8 +78,14 @@ def _pair_rules(config: PocConfig, frame: pd.DataFrame) -> list[Any]:
             if column not in frame.columns:
                 raise UserError(_missing_message(f"columns.pair_rules[{i}]", column, frame))
         rules.append(
-            Expectation(kind="column_pair_order", column=low, column_b=high, severity="warning", source="config",
-                        note=f"declared in columns.pair_rules: {low} <= {high}")
+            Expectation(
+                kind="column_pair_order",
+                column=low,
+                column_b=high,
+                severity="warning",
+                source="config",
+                note=f"declared in columns.pair_rules: {low} <= {high}",
+            )
         )
     return rules
 
@@ -94,8 +102,13 @@ def save_contract(contract: Any, folder: Path) -> tuple[Path, Path]:
     return contract_path, suite_path
 
 
-def validate_data(config: PocConfig, *, project_dir: Path | None = None, data_path: str | Path | None = None,
-                  save: bool = True) -> ValidationOutcome:
+def validate_data(
+    config: PocConfig,
+    *,
+    project_dir: Path | None = None,
+    data_path: str | Path | None = None,
+    save: bool = True,
+) -> ValidationOutcome:
     """``axpoc validate``: build the contract from the config and the data, check, save it."""
     from axpoc.data._source import load_data
 

@@ -35,8 +35,9 @@ def log_poc_model(poc_model: Any, *, input_example: pd.DataFrame, pip_requiremen
     return info.model_uri
 
 
-def save_poc_model(poc_model: Any, path: str | Path, *, input_example: pd.DataFrame,
-                   pip_requirements: list[str]) -> Path:
+def save_poc_model(
+    poc_model: Any, path: str | Path, *, input_example: pd.DataFrame, pip_requirements: list[str]
+) -> Path:
     """Save the PocModel as a pyfunc model directory (no run, no registry): the same form ``log_poc_model`` logs."""
     with _pyfunc_arguments(poc_model, input_example, pip_requirements) as arguments:
         mlflow.pyfunc.save_model(str(path), **arguments)
@@ -44,8 +45,9 @@ def save_poc_model(poc_model: Any, path: str | Path, *, input_example: pd.DataFr
 
 
 @contextmanager
-def _pyfunc_arguments(poc_model: Any, input_example: pd.DataFrame,
-                      pip_requirements: list[str]) -> Iterator[dict[str, Any]]:
+def _pyfunc_arguments(
+    poc_model: Any, input_example: pd.DataFrame, pip_requirements: list[str]
+) -> Iterator[dict[str, Any]]:
     """The pyfunc flavour's arguments, with the pickled PocModel in a temporary folder while they are used."""
     from mlflow.models import infer_signature
 
@@ -57,8 +59,13 @@ def _pyfunc_arguments(poc_model: Any, input_example: pd.DataFrame,
             cloudpickle.dump(poc_model, handle)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*type hints to the `predict` method.*")
-            yield {"python_model": PocPyfunc(), "artifacts": {"poc_model": str(path)}, "signature": signature,
-                   "input_example": example, "pip_requirements": pip_requirements}
+            yield {
+                "python_model": PocPyfunc(),
+                "artifacts": {"poc_model": str(path)},
+                "signature": signature,
+                "input_example": example,
+                "pip_requirements": pip_requirements,
+            }
 
 
 def _signature_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +85,9 @@ def register_version(store: Store, model_uri: str, *, tags: dict[str, str], desc
     client = store.client
     if not client.search_registered_models(filter_string=f"name='{store.model_name}'"):
         client.create_registered_model(store.model_name, description=f"axpoc PoC model of {store.model_name}")
-    version = mlflow.register_model(model_uri, store.model_name, tags={k: str(v)[:5000] for k, v in tags.items()})
+    version = mlflow.register_model(
+        model_uri, store.model_name, tags={k: str(v)[:5000] for k, v in tags.items()}
+    )
     if description:
         client.update_model_version(store.model_name, version.version, description=description)
     return str(version.version)
@@ -115,8 +124,15 @@ def read_promotion_log(store: Store) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def promote(store: Store, version: str, *, reason: str, forced: bool = False,
-            expected_champion: str | None = None, action: str = "promote") -> bool:
+def promote(
+    store: Store,
+    version: str,
+    *,
+    reason: str,
+    forced: bool = False,
+    expected_champion: str | None = None,
+    action: str = "promote",
+) -> bool:
     """Move ``champion`` to ``version`` (old champion -> ``previous``).
 
     ``expected_champion`` is the champion the decision was made against; if another process moved the
@@ -135,8 +151,10 @@ def promote(store: Store, version: str, *, reason: str, forced: bool = False,
         client.set_model_version_tag(store.model_name, version, "axpoc.decision", "promoted")
         client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
         client.set_model_version_tag(store.model_name, version, "axpoc.forced", str(forced).lower())
-        append_promotion_log(store, {"action": action, "version": version, "previous": current,
-                                     "reason": reason, "forced": forced})
+        append_promotion_log(
+            store,
+            {"action": action, "version": version, "previous": current, "reason": reason, "forced": forced},
+        )
     return True
 
 
@@ -146,7 +164,9 @@ def mark_challenger(store: Store, version: str, *, reason: str) -> None:
         client.set_registered_model_alias(store.model_name, CHALLENGER, version)
         client.set_model_version_tag(store.model_name, version, "axpoc.decision", "rejected")
         client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
-        append_promotion_log(store, {"action": "reject", "version": version, "reason": reason, "forced": False})
+        append_promotion_log(
+            store, {"action": "reject", "version": version, "reason": reason, "forced": False}
+        )
 
 
 def load_poc_model(store: Store, version_or_alias: str) -> Any:

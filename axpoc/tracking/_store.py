@@ -49,8 +49,9 @@ def default_tracking_uri(project_dir: Path) -> str:
     return f"sqlite:///{(project_dir / 'mlflow.db').as_posix()}"
 
 
-def open_store(*, project_name: str, project_dir: Path, tracking_uri: str | None = None,
-               registry_uri: str | None = None) -> Store:
+def open_store(
+    *, project_name: str, project_dir: Path, tracking_uri: str | None = None, registry_uri: str | None = None
+) -> Store:
     """Create or open the project's experiment; artifacts go under the project folder, never ./mlruns."""
     project_dir.mkdir(parents=True, exist_ok=True)
     uri = tracking_uri or default_tracking_uri(project_dir)
@@ -88,11 +89,14 @@ def mark_stale_runs(store: Store) -> list[str]:
     """
     client = store.client
     host = platform.node()
-    running = client.search_runs([store.experiment_id], filter_string="attributes.status = 'RUNNING'",
-                                 max_results=500)
+    running = client.search_runs(
+        [store.experiment_id], filter_string="attributes.status = 'RUNNING'", max_results=500
+    )
     stale = [
-        run for run in running
-        if run.data.tags.get(HOST_TAG) == host and run.data.tags.get(PID_TAG, "").isdigit()
+        run
+        for run in running
+        if run.data.tags.get(HOST_TAG) == host
+        and run.data.tags.get(PID_TAG, "").isdigit()
         and not _process_alive(int(run.data.tags[PID_TAG]))
     ]
     killed = []
@@ -104,15 +108,25 @@ def mark_stale_runs(store: Store) -> list[str]:
         )
         for child in children:
             client.set_terminated(child.info.run_id, status="KILLED")
-        client.set_tag(run_id, "axpoc.stale", f"process {run.data.tags[PID_TAG]} on {host} ended without "
-                                              "finishing this run; marked KILLED by the next command")
+        client.set_tag(
+            run_id,
+            "axpoc.stale",
+            f"process {run.data.tags[PID_TAG]} on {host} ended without "
+            "finishing this run; marked KILLED by the next command",
+        )
         client.set_terminated(run_id, status="KILLED")
         killed.append(run_id)
         for version in client.search_model_versions(f"name='{store.model_name}' and run_id='{run_id}'"):
             if "axpoc.decision" not in version.tags:
-                client.set_model_version_tag(store.model_name, version.version, "axpoc.decision", "incomplete")
-                client.set_model_version_tag(store.model_name, version.version, "axpoc.decision_reason",
-                                             "the run was killed before a decision; never promoted")
+                client.set_model_version_tag(
+                    store.model_name, version.version, "axpoc.decision", "incomplete"
+                )
+                client.set_model_version_tag(
+                    store.model_name,
+                    version.version,
+                    "axpoc.decision_reason",
+                    "the run was killed before a decision; never promoted",
+                )
     return killed
 
 
@@ -145,8 +159,13 @@ def parent_run(store: Store, *, run_name: str, tags: dict[str, str] | None = Non
     if active is not None:  # e.g. compare inside axpoc run: reuse the run
         yield active
         return
-    owner = {PID_TAG: str(os.getpid()), HOST_TAG: platform.node()}  # lets mark_stale_runs find it after a kill
-    run = mlflow.start_run(experiment_id=store.experiment_id, run_name=run_name, tags={**(tags or {}), **owner})
+    owner = {
+        PID_TAG: str(os.getpid()),
+        HOST_TAG: platform.node(),
+    }  # lets mark_stale_runs find it after a kill
+    run = mlflow.start_run(
+        experiment_id=store.experiment_id, run_name=run_name, tags={**(tags or {}), **owner}
+    )
     try:
         yield run
     except KeyboardInterrupt:
@@ -170,23 +189,32 @@ def _flat_params(params: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 def log_candidate(store: Store, result: Any, *, primary: str, parent_run_id: str) -> str:
     """A child run with params, per-fold metrics, mean and CI, trials summary and timings."""
-    tags = {"mlflow.parentRunId": parent_run_id, "axpoc.status": result.status, "axpoc.reason": result.reason[:500]}
+    tags = {
+        "mlflow.parentRunId": parent_run_id,
+        "axpoc.status": result.status,
+        "axpoc.reason": result.reason[:500],
+    }
     with mlflow.start_run(
         experiment_id=store.experiment_id, run_name=f"candidate:{result.name}", nested=True, tags=tags
     ) as run:
         mlflow.log_params(_flat_params({"family": result.name, **result.params}))
         if result.defaults:
             mlflow.log_dict({k: repr(v) for k, v in result.defaults.items()}, "size_adaptive_defaults.json")
-        metrics: dict[str, float] = {"n_trials": result.n_trials, "n_pruned": result.n_pruned,
-                                     "elapsed_s": result.elapsed_s}
+        metrics: dict[str, float] = {
+            "n_trials": result.n_trials,
+            "n_pruned": result.n_pruned,
+            "elapsed_s": result.elapsed_s,
+        }
         if result.ok:
-            metrics.update({
-                f"cv_{primary}_mean": result.interval.mean,
-                f"cv_{primary}_ci_low": result.interval.low,
-                f"cv_{primary}_ci_high": result.interval.high,
-                "fit_time_s": result.fit_time_s,
-                "predict_ms_per_1k": result.predict_time_ms_per_1k,
-            })
+            metrics.update(
+                {
+                    f"cv_{primary}_mean": result.interval.mean,
+                    f"cv_{primary}_ci_low": result.interval.low,
+                    f"cv_{primary}_ci_high": result.interval.high,
+                    "fit_time_s": result.fit_time_s,
+                    "predict_ms_per_1k": result.predict_time_ms_per_1k,
+                }
+            )
             for name, values in result.fold_metrics.items():
                 if np.isfinite(values).any():
                     metrics[f"cv_{name}_mean"] = float(np.nanmean(values))
@@ -208,8 +236,9 @@ def log_frame(frame: pd.DataFrame, artifact_file: str) -> None:
         mlflow.log_artifact(str(path), artifact_path=folder)
 
 
-def log_dataset(frame: pd.DataFrame, *, name: str, digest: str, source: str, target: str | None,
-                context: str) -> None:
+def log_dataset(
+    frame: pd.DataFrame, *, name: str, digest: str, source: str, target: str | None, context: str
+) -> None:
     """The training data as an MLflow dataset input (name, source, digest); curves are not logged cell by cell."""
     import mlflow.data
     from mlflow.exceptions import MlflowException
@@ -217,11 +246,13 @@ def log_dataset(frame: pd.DataFrame, *, name: str, digest: str, source: str, tar
     flat = frame[[c for c in frame.columns if frame[c].dtype != object or not _is_curve(frame[c])]]
     source_uri = source if "://" in source else Path(source).resolve().as_uri() if source else None
     try:
-        dataset = mlflow.data.from_pandas(flat, source=source_uri, targets=target if target in flat else None,
-                                          name=name, digest=digest[:36])
+        dataset = mlflow.data.from_pandas(
+            flat, source=source_uri, targets=target if target in flat else None, name=name, digest=digest[:36]
+        )
     except MlflowException:  # a source MLflow cannot resolve (e.g. a database URL): log without it
-        dataset = mlflow.data.from_pandas(flat, targets=target if target in flat else None, name=name,
-                                          digest=digest[:36])
+        dataset = mlflow.data.from_pandas(
+            flat, targets=target if target in flat else None, name=name, digest=digest[:36]
+        )
     try:
         mlflow.log_input(dataset, context=context)
     except MlflowException:  # two runs logging one dataset at once race on its unique key: the retry finds it

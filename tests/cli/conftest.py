@@ -14,14 +14,17 @@ SMALL_RUN = {
     "language": "ko",
     "data": {"demo": {"rows": 900, "defect_rate": 0.06, "seed": 1}},
     "target": {"column": "defect", "task": "binary", "positive_class": 1},
-    "columns": {"id": "shot_id", "time": "timestamp", "product": "product",
-                "exclude": ["defect_type"]},
+    "columns": {"id": "shot_id", "time": "timestamp", "product": "product", "exclude": ["defect_type"]},
     "split": {"cv_folds": 3},
     "candidates": ["logistic", "lightgbm"],
     "tuning": {"trials": 2},
     "kpi": {
-        "costs": {"inspection_cost": 300, "escape_cost": 50000, "false_alarm_cost": 1500,
-                  "inspection_minutes_per_part": 0.5},
+        "costs": {
+            "inspection_cost": 300,
+            "escape_cost": 50000,
+            "false_alarm_cost": 1500,
+            "inspection_minutes_per_part": 0.5,
+        },
         "volumes": {"parts_per_day": 4000},
         "gates": {"roc_auc": ">= 0.6"},
     },
@@ -61,7 +64,10 @@ def finished_run(tmp_path_factory: pytest.TempPathFactory, mlflow_db_template: P
     config = _write_config(folder)
     done = subprocess.run(
         [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project), "--json"],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return {"config": config, "project": project, "outcome": json.loads(done.stdout), "stderr": done.stderr}

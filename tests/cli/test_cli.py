@@ -17,7 +17,9 @@ def test_help_is_fast_and_imports_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
-    helped = subprocess.run([sys.executable, "-m", "axpoc", "--help"], capture_output=True, text=True, check=True)
+    helped = subprocess.run(
+        [sys.executable, "-m", "axpoc", "--help"], capture_output=True, text=True, check=True
+    )
     for verb in ("init", "validate", "profile", "run", "compare", "demo-data"):
         assert verb in helped.stdout
 
@@ -39,13 +41,15 @@ def test_init_from_template_writes_a_loadable_config(cli, tmp_path: Path) -> Non
 
 def test_init_from_cp949_data_then_validate(cli, tmp_path: Path, project_dir: Path) -> None:
     data = tmp_path / "사출_데이터.csv"
-    frame = pd.DataFrame({
-        "샷번호": range(1, 201),
-        "일시": pd.date_range("2026-03-02 08:00", periods=200, freq="45s").strftime("%Y-%m-%d %H:%M:%S"),
-        "금형온도": [40 + (i % 7) for i in range(200)],
-        "사출압력": [900 + (i % 13) * 3 for i in range(200)],
-        "불량여부": [1 if i % 17 == 0 else 0 for i in range(200)],
-    })
+    frame = pd.DataFrame(
+        {
+            "샷번호": range(1, 201),
+            "일시": pd.date_range("2026-03-02 08:00", periods=200, freq="45s").strftime("%Y-%m-%d %H:%M:%S"),
+            "금형온도": [40 + (i % 7) for i in range(200)],
+            "사출압력": [900 + (i % 13) * 3 for i in range(200)],
+            "불량여부": [1 if i % 17 == 0 else 0 for i in range(200)],
+        }
+    )
     frame.to_csv(data, index=False, encoding="cp949")
     config = tmp_path / "mine.yaml"
     result = cli("init", "my_poc", "--from-data", data, "--out", config)
@@ -61,7 +65,9 @@ def test_init_from_cp949_data_then_validate(cli, tmp_path: Path, project_dir: Pa
 
 def test_validate_exits_1_on_critical_failure(cli, tmp_path: Path, project_dir: Path) -> None:
     data = tmp_path / "parts.csv"
-    pd.DataFrame({"part": [1, 2, 2, 3], "temp": [10.0, 11, 12, 13], "ng": [0, 1, 0, 1]}).to_csv(data, index=False)
+    pd.DataFrame({"part": [1, 2, 2, 3], "temp": [10.0, 11, 12, 13], "ng": [0, 1, 0, 1]}).to_csv(
+        data, index=False
+    )
     config = tmp_path / "c.yaml"
     config.write_text(
         "project: {name: dup_ids}\ndata: {path: parts.csv}\ntarget: {column: ng}\ncolumns: {id: part}\n",
@@ -69,13 +75,17 @@ def test_validate_exits_1_on_critical_failure(cli, tmp_path: Path, project_dir: 
     )
     result = cli("validate", config, "--project-dir", project_dir, "--json")
     assert result.code == 1
-    failures = [r for r in result.json()["results"]["results"] if not r["success"] and r["severity"] == "critical"]
+    failures = [
+        r for r in result.json()["results"]["results"] if not r["success"] and r["severity"] == "critical"
+    ]
     assert any(r["column"] == "part" and r["kind"] == "unique" for r in failures)
 
 
 def test_user_mistakes_are_one_paragraph_and_exit_2(cli, write_config, tmp_path: Path) -> None:
     missing = cli("validate", tmp_path / "nope.yaml")
-    assert missing.code == 2 and "Config file not found" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.code == 2 and "Config file not found" in missing.stderr and "Traceback" not in missing.stderr
+    )
     typo = write_config(tmp_path, {"columns.gruop": "lot"})
     bad = cli("validate", typo)
     assert bad.code == 2 and "did you mean 'group'" in bad.stderr
@@ -91,7 +101,9 @@ def test_one_class_target_is_a_clear_error(cli, tmp_path: Path) -> None:
     data = tmp_path / "ok_only.csv"
     pd.DataFrame({"x": range(50), "y": [0] * 50}).to_csv(data, index=False)
     config = tmp_path / "c.yaml"
-    config.write_text("project: {name: one_class}\ndata: {path: ok_only.csv}\ntarget: {column: y}\n", encoding="utf-8")
+    config.write_text(
+        "project: {name: one_class}\ndata: {path: ok_only.csv}\ntarget: {column: y}\n", encoding="utf-8"
+    )
     result = cli("run", config, "--project-dir", tmp_path / "p")
     assert result.code == 2 and "only one class" in result.stderr
 
@@ -107,7 +119,9 @@ def test_profile_json_reports_readiness(cli, write_config, tmp_path: Path) -> No
 
 def test_demo_data_writes_cp949_and_curves(cli, tmp_path: Path) -> None:
     out = tmp_path / "demo.csv"
-    result = cli("demo-data", "injection_molding", "--out", out, "--rows", "120", "--encoding", "cp949", "--json")
+    result = cli(
+        "demo-data", "injection_molding", "--out", out, "--rows", "120", "--encoding", "cp949", "--json"
+    )
     assert result.code == 0, result.stderr
     frame = pd.read_csv(out, encoding="cp949")
     assert len(frame) == 120 and "defect" in frame.columns
@@ -131,13 +145,17 @@ def test_run_registers_champion_with_report(finished_run: dict) -> None:
         "out = m.predict(demo_frame('injection_molding', rows=60, defect_rate=0.05, drift=0, seed=9)); "
         "print(list(out.columns), len(out), float(out['score'].between(0, 1).mean()))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("['score', 'prediction', 'decision'] 60 1.0")
 
 
 def test_failed_gates_never_move_champion(cli, write_config, run_copy: dict) -> None:
-    config = write_config(run_copy["config"].parent, {"kpi.gates": {"monthly_saving": "> 1e15"}}, name="strict.yaml")
+    config = write_config(
+        run_copy["config"].parent, {"kpi.gates": {"monthly_saving": "> 1e15"}}, name="strict.yaml"
+    )
     result = cli("run", config, "--project-dir", run_copy["project"], "--json")
     assert result.code == 0, result.stderr
     outcome = result.json()

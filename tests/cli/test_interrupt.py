@@ -12,13 +12,17 @@ import time
 from pathlib import Path
 
 
-def test_stopping_marks_run_killed_and_registers_nothing(write_config, project_dir: Path, tmp_path: Path) -> None:
+def test_stopping_marks_run_killed_and_registers_nothing(
+    write_config, project_dir: Path, tmp_path: Path
+) -> None:
     from mlflow import MlflowClient
 
     config = write_config(tmp_path, {"tuning": {"trials": 200}, "candidates": ["random_forest", "lightgbm"]})
     proc = subprocess.Popen(
         [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     client = MlflowClient(tracking_uri=f"sqlite:///{(project_dir / 'mlflow.db').as_posix()}")
     try:
@@ -29,7 +33,9 @@ def test_stopping_marks_run_killed_and_registers_nothing(write_config, project_d
             experiment = client.get_experiment_by_name("cli_demo")
             if experiment is not None:
                 running = client.search_runs([experiment.experiment_id], "attributes.status = 'RUNNING'")
-        assert running, f"the run never started (exit {proc.poll()}): {proc.stderr.read()[-2000:] if proc.poll() is not None else ''}"
+        assert running, (
+            f"the run never started (exit {proc.poll()}): {proc.stderr.read()[-2000:] if proc.poll() is not None else ''}"
+        )
         time.sleep(3.0)  # inside the comparison
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)

@@ -167,9 +167,13 @@ def test_tool_wear_rows_keep_experiments_apart(data_dir: Path, tmp_path: Path, p
 
 
 def test_tool_wear_experiments_run_and_warn_about_tiny_data(data_dir: Path, tmp_path: Path) -> None:
-    done = _axpoc("run", REALDATA / "cnc_mill_tool_wear_experiments.yaml", "--project-dir", tmp_path / "p", "--json")
+    done = _axpoc(
+        "run", REALDATA / "cnc_mill_tool_wear_experiments.yaml", "--project-dir", tmp_path / "p", "--json"
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
     outcome = json.loads(done.stdout)
     assert outcome["model_version"] == "1" and outcome["alias"] in ("champion", "challenger")
-    assert any("only 18 labelled rows" in note and "not a firm conclusion" in note for note in outcome["notes"])
+    assert any(
+        "only 18 labelled rows" in note and "not a firm conclusion" in note for note in outcome["notes"]
+    )
     assert outcome["gates_passed"] == (outcome["kpis"]["roc_auc"] >= 0.8)
