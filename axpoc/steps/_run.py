@@ -475,7 +475,12 @@ def non_inferior(
     low = sign * (est.low if sign > 0 else est.high)
     diff = sign * est.point
     ok = low > -tolerance
-    word = "not worse than" if ok else "worse than"
+    if ok:
+        word = "not worse than the champion"
+    elif diff < 0:
+        word = "worse than the champion"
+    else:  # better on average, but the interval is too wide to rule out being worse
+        word = "not shown to be not worse than the champion (too uncertain; more test data needed)"
     return {
         "ok": bool(ok),
         "primary": primary,
@@ -483,7 +488,7 @@ def non_inferior(
         "low": float(low),
         "tolerance": tolerance,
         "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
-        f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word} the champion",
+        f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word}",
     }
 
 
