@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from config_files import write_yaml_config
 
 SMALL_RUN = {
     "project": {"name": "cli_demo", "title": "CLI 테스트 사출 PoC"},
@@ -33,16 +33,7 @@ SMALL_RUN = {
 
 def _write_config(folder: Path, overrides: dict | None = None, name: str = "poc.yaml") -> Path:
     """The small demo config, with dotted-key overrides, written into ``folder``."""
-    config = yaml.safe_load(yaml.safe_dump(SMALL_RUN, allow_unicode=True))
-    for key, value in (overrides or {}).items():
-        node = config
-        *parents, last = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    path = folder / name
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_yaml_config(SMALL_RUN, folder, overrides, name)
 
 
 @pytest.fixture(name="write_config")

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import yaml
+from config_files import write_yaml_config
 
 PROJECT = "rt_demo"
 NEW_PRODUCT = "HSG-1010B"
@@ -42,17 +42,8 @@ BASE = {
 
 
 def write_config(folder: Path, overrides: dict | None = None, name: str = "poc.yaml") -> Path:
-    """The base config with dotted-key overrides, written into ``folder``."""
-    config = yaml.safe_load(yaml.safe_dump(BASE, allow_unicode=True))
-    for key, value in (overrides or {}).items():
-        node = config
-        *parents, last = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    path = folder / name
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    """The base config, with dotted-key overrides, written into ``folder``."""
+    return write_yaml_config(BASE, folder, overrides, name)
 
 
 def new_data(
