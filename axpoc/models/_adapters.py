@@ -22,7 +22,26 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from axpoc.errors import UserError
 
 
-class IsolationForestAnomaly(ClassifierMixin, BaseEstimator):
+class AnomalyScoreMixin:
+    """Decisions of a detector whose ``score_samples`` is higher for more anomalous rows and which learned
+    ``threshold_``; shared by the isolation forest and the autoencoder so both compete as classifiers."""
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """``score_samples(X) - threshold_``: positive for rows flagged as anomalies."""
+        return self.score_samples(X) - self.threshold_
+
+    def predict(self, X: Any) -> np.ndarray:
+        """1 for anomaly (score above ``threshold_``), 0 for normal."""
+        return (self.decision_function(X) > 0).astype(np.int64)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Columns [normal, anomaly]; a monotone squashing of the score, not a calibrated probability."""
+        score = self.score_samples(X)
+        anomaly = score / (score + max(self.threshold_, np.finfo(np.float64).tiny))
+        return np.column_stack([1.0 - anomaly, anomaly])
+
+
+class IsolationForestAnomaly(AnomalyScoreMixin, ClassifierMixin, BaseEstimator):
     """Isolation forest fitted on good parts only, scored so that higher = more anomalous.
 
     ``fit(X, y=None)``: when y is given (0 = good, 1 = defect) only the y == 0 rows are used.
@@ -81,20 +100,6 @@ class IsolationForestAnomaly(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "forest_")
         data = validate_data(self, X, dtype=np.float64, reset=False)
         return -self.forest_.score_samples(data)
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """``score_samples(X) - threshold_``: positive for rows flagged as anomalies."""
-        return self.score_samples(X) - self.threshold_
-
-    def predict(self, X: Any) -> np.ndarray:
-        """1 for anomaly (score above ``threshold_``), 0 for normal."""
-        return (self.decision_function(X) > 0).astype(np.int64)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Columns [normal, anomaly]; a monotone squashing of the score, not a calibrated probability."""
-        score = self.score_samples(X)
-        anomaly = score / (score + self.threshold_)
-        return np.column_stack([1.0 - anomaly, anomaly])
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()

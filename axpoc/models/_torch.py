@@ -32,6 +32,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from axpoc.models._adapters import AnomalyScoreMixin
 from axpoc.models._torch_base import (
     EpochCallback,
     TorchInputError,
@@ -481,7 +482,7 @@ class TorchCNN1DRegressor(_CurveInput, _TorchRegressor):
         self.verbose = verbose
 
 
-class TorchAutoencoderAnomaly(_TabularInput, ClassifierMixin, _TorchEstimator):
+class TorchAutoencoderAnomaly(AnomalyScoreMixin, _TabularInput, ClassifierMixin, _TorchEstimator):
     """Autoencoder anomaly detector trained on good parts only, for defects too rare to learn directly.
 
     ``fit(X, y=None)`` learns to reconstruct the (internally standardised) rows; when y is given
@@ -579,20 +580,6 @@ class TorchAutoencoderAnomaly(_TabularInput, ClassifierMixin, _TorchEstimator):
         """Mean squared reconstruction error per row: higher = more anomalous (unlike IsolationForest)."""
         check_is_fitted(self, "module_")
         return self._errors(self._inputs(X)[0])
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """``score_samples(X) - threshold_``: positive for rows flagged as anomalies."""
-        return self.score_samples(X) - self.threshold_
-
-    def predict(self, X: Any) -> np.ndarray:
-        """1 for anomaly (score above ``threshold_``), 0 for normal."""
-        return (self.decision_function(X) > 0).astype(np.int64)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Columns [normal, anomaly]; a monotone squashing of the score, not a calibrated probability."""
-        score = self.score_samples(X)
-        anomaly = score / (score + max(self.threshold_, np.finfo(np.float64).tiny))
-        return np.column_stack([1.0 - anomaly, anomaly])
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
