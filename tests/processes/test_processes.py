@@ -17,23 +17,10 @@ from sklearn.model_selection import train_test_split
 
 from axpoc.config import CostConfig, KpiConfig, SpecConfig
 from axpoc.errors import UserError
+from axpoc.models import FAMILIES
 from axpoc.process import ProcessTemplate, available_processes, load_process
 
 PROCESSES = ("injection_molding", "press_forming", "cnc_machining")
-CANDIDATES = {
-    "logistic",
-    "ridge",
-    "random_forest",
-    "extra_trees",
-    "hist_gradient_boosting",
-    "lightgbm",
-    "svm",
-    "knn",
-    "mlp",
-    "cnn1d",
-    "autoencoder",
-    "isolation_forest",
-}
 BINARY_LABEL = {"injection_molding": "defect", "press_forming": "defect", "cnc_machining": "out_of_spec"}
 DRIFTING = {
     "injection_molding": ("cushion_mm", "mold_temp_c"),
@@ -61,7 +48,7 @@ def test_template_is_a_consistent_process_template(process: str) -> None:
     assert isinstance(template, ProcessTemplate)
     assert template is importlib.import_module(f"pipelines.{process}").TEMPLATE
     assert template.name == process and template.title_ko and template.title_en
-    assert set(template.candidates) <= CANDIDATES and template.candidates
+    assert set(template.candidates) <= set(FAMILIES) and template.candidates
     assert KpiConfig(gates=template.gates).gates == template.gates
     CostConfig(**template.costs)
     names = [c.name for c in template.columns]
