@@ -242,7 +242,7 @@ TEMPLATE = ProcessTemplate(
     target="ra_um",
     task="regression",
     roles={"id": "part_id", "time": "timestamp", "group": "tool_id", "product": "product"},
-    candidates=("ridge", "random_forest", "hist_gradient_boosting", "lightgbm"),
+    candidates=("ridge", "random_forest", "hist_gradient_boosting", "lightgbm", "ensemble"),
     gates={"r2": ">= 0.6", "rmse": "<= 0.2", "cpk_passed": ">= 1.0"},
     costs={
         "inspection_cost": 2000.0,

@@ -13,5 +13,5 @@ TEMPLATE = ProcessTemplate(
     name="generic",
     title_ko="범용 (공정 템플릿 없음)",
     title_en="Generic (no process template)",
-    candidates=("random_forest", "extra_trees", "hist_gradient_boosting", "lightgbm"),
+    candidates=("random_forest", "extra_trees", "hist_gradient_boosting", "lightgbm", "ensemble"),
 )

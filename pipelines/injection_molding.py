@@ -243,7 +243,7 @@ TEMPLATE = ProcessTemplate(
     task="binary",
     positive_class=1,
     roles={"id": "shot_id", "time": "timestamp", "group": "lot", "product": "product"},
-    candidates=("logistic", "random_forest", "hist_gradient_boosting", "lightgbm"),
+    candidates=("logistic", "random_forest", "hist_gradient_boosting", "lightgbm", "ensemble"),
     gates={"roc_auc": ">= 0.8", "recall": ">= 0.8", "false_alarm_rate": "<= 0.1", "monthly_saving": "> 0"},
     costs={
         "inspection_cost": 300.0,

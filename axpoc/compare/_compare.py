@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc.compare._blend import select_blend
 from axpoc.compare._scoring import Scorer
 from axpoc.compare._search import (
     LOGGING_RESERVE_S,
@@ -156,7 +157,13 @@ def compare_candidates(
 
     for name, reason in skipped.items():
         finish(CandidateResult(name=name, label=name, status="skipped", reason=reason))
-    runnable = [c for c in candidates if c.name not in skipped]
+    # A blend listed without members is chosen from the others' out-of-fold outputs once they finish.
+    blends = [
+        c
+        for c in candidates
+        if c.name not in skipped and families[c.name].combines_members and "members" not in c.params
+    ]
+    runnable = [c for c in candidates if c.name not in skipped and c not in blends]
     tuners = {
         c.name: CandidateTuner(
             c,
@@ -185,6 +192,18 @@ def compare_candidates(
     else:
         _defaults_round(runnable, tuners, budget=budget, reserve=reserve, finish=finish)
         _tuning_round(tuners, scorer=scorer, splits=splits, budget=budget, reserve=reserve, finish=finish)
+    for blend in blends:
+        finish(
+            select_blend(
+                results,
+                name=blend.name,
+                y=y,
+                classes=classes,
+                splits=splits,
+                scorer=scorer,
+                affordable_s=budget.remaining() - LOGGING_RESERVE_S,
+            )
+        )
     return _conclude(
         results,
         X,

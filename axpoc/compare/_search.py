@@ -197,7 +197,7 @@ class CandidateTuner:
         self.errors: list[str] = []
         self.reason = ""
         self.elapsed_s = 0.0
-        self.limit = (tuning.trials or 10_000) if candidate.tune else 1
+        self.limit = (tuning.trials or 10_000) if candidate.tune and family.tunable else 1
         direction = "maximize" if scorer.higher_is_better else "minimize"
         sampler = optuna.samplers.TPESampler(
             seed=tuning.seed, n_startup_trials=min(5, max(tuning.trials or 10, 1))

@@ -9,6 +9,7 @@ import importlib
 from typing import Any
 
 from axpoc.models._adapters import IsolationForestAnomaly, Resampled
+from axpoc.models._ensemble import BlendClassifier, BlendRegressor
 from axpoc.models._families import FAMILIES, Family, get_family, size_tier
 from axpoc.models._pipeline import DataShape, build_pipeline, data_shape
 from axpoc.models._preprocess import Preprocessor, build_preprocessor
@@ -24,6 +25,8 @@ _TORCH_NAMES = (
 
 __all__ = [
     "FAMILIES",
+    "BlendClassifier",
+    "BlendRegressor",
     "DataShape",
     "Family",
     "IsolationForestAnomaly",

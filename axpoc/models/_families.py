@@ -108,6 +108,10 @@ class Family:
 
     open_params: ClassVar[bool] = False
     """True when the library itself accepts parameters beyond the estimator's declared ones."""
+    tunable: ClassVar[bool] = True
+    """False when there is nothing for Optuna to search (only trial 0 runs)."""
+    combines_members: ClassVar[bool] = False
+    """True for a blend of other families: `build_pipeline` builds it from ``params["members"]``."""
 
     def applicable(self, *, task: Task, n_rows: int, n_features: int, has_curves: bool) -> str | None:
         """None when the family can be compared on this data, else the reason it is skipped."""
@@ -598,6 +602,27 @@ class _IsolationForest(Family):
         return IsolationForestAnomaly(random_state=random_state, n_jobs=n_jobs)
 
 
+# Blend ----------------------------------------------------------------------------------------------
+class _Ensemble(Family):
+    """A weighted blend of other candidates' pipelines (`axpoc.models.BlendClassifier` / ``BlendRegressor``).
+
+    Listed without params, the comparison picks the members and weights greedily from the finished
+    candidates' out-of-fold outputs; with ``params.members`` (what retraining passes) that blend is
+    cross-validated as it is. Anomaly scores of different detectors are not on one scale, so no anomaly.
+    """
+
+    tunable = False
+    combines_members = True
+
+    def defaults(
+        self, *, task: Task, n_rows: int, n_features: int, n_classes: int, curve_length: int | None = None
+    ) -> dict[str, Any]:
+        return {}
+
+    def space(self, trial: optuna.Trial, *, task: Task, n_rows: int) -> dict[str, Any]:
+        return {}
+
+
 # Registry -------------------------------------------------------------------------------------------
 _TORCH = (_pinned("torch"),)
 
@@ -654,6 +679,7 @@ FAMILIES: dict[str, Family] = {
             pip_requirements=_TORCH,
         ),
         _IsolationForest("isolation_forest", "Isolation forest", ANOMALY),
+        _Ensemble("ensemble", "Ensemble", SUPERVISED),
     )
 }
 """Every candidate family by config name."""

@@ -16,6 +16,7 @@ from sklearn.pipeline import Pipeline
 from axpoc.config import Task
 from axpoc.errors import UserError
 from axpoc.models._adapters import Resampled
+from axpoc.models._ensemble import BlendClassifier, BlendRegressor, member_specs
 from axpoc.models._families import CLASSIFICATION, Family, get_family
 from axpoc.models._preprocess import _kind, build_preprocessor
 
@@ -74,8 +75,8 @@ def build_pipeline(
     n_jobs: int = 1,
     class_weight: str | None = None,
     resample: Resample = "none",
-) -> Pipeline:
-    """An unfitted ``prep`` + ``model`` pipeline for one candidate.
+) -> Pipeline | BlendClassifier | BlendRegressor:
+    """An unfitted ``prep`` + ``model`` pipeline for one candidate (a blend of such pipelines for ``ensemble``).
 
     ``frame`` is read for column types only (no statistics leak into the pipeline). Scaling follows
     ``family.needs_scaling``; the 1D-CNN gets the raw curves (its ``channels`` are set to their
@@ -88,6 +89,31 @@ def build_pipeline(
     ``model__estimator__...`` (e.g. a torch model's ``epoch_callback``).
     """
     family = get_family(family) if isinstance(family, str) else family
+    if family.combines_members:
+        if task not in family.tasks:
+            raise UserError(
+                f"{family.label} cannot be built for a {task} task; it handles {sorted(family.tasks)}."
+            )
+        specs = member_specs(params)
+        members = [
+            (
+                f"{index}_{spec['family']}",
+                build_pipeline(
+                    spec["family"],
+                    spec["params"],
+                    frame=frame,
+                    features=features,
+                    task=task,
+                    random_state=random_state,
+                    n_jobs=n_jobs,
+                    class_weight=class_weight,
+                    resample=resample,
+                ),
+            )
+            for index, spec in enumerate(specs)
+        ]
+        blend = BlendClassifier if task in CLASSIFICATION else BlendRegressor
+        return blend(members=members, weights=[float(spec["weight"]) for spec in specs])
     prep = build_preprocessor(
         frame, features, scale=family.needs_scaling, curves="raw" if family.uses_curves else "features"
     )

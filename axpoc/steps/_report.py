@@ -43,6 +43,10 @@ _WHY = {
         "아이솔레이션 포레스트: 레이블 없이 이상 탐지",
         "isolation forest: anomaly detection without labels",
     ),
+    "ensemble": (
+        "여러 후보 모델의 가중 평균: 서로 다른 실수를 상쇄해 단일 모델보다 안정적",
+        "a weighted average of several candidates: their different mistakes partly cancel out",
+    ),
 }
 
 

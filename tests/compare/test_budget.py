@@ -58,6 +58,8 @@ class SleepyClassifier(ClassifierMixin, BaseEstimator):
 @dataclass(frozen=True)
 class SleepyFamily:
     label: str = "Sleepy"
+    tunable: bool = True
+    combines_members: bool = False
 
 
 def run(
