@@ -17,7 +17,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,dl]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dl,fast]"
 	touch $(STAMP)
 
 demo: $(STAMP)

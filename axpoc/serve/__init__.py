@@ -1,8 +1,9 @@
 """Scoring with the registered model: batch files and tables (``axpoc predict``) and HTTP (``axpoc serve``).
 
 Both paths load one registered version, check every row against the model's data contract and score
-with ``PocModel.predict_frame``, so what is served is exactly what was evaluated. FastAPI is imported
-only by :func:`create_app`.
+with ``PocModel.predict_frame``, so what is served is exactly what was evaluated; large batches score
+LightGBM trees compiled (:func:`accelerate`, the ``fast`` extra) once verified equal. FastAPI is
+imported only by :func:`create_app`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib
 from typing import Any
 
 from axpoc.serve._batch import (
+    COMPILE_MIN_ROWS,
     DEFAULT_CHUNK_ROWS,
     BatchProgress,
     BatchResult,
@@ -21,14 +23,18 @@ from axpoc.serve._batch import (
     scoring_contract,
     top_contributions,
 )
+from axpoc.serve._compiled import Acceleration, accelerate
 from axpoc.serve._predlog import PREDICTION_LOG, append_prediction_log, read_prediction_log, score_summary
 
 __all__ = [
+    "COMPILE_MIN_ROWS",
     "DEFAULT_CHUNK_ROWS",
     "PREDICTION_LOG",
+    "Acceleration",
     "BatchProgress",
     "BatchResult",
     "ServedModel",
+    "accelerate",
     "append_prediction_log",
     "contributions",
     "create_app",

@@ -14,18 +14,20 @@ import codecs
 import csv
 import hashlib
 import os
+import queue
 import re
 import threading
 import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -36,9 +38,14 @@ from axpoc.data._contract import Contract, expectations_digest
 from axpoc.data._numbers import DirtyNumbersWarning, clean_numbers
 from axpoc.data._read import _check_file
 from axpoc.errors import UserError
+from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
+from axpoc.serve._compiled import accelerate as _accelerate
 from axpoc.serve._predlog import append_prediction_log, score_summary
 
 DEFAULT_CHUNK_ROWS = 200_000
+# Below this many input rows a model not compiled yet is scored by LightGBM itself: compiling a large
+# forest takes longer than scoring a small file. A compiled model in the cache is used at any size.
+COMPILE_MIN_ROWS = 100_000
 REJECT_SUFFIX = ".rejects.csv"
 _QUERY = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 _GLOB = re.compile(r"[*?\[]")
@@ -285,6 +292,7 @@ class _Source(Protocol):
     label: str
     columns: list[str]
     notes: list[str]
+    n_rows: int | None  # data rows, or an estimate; None when unknown
 
     def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]: ...
 
@@ -302,6 +310,7 @@ class _FrameSource:
         self.frame = frame.reset_index(drop=True)
         self.label, self.notes, self._digest = label, notes, digest
         self.columns = [str(c) for c in frame.columns]
+        self.n_rows: int | None = len(self.frame)
 
     def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
         for start in range(0, len(self.frame), rows):
@@ -352,6 +361,8 @@ class _CsvSource:
             header = detect_header_row(rows, options) or 1
         self.header = header
         self.text_columns = text_columns
+        line_bytes = len(sample.encode(self.encoding, errors="replace")) / max(1, len(lines))
+        self.n_rows: int | None = len(lines) if complete else int(path.stat().st_size / max(1.0, line_bytes))
         self.columns = [str(c) for c in self._read(nrows=0).columns]
         self._digest = _FileDigest(path)
 
@@ -372,22 +383,25 @@ class _CsvSource:
         )
 
     def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
-        from axpoc.data._read import _parser_message
-
         start = 0
-        try:
-            with self._read(usecols=columns, chunksize=rows, low_memory=False) as reader:
-                for chunk in reader:
-                    chunk.index = pd.RangeIndex(start, start + len(chunk))
-                    start += len(chunk)
-                    yield chunk[columns]
-        except pd.errors.ParserError as exc:
-            raise UserError(_parser_message(self.path, exc, self.sep)) from None
+        for chunk in self._pieces(columns, rows):
+            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            start += len(chunk)
+            yield chunk[columns]
 
     def column(self, name: str, rows: int) -> Iterator[pd.Series]:
-        with self._read(usecols=[name], chunksize=rows) as reader:
-            for chunk in reader:
-                yield chunk[name]
+        for chunk in self._pieces([name], rows):
+            yield chunk[name]
+
+    def _pieces(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
+        """The file in frames of ``rows`` rows; a malformed line is a UserError naming it."""
+        from axpoc.data._read import _parser_message
+
+        try:
+            with self._read(usecols=columns, chunksize=rows, low_memory=False) as reader:
+                yield from reader
+        except pd.errors.ParserError as exc:
+            raise UserError(_parser_message(self.path, exc, self.sep)) from None
 
     def digest(self) -> str:
         return self._digest.result()
@@ -408,6 +422,7 @@ class _ParquetSource:
                 f"{path}: not a readable Parquet file ({exc}). Write it again, or export CSV."
             ) from None
         self.columns = list(self.file.schema_arrow.names)
+        self.n_rows: int | None = self.file.metadata.num_rows
         self._digest = _FileDigest(path)
 
     def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
@@ -664,6 +679,109 @@ def _staged(path: Path) -> Iterator[Path]:
         raise
 
 
+# Overlapping reading and writing with scoring -------------------------------------------------------------
+_END = object()
+
+
+def _read_ahead(chunks: Iterator[pd.DataFrame]) -> Generator[pd.DataFrame, None, None]:
+    """``chunks`` produced by a background thread one chunk ahead of the consumer, errors included.
+
+    Closing the returned generator stops the thread and closes ``chunks`` (its open file) there.
+    """
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it where the read was asked
+            put(exc)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, daemon=True, name="axpoc-read")
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+class _Writer:
+    """Runs write jobs in order, in one background thread with at most one job waiting (or inline).
+
+    A failed job's exception is raised by the next ``submit`` or by ``finish``; ``stop`` abandons what
+    is still queued and waits for the job in progress, so the caller can close and remove the files.
+    """
+
+    def __init__(self, *, background: bool) -> None:
+        self._jobs: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = (
+            threading.Thread(target=self._run, daemon=True, name="axpoc-write") if background else None
+        )
+        if self._thread is not None:
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is _END:
+                return
+            if self._error is None:
+                try:
+                    job()
+                except BaseException as exc:  # raised in the submitting thread, see _raise
+                    self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, job: Callable[[], Any]) -> None:
+        self._raise()
+        if self._thread is None:
+            job()
+        else:
+            self._jobs.put(job)
+
+    def finish(self) -> None:
+        """Wait for every submitted job; raise the first failure."""
+        self.stop(drop=False)
+        self._raise()
+
+    def stop(self, *, drop: bool) -> None:
+        """End the thread after the job in progress; ``drop`` abandons the jobs still waiting."""
+        if self._thread is None or not self._thread.is_alive():
+            return
+        while drop and not self._jobs.empty():
+            self._jobs.get_nowait()
+        self._jobs.put(_END)
+        self._thread.join()
+
+
 # The run -----------------------------------------------------------------------------------------------
 @dataclass
 class BatchProgress:
@@ -680,8 +798,10 @@ class BatchResult:
     """What one ``predict`` call did.
 
     ``timings``: seconds per stage: load (the model), read (open and parse the input), check (contract
-    rules, dirty numbers, uniqueness), score (``predict_frame`` and the output rows), explain, write.
-    ``rows`` counts every data row read; ``scored + rejected + skipped_empty == rows``.
+    rules, dirty numbers, uniqueness), compile (compiling or loading and verifying the compiled
+    LightGBM trees, see :mod:`axpoc.serve._compiled`), score (``predict_frame`` and the output rows),
+    explain, write. ``rows`` counts every data row read; ``scored + rejected + skipped_empty == rows``.
+    ``accelerated`` is "lleaves" when the compiled trees scored, else "none"; ``acceleration`` says why.
     """
 
     run_id: str
@@ -702,6 +822,8 @@ class BatchResult:
     timings: dict[str, float]
     elapsed_s: float
     notes: list[str] = field(default_factory=list)
+    accelerated: str = "none"
+    acceleration: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rows_per_s(self) -> float:
@@ -723,12 +845,16 @@ class _Run:
         explain: int,
         duplicates: dict[str, pd.Index],
         on_progress: Callable[[BatchProgress], None] | None,
+        prepare: Callable[[pd.DataFrame], tuple[Any, Acceleration]],
     ) -> None:
         self.served, self.config, self.run_id = served, config, run_id
         self.explain, self.duplicates, self.on_progress = explain, duplicates, on_progress
+        self.prepare = prepare
+        self.scoring: Any = None  # the model that scores, chosen at the first chunk with rows to score
+        self.acceleration = Acceleration("none", "no row was scored")
         self.scored_at = datetime.now().astimezone().isoformat(timespec="seconds")
         self.progress = BatchProgress()
-        self.timings = dict.fromkeys(("load", "read", "check", "score", "explain", "write"), 0.0)
+        self.timings = dict.fromkeys(("load", "read", "check", "compile", "score", "explain", "write"), 0.0)
         self.skipped_empty = 0
         self.flagged = 0
         self.scores: list[np.ndarray] = []
@@ -737,8 +863,13 @@ class _Run:
         self.dirty: dict[str, list[int]] = {}
 
     def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: Path) -> None:
+        """Read, score and write chunk by chunk; the next chunk is read and file outputs are written in
+        background threads meanwhile (Arrow and the CSV parser release the GIL), at most one chunk ahead
+        and one behind, so memory stays that of a few chunks. A database sink is written inline: its
+        connection belongs to this thread."""
         reject_sink = _FileSink(rejects, "csv")
-        chunks = source.chunks(self.served.required_columns, rows)
+        chunks = _read_ahead(source.chunks(self.served.required_columns, rows))
+        writer = _Writer(background=isinstance(sink, _FileSink))
         try:
             while True:
                 started = time.perf_counter()
@@ -748,14 +879,22 @@ class _Run:
                     break
                 scored, rejected = self._chunk(chunk)
                 started = time.perf_counter()
-                sink.write(scored)
-                reject_sink.write(rejected)
+                writer.submit(partial(sink.write, scored))
+                writer.submit(partial(reject_sink.write, rejected))
                 self.timings["write"] += time.perf_counter() - started
                 if self.on_progress is not None:
                     self.on_progress(self.progress)
+            started = time.perf_counter()
+            writer.finish()
+            self.timings["write"] += time.perf_counter() - started
             if self.progress.rows == 0:
                 raise UserError(f"{source.label}: no data rows were read. Check the file or query.")
+        except BaseException:
+            writer.stop(drop=True)
+            raise
         finally:
+            chunks.close()
+            writer.stop(drop=False)
             sink.close()
             reject_sink.close()
 
@@ -776,9 +915,13 @@ class _Run:
         good = chunk[ok]
         self.timings["check"] += time.perf_counter() - started
 
+        if self.scoring is None and len(good):
+            started = time.perf_counter()
+            self.scoring, self.acceleration = self.prepare(good)
+            self.timings["compile"] += time.perf_counter() - started
         started = time.perf_counter()
         model = self.served.model
-        result = model.predict_frame(good)
+        result = (self.scoring or model).predict_frame(good)
         score = result["score"].to_numpy(dtype=float)
         decision = result["decision"].to_numpy(dtype=bool)
         self.scores.append(score)
@@ -854,6 +997,8 @@ class _Run:
             notes.append(f"{name}: " + ", ".join(p for p in parts if p))
         if self.served.checker is None:
             notes.append("the model carries no data contract: rows were not checked")
+        if self.acceleration.engine == "none" and self.acceleration.boosters:
+            notes.append(f"LightGBM scored uncompiled: {self.acceleration.reason}")
         return notes
 
 
@@ -872,6 +1017,7 @@ def predict_batch(
     explain: int = 0,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     threads: int | None = None,
+    accelerate: Literal["auto", "always", "never"] = "auto",
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """Score ``source`` (a file, or SQL: ``SELECT ...`` / ``sql:TABLE``) into ``output`` (.csv, .parquet or a table).
@@ -882,14 +1028,19 @@ def predict_batch(
     ``explain`` adds each row's top contributing columns (see :func:`contributions`). ``db_url`` is the
     database of a query input and ``output_url`` that of a table output (both default to ``data.url``);
     a table is appended to, with ``run_id`` telling the calls apart, unless ``replace``. ``threads``
-    (default: all cores) is how many threads the model predicts with. ``on_progress`` is called after
-    every chunk; an exception there aborts the run like any other failure: nothing is written.
+    (default: all cores) is how many threads the model predicts with. ``accelerate``: LightGBM trees
+    are scored compiled (lleaves, the ``fast`` extra) when verified equal on the input's first rows;
+    "auto" compiles a model not yet in the project's cache only for inputs of ``COMPILE_MIN_ROWS`` rows
+    or more, "always" at any size, "never" keeps LightGBM. ``on_progress`` is called after every chunk;
+    an exception there aborts the run like any other failure: nothing is written.
     """
     started = time.perf_counter()
     if chunk_rows < 1:
         raise UserError(f"--chunk-rows must be at least 1, got {chunk_rows}.")
     if explain < 0:
         raise UserError(f"--explain must be 0 (off) or a number of columns, got {explain}.")
+    if accelerate not in ("auto", "always", "never"):
+        raise UserError(f"--accelerate must be auto, always or never, got '{accelerate}'.")
     target = parse_output(str(output))
     text = str(source)
     if not is_query(text) and not _GLOB.search(text) and not Path(text).is_dir():
@@ -897,7 +1048,8 @@ def predict_batch(
     load_started = time.perf_counter()
     store = open_project_store(config, project_dir)
     served = load_served_model(store, version=model_version, alias=alias)
-    set_threads(served.model, threads or os.cpu_count() or 1)
+    threads = threads or os.cpu_count() or 1
+    set_threads(served.model, threads)
     load_s = time.perf_counter() - load_started
     read_started = time.perf_counter()
     src = _open_source(config, text, db_url=db_url, served=served)
@@ -931,7 +1083,25 @@ def predict_batch(
         repeated = repeated_values(lambda name=column: src.column(name, chunk_rows))
         if len(repeated):
             duplicates[column] = repeated
-    run = _Run(served, config, run_id=run_id, explain=explain, duplicates=duplicates, on_progress=on_progress)
+    cache_dir = config.project_dir(project_dir) / CACHE_FOLDER
+    compile_new = accelerate == "always" or (src.n_rows or 0) >= COMPILE_MIN_ROWS
+
+    def prepare(sample: pd.DataFrame) -> tuple[Any, Acceleration]:
+        if accelerate == "never":
+            return served.model, Acceleration("none", "turned off (accelerate='never')")
+        return _accelerate(
+            served.model, sample, cache_dir=cache_dir, threads=threads, compile_new=compile_new
+        )
+
+    run = _Run(
+        served,
+        config,
+        run_id=run_id,
+        explain=explain,
+        duplicates=duplicates,
+        on_progress=on_progress,
+        prepare=prepare,
+    )
     run.timings["load"] = load_s
     run.timings["read"] += open_s
     run.timings["check"] += time.perf_counter() - check_started
@@ -972,6 +1142,8 @@ def predict_batch(
         timings={k: round(v, 4) for k, v in run.timings.items()},
         elapsed_s=time.perf_counter() - started,
         notes=[*src.notes, *run.notes()],
+        accelerated=run.acceleration.engine,
+        acceleration=run.acceleration.to_dict(),
     )
     append_prediction_log(
         config.project_dir(project_dir),

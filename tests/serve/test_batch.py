@@ -132,6 +132,53 @@ def test_a_failure_midway_leaves_the_previous_output(project: Any, tmp_path: Pat
     assert read_prediction_log(project.folder) == []
 
 
+def test_a_bad_line_late_in_a_csv_is_a_user_error_and_the_previous_output_stays(
+    project: Any, tmp_path: Path
+) -> None:
+    import threading
+
+    source = tmp_path / "parts.csv"
+    lines = project.parts(300, seed=9).to_csv(index=False).splitlines()
+    # data row 251 opens a quote that never closes: found while earlier chunks are scored and written
+    lines[251] = lines[251].replace(",", ',"', 1)
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = tmp_path / "scores.parquet"
+    output.write_bytes(b"yesterday")
+
+    with pytest.raises(UserError, match=r"parts\.csv"):
+        predict_batch(project.config(), source=source, output=output, threads=1, chunk_rows=40)
+
+    assert output.read_bytes() == b"yesterday"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parts.csv", "project", "scores.parquet"]
+    assert not [t.name for t in threading.enumerate() if t.name in ("axpoc-read", "axpoc-write")]
+
+
+def test_reading_ahead_hands_over_chunks_then_the_error_and_stops_when_left() -> None:
+    from axpoc.serve._batch import _read_ahead
+
+    closed = []
+
+    def source(fail: bool):
+        try:
+            for i in range(4):
+                if fail and i == 2:
+                    raise UserError("parts.csv: line 251 is broken")
+                yield pd.DataFrame({"x": [i]})
+        finally:
+            closed.append(fail)
+
+    got = []
+    with pytest.raises(UserError, match="line 251"):
+        for chunk in _read_ahead(source(fail=True)):
+            got.append(int(chunk["x"].iloc[0]))
+    assert got == [0, 1] and closed == [True]
+
+    reader = _read_ahead(source(fail=False))
+    assert int(next(reader)["x"].iloc[0]) == 0
+    reader.close()  # the consumer gave up: the thread ends and the source is closed there
+    assert closed == [True, False]
+
+
 def test_sql_query_in_and_table_out_append_replace_and_rollback(project: Any, tmp_path: Path) -> None:
     import sqlalchemy as sa
 
@@ -232,7 +279,8 @@ def test_cli_predict_reports_json_and_names_a_missing_column(project: Any, tmp_p
     assert ok.exit_code == 0, ok.output
     payload = json.loads(ok.stdout)
     assert (payload["rows"], payload["scored"], payload["rejected"]) == (20, 20, 0)
-    assert set(payload["timings"]) == {"load", "read", "check", "score", "explain", "write"}
+    assert set(payload["timings"]) == {"load", "read", "check", "compile", "score", "explain", "write"}
+    assert payload["accelerated"] == "none" and payload["acceleration"]["reason"]  # 20 rows: not compiled
     assert pd.read_csv(tmp_path / "s.rejects.csv", encoding="utf-8-sig").empty
 
     project.parts(5, seed=12).drop(columns="사출압력").to_csv(source, index=False)
