@@ -35,6 +35,17 @@ class BudgetExhausted(Exception):
     """Raised inside a trial when the shared deadline passes; the trial is abandoned, not scored."""
 
 
+@dataclass(frozen=True)
+class BlendOption:
+    """One fully cross-validated configuration of a candidate that a blend may use as a member."""
+
+    tag: str
+    params: dict[str, Any]
+    oof: np.ndarray
+    fit_time_s: float
+    predict_ms_per_1k: float
+
+
 @dataclass
 class CandidateResult:
     name: str
@@ -54,6 +65,8 @@ class CandidateResult:
     predict_time_ms_per_1k: float = float("nan")
     elapsed_s: float = 0.0
     pip_requirements: tuple[str, ...] = ()
+    options: list[BlendOption] = field(default_factory=list)
+    """The best trial and, when tuning found something else, the defaults: a blend may mix both."""
 
     @property
     def ok(self) -> bool:
@@ -193,6 +206,7 @@ class CandidateTuner:
         self.X, self.y, self.classes, self.splits = X, y, classes, splits
         self.scorer, self.tuning, self.budget, self.on_trial = scorer, tuning, budget, on_trial
         self.best = _Best()
+        self.first: _Best | None = None
         self.trial_costs: list[float] = []
         self.errors: list[str] = []
         self.reason = ""
@@ -278,6 +292,8 @@ class CandidateTuner:
                 self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
                 raise
             self.trial_costs.append(time.monotonic() - t0)
+            if trial.number == 0:
+                self.first = result
             if self.best.oof is None or self.scorer.better(result.value, self.best.value):
                 self.best = result
             if self.on_trial:
@@ -328,8 +344,23 @@ class CandidateTuner:
         result.fit_time_s = self.fit_time_s
         result.predict_time_ms_per_1k = float(np.mean(best.predict_ms_per_1k))
         result.reason = self.reason
+        result.options = [
+            _option(tag, trial)
+            for tag, trial in (("tuned", best), ("defaults", self.first))
+            if trial is not None and trial.oof is not None and (tag == "tuned" or trial is not best)
+        ]
         result.interval = corrected_interval(best.fold_scores, test_train_ratio=fold_ratio(self.splits))
         return result
+
+
+def _option(tag: str, trial: _Best) -> BlendOption:
+    return BlendOption(
+        tag=tag,
+        params={k: v for k, v in trial.params.items() if not callable(v)},
+        oof=trial.oof,
+        fit_time_s=float(np.mean(trial.fit_times)),
+        predict_ms_per_1k=float(np.mean(trial.predict_ms_per_1k)),
+    )
 
 
 def fold_ratio(splits: Splits) -> float:

@@ -135,3 +135,22 @@ def test_comparison_ranks_the_blend_refits_it_and_a_fixed_blend_cross_validates_
     assert fixed.chosen.name == "ensemble" and fixed.chosen.n_trials == 1
     assert isinstance(fixed.model, BlendClassifier) and len(fixed.model.members_) == 2
     assert np.isfinite(fixed.chosen.fold_scores).all()
+
+
+def test_a_candidates_defaults_can_join_its_tuned_best_in_the_blend() -> None:
+    from axpoc.compare._search import BlendOption
+
+    y, splits, view_a, view_b = _two_views()
+    tuned = _result("lightgbm", view_a, y, splits)
+    tuned.options = [
+        BlendOption("tuned", {"num_leaves": 7}, view_a, 1.0, 2.0),
+        BlendOption("defaults", {"num_leaves": 31}, view_b, 0.5, 1.0),
+    ]
+    noise = _result("knn", np.random.default_rng(2).uniform(size=len(y)), y, splits)
+    blend = select_blend([tuned, noise], name="ensemble", y=y, classes=CLASSES, splits=splits, scorer=SCORER)
+    assert blend.ok and "LIGHTGBM (defaults)" in blend.label
+    assert sorted((m["family"], m["params"]["num_leaves"]) for m in blend.params["members"]) == [
+        ("lightgbm", 7),
+        ("lightgbm", 31),
+    ]
+    assert blend.fit_time_s == 1.5
