@@ -622,6 +622,11 @@ class _Ensemble(Family):
     def space(self, trial: optuna.Trial, *, task: Task, n_rows: int) -> dict[str, Any]:
         return {}
 
+    def build(self, params: dict[str, Any], **options: Any) -> Any:
+        raise TypeError(
+            "an ensemble has no estimator of its own: build_pipeline builds it from params['members']"
+        )
+
 
 # Registry -------------------------------------------------------------------------------------------
 _TORCH = (_pinned("torch"),)

@@ -73,6 +73,7 @@ def _cases() -> list[tuple[str, str, int]]:
     return [
         (name, task, n)
         for name, family in FAMILIES.items()
+        if not family.combines_members  # a blend of the others: tests/models/test_ensemble.py
         for task in sorted(family.tasks)
         for n in (40, 1000)
     ]
@@ -199,6 +200,7 @@ def test_registry_and_requirements() -> None:
         "cnn1d",
         "autoencoder",
         "isolation_forest",
+        "ensemble",
     }
     assert get_family("lightgbm").pip_requirements == (f"lightgbm=={metadata.version('lightgbm')}",)
     if importlib.util.find_spec("torch") is not None:
@@ -232,7 +234,7 @@ def test_build_checks_parameter_names_and_routes_svm_parameters() -> None:
         get_family("logistic").build({}, task="regression", random_state=0)
 
 
-@pytest.mark.parametrize("name", list(FAMILIES))
+@pytest.mark.parametrize("name", [n for n, f in FAMILIES.items() if f.tunable])
 def test_space_samples_buildable_params(name: str) -> None:
     family = get_family(name)
     task = sorted(family.tasks)[0]
