@@ -5,7 +5,9 @@ The champion is the one of ``batch_scoring.py`` (LightGBM, 500 trees x 31 leaves
 ``axpoc serve`` runs as a child process on a free loopback port with its defaults (access log on,
 contract checks on, alias watch every 5 s); this process sends one-row ``POST /predict`` requests over a
 kept-alive connection, one after another, and times each from send to parsed answer. Prints p50, p95,
-p99 and max per repeat and over all repeats, and writes ``benchmarks/results/serving_latency.json``.
+p99 and max per repeat and over all repeats, and the load average (as ``uptime`` shows it) before and
+after, since other processes on a shared machine move the tail; writes
+``benchmarks/results/serving_latency.json``.
 Then, in this process, the same rows go through the steps of one request (JSON rows to a frame, the
 contract check, ``PocModel.predict_frame``, the answer records) to show where the time goes.
 ``--compare-mlflow`` also times plain ``mlflow models serve`` (no contract check) on the same rows.
@@ -55,6 +57,11 @@ def wait_ready(
         if ready:
             return
         time.sleep(0.2)
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages, as ``uptime`` prints them."""
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def percentiles(ms: np.ndarray) -> dict[str, float]:
@@ -171,6 +178,8 @@ def main() -> None:
     parser.add_argument("--compare-mlflow", action="store_true", help="also time plain 'mlflow models serve'")
     args = parser.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    load_before = load_average()
+    print(f"load average before: {load_before}")
     work = args.keep or Path(tempfile.mkdtemp(prefix="axpoc-bench-serve-"))
     process = None
     try:
@@ -209,6 +218,8 @@ def main() -> None:
         print(f"repeat {i}: {figures}")
     print(f"all {args.repeats} x {args.requests}: {overall}")
     print(f"steps of one request, in process (mean ms): {steps}")
+    load_after = load_average()
+    print(f"load average after: {load_after}")
     if mlflow is not None:
         print(f"plain mlflow models serve, same rows: {mlflow}")
     result = {
@@ -216,7 +227,9 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
-            "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+            "load_avg_1m_at_end": load_after[0],
+            "load_avg_1_5_15m_before": load_before,
+            "load_avg_1_5_15m_after": load_after,
         },
         "model": model,
         "requests_per_repeat": args.requests,

@@ -3,9 +3,17 @@
 The rules mirror what GX does with the rendered suite (nulls pass every rule but ``not_null``; a pair
 rule skips rows where either side is missing; a value's type is judged per cell unless the column's
 dtype already settles it), and ``tests/data/test_gx_agreement.py`` keeps the two in agreement.
+
+Rules on columns whose dtype settles the question (numpy numbers; pandas text in small frames) are
+decided on the column's values as numpy arrays, read once per frame, a small frame in a single
+conversion: an HTTP request's one row then costs microseconds, not a pandas call per rule. Every other case goes through
+`failing_rows`, the reference the fast path must equal (``tests/data/test_checker_fast.py``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +29,8 @@ _CELL_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "datetime": DATETIME_TYPES,
 }
+_SMALL_ROWS = 256
+"""Frames up to this many rows are read into numpy in one ``to_numpy(dtype=object)``; larger ones per column."""
 
 
 class RowChecker:
@@ -45,24 +55,126 @@ class RowChecker:
 
     def failures(self, frame: pd.DataFrame) -> pd.DataFrame:
         """One boolean column per expectation (named by ``Expectation.name``): True where the row fails."""
-        masks = {}
-        for expectation in self.expectations:
-            mask = failing_rows(frame, expectation)
-            masks[expectation.name] = np.zeros(len(frame), dtype=bool) if mask is None else mask
-        return pd.DataFrame(masks, index=frame.index, columns=[e.name for e in self.expectations], dtype=bool)
+        expectations = self.expectations
+        masks = {e.name: mask for e, mask in zip(expectations, self.masks(frame, expectations), strict=True)}
+        return pd.DataFrame(masks, index=frame.index, columns=[e.name for e in expectations], dtype=bool)
+
+    def failing(self, frame: pd.DataFrame) -> list[tuple[Expectation, np.ndarray]]:
+        """The expectations some row breaks, each with its row mask; cheaper than `failures` when few fail."""
+        expectations = self.expectations
+        masks = self.masks(frame, expectations)
+        return [(e, mask) for e, mask in zip(expectations, masks, strict=True) if mask.any()]
+
+    def masks(self, frame: pd.DataFrame, expectations: list[Expectation] | None = None) -> list[np.ndarray]:
+        """A boolean row mask per expectation (``self.expectations`` unless given): True where a row fails."""
+        columns = _Columns(frame)
+        masks = []
+        for expectation in self.expectations if expectations is None else expectations:
+            mask = columns.failing(expectation)
+            if mask is None:
+                mask = failing_rows(frame, expectation)
+            masks.append(np.zeros(len(frame), dtype=bool) if mask is None else mask)
+        return masks
 
     def check(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``ok`` and ``reasons`` (``'; '``-joined, naming column, rule and value) for every row."""
         reasons = np.full(len(frame), "", dtype=object)
-        for expectation in self.expectations:
-            mask = failing_rows(frame, expectation)
-            if mask is None or not mask.any():
+        expectations = self.expectations
+        for expectation, mask in zip(expectations, self.masks(frame, expectations), strict=True):
+            if not mask.any():
                 continue
             where = np.flatnonzero(mask)
             text = _reason(frame, expectation, where)
             current = reasons[where]
             reasons[where] = np.where(current == "", text, current + "; " + text)
         return pd.DataFrame({"ok": reasons == "", "reasons": reasons.astype(str)}, index=frame.index)
+
+
+class _Columns:
+    """A frame's columns as numpy values, each read at most once, for the rules a column's dtype settles.
+
+    ``failing`` answers None where it cannot decide exactly as `failing_rows` would (object, categorical,
+    datetime and nullable dtypes; text that may read as numbers; ``in_set`` on numbers; ``unique``); the
+    caller then asks `failing_rows`.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.n = len(frame)
+        names = frame.columns
+        self.position = {name: i for i, name in enumerate(names.tolist())} if names.is_unique else None
+        self.dtypes = frame.dtypes.tolist() if self.position is not None else []
+        self.cells = (
+            frame.to_numpy(dtype=object) if self.position is not None and self.n <= _SMALL_ROWS else None
+        )
+        self.values: dict[str, np.ndarray] = {}
+
+    def _column(self, column: str, settled: Callable[[Any], bool]) -> int | None:
+        """The position of ``column`` when its dtype passes ``settled``; None otherwise or when it is absent."""
+        i = None if self.position is None else self.position.get(column)
+        return i if i is not None and settled(self.dtypes[i]) else None
+
+    def numbers(self, column: str) -> np.ndarray | None:
+        """A numpy-number column (ints, floats, bools) as float64, the way `_numbers` reads it."""
+        if column not in self.values:
+            i = self._column(column, _is_number_dtype)
+            if i is None:
+                return None
+            self.values[column] = (
+                self.frame.iloc[:, i].to_numpy(dtype=np.float64)
+                if self.cells is None
+                else self.cells[:, i].astype(np.float64)
+            )
+        return self.values[column]
+
+    def texts(self, column: str) -> np.ndarray | None:
+        """A pandas text column's cells (str, or NaN / NA where missing) in a small frame.
+
+        Large frames leave text to pandas, whose vectorised string methods beat a loop over Python objects.
+        """
+        i = None if self.cells is None else self._column(column, lambda d: isinstance(d, pd.StringDtype))
+        return None if i is None else self.cells[:, i]
+
+    def failing(self, e: Expectation) -> np.ndarray | None:
+        if e.kind == "column_exists":
+            return None if self.position is None else np.full(self.n, e.column not in self.position)
+        numbers = self.numbers(e.column)
+        if numbers is not None:
+            return self._number_rule(e, numbers)
+        texts = self.texts(e.column)
+        return None if texts is None else self._text_rule(e, texts)
+
+    def _number_rule(self, e: Expectation, values: np.ndarray) -> np.ndarray | None:
+        present = ~np.isnan(values)
+        if e.kind == "not_null":
+            return ~present
+        if e.kind == "type":
+            return np.zeros(self.n, dtype=bool) if (e.type or "numeric") == "numeric" else present
+        if e.kind == "between":
+            fails = np.zeros(self.n, dtype=bool)
+            if e.min is not None:
+                fails |= values < e.min
+            if e.max is not None:
+                fails |= values > e.max
+            return fails
+        if e.kind == "column_pair_order" and e.column_b is not None:
+            other = self.numbers(e.column_b)
+            return None if other is None else present & ~np.isnan(other) & (values > other)
+        return None
+
+    def _text_rule(self, e: Expectation, cells: np.ndarray) -> np.ndarray | None:
+        present = ~pd.isna(cells)
+        if e.kind == "not_null":
+            return ~present
+        if e.kind == "type" and e.type in ("string", "datetime", "curve"):
+            return np.zeros(self.n, dtype=bool) if e.type == "string" else present
+        if e.kind == "in_set":
+            allowed = {v for v in e.values or [] if isinstance(v, str)}  # text columns match text values only
+            known = np.fromiter(
+                (bool(p) and c in allowed for c, p in zip(cells, present, strict=True)), bool, self.n
+            )
+            return present & ~known
+        return None
 
 
 def failing_rows(frame: pd.DataFrame, expectation: Expectation) -> np.ndarray | None:
@@ -171,6 +283,10 @@ def cell_kinds(series: pd.Series) -> pd.Series:
         return type(cell).__name__
 
     return series.map(label).astype(object)
+
+
+def _is_number_dtype(dtype: Any) -> bool:
+    return isinstance(dtype, np.dtype) and dtype.kind in _NUMBER_KINDS
 
 
 def _numbers(series: pd.Series) -> pd.Series:

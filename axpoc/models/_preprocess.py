@@ -9,6 +9,9 @@ available through ``feature_names_map_`` and ``get_feature_names_out`` for impor
 
 from __future__ import annotations
 
+import math
+import warnings
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -110,11 +113,18 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         }
         self.feature_names_in_ = np.asarray(list(self.kinds), dtype=object)
         self.n_features_in_ = len(self.kinds)
+        self.__dict__.pop("_plan", None)
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Features of every row of ``X`` under positional names; the index of ``X`` is kept."""
         check_is_fitted(self, "feature_names_map_")
+        plan = self._fast_plan()
+        if plan is not None:
+            self._check_frame(X)
+            values = plan.transform(X)
+            if values is not None:
+                return pd.DataFrame(values, columns=plan.columns, index=X.index)
         frame = self._coerce(X)
         n_tabular = len(self.feature_names_map_) - len(self.raw_curve_names)
         values = (
@@ -132,9 +142,21 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         check_is_fitted(self, "feature_names_map_")
         return np.asarray(list(self.feature_names_map_.values()), dtype=object)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The fast plan is derived from the fitted state: rebuilt after unpickling, never stored.
+        state = dict(super().__getstate__())
+        state.pop("_plan", None)
+        return state
+
     # Internals -------------------------------------------------------------------------------------
-    def _coerce(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The feature columns with uniform types: float for numbers and booleans, str for categories."""
+    def _fast_plan(self) -> _FastPlan | None:
+        """The numpy replay of ``column_transformer_``; None when it has a part the plan cannot replay."""
+        if "_plan" not in self.__dict__:
+            transformer = self.column_transformer_
+            self._plan = None if transformer is None or self._raw_curves() else _FastPlan.of(transformer)
+        return self._plan
+
+    def _check_frame(self, X: pd.DataFrame) -> None:
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"the model pipeline needs a pandas DataFrame, got {type(X).__name__}")
         missing = [name for name in self.kinds if name not in X.columns]
@@ -143,14 +165,17 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 f"The data lacks the feature column(s) {missing[:10]} that the model was trained with. "
                 "Score data with the same columns as the training data (check renamed or dropped columns)."
             )
+
+    def _coerce(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The feature columns with uniform types: float for numbers and booleans, str for categories."""
+        self._check_frame(X)
         columns: dict[str, Any] = {}
         for name, kind in self.kinds.items():
             column = X[name]
             if kind in ("numeric", "boolean"):
                 columns[name] = _as_float(column)
             elif kind == "category":
-                present = column.notna().to_numpy()
-                columns[name] = np.where(present, column.astype(object).astype(str).to_numpy(), MISSING)
+                columns[name] = _as_levels(column)
             else:
                 columns[name] = column.to_numpy(dtype=object)
         return pd.DataFrame(columns, index=X.index)
@@ -252,6 +277,182 @@ def _kind(column: pd.Series) -> tuple[Kind | None, str]:
 def _as_float(column: pd.Series) -> np.ndarray:
     """Numbers and booleans as float64 with NaN for missing; unparseable text becomes missing too."""
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _as_levels(column: pd.Series) -> np.ndarray:
+    """Category values as text, with ``(missing)`` for absent ones."""
+    present = column.notna().to_numpy()
+    return np.where(present, column.astype(object).astype(str).to_numpy(), MISSING)
+
+
+def _float_matrix(X: pd.DataFrame, names: pd.Index) -> np.ndarray:
+    """`_as_float` of each column in ``names``, side by side; one copy when ``X`` is all float64 already."""
+    if X.columns.equals(names) and all(_is_float64(dtype) for dtype in X.dtypes.tolist()):
+        return X.to_numpy(dtype=np.float64)
+    return np.column_stack([_as_float(X[name]) for name in names]) if len(names) else np.empty((len(X), 0))
+
+
+def _is_float64(dtype: Any) -> bool:
+    return isinstance(dtype, np.dtype) and dtype == np.float64
+
+
+@dataclass(frozen=True)
+class _NumberPart:
+    """SimpleImputer (with its missing indicator) and an optional StandardScaler, as numpy arithmetic."""
+
+    names: pd.Index
+    where: slice
+    statistics: np.ndarray
+    indicated: np.ndarray | None
+    mean: np.ndarray | None
+    scale: np.ndarray | None
+
+    @property
+    def width(self) -> int:
+        return self.where.stop - self.where.start
+
+    @classmethod
+    def of(cls, names: list[str], where: slice, steps: list[Any]) -> _NumberPart | None:
+        imputer, scalers = steps[0], steps[1:]
+        missing_value = imputer.missing_values
+        indicator = imputer.indicator_
+        if not (
+            isinstance(missing_value, float)
+            and math.isnan(missing_value)
+            and imputer.keep_empty_features
+            and (indicator is None or indicator.features == "missing-only")
+            and len(scalers) <= 1
+        ):
+            return None
+        scaler = scalers[0] if scalers else None
+        return cls(
+            names=pd.Index(names),
+            where=where,
+            statistics=np.asarray(imputer.statistics_, dtype=np.float64),
+            indicated=None if indicator is None else np.asarray(indicator.features_),
+            mean=scaler.mean_ if scaler is not None and scaler.with_mean else None,
+            scale=scaler.scale_ if scaler is not None and scaler.with_std else None,
+        )
+
+    def fill(self, X: pd.DataFrame, out: np.ndarray) -> bool:
+        values = _float_matrix(X, self.names)
+        if np.isinf(values).any():  # scikit-learn refuses infinity; its own error says so
+            return False
+        missing = np.isnan(values)
+        block = np.where(missing, self.statistics, values)
+        if self.indicated is not None:
+            block = np.hstack((block, missing[:, self.indicated]))
+        if self.mean is not None:
+            block -= self.mean
+        if self.scale is not None:
+            block /= self.scale
+        out[:, self.where] = block
+        return True
+
+
+@dataclass(frozen=True)
+class _LevelPart:
+    """An encoder (plus scaler): each output column depends on one input level, so a table per column.
+
+    The tables are what the fitted encoder itself outputs for every known level and for one unseen level,
+    so rare, unseen and missing levels land exactly where the encoder puts them.
+    """
+
+    names: list[str]
+    starts: list[int]
+    codes: list[dict[str, int]]
+    tables: list[np.ndarray]
+
+    @property
+    def width(self) -> int:
+        return sum(table.shape[1] for table in self.tables)
+
+    @classmethod
+    def of(cls, names: list[str], where: slice, transformer: Any, encoder: Any) -> _LevelPart | None:
+        categories = [list(levels) for levels in encoder.categories_]
+        if isinstance(encoder, OneHotEncoder):
+            rare = getattr(encoder, "infrequent_categories_", None) or [None] * len(categories)
+            widths = [
+                len(levels) if few is None else len(levels) - len(few) + 1
+                for levels, few in zip(categories, rare, strict=True)
+            ]
+            usable = encoder.drop is None and encoder.handle_unknown in ("ignore", "infrequent_if_exist")
+        else:
+            widths = [1] * len(categories)
+            usable = encoder.handle_unknown == "use_encoded_value"
+        texts = all(isinstance(level, str) for levels in categories for level in levels)
+        if not (usable and texts and sum(widths) == where.stop - where.start):
+            return None
+        unseen = "(unseen)" + max((level for levels in categories for level in levels), key=len, default="")
+        rows = max(len(levels) for levels in categories) + 1
+        probe = pd.DataFrame(
+            {
+                name: np.asarray([(levels + [unseen] * rows)[i] for i in range(rows)])
+                for name, levels in zip(names, categories, strict=True)
+            }
+        )
+        with warnings.catch_warnings():  # the unseen level warns; that is the point of the probe
+            warnings.simplefilter("ignore")
+            encoded = np.asarray(transformer.transform(probe), dtype=np.float64)
+        starts = np.concatenate([[0], np.cumsum(widths)]).tolist()
+        return cls(
+            names=names,
+            starts=[where.start + s for s in starts[:-1]],
+            codes=[{level: i for i, level in enumerate(levels)} for levels in categories],
+            tables=[
+                encoded[: len(levels) + 1, a:b]
+                for levels, a, b in zip(categories, starts[:-1], starts[1:], strict=True)
+            ],
+        )
+
+    def fill(self, X: pd.DataFrame, out: np.ndarray) -> bool:
+        for name, start, codes, table in zip(self.names, self.starts, self.codes, self.tables, strict=True):
+            unseen = len(table) - 1
+            levels = _as_levels(X[name]).tolist()
+            rows = np.fromiter((codes.get(level, unseen) for level in levels), dtype=np.intp, count=len(X))
+            out[:, start : start + table.shape[1]] = table[rows]
+        return True
+
+
+@dataclass(frozen=True)
+class _FastPlan:
+    """A fitted ColumnTransformer of `Preprocessor` replayed without its per-call validation overhead."""
+
+    parts: list[_NumberPart | _LevelPart]
+    columns: pd.Index
+
+    @classmethod
+    def of(cls, transformer: ColumnTransformer) -> _FastPlan | None:
+        """The plan, or None when a part is not an imputer or encoder (optionally followed by a scaler)."""
+        indices = getattr(transformer, "output_indices_", None)
+        if indices is None:
+            return None
+        parts: list[_NumberPart | _LevelPart] = []
+        for name, fitted, columns in transformer.transformers_:
+            if (isinstance(fitted, str) and fitted == "drop") or not len(columns):
+                continue
+            steps = [step for _, step in fitted.steps] if isinstance(fitted, Pipeline) else [fitted]
+            if isinstance(fitted, str) or not all(isinstance(s, StandardScaler) for s in steps[1:]):
+                return None
+            part: _NumberPart | _LevelPart | None = None
+            if isinstance(steps[0], SimpleImputer):
+                part = _NumberPart.of(list(columns), indices[name], steps)
+            elif isinstance(steps[0], OneHotEncoder | OrdinalEncoder):
+                part = _LevelPart.of(list(columns), indices[name], fitted, steps[0])
+            if part is None:
+                return None
+            parts.append(part)
+        width = max((where.stop for where in indices.values()), default=0)
+        if sum(part.width for part in parts) != width:  # every output column must come from a part
+            return None
+        return cls(parts=parts, columns=pd.Index([f"f{i}" for i in range(width)]))
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray | None:
+        """The fitted transformer's output for ``X``; None where scikit-learn must answer (no rows, infinity)."""
+        if not len(X):
+            return None
+        out = np.empty((len(X), len(self.columns)))
+        return out if all(part.fill(X, out) for part in self.parts) else None
 
 
 def _level_name(feature: str, level: Any) -> str:

@@ -326,10 +326,14 @@ def _rows(payload: Any, max_rows: int) -> list[dict[str, Any]]:
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows as a frame; JSON arrays (sensor curves) become float arrays where they hold numbers."""
     frame = pd.DataFrame(rows)
-    for column in frame.columns:
-        if frame[column].dtype == object and frame[column].map(lambda v: isinstance(v, list)).any():
+    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
+        if _is_object(dtype) and frame[column].map(lambda v: isinstance(v, list)).any():
             frame[column] = frame[column].map(_as_curve).astype(object)
     return frame
+
+
+def _is_object(dtype: Any) -> bool:
+    return isinstance(dtype, np.dtype) and dtype.kind == "O"
 
 
 def _as_curve(value: Any) -> Any:
@@ -354,15 +358,12 @@ def _check(served: ServedModel, frame: pd.DataFrame) -> None:
     checker = served.checker if len(frame) > 1 else served.chunk_checker  # one row is always unique
     if checker is None:
         return
-    failures = checker.failures(frame)
-    failing = failures.columns[failures.to_numpy().any(axis=0)]
-    if not len(failing):
+    failing = checker.failing(frame)
+    if not failing:
         return
-    rules = {e.name: e for e in checker.expectations}
     errors = []
-    for name in failing:
-        rule = rules[name]
-        for row in np.flatnonzero(failures[name].to_numpy()):
+    for rule, mask in failing:
+        for row in np.flatnonzero(mask):
             errors.append(
                 {
                     "row": int(row),
