@@ -131,6 +131,16 @@ class PocModel:
         if missing:
             raise KeyError(f"input lacks the model's columns: {', '.join(map(str, missing))}")
         X = frame[self.features]
+        if X.empty:  # a chunk whose rows were all rejected; estimators refuse zero rows
+            empty = np.array([], dtype=object if self.task == "multiclass" else float)
+            return pd.DataFrame(
+                {
+                    "score": np.array([], dtype=float),
+                    "prediction": empty,
+                    "decision": np.array([], dtype=bool),
+                },
+                index=frame.index,
+            )
         products = frame[self.product_column].to_numpy() if self.product_column in frame.columns else None
         score, proba = self._scores(X, products)
         prediction, decision = self.decide(score, proba)

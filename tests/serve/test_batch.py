@@ -355,3 +355,16 @@ def test_how_inputs_and_outputs_are_told_apart_and_repeats_found() -> None:
     assert repeated_values(lambda: iter(pieces)).tolist() == ["a"]
     assert repeated_values(lambda: iter([pd.Series([1, 2, 3]), pd.Series([3, 4])])).tolist() == [3]
     assert repeated_values(lambda: iter([pd.Series(["x", "y"])])).empty
+
+
+def test_a_chunk_whose_rows_are_all_rejected_is_skipped_not_a_crash(project: Any, tmp_path: Path) -> None:
+    parts, _ = _bad_parts(project)
+    parts.loc[16:31, "사출압력"] = "측정불가"  # the whole second 16-row chunk is unreadable
+    source = tmp_path / "second_chunk_bad.csv"
+    parts.to_csv(source, index=False, encoding="utf-8")
+    result = predict_batch(
+        project.config(), source=str(source), output=tmp_path / "s.csv", threads=1, chunk_rows=16
+    )
+    assert result.rows == 40 and result.scored + result.rejected == 40
+    assert result.rejected >= 16
+    assert project.model(project.champion).predict_frame(parts.iloc[:0]).shape == (0, 3)
