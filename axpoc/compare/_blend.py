@@ -88,7 +88,8 @@ def select_blend(
         skipped.reason = "fewer than two candidates finished, nothing to blend"
         return skipped
     pool = {entry.key: entry for entry in _pool(finished)}
-    leader = max(finished, key=lambda r: r.interval.mean * (1 if scorer.higher_is_better else -1))
+    sign = 1 if scorer.higher_is_better else -1
+    leader = max((e.result for e in pool.values()), key=lambda r: sign * r.interval.mean)
     scale = 1 + 1 / max(len(splits) - 1, 1)
     counts: Counter[str] = Counter({leader.name: 1})
     blend = np.asarray(pool[leader.name].option.oof, dtype=float)
@@ -105,7 +106,7 @@ def select_blend(
             value = _mean(_fold_scores(candidate, y, classes, splits, scorer)[scorer.primary])
             if step is None or scorer.better(value, step[0]):
                 step = (value, key, candidate)
-        gain = (step[0] - best) * (1 if scorer.higher_is_better else -1) if step else -np.inf
+        gain = sign * (step[0] - best) if step else -np.inf
         if step is None or not gain > MIN_GAIN:
             break
         best, blend = step[0], step[2]
