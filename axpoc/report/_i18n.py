@@ -7,6 +7,7 @@ separators, ratios as percentages, money with the currency word of the language 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -510,3 +511,129 @@ def fmt_kpi(x: object, *, name: str, unit: str, currency: str, language: str) ->
     if unit == "parts/1000":
         return f"{value:,.2f}"
     return fmt_number(value)
+
+
+# --- sentences built from values: promotion decisions, gate verdicts, threshold notes --------------------
+
+# code -> (Korean, English). The English one is also what the registry, the promotion log and the CLI say.
+_DECISIONS: dict[str, tuple[str, str]] = {
+    "forced": ("강제 승격: {reason}", "forced: {reason}"),
+    "gates_failed": ("게이트 불합격: {failed}", "gates failed: {failed}"),
+    "first_champion": ("모든 게이트 통과; 첫 챔피언", "all gates passed; first champion"),
+    "champion_cannot_score": (
+        "챔피언 v{champion}은(는) 새 열로 점수를 낼 수 없습니다 ({error}); 모든 게이트 통과",
+        "the champion v{champion} cannot score the new columns ({error}); all gates passed",
+    ),
+    "champion_unseen_classes": (
+        "챔피언 v{champion}은(는) 클래스 {classes}을(를) 학습한 적이 없어 비교할 수 없습니다; "
+        "모든 게이트 통과",
+        "the champion v{champion} was never trained on the class(es) {classes}, so it cannot be "
+        "compared; all gates passed",
+    ),
+    "not_worse": (
+        "게이트 통과; 챔피언 v{champion} 대비 {primary} 차이 {diff:+.4f} (95% 신뢰구간 하한 {low:+.4f}, "
+        "허용오차 {tolerance}) → 챔피언보다 나쁘지 않음",
+        "gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
+        "(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> not worse than the champion",
+    ),
+    "worse": (
+        "게이트 통과; 챔피언 v{champion} 대비 {primary} 차이 {diff:+.4f} (95% 신뢰구간 하한 {low:+.4f}, "
+        "허용오차 {tolerance}) → 챔피언보다 나쁨",
+        "gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
+        "(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> worse than the champion",
+    ),
+    "uncertain": (
+        "게이트 통과; 챔피언 v{champion} 대비 {primary} 차이 {diff:+.4f} (95% 신뢰구간 하한 {low:+.4f}, "
+        "허용오차 {tolerance}) → 챔피언보다 나쁘지 않다고 확인하지 못함 (불확실성이 큼; 평가 데이터가 더 필요)",
+        "gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
+        "(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> not shown to be not worse than the "
+        "champion (too uncertain; more test data needed)",
+    ),
+    "lost_race": (
+        "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 챌린저로 남습니다",
+        "another process moved champion meanwhile; this version stays challenger",
+    ),
+}
+
+_GATE_BASIS_KO = {"point": "측정값", "low": "신뢰구간 하한", "high": "신뢰구간 상한"}
+_UNDEFINED_KO = {
+    "not computed in this run": "이 실행에서 계산되지 않음",
+    "value is NaN": "값이 NaN",
+    "CI lower bound": "신뢰구간 하한",
+    "CI upper bound": "신뢰구간 상한",
+}
+
+# The decision-rule notes of ``axpoc.steps._evaluate`` (English text) and their Korean wording.
+_THRESHOLD_NOTES_KO: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"cost-optimal threshold (?P<t>\S+) on (?P<n>\d+) out-of-fold predictions \((?P<method>\w+) "
+            r"calibration\), expected cost (?P<cost>\S+) (?P<currency>\S+)/part"
+        ),
+        "비용 최적 임계값 {t}: 교차 검증 밖(out-of-fold) 예측 {n}건 기준 ({method} 보정), "
+        "부품당 기대 비용 {money}",
+    ),
+    (
+        re.compile(r"F1-optimal threshold (?P<t>\S+) on out-of-fold predictions \(no costs in the config\)"),
+        "F1 최적 임계값 {t}: 교차 검증 밖(out-of-fold) 예측 기준 (설정에 비용 정보 없음)",
+    ),
+    (
+        re.compile(
+            r"anomaly threshold (?P<t>\S+): flags (?P<rate>\S+) of good training parts \(out-of-fold\); "
+            r"the output is a score, not a probability"
+        ),
+        "이상 탐지 임계값 {t}: 학습 데이터 양품의 {rate}를 검출 (out-of-fold); 출력은 확률이 아닌 점수입니다",
+    ),
+)
+_METHOD_KO = {"isotonic": "등위(isotonic)", "sigmoid": "시그모이드"}
+
+
+def decision_text(code: str, values: Mapping[str, object], language: str) -> str:
+    """A promotion decision as a sentence in ``language``; ``values`` fill the code's template."""
+    korean, english = _DECISIONS[code]
+    return (korean if language == "ko" else english).format(**values)
+
+
+def gate_reason(
+    *,
+    reason: str,
+    passed: bool,
+    value: float,
+    used_value: float,
+    label: str,
+    used: str,
+    rule: str,
+    language: str,
+) -> str:
+    """Why a gate passed or failed, in ``language``; English is the KPI module's own ``reason``.
+
+    The Korean sentence is rebuilt from the gate's numbers: a used value below the point estimate is the
+    CI lower bound, above it the upper bound.
+    """
+    if language != "ko":
+        return reason
+    if reason.startswith("undefined: "):
+        detail = reason.removeprefix("undefined: ")
+        for english, korean in _UNDEFINED_KO.items():
+            detail = detail.replace(english, korean)
+        return f"{texts(language)['undefined']}: {detail}"
+    basis = "low" if used_value < value else "high" if used_value > value else "point"
+    verdict = "충족" if passed else "미달"
+    return f"{label} {_GATE_BASIS_KO[basis]} {used}: 기준 {rule} {verdict}"
+
+
+def threshold_note(note: str, language: str) -> str:
+    """The decision-rule note in ``language``; a note of unknown wording is kept as it is."""
+    if language != "ko":
+        return note
+    for pattern, korean in _THRESHOLD_NOTES_KO:
+        match = pattern.fullmatch(note)
+        if match is not None:
+            values = match.groupdict()
+            if "method" in values:
+                values["method"] = _METHOD_KO.get(values["method"], values["method"])
+            if "currency" in values:
+                won = values["currency"] == "KRW"
+                values["money"] = f"{values['cost']}원" if won else f"{values['cost']} {values['currency']}"
+            return korean.format(**values)
+    return note

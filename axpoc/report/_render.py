@@ -21,7 +21,7 @@ import pandas as pd
 from axpoc.report import _figures
 from axpoc.report._data import KpiRow, ReportData
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, texts, unit_label
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, texts, threshold_note, unit_label
 
 if TYPE_CHECKING:
     import jinja2
@@ -182,16 +182,24 @@ def _gates(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dic
     rows = []
     for gate in data.gates:
         value, used = kpis.value(gate.name, gate.value), kpis.value(gate.name, gate.used_value)
+        rule = f"{_OPS.get(gate.op, gate.op)} {kpis.value(gate.name, gate.target)}"
         reason = ""
         if not gate.passed:
-            reason = gate.reason
-            if reason.startswith("undefined: "):
-                reason = f"{t['undefined']}: {reason.removeprefix('undefined: ')}"
+            reason = gate_reason(
+                reason=gate.reason,
+                passed=gate.passed,
+                value=gate.value,
+                used_value=gate.used_value,
+                label=kpis.label(gate.name),
+                used=used,
+                rule=rule,
+                language=data.language,
+            )
         rows.append(
             {
                 "label": kpis.label(gate.name),
                 "name": gate.name,
-                "rule": f"{_OPS.get(gate.op, gate.op)} {kpis.value(gate.name, gate.target)}",
+                "rule": rule,
                 "value": value,
                 "used": used if used != value else "",
                 "passed": gate.passed,
@@ -532,7 +540,7 @@ def _threshold(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
     return {
         "applicable": applicable,
         "value": f"{value:.3f}" if value is not None else "",
-        "note": data.threshold_note,
+        "note": threshold_note(data.threshold_note, data.language),
         "figure": _figures.threshold_chart(data.threshold_curve, value, currency=currency, t=t)
         if applicable
         else None,

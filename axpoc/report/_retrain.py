@@ -23,7 +23,7 @@ import pandas as pd
 from axpoc.report import _figures
 from axpoc.report._data import GateRow, KpiRow
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, texts
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, texts
 
 TEMPLATE = "retrain_report.html.j2"
 _MAX_DRIFT_ROWS = 40
@@ -479,16 +479,31 @@ def _gate_rows(column: ModelColumn, data: RetrainReportData, t: Mapping[str, str
     units = {k.name: k.unit for k in column.kpis}
     out = []
     for gate in column.gates:
-        unit = units.get(gate.name, "")
+        fmt = functools.partial(
+            fmt_kpi,
+            name=gate.name,
+            unit=units.get(gate.name, ""),
+            currency=data.currency,
+            language=data.language,
+        )
+        rule = f"{gate.op} {fmt(gate.target)}"
+        reason = gate_reason(
+            reason=gate.reason,
+            passed=gate.passed,
+            value=gate.value,
+            used_value=gate.used_value,
+            label=gate.name,
+            used=fmt(gate.used_value),
+            rule=rule,
+            language=data.language,
+        )
         out.append(
             {
                 "name": gate.name,
-                "rule": f"{gate.op} {fmt_kpi(gate.target, name=gate.name, unit=unit, currency=data.currency, language=data.language)}",
-                "value": fmt_kpi(
-                    gate.value, name=gate.name, unit=unit, currency=data.currency, language=data.language
-                ),
+                "rule": rule,
+                "value": fmt(gate.value),
                 "passed": gate.passed,
-                "reason": "" if gate.passed else gate.reason,
+                "reason": "" if gate.passed else reason,
             }
         )
     return out

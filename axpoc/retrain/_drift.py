@@ -92,9 +92,29 @@ def drift_step(
     result = DriftResult(report=report, reference_label=reference_label, validation=validation)
     if config.columns.product:
         result.new_products = product_changes(reference, new, config)
+    if labelled is not None:
+        labelled = _known_classes(config, champion, labelled, result.notes)
     if labelled is not None and len(labelled):
         result.champion_evaluation = champion_on(config, champion, labelled, gates=gates)
     return result
+
+
+def _known_classes(
+    config: PocConfig, champion: Any, labelled: pd.DataFrame, notes: list[str]
+) -> pd.DataFrame:
+    """The labelled rows of classes the champion knows: it cannot be scored on a class it never saw."""
+    from axpoc.retrain._newdata import unseen_classes_text, unseen_labels
+
+    target = config.target.column
+    unseen = unseen_labels(champion, labelled[target])
+    if unseen.any():
+        notes.append(
+            f"the new data has class(es) in '{target}' the champion was never trained on: "
+            f"{unseen_classes_text(labelled.loc[unseen, target])}; the champion's KPIs on the new data leave "
+            f"these rows out. Feature drift is checked on every row. To learn the new class, add these rows "
+            f"to the training data and run 'axpoc run CONFIG'."
+        )
+    return labelled.loc[~unseen]
 
 
 def _scores(model: Any, frame: pd.DataFrame, max_rows: int, seed: int) -> np.ndarray:
@@ -168,7 +188,7 @@ def drift_check(
         gates=_gates(config),
         validation=validation,
     )
-    notes = list(new.notes)
+    notes = [*new.notes, *result.notes]
     if not has_labels:
         notes.append(f"the new data has no labels in '{target}': no label drift and no champion KPIs.")
     report_path = None

@@ -93,12 +93,19 @@ def retrain(
     from axpoc.retrain._combine import reference_data
     from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
     from axpoc.retrain._hooks import pause_point
-    from axpoc.retrain._newdata import check_new, labelled_rows, read_new
+    from axpoc.retrain._newdata import check_new, labelled_rows, read_new, refuse_unseen_classes
     from axpoc.retrain._products import check_per_product, train_product_models
     from axpoc.retrain._project import champion, open_project
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
-    from axpoc.steps._run import _gate_dict, _gates, _kpi_table, _primary, apply_decision, register_candidate
+    from axpoc.steps._run import (
+        _gate_dict,
+        _gates,
+        _kpi_table,
+        _primary,
+        decide_with_report,
+        register_candidate,
+    )
 
     if force and not reason:
         raise UserError('--force needs --reason "...": the reason is recorded in the promotion log.')
@@ -117,6 +124,7 @@ def retrain(
     validation = check_new(
         labelled, champion_contract(champion_model), source=new.source_label, labelled=True
     )
+    refuse_unseen_classes(champion_model, labelled, config, source=new.source_label)
     outcome = RetrainOutcome(
         project=config.project.name,
         data_source=new.source_label,
@@ -238,7 +246,9 @@ def retrain(
             tags={"axpoc.kind": "retrain"},
         )
         outcome.challenger_version = version
-        outcome.non_inferiority = {k: v for k, v in decision.get("test", {}).items() if k != "reason"}
+        outcome.non_inferiority = {
+            k: v for k, v in decision.get("test", {}).items() if k not in ("reason", "code", "values")
+        }
         pause_point("register")
 
         def write_report() -> Path:
@@ -260,13 +270,11 @@ def retrain(
                 data, config.project_dir(project_dir) / "reports" / f"retrain_report_v{version}.html"
             )
 
-        path = write_report()  # before the alias moves: a report that cannot be written stops the promotion
-        promised = decision["promote"]
-        outcome.alias = apply_decision(store, version, decision, forced=force)
+        outcome.alias, path = decide_with_report(
+            store, version, decision, forced=force, write_report=write_report
+        )
         outcome.promoted = outcome.alias == tracking.CHAMPION
         outcome.decision_reason = decision["reason"]
-        if outcome.promoted != promised:  # lost a race to another promotion: the report says so
-            path = write_report()
         mlflow.log_artifact(str(path), artifact_path="report")
         outcome.report_path = str(path)
         store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(path))
@@ -399,6 +407,7 @@ def report_data(
     Without ``outcome``, ``decision`` and ``evaluation`` it is the drift-only report of ``axpoc drift``;
     ``champion`` is (family, evaluation on the holdout), the evaluation None when it could not score.
     """
+    from axpoc.report._i18n import decision_text
     from axpoc.report._retrain import ModelColumn, RetrainReportData
     from axpoc.steps._report import _kpi_rows
     from axpoc.steps._run import config_digest, package_versions
@@ -445,7 +454,7 @@ def report_data(
         return data
     data.kind = "retrain"
     data.verdict = "champion" if decision["promote"] else "challenger"
-    data.verdict_reason = decision["reason"]
+    data.verdict_reason = decision_text(decision["code"], decision["values"], language)
     data.forced = outcome.forced
     data.primary = outcome.primary
     data.non_inferiority = dict(outcome.non_inferiority)

@@ -164,11 +164,45 @@ def target_like(model: Any, values: pd.Series) -> Any:
         if all(isinstance(c, int | np.integer) for c in classes):
             classes, y = classes.astype(int), pd.to_numeric(values).to_numpy(dtype=int)
         return Target(y=y, classes=classes, defect_classes=list(model.defect_classes))
-    positive = str(model.positive_label)
-    y = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) == positive
+    y = values.map(_label_text) == str(model.positive_label)
     return Target(
         y=y.to_numpy(dtype=int),
         classes=np.array([0, 1]),
         positive_label=model.positive_label,
         negative_label=model.negative_label,
+    )
+
+
+def _label_text(value: Any) -> str:
+    """A label as text, ``1.0`` read as ``1``: a label column with gaps is read as floats."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def unseen_labels(model: Any, values: pd.Series) -> pd.Series:
+    """Which rows carry a class the multiclass ``model`` was never trained on (none for other tasks)."""
+    if model.task != "multiclass":
+        return pd.Series(False, index=values.index)
+    return ~values.map(_label_text).isin({_label_text(c) for c in model.classes})
+
+
+def unseen_classes_text(values: pd.Series) -> str:
+    """The unseen labels with their row counts, most frequent first: ``'burn_mark' (25 rows)``."""
+    return ", ".join(f"{label!r} ({count} rows)" for label, count in values.value_counts().items())
+
+
+def refuse_unseen_classes(model: Any, labelled: pd.DataFrame, config: PocConfig, *, source: str) -> None:
+    """A class the champion never saw cannot be retrained into it: the champion cannot be scored on it,
+    so champion and challenger cannot be compared. Says which class and what to run instead."""
+    target = config.target.column
+    unseen = unseen_labels(model, labelled[target])
+    if not unseen.any():
+        return
+    raise UserError(
+        f"{source}: column '{target}' has class(es) the champion was never trained on: "
+        f"{unseen_classes_text(labelled.loc[unseen, target])}; it knows "
+        f"{', '.join(map(repr, model.classes))}. A new class cannot be retrained into the champion, since "
+        f"the champion cannot be scored on it. If the label is a typo, fix it in the export and run "
+        f"'axpoc retrain' again; if the class is real, add the new rows to the training data (point data.path "
+        f"in the config at the old and the new exports) and run 'axpoc run CONFIG': a full run trains a model "
+        f"on every class and promotes it when its gates pass. 'axpoc drift' still checks this data."
     )

@@ -11,6 +11,7 @@ import yaml
 from axpoc.config import PocConfig
 from axpoc.kpi import KPIS
 from axpoc.report._data import GateRow, KpiRow, ReportData
+from axpoc.report._i18n import decision_text
 
 _WHY = {
     "lightgbm": (
@@ -132,7 +133,7 @@ def assemble_report_data(
         task=config.target.task,
         target=config.target.column,
         verdict=verdict,
-        verdict_reason=decision["reason"],
+        verdict_reason=decision_text(decision["code"], decision["values"], language),
         model_name=store.model_name,
         model_version=version,
         run_id=outcome.run_id,

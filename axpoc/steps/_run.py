@@ -241,24 +241,30 @@ def run_poc(
             reason=reason,
         )
         outcome.model_name, outcome.model_version = store.model_name, version
-        report_path = folder / "reports" / f"poc_report_v{version}.html"
         if until == "report":
-            report_path = _write_report(
-                config,
-                prepared,
-                comparison,
-                evaluation,
-                report,
-                outcome,
-                store=store,
-                version=version,
-                decision=decision,
-                path=report_path,
+
+            def write_report() -> Path:
+                return _write_report(
+                    config,
+                    prepared,
+                    comparison,
+                    evaluation,
+                    report,
+                    outcome,
+                    store=store,
+                    version=version,
+                    decision=decision,
+                    path=folder / "reports" / f"poc_report_v{version}.html",
+                )
+
+            outcome.alias, report_path = decide_with_report(
+                store, version, decision, forced=force, write_report=write_report
             )
             mlflow.log_artifact(str(report_path), artifact_path="report")
             outcome.report_path = str(report_path)
             store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
-        outcome.alias = apply_decision(store, version, decision, forced=force)
+        else:
+            outcome.alias = apply_decision(store, version, decision, forced=force)
         outcome.decision_reason = decision["reason"]
     outcome.elapsed_s = time.monotonic() - started
     return outcome
@@ -322,10 +328,32 @@ def apply_decision(store: Any, version: str, decision: dict[str, Any], *, forced
             store, version, reason=decision["reason"], forced=forced, expected_champion=decision["champion"]
         ):
             return tracking.CHAMPION
-        decision["promote"] = False
-        decision["reason"] = "another process moved champion meanwhile; this version stays challenger"
+        decision.update(promote=False, **_reason("lost_race"))
     tracking.mark_challenger(store, version, reason=decision["reason"])
     return tracking.CHALLENGER
+
+
+def decide_with_report(
+    store: Any, version: str, decision: dict[str, Any], *, forced: bool, write_report: Callable[[], Path]
+) -> tuple[str, Path]:
+    """(alias, report path): the report is written before the aliases move, so a report that cannot be
+    written stops the promotion; when the promotion then loses a race, it is written again to say so."""
+    from axpoc import tracking
+
+    path = write_report()
+    promised = decision["promote"]
+    alias = apply_decision(store, version, decision, forced=forced)
+    if (alias == tracking.CHAMPION) != promised:
+        path = write_report()
+    return alias, path
+
+
+def _reason(code: str, **values: Any) -> dict[str, Any]:
+    """Why a version is promoted or not: a code with values, which each report words in its language
+    (:func:`axpoc.report._i18n.decision_text`), and the English ``reason`` of the registry and the CLI."""
+    from axpoc.report._i18n import decision_text
+
+    return {"code": code, "values": values, "reason": decision_text(code, values, "en")}
 
 
 def _primary(config: PocConfig) -> str:
@@ -427,15 +455,22 @@ def _decide(
     loaded = champion
     champion = tracking.alias_version(store, tracking.CHAMPION)
     if force:
-        return {"promote": True, "champion": champion, "reason": f"forced: {reason}"}
+        return {"promote": True, "champion": champion, **_reason("forced", reason=reason)}
     if not evaluation.gates_passed:
-        failed = [g.name for g in evaluation.gates if not g.passed]
-        return {"promote": False, "champion": champion, "reason": f"gates failed: {', '.join(failed)}"}
+        failed = ", ".join(g.name for g in evaluation.gates if not g.passed)
+        return {"promote": False, "champion": champion, **_reason("gates_failed", failed=failed)}
     if champion is None:
-        return {"promote": True, "champion": None, "reason": "all gates passed; first champion"}
+        return {"promote": True, "champion": None, **_reason("first_champion")}
     old = loaded[1] if loaded is not None and loaded[0] == champion else None
     verdict = non_inferior(config, store, champion, prepared, model, champion_model=old)
-    return {"promote": verdict["ok"], "champion": champion, "reason": verdict["reason"], "test": verdict}
+    return {
+        "promote": verdict["ok"],
+        "champion": champion,
+        "code": verdict["code"],
+        "values": verdict["values"],
+        "reason": verdict["reason"],
+        "test": verdict,
+    }
 
 
 def non_inferior(
@@ -443,8 +478,10 @@ def non_inferior(
 ) -> dict[str, Any]:
     """Paired bootstrap of (new - champion) on the primary KPI; the lower bound must exceed -tolerance.
 
-    Returns ``ok`` and ``reason``, and when both models scored: ``primary``, ``diff``, ``low`` (oriented so
-    that positive means the new model is better) and ``tolerance``.
+    Returns ``ok``, ``reason`` (and the ``code`` and ``values`` it is worded from), and when both models
+    scored: ``primary``, ``diff``, ``low`` (oriented so that positive means the new model is better) and
+    ``tolerance``. A champion that cannot score the new columns, or never saw a class of the test part,
+    cannot be compared: the new model is then judged by its gates alone.
     """
     from axpoc.kpi import KPIS, paired_bootstrap_diff
     from axpoc.tracking._registry import load_poc_model
@@ -453,15 +490,16 @@ def non_inferior(
     tolerance = config.retrain.tolerance
     old = champion_model if champion_model is not None else load_poc_model(store, champion)
     test = prepared.test
+    labels = list(prepared.target.classes) if config.target.task == "multiclass" else None
+    unseen = [c for c in labels or [] if c not in set(old.classes)]
+    if unseen:
+        classes = ", ".join(map(str, unseen))
+        return {"ok": True, **_reason("champion_unseen_classes", champion=champion, classes=classes)}
     try:
         old_score = _primary_input(old, test, config)
     except KeyError as exc:
-        return {
-            "ok": True,
-            "reason": f"the champion v{champion} cannot score the new columns ({exc}); all gates passed",
-        }
+        return {"ok": True, **_reason("champion_cannot_score", champion=champion, error=str(exc))}
     new_score = _primary_input(model, test, config)
-    labels = list(prepared.target.classes) if config.target.task == "multiclass" else None
     est = paired_bootstrap_diff(
         primary,
         prepared.y_test,
@@ -475,21 +513,10 @@ def non_inferior(
     low = sign * (est.low if sign > 0 else est.high)
     diff = sign * est.point
     ok = low > -tolerance
-    if ok:
-        word = "not worse than the champion"
-    elif diff < 0:
-        word = "worse than the champion"
-    else:  # better on average, but the interval is too wide to rule out being worse
-        word = "not shown to be not worse than the champion (too uncertain; more test data needed)"
-    return {
-        "ok": bool(ok),
-        "primary": primary,
-        "diff": float(diff),
-        "low": float(low),
-        "tolerance": tolerance,
-        "reason": f"gates passed; {primary} difference vs champion v{champion}: {diff:+.4f} "
-        f"(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> {word}",
-    }
+    # "uncertain": better on average, but the interval is too wide to rule out being worse
+    code = "not_worse" if ok else "worse" if diff < 0 else "uncertain"
+    numbers = {"primary": primary, "diff": float(diff), "low": float(low), "tolerance": tolerance}
+    return {"ok": bool(ok), **numbers, **_reason(code, champion=champion, **numbers)}
 
 
 def _primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:

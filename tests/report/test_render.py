@@ -143,7 +143,8 @@ def test_regression_report_plots_residuals_with_spec_limits(make_report_data: Ma
     assert "예측값 vs 실제값과 잔차" in errors and "LSL/USL" in errors and len(_pngs(errors)) == 1
     summary = _section(html, "summary")
     assert 'data-verdict="challenger"' in summary and "보류 · 불합격" in summary
-    assert "≥ 1.33" in summary and "✘ 불합격" in summary and "cpk_passed point 1.29 misses" in summary
+    assert "≥ 1.33" in summary and "✘ 불합격" in summary
+    assert "합격 판정품 Cpk 측정값 1.29: 기준 ≥ 1.33 미달" in summary  # the gate's reason in Korean
     kpis = _section(html, "kpis")
     assert "0.0115 – 0.0128" in kpis and "지수" in kpis and "목표 변수 단위" in kpis
     assert "min(USL - mean, mean - LSL) / (3 * sigma_within)" in kpis
