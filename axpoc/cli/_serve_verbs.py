@@ -5,8 +5,11 @@ Like every verb they import their work lazily, so ``axpoc --help`` stays fast.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -66,36 +69,63 @@ def predict(
     as_json: _Json = False,
 ) -> None:
     """Score a file or a query with the champion; rows failing the data contract go to a reject file."""
-    from axpoc.config import load_config
-    from axpoc.serve import BatchProgress, predict_batch
+    with _collector_paused() as started:
+        from axpoc.config import load_config
+        from axpoc.serve import BatchProgress, predict_batch
 
-    cfg = load_config(config)
-    with err_console.status("채점 중 (scoring)...", spinner="dots") as status:
+        cfg = load_config(config)
+        status = err_console.status("채점 중 (scoring)...", spinner="dots")
 
         def progress(done: BatchProgress) -> None:
+            started()
             status.update(f"채점 중 (scoring): {done.rows:,} rows, {done.rejected:,} rejected")
 
-        result = predict_batch(
-            cfg,
-            source=source,
-            output=output,
-            project_dir=project_dir,
-            model_version=model_version,
-            db_url=db_url,
-            output_url=output_url,
-            replace=replace,
-            rejects=rejects,
-            explain=explain,
-            chunk_rows=chunk_rows,
-            threads=threads,
-            on_progress=progress,
-        )
+        with status:
+            result = predict_batch(
+                cfg,
+                source=source,
+                output=output,
+                project_dir=project_dir,
+                model_version=model_version,
+                db_url=db_url,
+                output_url=output_url,
+                replace=replace,
+                rejects=rejects,
+                explain=explain,
+                chunk_rows=chunk_rows,
+                threads=threads,
+                on_progress=progress,
+            )
     if as_json:
         emit_json(result.to_dict())
     else:
         _summary(result)
     if result.scored == 0:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[Callable[[], None]]:
+    """The cyclic garbage collector paused until the returned ``started()`` is called (or the block ends).
+
+    Start-up builds a large object graph that lives until the process exits (MLflow, SQLAlchemy,
+    scikit-learn, the model); the collector would scan it again and again while it grows (0.5-1 s of a
+    call). Once scoring has started, what exists is frozen out of later collections and they resume.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+
+    def started() -> None:
+        nonlocal paused
+        if paused:
+            paused = False
+            gc.freeze()
+            gc.enable()
+
+    try:
+        yield started
+    finally:
+        started()
 
 
 def _summary(result: Any) -> None:

@@ -22,7 +22,6 @@ import mlflow
 import pandas as pd
 from filelock import FileLock
 
-from axpoc.tracking._pyfunc import MODEL_FILE, PocPyfunc
 from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
 
 PROMOTION_LOG = "promotions.jsonl"
@@ -50,6 +49,8 @@ def _pyfunc_arguments(
 ) -> Iterator[dict[str, Any]]:
     """The pyfunc flavour's arguments, with the pickled PocModel in a temporary folder while they are used."""
     from mlflow.models import infer_signature
+
+    from axpoc.tracking._pyfunc import MODEL_FILE, PocPyfunc
 
     example = _signature_frame(input_example)
     signature = infer_signature(example, poc_model.predict_frame(input_example))
@@ -170,7 +171,83 @@ def mark_challenger(store: Store, version: str, *, reason: str) -> None:
 
 
 def load_poc_model(store: Store, version_or_alias: str) -> Any:
-    """The PocModel inside a registered version (a number) or alias (``champion``)."""
-    ref = f"/{version_or_alias}" if str(version_or_alias).isdigit() else f"@{version_or_alias}"
-    pyfunc = mlflow.pyfunc.load_model(f"models:/{store.model_name}{ref}")
-    return pyfunc.unwrap_python_model().poc_model
+    """The PocModel inside a registered version (a number) or alias (``champion``).
+
+    The registry resolves the version and its logged model; a model stored in a local folder in the form
+    ``log_poc_model`` writes is unpickled straight from there, without ``mlflow.pyfunc.load_model``
+    (whose environment check scans every installed package: 0.5-1 s a call). Only the model's pinned
+    requirements are compared with the installed versions. Any other model goes through MLflow.
+    """
+    from mlflow.exceptions import MlflowException
+
+    client = store.client
+    ref = str(version_or_alias)
+    try:
+        version = (
+            client.get_model_version(store.model_name, ref)
+            if ref.isdigit()
+            else client.get_model_version_by_alias(store.model_name, ref)
+        )
+        pickled = _local_poc_model(client, version.source)
+    except MlflowException:
+        pickled = None
+    if pickled is None:
+        uri = f"models:/{store.model_name}/{ref}" if ref.isdigit() else f"models:/{store.model_name}@{ref}"
+        return mlflow.pyfunc.load_model(uri).unwrap_python_model().poc_model
+    _warn_requirement_mismatches(pickled.parents[1] / "requirements.txt")
+    with pickled.open("rb") as handle:
+        return cloudpickle.load(handle)
+
+
+def _local_poc_model(client: Any, source: str) -> Path | None:
+    """The pickled PocModel of a logged model (``models:/m-...``) whose files are in a local folder, if the
+    folder is a pyfunc model of :class:`PocPyfunc` as ``log_poc_model`` writes it."""
+    import yaml
+    from mlflow.utils.file_utils import local_file_uri_to_path
+
+    if not source.startswith("models:/m-") or "/" in source.removeprefix("models:/"):
+        return None
+    location = client.get_logged_model(source.removeprefix("models:/")).artifact_location
+    if "://" in location and not location.startswith("file:"):
+        return None
+    folder = Path(local_file_uri_to_path(location))
+    try:
+        meta = yaml.load((folder / "MLmodel").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    flavor = (meta or {}).get("flavors", {}).get("python_function", {})
+    artifact = flavor.get("artifacts", {}).get("poc_model", {}).get("path")
+    if flavor.get("loader_module") != "mlflow.pyfunc.model" or not artifact:
+        return None
+    path = folder / artifact
+    return path if path.is_file() else None
+
+
+def _warn_requirement_mismatches(requirements: Path) -> None:
+    """Warn when an installed package does not satisfy the model's pinned requirements (as MLflow does)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    if not requirements.is_file():
+        return
+    mismatches = []
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        try:
+            requirement = Requirement(line.split("#", 1)[0].strip())
+        except InvalidRequirement:  # blank lines, pip options
+            continue
+        try:
+            installed = version(requirement.name)
+        except PackageNotFoundError:
+            installed = None
+        if installed is None or not requirement.specifier.contains(installed, prereleases=True):
+            mismatches.append(
+                f" - {requirement.name} (current: {installed or 'uninstalled'}, required: {line})"
+            )
+    if mismatches:
+        warnings.warn(
+            "The model's requirements differ from this environment; its predictions may differ from those "
+            "evaluated. Install the required versions:\n" + "\n".join(mismatches),
+            stacklevel=3,
+        )

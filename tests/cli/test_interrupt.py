@@ -24,7 +24,10 @@ def test_stopping_marks_run_killed_and_registers_nothing(
         stderr=subprocess.PIPE,
         text=True,
     )
-    client = MlflowClient(tracking_uri=f"sqlite:///{(project_dir / 'mlflow.db').as_posix()}")
+    uri = f"sqlite:///{(project_dir / 'mlflow.db').as_posix()}"
+    client = MlflowClient(
+        tracking_uri=uri, registry_uri=uri
+    )  # an in-process test may have set the global one
     try:
         deadline = time.monotonic() + 180
         running = []
