@@ -126,6 +126,8 @@ def _evaluate(
             model.fit(X.iloc[train_idx], y[train_idx])
         t1 = time.perf_counter()
         out = model_output(model, X.iloc[valid_idx], scorer.task)
+        if scorer.task == "multiclass":
+            out = _all_classes(out, np.asarray(model.classes_), classes)
         t2 = time.perf_counter()
         oof[valid_idx] = out
         for name, value in scorer.score_all(y[valid_idx], out, classes).items():
@@ -142,6 +144,16 @@ def _evaluate(
     )
     result.oof = oof
     return result
+
+
+def _all_classes(proba: np.ndarray, fitted: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Probabilities over every class: a rare class missing from a fold's training rows gets 0."""
+    if len(fitted) == len(classes):
+        return proba
+    position = {label: i for i, label in enumerate(classes.tolist())}
+    full = np.zeros((len(proba), len(classes)))
+    full[:, [position[label] for label in fitted.tolist()]] = proba
+    return full
 
 
 def predict_trial_cost(

@@ -154,3 +154,31 @@ def test_a_candidates_defaults_can_join_its_tuned_best_in_the_blend() -> None:
         ("lightgbm", 31),
     ]
     assert blend.fit_time_s == 1.5
+
+
+def test_a_fold_trained_without_a_rare_class_still_scores_over_every_class() -> None:
+    """Forward-chaining folds can train without a class that appears later: its probability is 0 there."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    y = np.where(frame["a"] > 0.3, "burr", "ok").astype(object)
+    y[280:] = "crack"  # a class that only the newest rows have
+    splits = [(np.arange(0, 200), np.arange(200, 300)), (np.arange(0, 250), np.arange(250, 300))]
+    family = get_family("lightgbm")
+    comparison = compare_candidates(
+        frame,
+        y,
+        task="multiclass",
+        classes=np.array(["burr", "crack", "ok"], dtype=object),
+        splits=splits,
+        candidates=[CandidateConfig(name="lightgbm")],
+        families={"lightgbm": family},
+        builder=lambda fam, params: build_pipeline(
+            fam, params, frame=frame, features=["a", "b", "c"], task="multiclass"
+        ),
+        defaults={"lightgbm": family.defaults(task="multiclass", n_rows=300, n_features=3, n_classes=3)},
+        skipped={},
+        tuning=TuningConfig(trials=1, budget_s=None),
+        scorer=Scorer.for_task("multiclass"),
+    )
+    assert comparison.chosen is not None and comparison.chosen.oof.shape == (300, 3)
+    assert (comparison.chosen.oof[200:280, 1] == 0).all()  # no fold had seen "crack" when scoring these
