@@ -39,6 +39,7 @@ from axpoc.kpi._metrics import (
     paired_bootstrap_diff,
     point_metric,
 )
+from axpoc.kpi._reasons import Phrase, Reason
 from axpoc.kpi._threshold import (
     Calibrator,
     IsotonicCalibrator,
@@ -68,6 +69,8 @@ __all__ = [
     "Gate",
     "GateResult",
     "IsotonicCalibrator",
+    "Phrase",
+    "Reason",
     "SigmoidCalibrator",
     "SpecLimits",
     "ThresholdResult",

@@ -16,6 +16,7 @@ import numpy as np
 
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._metrics import point_metric
+from axpoc.kpi._reasons import Reason
 
 MODEL_COST_FORMULA = "((TP + FP) * inspection_cost + FP * false_alarm_cost + FN * escape_cost) / N"
 BASELINE_COST_FORMULA = "s * inspection_cost + (D / N) * (1 - s * d) * escape_cost"
@@ -119,9 +120,9 @@ def decision_cost_per_part(
     return ((tp + fp) * inspection_cost + fp * false_alarm_cost + fn * escape_cost) / n
 
 
-def _missing(reason_prefix: str, **inputs: object) -> Undefined | None:
+def _missing(kpi: str, **inputs: object) -> Undefined | None:
     absent = [name for name, value in inputs.items() if value is None]
-    return Undefined(f"{reason_prefix}: missing {', '.join(absent)}") if absent else None
+    return Undefined(Reason("missing_inputs", {"kpi": kpi, "missing": ", ".join(absent)})) if absent else None
 
 
 def business_kpis(
@@ -148,7 +149,7 @@ def business_kpis(
     details = {"n_parts": n, "n_defects": d, "tp": tp, "fp": fp, "fn": fn, "tn": n - tp - fp - fn}
 
     if baseline is None:
-        values["baseline_defect_rate"] = Undefined("no baseline (current inspection practice) given")
+        values["baseline_defect_rate"] = Undefined(Reason("no_baseline"))
     else:
         caught = baseline.inspected_share * baseline.detection_rate
         details |= {
@@ -157,12 +158,12 @@ def business_kpis(
         }
         passed = n - d * caught
         values["baseline_defect_rate"] = (
-            d * (1 - caught) / passed if passed > 0 else Undefined("the baseline rejects every part")
+            d * (1 - caught) / passed if passed > 0 else Undefined(Reason("baseline_rejects_all"))
         )
 
     cost, volumes = cost or CostModel(), volumes or Volumes()
     hours = _missing(
-        "inspection_hours_saved_per_month undefined",
+        "inspection_hours_saved_per_month",
         baseline=baseline,
         parts_per_day=volumes.parts_per_day,
         working_days_per_month=volumes.working_days_per_month,
@@ -175,7 +176,7 @@ def business_kpis(
 
     formulas: dict[str, str] = {}
     saving = _missing(
-        "monthly_saving undefined",
+        "monthly_saving",
         baseline=baseline,
         parts_per_day=volumes.parts_per_day,
         working_days_per_month=volumes.working_days_per_month,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from axpoc.kpi._definitions import Undefined
+from axpoc.kpi._reasons import Reason
 
 D2_MOVING_RANGE = 1.128
 """d2 for subgroups of 2: E[|X1 - X2|] = 1.128 sigma for normal data."""
@@ -58,10 +59,10 @@ def _sigma_within(x: np.ndarray, groups: Any, order: Any) -> float:
         means = np.bincount(codes, weights=x) / counts
         dof = float((counts - 1).sum())
         if dof == 0:
-            return Undefined("every group holds a single part; pooled within-group sigma needs repeats")
+            return Undefined(Reason("single_part_groups"))
         return math.sqrt(float(((x - means[codes]) ** 2).sum()) / dof)
     if x.size < 2:
-        return Undefined(f"sigma needs at least 2 parts, got {x.size}")
+        return Undefined(Reason("sigma_too_few", {"n": x.size}))
     if order is not None:
         x = x[np.argsort(np.asarray(order), kind="stable")]
     return float(np.abs(np.diff(x)).mean()) / D2_MOVING_RANGE
@@ -72,7 +73,7 @@ def _per_sigma(sigma: float, index: Callable[[float], float]) -> float:
     if math.isnan(sigma):
         return sigma
     if sigma == 0:
-        return Undefined("zero variation: every part has the same value")
+        return Undefined(Reason("zero_variation"))
     return index(sigma)
 
 
@@ -96,12 +97,12 @@ def capability(values: Any, spec: SpecLimits, *, groups: Any = None, order: Any 
     for name, extra in (("groups", groups), ("order", order)):
         if extra is not None and np.shape(extra) != x.shape:
             raise ValueError(f"{name} has shape {np.shape(extra)}, expected {x.shape}")
-    few = Undefined(f"capability needs at least 2 parts, got {x.size}")
+    few = Undefined(Reason("capability_too_few", {"n": x.size}))
     mean = float(x.mean()) if x.size else few
     sigma_overall = float(x.std(ddof=1)) if x.size >= 2 else few
     sigma_within = _sigma_within(x, groups, order) if x.size >= 2 else few
     if spec.lsl is None or spec.usl is None:
-        cp: float = Undefined("Cp needs both LSL and USL (one-sided specification)")
+        cp: float = Undefined(Reason("one_sided_spec"))
     else:
         cp = _per_sigma(sigma_within, lambda s: (spec.usl - spec.lsl) / (6 * s))
     return CapabilityResult(

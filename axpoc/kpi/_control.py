@@ -10,6 +10,7 @@ import numpy as np
 from axpoc.kpi._capability import D2_MOVING_RANGE
 from axpoc.kpi._definitions import Undefined
 from axpoc.kpi._metrics import _as_finite
+from axpoc.kpi._reasons import Reason
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +71,7 @@ def control_signals(
         raise ValueError(f"method must be 'shewhart' or 'ewma', got {method!r}")
     ucl, lcl = center + half_width, center - half_width
     signals = (statistic > ucl) | (statistic < lcl)
-    rate = float(signals.mean()) if sigma > 0 else Undefined("the baseline has no variation (sigma = 0)")
+    rate = float(signals.mean()) if sigma > 0 else Undefined(Reason("control_no_variation"))
     return ControlResult(
         rate=rate, signals=signals, statistic=statistic, center=center, sigma=sigma, ucl=ucl, lcl=lcl
     )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from axpoc.kpi._reasons import Reason
+
 Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]
 Op = Literal[">=", "<=", ">", "<", "=="]
@@ -30,7 +32,8 @@ class Undefined(float):
     """A NaN that remembers why a KPI could not be computed.
 
     It is a ``float``, so it travels through ``dict[str, float]``, JSON and MLflow unchanged,
-    and a gate on it can say *why* it failed instead of just "nan".
+    and a gate on it can say *why* it failed instead of just "nan". The reasons this package gives
+    are :class:`Reason` sentences, so a Korean report can say them in Korean.
     """
 
     reason: str
@@ -52,7 +55,7 @@ def undefined_reason(value: float) -> str | None:
     if isinstance(value, Undefined):
         return value.reason
     if value is None or math.isnan(value):
-        return "value is NaN"
+        return Reason("nan")
     return None
 
 

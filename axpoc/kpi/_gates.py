@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from axpoc.kpi._definitions import Gate, get_kpi, parse_gate, undefined_reason
+from axpoc.kpi._reasons import Reason
 
 _BOUND_NAME = {0: "CI lower bound", 1: "CI upper bound"}
+_BOUND_CODE = {"CI lower bound": "ci_low", "CI upper bound": "ci_high"}
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,22 @@ def evaluate_gates(
         gate = spec if isinstance(spec, Gate) else parse_gate(spec)
         value = kpis.get(name, math.nan)
         used, basis = value, "point"
-        undefined = "not computed in this run" if name not in kpis else undefined_reason(value)
+        undefined = Reason("not_computed") if name not in kpis else undefined_reason(value)
         if undefined is None and conservative and name in cis:
             used, basis = _conservative_value(gate, cis[name])
             if math.isnan(used):
-                undefined = f"{basis}: {undefined_reason(used)}"
+                undefined = Reason(_BOUND_CODE[basis], {"why": undefined_reason(used)})
         if undefined is not None:
             results.append(
-                GateResult(name, gate.op, gate.value, value, used, False, f"undefined: {undefined}")
+                GateResult(
+                    name,
+                    gate.op,
+                    gate.value,
+                    value,
+                    used,
+                    False,
+                    Reason("gate_undefined", {"why": undefined}),
+                )
             )
             continue
         passed = gate.check(used)

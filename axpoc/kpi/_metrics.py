@@ -18,6 +18,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from axpoc.kpi._definitions import KPIS, TASKS, Undefined, get_kpi
+from axpoc.kpi._reasons import Reason
 
 Evaluator = Callable[[np.ndarray], np.ndarray]
 """Maps weights of shape (B, n) to metric values of shape (B,), NaN where undefined."""
@@ -39,6 +40,7 @@ class Estimate(NamedTuple):
 class _Metric:
     needs: Literal["pred", "score"]
     undefined_when: str
+    """The :class:`Reason` code of what the formula lacks when it is undefined."""
     prepare: Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]
 
 
@@ -306,45 +308,37 @@ def _mape(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
 
 
 _METRICS: dict[str, _Metric] = {
-    "accuracy": _Metric("pred", "no rows", _prep_accuracy),
-    "macro_f1": _Metric("pred", "no rows", _prep_macro_f1),
-    "balanced_accuracy": _Metric("pred", "fewer than two classes in y_true", _prep_balanced_accuracy),
-    "precision": _Metric(
-        "pred", "no part is flagged (TP + FP = 0)", _confusion(lambda tp, d, f, n: _ratio(tp, f))
-    ),
-    "recall": _Metric(
-        "pred", "no defective part in y_true (TP + FN = 0)", _confusion(lambda tp, d, f, n: _ratio(tp, d))
-    ),
+    "accuracy": _Metric("pred", "no_rows", _prep_accuracy),
+    "macro_f1": _Metric("pred", "no_rows", _prep_macro_f1),
+    "balanced_accuracy": _Metric("pred", "fewer_than_two_classes", _prep_balanced_accuracy),
+    "precision": _Metric("pred", "none_flagged", _confusion(lambda tp, d, f, n: _ratio(tp, f))),
+    "recall": _Metric("pred", "no_defect", _confusion(lambda tp, d, f, n: _ratio(tp, d))),
     "f1": _Metric(
         "pred",
-        "no defective part in y_true and none flagged",
+        "no_defect_none_flagged",
         _confusion(lambda tp, d, f, n: _ratio(2 * tp, d + f)),
     ),
     "defect_escape_rate": _Metric(
         "pred",
-        "no defective part in y_true (TP + FN = 0)",
+        "no_defect",
         _confusion(lambda tp, d, f, n: _ratio(d - tp, d)),
     ),
-    "false_alarm_rate": _Metric(
-        "pred", "no good part in y_true (FP + TN = 0)", _confusion(lambda tp, d, f, n: _ratio(f - tp, n - d))
-    ),
+    "false_alarm_rate": _Metric("pred", "no_good", _confusion(lambda tp, d, f, n: _ratio(f - tp, n - d))),
     "defects_caught_per_1000": _Metric(
-        "pred", "no rows", _confusion(lambda tp, d, f, n: 1000 * _ratio(tp, n))
+        "pred", "no_rows", _confusion(lambda tp, d, f, n: 1000 * _ratio(tp, n))
     ),
-    "manual_inspection_share": _Metric("pred", "no rows", _confusion(lambda tp, d, f, n: _ratio(f, n))),
+    "manual_inspection_share": _Metric("pred", "no_rows", _confusion(lambda tp, d, f, n: _ratio(f, n))),
     "defect_rate_passed": _Metric(
-        "pred", "every part is flagged (FN + TN = 0)", _confusion(lambda tp, d, f, n: _ratio(d - tp, n - f))
+        "pred", "all_flagged", _confusion(lambda tp, d, f, n: _ratio(d - tp, n - f))
     ),
-    "roc_auc": _Metric("score", "y_true holds only one class", _prep_roc_auc),
-    "average_precision": _Metric(
-        "score", "no defective part in y_true (TP + FN = 0)", _prep_average_precision
-    ),
-    "brier": _Metric("score", "no rows", _prep_brier),
-    "log_loss": _Metric("score", "no rows", _prep_log_loss),
-    "r2": _Metric("pred", "y_true is constant (zero total sum of squares)", _regression(_r2)),
-    "rmse": _Metric("pred", "no rows", _regression(_rmse)),
-    "mae": _Metric("pred", "no rows", _regression(_mae)),
-    "mape": _Metric("pred", "y_true contains 0 (relative error undefined)", _regression(_mape)),
+    "roc_auc": _Metric("score", "one_class", _prep_roc_auc),
+    "average_precision": _Metric("score", "no_defect", _prep_average_precision),
+    "brier": _Metric("score", "no_rows", _prep_brier),
+    "log_loss": _Metric("score", "no_rows", _prep_log_loss),
+    "r2": _Metric("pred", "constant_target", _regression(_r2)),
+    "rmse": _Metric("pred", "no_rows", _regression(_rmse)),
+    "mae": _Metric("pred", "no_rows", _regression(_mae)),
+    "mape": _Metric("pred", "zero_target", _regression(_mape)),
 }
 RESAMPLABLE: tuple[str, ...] = tuple(_METRICS)
 """KPI names that :func:`bootstrap_ci` and :func:`paired_bootstrap_diff` accept as a string."""
@@ -366,8 +360,8 @@ def _pair(y_true: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _evaluator(
     metric_fn: MetricFn, y_true: np.ndarray, y: np.ndarray, labels: Sequence[Any] | None
-) -> tuple[Evaluator, str]:
-    """A batched evaluator and the metric's undefined-reason text, for a name or a plain callable."""
+) -> tuple[Evaluator, Reason]:
+    """A batched evaluator and the metric's undefined reason, for a name or a plain callable."""
     if isinstance(metric_fn, str):
         get_kpi(metric_fn)
         if metric_fn not in _METRICS:
@@ -376,7 +370,9 @@ def _evaluator(
                 f"{', '.join(RESAMPLABLE)} (pass a callable for anything else)"
             )
         metric = _METRICS[metric_fn]
-        return metric.prepare(y_true, y, labels), f"{metric_fn} undefined: {metric.undefined_when}"
+        return metric.prepare(y_true, y, labels), Reason(
+            "metric_undefined", {"metric": metric_fn, "why": Reason(metric.undefined_when)}
+        )
     name = getattr(metric_fn, "__name__", "metric")
     rows = np.arange(y_true.size)
 
@@ -390,10 +386,10 @@ def _evaluator(
                 out[i] = np.nan
         return out
 
-    return loop, f"{name} undefined on these data"
+    return loop, Reason("callable_undefined", {"metric": name})
 
 
-def _point(evaluate: Evaluator, n: int, reason: str) -> float:
+def _point(evaluate: Evaluator, n: int, reason: Reason) -> float:
     value = float(evaluate(np.ones((1, n)))[0]) if n else math.nan
     return Undefined(reason) if math.isnan(value) else value
 
@@ -493,12 +489,15 @@ def _resample_weights(
             yield _row_counts(rng.integers(0, n, (b, n)), n)
 
 
-def _interval(point: float, values: np.ndarray, alpha: float, reason: str) -> Estimate:
+def _interval(point: float, values: np.ndarray, alpha: float, reason: Reason) -> Estimate:
     """Percentile interval over the resamples where the metric is defined."""
     valid = values[~np.isnan(values)]
     if valid.size < 0.5 * values.size:
         bad = Undefined(
-            f"{reason} in {values.size - valid.size} of {values.size} resamples; too few for an interval"
+            Reason(
+                "too_few_resamples",
+                {"reason": reason, "failed": values.size - valid.size, "total": values.size},
+            )
         )
         return Estimate(point, bad, bad)
     low, high = np.quantile(valid, [alpha / 2, 1 - alpha / 2])

@@ -31,7 +31,7 @@ class KpiRow:
     formula: str
     higher_is_better: bool
     group: str  # ml | quality | productivity | stability
-    undefined_reason: str = ""
+    undefined_reason: str = ""  # a kpi Reason is said in the report's language; plain text as is
 
 
 @dataclass
@@ -74,7 +74,7 @@ class ReportData:
     kpis: list[KpiRow] = field(default_factory=list)
     gates: list[GateRow] = field(default_factory=list)
     threshold: float | None = None
-    threshold_note: str = ""
+    threshold_note: str = ""  # a RuleNote from the run is said in the report's language; plain text as is
     threshold_curve: pd.DataFrame | None = None  # threshold, cost, recall, false_alarm_rate
     currency: str = "KRW"
     confusion: pd.DataFrame | None = None  # actual x predicted counts

@@ -7,9 +7,10 @@ separators, ratios as percentages, money with the currency word of the language 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
+
+from axpoc.kpi._reasons import Phrase
 
 LANGUAGES = ("ko", "en")
 
@@ -513,7 +514,7 @@ def fmt_kpi(x: object, *, name: str, unit: str, currency: str, language: str) ->
     return fmt_number(value)
 
 
-# --- sentences built from values: promotion decisions, gate verdicts, threshold notes --------------------
+# --- sentences built from values: promotion decisions, gate verdicts, threshold and retrain notes ---
 
 # code -> (Korean, English). The English one is also what the registry, the promotion log and the CLI say.
 _DECISIONS: dict[str, tuple[str, str]] = {
@@ -556,36 +557,74 @@ _DECISIONS: dict[str, tuple[str, str]] = {
 }
 
 _GATE_BASIS_KO = {"point": "측정값", "low": "신뢰구간 하한", "high": "신뢰구간 상한"}
-_UNDEFINED_KO = {
-    "not computed in this run": "이 실행에서 계산되지 않음",
-    "value is NaN": "값이 NaN",
-    "CI lower bound": "신뢰구간 하한",
-    "CI upper bound": "신뢰구간 상한",
-}
-
-# The decision-rule notes of ``axpoc.steps._evaluate`` (English text) and their Korean wording.
-_THRESHOLD_NOTES_KO: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"cost-optimal threshold (?P<t>\S+) on (?P<n>\d+) out-of-fold predictions \((?P<method>\w+) "
-            r"calibration\), expected cost (?P<cost>\S+) (?P<currency>\S+)/part"
-        ),
-        "비용 최적 임계값 {t}: 교차 검증 밖(out-of-fold) 예측 {n}건 기준 ({method} 보정), "
-        "부품당 기대 비용 {money}",
-    ),
-    (
-        re.compile(r"F1-optimal threshold (?P<t>\S+) on out-of-fold predictions \(no costs in the config\)"),
-        "F1 최적 임계값 {t}: 교차 검증 밖(out-of-fold) 예측 기준 (설정에 비용 정보 없음)",
-    ),
-    (
-        re.compile(
-            r"anomaly threshold (?P<t>\S+): flags (?P<rate>\S+) of good training parts \(out-of-fold\); "
-            r"the output is a score, not a probability"
-        ),
-        "이상 탐지 임계값 {t}: 학습 데이터 양품의 {rate}를 검출 (out-of-fold); 출력은 확률이 아닌 점수입니다",
-    ),
-)
 _METHOD_KO = {"isotonic": "등위(isotonic)", "sigmoid": "시그모이드"}
+
+
+class RuleNote(Phrase):
+    """How the decision threshold was chosen (``axpoc.steps._evaluate``); its ``str`` is the English note."""
+
+    templates = MappingProxyType(
+        {
+            "cost_optimal": (
+                "비용 최적 임계값 {threshold:.3f}: 교차 검증 밖(out-of-fold) 예측 {n}건 기준 ({method_word} 보정), "
+                "부품당 기대 비용 {money}",
+                "cost-optimal threshold {threshold:.3f} on {n} out-of-fold predictions ({method} calibration), "
+                "expected cost {cost:,.0f} {currency}/part",
+            ),
+            "f1_optimal": (
+                "F1 최적 임계값 {threshold:.3f}: 교차 검증 밖(out-of-fold) 예측 기준 (설정에 비용 정보 없음)",
+                "F1-optimal threshold {threshold:.3f} on out-of-fold predictions (no costs in the config)",
+            ),
+            "anomaly": (
+                "이상 탐지 임계값 {threshold:.4g}: 학습 데이터 양품의 {rate:.1%}를 검출 (out-of-fold); "
+                "출력은 확률이 아닌 점수입니다",
+                "anomaly threshold {threshold:.4g}: flags {rate:.1%} of good training parts (out-of-fold); "
+                "the output is a score, not a probability",
+            ),
+        }
+    )
+
+    @classmethod
+    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
+        if "cost" not in values:
+            return {}
+        method = str(values["method"])
+        cost = f"{values['cost']:,.0f}"
+        won = values["currency"] == "KRW" and language == "ko"
+        return {
+            "method_word": _METHOD_KO.get(method, method) if language == "ko" else method,
+            "money": f"{cost}원" if won else f"{cost} {values['currency']}",
+        }
+
+
+class RetrainNote(Phrase):
+    """A fixed note of the drift check or the retrain flow; its ``str`` is the English note."""
+
+    templates = MappingProxyType(
+        {
+            "unseen_classes": (
+                "새 데이터의 '{target}' 열에 챔피언이 학습한 적 없는 클래스가 있습니다: {classes}. 새 데이터에 "
+                "대한 챔피언 KPI에서는 이 행을 뺐고, 특성 드리프트는 모든 행으로 확인합니다. 새 클래스를 "
+                "학습하려면 이 행을 학습 데이터에 추가하고 'axpoc run CONFIG'를 실행하세요.",
+                "the new data has class(es) in '{target}' the champion was never trained on: {classes}; the "
+                "champion's KPIs on the new data leave these rows out. Feature drift is checked on every row. "
+                "To learn the new class, add these rows to the training data and run 'axpoc run CONFIG'.",
+            ),
+            "no_labels": (
+                "새 데이터의 '{target}' 열에 레이블이 없어 레이블 드리프트와 챔피언 KPI를 계산하지 않았습니다.",
+                "the new data has no labels in '{target}': no label drift and no champion KPIs.",
+            ),
+            "champion_cannot_score": (
+                "챔피언 v{version}은(는) 홀드아웃 데이터로 점수를 낼 수 없어({error}) 챌린저만 표시합니다.",
+                "the champion v{version} cannot score the holdout ({error}); only the challenger is shown.",
+            ),
+        }
+    )
+
+
+def say(text: str, language: str) -> str:
+    """``text`` in ``language`` when it is a :class:`Phrase`; any other text (free-form, a user's) as it is."""
+    return text.text(language) if isinstance(text, Phrase) else str(text)
 
 
 def decision_text(code: str, values: Mapping[str, object], language: str) -> str:
@@ -612,28 +651,10 @@ def gate_reason(
     """
     if language != "ko":
         return reason
-    if reason.startswith("undefined: "):
-        detail = reason.removeprefix("undefined: ")
-        for english, korean in _UNDEFINED_KO.items():
-            detail = detail.replace(english, korean)
-        return f"{texts(language)['undefined']}: {detail}"
+    if isinstance(reason, Phrase):  # an undefined KPI: the reason says why in Korean
+        return reason.text(language)
+    if reason.startswith("undefined: "):  # a hand-made reason: only the prefix is ours to translate
+        return f"{texts(language)['undefined']}: {reason.removeprefix('undefined: ')}"
     basis = "low" if used_value < value else "high" if used_value > value else "point"
     verdict = "충족" if passed else "미달"
     return f"{label} {_GATE_BASIS_KO[basis]} {used}: 기준 {rule} {verdict}"
-
-
-def threshold_note(note: str, language: str) -> str:
-    """The decision-rule note in ``language``; a note of unknown wording is kept as it is."""
-    if language != "ko":
-        return note
-    for pattern, korean in _THRESHOLD_NOTES_KO:
-        match = pattern.fullmatch(note)
-        if match is not None:
-            values = match.groupdict()
-            if "method" in values:
-                values["method"] = _METHOD_KO.get(values["method"], values["method"])
-            if "currency" in values:
-                won = values["currency"] == "KRW"
-                values["money"] = f"{values['cost']}원" if won else f"{values['cost']} {values['currency']}"
-            return korean.format(**values)
-    return note

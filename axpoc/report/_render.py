@@ -21,7 +21,7 @@ import pandas as pd
 from axpoc.report import _figures
 from axpoc.report._data import KpiRow, ReportData
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, texts, threshold_note, unit_label
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, say, texts, unit_label
 
 if TYPE_CHECKING:
     import jinja2
@@ -215,7 +215,9 @@ def _tile(kpis: _KpiFormat, name: str, caption: str, t: Mapping[str, str]) -> di
         return None
     value = kpis.value(name, row.value)
     detail = (
-        kpis.interval(row) if as_number(row.value) is not None else (row.undefined_reason or t["undefined"])
+        kpis.interval(row)
+        if as_number(row.value) is not None
+        else (say(row.undefined_reason, kpis.language) or t["undefined"])
     )
     return {"caption": caption, "value": value, "detail": "" if detail == "–" else detail}
 
@@ -241,7 +243,7 @@ def _summary(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> dict[s
         },
     ]
     undefined = [
-        (row.label, row.undefined_reason or t["not_available"])
+        (row.label, say(row.undefined_reason, data.language) or t["not_available"])
         for row in data.kpis
         if as_number(row.value) is None
     ]
@@ -540,7 +542,7 @@ def _threshold(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
     return {
         "applicable": applicable,
         "value": f"{value:.3f}" if value is not None else "",
-        "note": threshold_note(data.threshold_note, data.language),
+        "note": say(data.threshold_note, data.language),
         "figure": _figures.threshold_chart(data.threshold_curve, value, currency=currency, t=t)
         if applicable
         else None,
@@ -557,7 +559,7 @@ def _kpi_table(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list
                 "name": row.name,
                 "value": kpis.value(row.name, row.value),
                 "undefined": as_number(row.value) is None,
-                "reason": row.undefined_reason,
+                "reason": say(row.undefined_reason, data.language),
                 "ci": kpis.interval(row),
                 "unit": unit_label(row.unit, name=row.name, currency=data.currency, language=data.language),
                 "formula": row.formula,

@@ -23,7 +23,7 @@ import pandas as pd
 from axpoc.report import _figures
 from axpoc.report._data import GateRow, KpiRow
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, texts
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, say, texts
 
 TEMPLATE = "retrain_report.html.j2"
 _MAX_DRIFT_ROWS = 40
@@ -284,7 +284,7 @@ def render_retrain_report(data: RetrainReportData) -> str:
         "champion_new": _column_table(data.champion_on_new, data, t) if data.champion_on_new else None,
         "compare": _compare(data, t) if data.kind == "retrain" else None,
         "training": [(t.get(f"tr_{key}", key), value) for key, value in data.training],
-        "notes": list(data.notes),
+        "notes": [say(note, data.language) for note in data.notes],
         "repro": _repro(data, t),
     }
     return _environment().get_template(TEMPLATE).render(**context)

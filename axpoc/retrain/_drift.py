@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
+from axpoc.report._i18n import RetrainNote
 
 MAX_ROWS = 50_000
 
@@ -108,12 +109,8 @@ def _known_classes(
     target = config.target.column
     unseen = unseen_labels(champion, labelled[target])
     if unseen.any():
-        notes.append(
-            f"the new data has class(es) in '{target}' the champion was never trained on: "
-            f"{unseen_classes_text(labelled.loc[unseen, target])}; the champion's KPIs on the new data leave "
-            f"these rows out. Feature drift is checked on every row. To learn the new class, add these rows "
-            f"to the training data and run 'axpoc run CONFIG'."
-        )
+        classes = unseen_classes_text(labelled.loc[unseen, target])
+        notes.append(RetrainNote("unseen_classes", {"target": target, "classes": classes}))
     return labelled.loc[~unseen]
 
 
@@ -190,7 +187,7 @@ def drift_check(
     )
     notes = [*new.notes, *result.notes]
     if not has_labels:
-        notes.append(f"the new data has no labels in '{target}': no label drift and no champion KPIs.")
+        notes.append(RetrainNote("no_labels", {"target": target}))
     report_path = None
     if write_html:
         from axpoc.report._retrain import write_retrain_report

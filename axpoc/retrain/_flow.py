@@ -20,6 +20,7 @@ import numpy as np
 from axpoc import __version__
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
+from axpoc.report._i18n import RetrainNote
 
 Log = Callable[[str], None]
 
@@ -383,9 +384,7 @@ def _champion_on_holdout(
     try:
         return evaluate(config, prepared, model, gates=gates)
     except KeyError as exc:
-        notes.append(
-            f"the champion v{version} cannot score the holdout ({exc}); only the challenger is shown."
-        )
+        notes.append(RetrainNote("champion_cannot_score", {"version": version, "error": str(exc)}))
         return None
 
 

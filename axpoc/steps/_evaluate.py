@@ -16,6 +16,7 @@ from axpoc.kpi import (
     KPIS,
     Baseline,
     CostModel,
+    Reason,
     SpecLimits,
     Volumes,
     anomaly_threshold,
@@ -29,8 +30,10 @@ from axpoc.kpi import (
     cost_optimal_threshold,
     evaluate_gates,
     regression_flags,
+    undefined_reason,
 )
 from axpoc.kpi._metrics import RESAMPLABLE
+from axpoc.report._i18n import RuleNote
 
 _MONEY_NEEDS = {
     "monthly_saving": (
@@ -92,7 +95,11 @@ class Evaluation:
 def _decision_rule(
     config: PocConfig, prepared: Any, comparison: Any
 ) -> tuple[Any, float | None, bool, str, Any]:
-    """(estimator, threshold, calibrated, note, cost curve) from the winner's out-of-fold outputs."""
+    """(estimator, threshold, calibrated, note, cost curve) from the winner's out-of-fold outputs.
+
+    The note is a :class:`RuleNote` (its ``str`` is the English sentence, ``.text("ko")`` the Korean one),
+    or ``""`` for a task without a threshold.
+    """
     from sklearn.frozen import FrozenEstimator
     from sklearn.model_selection import FixedThresholdClassifier
 
@@ -105,10 +112,7 @@ def _decision_rule(
     if task == "anomaly":
         good = seen & (y == 0)
         t = anomaly_threshold(oof[good], false_alarm_rate=config.kpi.anomaly_false_alarm_rate)
-        note = (
-            f"anomaly threshold {t:.4g}: flags {config.kpi.anomaly_false_alarm_rate:.1%} of good training parts "
-            "(out-of-fold); the output is a score, not a probability"
-        )
+        note = RuleNote("anomaly", {"threshold": float(t), "rate": config.kpi.anomaly_false_alarm_rate})
         return model, float(t), False, note, None
     y_seen, p_seen = y[seen], oof[seen]
     method = "isotonic" if seen.sum() >= 500 and y_seen.sum() >= 20 else "sigmoid"
@@ -125,9 +129,15 @@ def _decision_rule(
             inspection_cost=costs.inspection_cost or 0.0,
         )
         threshold, curve = float(result.threshold), result.curve
-        note = (
-            f"cost-optimal threshold {threshold:.3f} on {int(seen.sum())} out-of-fold predictions "
-            f"({method} calibration), expected cost {result.expected_cost_per_part:,.0f} {costs.currency}/part"
+        note = RuleNote(
+            "cost_optimal",
+            {
+                "threshold": threshold,
+                "n": int(seen.sum()),
+                "method": method,
+                "cost": float(result.expected_cost_per_part),
+                "currency": costs.currency,
+            },
         )
     else:
         from sklearn.metrics import precision_recall_curve
@@ -135,7 +145,7 @@ def _decision_rule(
         precision, recall, cuts = precision_recall_curve(y_seen, calibrated)
         f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
         threshold = float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5
-        note = f"F1-optimal threshold {threshold:.3f} on out-of-fold predictions (no costs in the config)"
+        note = RuleNote("f1_optimal", {"threshold": threshold})
     wrapped = OofCalibratedClassifier(model, calibrator).fit(None)
     fixed = FixedThresholdClassifier(
         FrozenEstimator(wrapped), threshold=threshold, response_method="predict_proba"
@@ -295,7 +305,7 @@ def evaluate(
             pd.Series(predictions["prediction"].to_numpy(), name="predicted"),
         )
     undefined = {
-        k: getattr(v, "reason", "undefined")
+        k: undefined_reason(v) or Reason("infinite")
         for k, v in kpis.items()
         if isinstance(v, float) and not np.isfinite(v)
     }

@@ -10,6 +10,7 @@ import pytest
 
 from axpoc.kpi import KPIS
 from axpoc.report import GateRow, KpiRow, ReportData
+from axpoc.report._i18n import RuleNote
 
 FEATURES = ["금형온도", "사출압력", "보압시간", "냉각시간", "사출속도", "실린더온도", "계량시간", "형체력"]
 ASSUMPTION_KO = "비용(검사비 500원/개, 유출 비용 50,000원/개, 오검출 비용 2,000원/개)은 예시용 가정값입니다."
@@ -310,7 +311,10 @@ def binary_data(language: str = "ko") -> ReportData:
         kpis=kpis,
         gates=gates,
         threshold=0.27,
-        threshold_note="cost-optimal threshold 0.270 on 38,400 out-of-fold predictions (isotonic calibration)",
+        threshold_note=RuleNote(
+            "cost_optimal",
+            {"threshold": 0.27, "n": 38_400, "method": "isotonic", "cost": 412.5, "currency": "KRW"},
+        ),
         threshold_curve=_threshold_curve(),
         confusion=confusion,
         headline=[

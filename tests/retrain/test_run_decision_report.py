@@ -6,6 +6,7 @@ A lost race (another run promoted while this one decided) must leave a report sa
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 from typing import Any
@@ -87,5 +88,11 @@ def test_korean_report_words_decision_gates_and_threshold_in_korean(
         "cost-optimal threshold",
         "out-of-fold predictions",
         "calibration), expected cost",
+        "undefined: ",  # a KPI's reason why it is undefined
+        "is flagged",
+        "no defective part",
+        "holds only one class",
     ):
         assert english not in html, english
+    undefined = [name for name, value in outcome.kpis.items() if math.isnan(value)]
+    assert all(f"{name} 정의 불가: " in html for name in undefined), undefined

@@ -53,6 +53,9 @@ def test_new_class_in_new_data(tmp_path: Path, mlflow_db_template: Path, cli: An
     checked = drift.json()
     note = next(n for n in checked["notes"] if NEW_CLASS in n)
     assert "'defect_type'" in note and f"'{NEW_CLASS}' (25 rows)" in note and "axpoc run" in note
+    html = Path(checked["report_path"]).read_text(encoding="utf-8")  # the config's language is Korean
+    assert "새 데이터의 &#39;defect_type&#39; 열에 챔피언이 학습한 적 없는 클래스가 있습니다" in html
+    assert "the champion was never trained on" not in html
     assert checked["n_new"] == 300 and checked["drifted"]  # every row's features are still checked
     assert 0.0 <= checked["champion_kpis_on_new"]["macro_f1"] <= 1.0  # on the 275 rows of known classes
 
