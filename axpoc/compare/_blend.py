@@ -29,16 +29,21 @@ MIN_GAIN = 1e-4
 
 
 def _fold_scores(
-    out: np.ndarray, y: np.ndarray, classes: np.ndarray, splits: Splits, scorer: Scorer
+    out: np.ndarray, y: np.ndarray, classes: np.ndarray, splits: Splits, scorer: Scorer, names: list[str]
 ) -> dict[str, np.ndarray]:
-    per_metric: dict[str, list[float]] = {name: [] for name in scorer.names}
-    for _, valid in splits:
-        for name, value in scorer.score_all(y[valid], out[valid], classes).items():
-            per_metric[name].append(value)
-    return {name: np.asarray(values, dtype=float) for name, values in per_metric.items()}
+    return {
+        name: np.array(
+            [scorer.score(y[valid], out[valid], classes, name) for _, valid in splits], dtype=float
+        )
+        for name in names
+    }
 
 
-def _mean(scores: np.ndarray) -> float:
+def _mean_primary(
+    out: np.ndarray, y: np.ndarray, classes: np.ndarray, splits: Splits, scorer: Scorer
+) -> float:
+    """The selection criterion; only the primary metric is computed while searching."""
+    scores = _fold_scores(out, y, classes, splits, scorer, [scorer.primary])[scorer.primary]
     return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
 
 
@@ -93,7 +98,7 @@ def select_blend(
     scale = 1 + 1 / max(len(splits) - 1, 1)
     counts: Counter[str] = Counter({leader.name: 1})
     blend = np.asarray(pool[leader.name].option.oof, dtype=float)
-    best = _mean(_fold_scores(blend, y, classes, splits, scorer)[scorer.primary])
+    best = _mean_primary(blend, y, classes, splits, scorer)
     for _ in range(MAX_STEPS):
         n = sum(counts.values())
         step: tuple[float, str, np.ndarray] | None = None
@@ -103,7 +108,7 @@ def select_blend(
             if new_member and (len(counts) >= MAX_MEMBERS or cost > affordable_s):
                 continue
             candidate = (blend * n + np.asarray(entry.option.oof, dtype=float)) / (n + 1)
-            value = _mean(_fold_scores(candidate, y, classes, splits, scorer)[scorer.primary])
+            value = _mean_primary(candidate, y, classes, splits, scorer)
             if step is None or scorer.better(value, step[0]):
                 step = (value, key, candidate)
         gain = sign * (step[0] - best) if step else -np.inf
@@ -115,7 +120,7 @@ def select_blend(
         skipped.reason = f"no blend beat {leader.name} alone on the cross-validation folds"
         return skipped
     members = [pool[key] for key in counts]
-    metrics = _fold_scores(blend, y, classes, splits, scorer)
+    metrics = _fold_scores(blend, y, classes, splits, scorer, scorer.names)
     return CandidateResult(
         name=name,
         label="Ensemble: " + " + ".join(f"{m.label} ×{counts[m.key]}" for m in members),
