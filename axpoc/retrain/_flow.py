@@ -408,7 +408,7 @@ def report_data(
     """
     from axpoc.report._i18n import decision_text
     from axpoc.report._retrain import ModelColumn, RetrainReportData
-    from axpoc.steps._report import _kpi_rows
+    from axpoc.steps._report import _kpi_rows, gate_rows
     from axpoc.steps._run import config_digest, package_versions
 
     language = config.language
@@ -420,7 +420,7 @@ def report_data(
             version=version,
             family=family,
             kpis=_kpi_rows(result, language),
-            gates=_gate_rows(result.gates),
+            gates=gate_rows(result.gates),
             gates_passed=bool(result.gates_passed),
         )
 
@@ -472,21 +472,3 @@ def report_data(
         ("retune", "yes" if outcome.retune else "no"),
     ]
     return data
-
-
-def _gate_rows(gates: list[Any]) -> list[Any]:
-    from axpoc.report import GateRow
-    from axpoc.steps._report import _num
-
-    return [
-        GateRow(
-            name=g.name,
-            op=g.op,
-            target=_num(g.target),
-            value=_num(g.value),
-            used_value=_num(g.used_value),
-            passed=bool(g.passed),
-            reason=g.reason,
-        )
-        for g in gates
-    ]

@@ -51,6 +51,22 @@ _WHY = {
 }
 
 
+def gate_rows(gates: list[Any]) -> list[GateRow]:
+    """The report's rows of evaluated gates (run and retrain reports alike)."""
+    return [
+        GateRow(
+            name=g.name,
+            op=g.op,
+            target=_num(g.target),
+            value=_num(g.value),
+            used_value=_num(g.used_value),
+            passed=bool(g.passed),
+            reason=g.reason,
+        )
+        for g in gates
+    ]
+
+
 def _num(value: Any) -> float:
     try:
         return float(value)
@@ -155,18 +171,7 @@ def assemble_report_data(
         pipeline_steps=pipeline_steps,
         why_family=why,
         kpis=_kpi_rows(evaluation, language),
-        gates=[
-            GateRow(
-                name=g.name,
-                op=g.op,
-                target=_num(g.target),
-                value=_num(g.value),
-                used_value=_num(g.used_value),
-                passed=bool(g.passed),
-                reason=g.reason,
-            )
-            for g in evaluation.gates
-        ],
+        gates=gate_rows(evaluation.gates),
         threshold=model.threshold,
         threshold_note=evaluation.threshold_note,
         threshold_curve=evaluation.threshold_curve,
