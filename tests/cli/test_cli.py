@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -145,8 +146,11 @@ def test_run_registers_champion_with_report(finished_run: dict) -> None:
         "out = m.predict(demo_frame('injection_molding', rows=60, defect_rate=0.05, drift=0, seed=9)); "
         "print(list(out.columns), len(out), float(out['score'].between(0, 1).mean()))"
     )
+    # MLflow's set_registry_uri in earlier in-process tests leaves MLFLOW_* in os.environ: a fresh process must
+    # not inherit another project's registry.
+    env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, env=env
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("['score', 'prediction', 'decision'] 60 1.0")
