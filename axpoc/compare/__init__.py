@@ -2,19 +2,24 @@
 
 from axpoc.compare._compare import Comparison, compare_candidates
 from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
+from axpoc.compare._screen import SCREEN_FAMILIES, GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
 from axpoc.compare._stats import Interval, PairedTest, corrected_interval, corrected_paired_test
 
 __all__ = [
     "DEFAULT_PRIMARY",
+    "SCREEN_FAMILIES",
     "Budget",
     "CandidateResult",
     "Comparison",
+    "GroupLevelScreen",
     "Interval",
     "PairedTest",
     "Scorer",
+    "ScreenNote",
     "compare_candidates",
     "corrected_interval",
     "corrected_paired_test",
     "model_output",
+    "screen_group_level",
 ]

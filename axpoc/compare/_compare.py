@@ -14,7 +14,7 @@ a budget every candidate runs its ``trials`` in config order, exactly repeatable
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from axpoc.compare._search import (
     CandidateResult,
     CandidateTuner,
     Splits,
+    TrialRun,
     fold_ratio,
     predict_trial_cost,
 )
@@ -141,13 +142,18 @@ def compare_candidates(
     scorer: Scorer,
     on_candidate: Callable[[CandidateResult], None] | None = None,
     on_trial: Callable[[str, int, float], None] | None = None,
+    budget: Budget | None = None,
+    adopt: Mapping[str, tuple[TrialRun, float]] | None = None,
 ) -> Comparison:
     """Tune each applicable candidate within the shared budget, rank them, refit the winner on all of X.
 
     ``builder(family, params)`` returns an unfitted pipeline; ``defaults`` holds each family's
     size-adaptive defaults (already logged by the caller); ``skipped`` maps names to the reason.
+    ``budget`` is ``tuning.budget_s`` started earlier when the caller spent part of it already.
+    ``adopt`` maps a candidate to a cross-validation of its exact defaults on these ``splits`` (and its
+    seconds), which becomes its trial 0.
     """
-    budget = Budget(tuning.budget_s)
+    budget = budget if budget is not None else Budget(tuning.budget_s)
     results: list[CandidateResult] = []
 
     def finish(result: CandidateResult) -> None:
@@ -181,6 +187,10 @@ def compare_candidates(
         )
         for c in runnable
     }
+
+    for name, (run, seconds) in (adopt or {}).items():
+        if name in tuners:
+            tuners[name].adopt(run, cost_s=seconds)
 
     def reserve() -> float:
         return _reserve([t.fit_time_s for t in tuners.values() if t.ok], n_folds=len(splits))
@@ -232,6 +242,7 @@ def _defaults_round(
     slow down two- or threefold, and wrongly dropping a family costs more than one wasted fold, after
     which the per-fold check stops a slow trial anyway.
     """
+    runnable = [c for c in runnable if not tuners[c.name].ok]  # adopted defaults are done already
     costs = {
         c.name: predict_trial_cost(
             tuners[c.name].build,

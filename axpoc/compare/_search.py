@@ -22,13 +22,15 @@ import numpy as np
 import pandas as pd
 
 from axpoc.compare._scoring import Scorer, model_output
-from axpoc.compare._stats import Interval, corrected_interval
+from axpoc.compare._stats import Interval, corrected_interval, corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
 LOGGING_RESERVE_S = 8.0
 PROBE_MIN_ROWS = 500
 _TRIAL_ERRORS = (ValueError, ArithmeticError, RuntimeError)
+MIN_TUNING_T = 1.0
+"""Corrected standard errors by which the best tuned trial must beat a family's defaults to replace them."""
 
 
 class BudgetExhausted(Exception):
@@ -90,7 +92,9 @@ class Budget:
 
 
 @dataclass
-class _Best:
+class TrialRun:
+    """One configuration cross-validated on the comparison's folds: scores, out-of-fold outputs, timings."""
+
     value: float = float("nan")
     params: dict[str, Any] = field(default_factory=dict)
     fold_scores: np.ndarray = field(default_factory=lambda: np.array([]))
@@ -111,13 +115,13 @@ def _evaluate(
     scorer: Scorer,
     report: Callable[[int, float], None],
     check_time: Callable[[int, float], None],
-) -> _Best:
+) -> TrialRun:
     """Cross-validate one configuration; out-of-fold outputs and per-fold metrics for every metric."""
     n = len(X)
     oof_shape = (n, len(classes)) if scorer.task == "multiclass" else (n,)
     oof = np.full(oof_shape, np.nan)
     per_metric: dict[str, list[float]] = {name: [] for name in scorer.names}
-    result = _Best(params=params)
+    result = TrialRun(params=params)
     for i, (train_idx, valid_idx) in enumerate(splits):
         t0 = time.perf_counter()
         model = build(params)
@@ -217,8 +221,8 @@ class CandidateTuner:
         self.candidate, self.family, self.build, self.defaults = candidate, family, build, defaults
         self.X, self.y, self.classes, self.splits = X, y, classes, splits
         self.scorer, self.tuning, self.budget, self.on_trial = scorer, tuning, budget, on_trial
-        self.best = _Best()
-        self.first: _Best | None = None
+        self.best = TrialRun()
+        self.first: TrialRun | None = None
         self.trial_costs: list[float] = []
         self.errors: list[str] = []
         self.reason = ""
@@ -254,6 +258,24 @@ class CandidateTuner:
     def fit_time_s(self) -> float:
         return float(np.mean(self.best.fit_times)) if self.best.fit_times else float("nan")
 
+    def adopt(self, first: TrialRun, *, cost_s: float) -> bool:
+        """Take a cross-validation of the defaults already run on the same folds as trial 0.
+
+        The group-level screen runs the defaults of one family; adopting its run saves running them again.
+        Only a fresh study adopts (a resumed Optuna storage has its own trial 0).
+        """
+        import optuna
+
+        if self.study.trials or first.oof is None:
+            return False
+        self.study.add_trial(optuna.trial.create_trial(value=first.value, params={}, distributions={}))
+        self.first = self.best = first
+        self.trial_costs.append(cost_s)
+        self.elapsed_s += cost_s
+        if self.on_trial:
+            self.on_trial(0, first.value)
+        return True
+
     def run(self, *, share_s: float, reserve_s: float, max_trials: int | None = None) -> None:
         """Continue the study within ``share_s`` seconds, keeping ``reserve_s`` of the budget untouched."""
         import optuna
@@ -273,6 +295,17 @@ class CandidateTuner:
             else:
                 space = self.family.space(trial, task=self.scorer.task, n_rows=len(self.X))
                 params = {**self.defaults, **space, **self.candidate.params}
+                if budget.seconds is not None:
+                    # Sampled settings can cost many times the defaults (a 1,000-tree forest), and a
+                    # single fold of them would overrun the budget before the per-fold check sees it.
+                    cost = predict_trial_cost(
+                        self.build, params, X=self.X, y=self.y, splits=splits, seed=trial.number
+                    )
+                    left = min(share_left(), budget.remaining() - reserve_s)
+                    if cost > left:
+                        raise BudgetExhausted(
+                            f"predicted {cost:.0f} s for the next trial, {max(left, 0):.0f} s left"
+                        )
 
             def report(step: int, value: float) -> None:
                 trial.report(value, step)
@@ -348,24 +381,45 @@ class CandidateTuner:
             last = f": {self.errors[-1]}" if self.errors else ""
             result.reason = self.reason or f"no trial finished{last}"
             return result
-        best = self.best
+        best, kept_note = self._chosen()
         result.params = {k: v for k, v in best.params.items() if not callable(v)}
         result.fold_scores = best.fold_scores
         result.fold_metrics = best.fold_metrics
         result.oof = best.oof
-        result.fit_time_s = self.fit_time_s
+        result.fit_time_s = float(np.mean(best.fit_times))
         result.predict_time_ms_per_1k = float(np.mean(best.predict_ms_per_1k))
-        result.reason = self.reason
-        result.options = [
+        result.reason = "; ".join(text for text in (self.reason, kept_note) if text)
+        result.options = [  # a blend may still use the tuned configuration
             _option(tag, trial)
-            for tag, trial in (("tuned", best), ("defaults", self.first))
-            if trial is not None and trial.oof is not None and (tag == "tuned" or trial is not best)
+            for tag, trial in (("tuned", self.best), ("defaults", self.first))
+            if trial is not None and trial.oof is not None and (tag == "tuned" or trial is not self.best)
         ]
         result.interval = corrected_interval(best.fold_scores, test_train_ratio=fold_ratio(self.splits))
         return result
 
+    def _chosen(self) -> tuple[TrialRun, str]:
+        """The best tuned trial if it beats the defaults by more than noise, else the defaults (and why).
 
-def _option(tag: str, trial: _Best) -> BlendOption:
+        With few folds the best of many trials wins partly by luck (overtuning): it must beat the
+        defaults by ``MIN_TUNING_T`` corrected standard errors of the paired fold differences, the
+        one-standard-error rule. Fewer than two comparable folds cannot say, and keep the best trial.
+        """
+        top, first = self.best, self.first
+        if first is None or first.oof is None or top is first:
+            return top, ""
+        test = corrected_paired_test(
+            top.fold_scores, first.fold_scores, test_train_ratio=fold_ratio(self.splits)
+        )
+        gain_t = test.t if self.scorer.higher_is_better else -test.t
+        if np.isnan(test.t) or gain_t > MIN_TUNING_T:
+            return top, ""
+        return first, (
+            f"defaults kept: the best tuned trial ({top.value:.4g}) is within one standard error of the "
+            f"defaults ({first.value:.4g})"
+        )
+
+
+def _option(tag: str, trial: TrialRun) -> BlendOption:
     return BlendOption(
         tag=tag,
         params={k: v for k, v in trial.params.items() if not callable(v)},

@@ -5,6 +5,7 @@ Great Expectations is imported only when a validation runs, so this package impo
 
 from axpoc.data._checker import RowChecker
 from axpoc.data._contract import Contract, Expectation, build_contract
+from axpoc.data._group_level import group_level_columns
 from axpoc.data._gx import ExpectationResult, ValidationReport, render_gx_suite, suite_to_json, validate
 from axpoc.data._numbers import DirtyColumn, DirtyReport, clean_numbers
 from axpoc.data._profile import LeakageSuspect, Profile, data_problems, profile
@@ -37,6 +38,7 @@ __all__ = [
     "cv_splitter",
     "data_problems",
     "frame_digest",
+    "group_level_columns",
     "load_data",
     "make_split",
     "parse_time_column",

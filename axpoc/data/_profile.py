@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from axpoc.config import PocConfig
 from axpoc.data._contract import text_in_numbers, value_type
+from axpoc.data._group_level import group_level_columns
 from axpoc.data._roles import SOURCE_COLUMN, resolve_roles
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class Profile(BaseModel):
     label: dict[str, Any]
     missing_share: dict[str, float]
     constant_columns: list[str]
+    group_level_columns: list[str] = []
+    """Features with one value per group (``columns.group``): the comparison screens them first."""
     duplicate_columns: list[list[str]]
     duplicate_rows: int
     duplicate_ids: int | None
@@ -122,6 +125,8 @@ class Profile(BaseModel):
         worst = sorted(missing.items(), key=lambda kv: -kv[1])[:8]
         table.add_row("missing", ", ".join(f"{k} {v:.1%}" for k, v in worst) or "none")
         table.add_row("constant columns", ", ".join(self.constant_columns) or "none")
+        if self.group_level_columns:
+            table.add_row("one value per group", ", ".join(self.group_level_columns))
         table.add_row("duplicate columns", "; ".join(" = ".join(g) for g in self.duplicate_columns) or "none")
         table.add_row("duplicate rows", str(self.duplicate_rows))
         if self.duplicate_ids is not None:
@@ -154,6 +159,7 @@ def profile(frame: pd.DataFrame, config: PocConfig) -> Profile:
         label=_label_summary(frame[target], config.target.task),
         missing_share={str(c): round(float(frame[c].isna().mean()), 6) for c in frame.columns},
         constant_columns=[str(c) for c in plain if frame[c].nunique(dropna=False) <= 1],
+        group_level_columns=[str(c) for c in _group_level(frame, roles.features, config.columns.group)],
         duplicate_columns=_duplicate_columns(frame[plain]),
         duplicate_rows=int(frame[content].duplicated().sum()) if content else 0,
         duplicate_ids=None if duplicated_ids is None else int(duplicated_ids.sum()),
@@ -162,6 +168,12 @@ def profile(frame: pd.DataFrame, config: PocConfig) -> Profile:
         leakage=_leakage(frame, roles.features, target, config, scores),
         problems=data_problems(frame, config),
     )
+
+
+def _group_level(frame: pd.DataFrame, features: list[str], group: str | None) -> list[str]:
+    if group is None or group not in frame.columns:
+        return []
+    return group_level_columns(frame, features, frame[group].to_numpy())
 
 
 def data_problems(frame: pd.DataFrame, config: PocConfig) -> list[str]:

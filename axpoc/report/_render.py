@@ -306,6 +306,8 @@ def _profile_facts(profile: Mapping[str, Any], t: Mapping[str, str]) -> list[tup
         facts.append((t["prof_missing"], _join([f"{k} {v:.1%}" for k, v in worst], t)))
     if "constant_columns" in profile:
         facts.append((t["prof_constant"], _join([str(c) for c in profile["constant_columns"]], t)))
+    if profile.get("group_level_columns"):
+        facts.append((t["prof_group_level"], _join([str(c) for c in profile["group_level_columns"]], t)))
     if "duplicate_columns" in profile:
         groups = [" = ".join(str(c) for c in group) for group in profile["duplicate_columns"]]
         facts.append((t["prof_dup_columns"], _join(groups, t)))
@@ -326,6 +328,7 @@ _PROFILE_KEYS = frozenset(
         "label",
         "missing_share",
         "constant_columns",
+        "group_level_columns",
         "duplicate_columns",
         "duplicate_rows",
         "duplicate_ids",
@@ -416,7 +419,7 @@ def _readiness(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
         "facts": [(label, value) for label, value in facts if value],
         "profile": _profile(data.profile, t) if data.profile else None,
         "validation": _validation(data.validation, t),
-        "notes": list(data.notes),
+        "notes": [say(note, data.language) for note in data.notes],
     }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from axpoc.compare import CandidateResult, Comparison, Scorer, compare_candidates
 from axpoc.config import CandidateConfig, PocConfig
@@ -37,11 +38,16 @@ def run_comparison(
     on_candidate: Callable[[CandidateResult], None] | None = None,
     on_trial: Callable[[str, int, float], None] | None = None,
 ) -> Comparison:
-    """Tune and rank the candidates on the training part with the split's CV folds; refit the winner."""
+    """Tune and rank the candidates on the training part with the split's CV folds; refit the winner.
+
+    With grouped folds, columns holding one value per group are screened first (`screen_group_level`);
+    the screen's time counts against ``tuning.budget_s``.
+    """
+    from axpoc.compare import Budget
     from axpoc.data._split import cv_splitter
     from axpoc.models import build_pipeline, get_family
 
-    features = prepared.roles.features
+    features = list(prepared.roles.features)
     X = prepared.train[features].reset_index(drop=True)
     y = prepared.y_train
     task = config.target.task
@@ -53,7 +59,7 @@ def run_comparison(
     plan = cv_splitter(prepared.train.reset_index(drop=True), config, split=prepared.split)
     curves = has_curves(X, features)
     n_classes = len(np.unique(y)) if task != "regression" else 0
-    families, defaults, skipped = {}, {}, {}
+    families, skipped = {}, {}
     for candidate in candidates:
         family = get_family(candidate.name)
         reason = family.applicable(task=task, n_rows=len(X), n_features=len(features), has_curves=curves)
@@ -61,21 +67,18 @@ def run_comparison(
             skipped[candidate.name] = reason
             continue
         families[candidate.name] = family
-        defaults[candidate.name] = family.defaults(
-            task=task, n_rows=len(X), n_features=len(features), n_classes=n_classes
-        )
     if not families:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
         raise UserError(f"No candidate fits this task and data ({reasons}). Choose others in 'candidates'.")
     imbalanced = task in ("binary", "multiclass") and _minority_share(y) < 0.2
     class_weight = "balanced" if imbalanced else None
 
-    def builder(family: Any, params: dict[str, Any]) -> Any:
+    def build(columns: list[str], family: Any, params: dict[str, Any]) -> Any:
         return build_pipeline(
             family,
             params,
             frame=X,
-            features=features,
+            features=columns,
             task=task,
             random_state=config.tuning.seed,
             n_jobs=config.tuning.n_jobs,
@@ -83,6 +86,31 @@ def run_comparison(
             resample=config.tuning.resample,
         )
 
+    def defaults_of(family: Any, n_features: int) -> dict[str, Any]:
+        return family.defaults(task=task, n_rows=len(X), n_features=n_features, n_classes=n_classes)
+
+    scorer = Scorer.for_task(task, config.kpi.primary)
+    budget = Budget(config.tuning.budget_s)
+    screen = _screen(
+        X,
+        y,
+        plan=plan,
+        prepared=prepared,
+        families=families,
+        candidates=candidates,
+        build=build,
+        defaults_of=defaults_of,
+        scorer=scorer,
+        budget=budget,
+    )
+    if screen is not None and screen.dropped:
+        features = [name for name in features if name not in screen.dropped]
+    defaults = {name: defaults_of(family, len(features)) for name, family in families.items()}
+    adopt = {}
+    if screen is not None and screen.run is not None:
+        probe = next(c for c in candidates if c.name == screen.family)
+        if screen.run.params == {**defaults[probe.name], **probe.params}:
+            adopt[probe.name] = (screen.run, screen.run_s)
     comparison = compare_candidates(
         X,
         y,
@@ -91,15 +119,19 @@ def run_comparison(
         splits=plan.splits(),
         candidates=candidates,
         families=families,
-        builder=builder,
+        builder=lambda family, params: build(features, family, params),
         defaults=defaults,
         skipped=skipped,
         tuning=config.tuning,
-        scorer=Scorer.for_task(task, config.kpi.primary),
+        scorer=scorer,
         on_candidate=on_candidate,
         on_trial=on_trial,
+        budget=budget,
+        adopt=adopt,
     )
     comparison.notes.append(plan.description)
+    if screen is not None:
+        comparison.notes.append(screen.note)
     if class_weight:
         comparison.notes.append(
             f"classes are imbalanced (minority {_minority_share(y):.1%}): class weights 'balanced' by default; "
@@ -111,6 +143,49 @@ def run_comparison(
             f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates."
         )
     return comparison
+
+
+def _screen(
+    X: Any,
+    y: np.ndarray,
+    *,
+    plan: Any,
+    prepared: Any,
+    families: dict[str, Any],
+    candidates: list[CandidateConfig],
+    build: Callable[[list[str], Any, dict[str, Any]], Any],
+    defaults_of: Callable[[Any, int], dict[str, Any]],
+    scorer: Scorer,
+    budget: Any,
+) -> Any:
+    """The group-level screen when the folds are grouped and such columns exist (None otherwise)."""
+    from axpoc.compare import SCREEN_FAMILIES, screen_group_level
+    from axpoc.data import group_level_columns
+
+    features = list(X.columns)
+    if plan.groups is None:
+        return None
+    columns = group_level_columns(X, features, plan.groups)
+    probe = next((name for name in SCREEN_FAMILIES if name in families), None)
+    if not columns or len(columns) == len(features) or probe is None:
+        return None
+    family = families[probe]
+    candidate = next(c for c in candidates if c.name == probe)
+    return screen_group_level(
+        X,
+        y,
+        columns=columns,
+        features=features,
+        group=prepared.roles.group or "group",
+        family=probe,
+        params={**defaults_of(family, len(features)), **candidate.params},
+        build=lambda names, params: build(names, family, params),
+        classes=np.asarray(prepared.target.classes),
+        splits=plan.splits(),
+        scorer=scorer,
+        budget=budget,
+        target_group_level=bool(group_level_columns(pd.DataFrame({"y": y}), ["y"], plan.groups)),
+    )
 
 
 def _minority_share(y: np.ndarray) -> float:

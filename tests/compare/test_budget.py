@@ -142,6 +142,41 @@ def test_slow_family_listed_first_goes_last_and_is_stopped_before_it_starts() ->
     assert wall <= budget_s * 1.1
 
 
+@dataclass(frozen=True)
+class SlowWhenTunedFamily(SleepyFamily):
+    """Quick defaults, but every tuned setting sleeps 10 s per fold of 2,400 rows."""
+
+    def space(self, trial: optuna.Trial, *, task: str, n_rows: int) -> dict[str, float]:
+        return {"per_row_s": trial.suggest_float("per_row_s", 4e-3, 5e-3)}
+
+
+def test_a_tuned_trial_predicted_to_overrun_the_budget_does_not_start() -> None:
+    frame, y = make_data(3000)
+    budget_s = 8.0
+    started = time.monotonic()
+    comparison = compare_candidates(
+        frame,
+        y,
+        task="binary",
+        classes=np.array([0, 1]),
+        splits=list(StratifiedKFold(5, shuffle=True, random_state=0).split(frame, y)),
+        candidates=[CandidateConfig(name="sleepy")],
+        families={"sleepy": SlowWhenTunedFamily()},
+        builder=lambda family, params: SleepyClassifier(**params),
+        defaults={"sleepy": {"fixed_s": 0.01, "per_row_s": 1e-6}},
+        skipped={},
+        tuning=TuningConfig(budget_s=budget_s, trials=5),
+        scorer=Scorer.for_task("binary", "roc_auc"),
+    )
+    wall = time.monotonic() - started
+
+    result = by_name(comparison)["sleepy"]
+    assert result.ok and result.params == {"fixed_s": 0.01, "per_row_s": 1e-6}
+    assert result.reason.startswith("stopped by the time budget: predicted"), result.reason
+    assert "for the next trial" in result.reason
+    assert wall <= budget_s * 1.1
+
+
 def test_significantly_worse_defaults_get_no_tuning_time() -> None:
     frame, y = make_data(1000)
     lightgbm = CandidateConfig(name="lightgbm", params={"n_estimators": 60})

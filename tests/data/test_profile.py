@@ -79,6 +79,26 @@ def test_label_missing_constant_and_duplicates():
     assert (result.duplicate_ids, result.duplicate_id_values) == (2, [41])
 
 
+def test_features_with_one_value_per_group_are_listed_when_a_group_column_is_set():
+    rng = np.random.default_rng(2)
+    tool = np.repeat(["T1", "T2", "T3", "T4"], 10)
+    frame = pd.DataFrame(
+        {
+            "공구": tool,
+            "이송속도": np.repeat([3.0, 6.0, 6.0, 20.0], 10),
+            "부하": rng.normal(size=40),
+            "y": np.repeat([0, 1, 0, 1], 10),
+        }
+    )
+    grouped = profile(frame, make_config(group="공구"))
+    assert grouped.group_level_columns == ["이송속도"]
+    assert profile(frame, make_config()).group_level_columns == []
+    console = Console(record=True, width=200)
+    console.print(grouped.to_table())
+    text = console.export_text()
+    assert "one value per group" in text and "이송속도" in text
+
+
 def test_regression_label_is_described():
     frame = pd.DataFrame({"x": np.arange(50.0), "y": np.linspace(1.0, 2.0, 50)})
     label = profile(frame, make_config(task="regression")).label

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from axpoc.compare import ScreenNote
 from axpoc.kpi import KPIS
 from axpoc.report import GateRow, KpiRow, ReportData
 from axpoc.report._i18n import RuleNote
@@ -180,6 +181,20 @@ kpi:
 """
 
 
+SCREEN_NOTE = ScreenNote(
+    "dropped",
+    {
+        "columns": "설정온도",
+        "group": "금형번호",
+        "family": "lightgbm",
+        "metric": "average_precision",
+        "with_": 0.612,
+        "without": 0.874,
+        "why": ScreenNote("target_group_level", {"group": "금형번호"}),
+    },
+)
+
+
 def _common(language: str) -> dict[str, object]:
     ko = language == "ko"
     return {
@@ -214,6 +229,7 @@ def _common(language: str) -> dict[str, object]:
             "label": {"counts": {"0": 47_424, "1": 576}, "shares": {"0": 0.988, "1": 0.012}},
             "missing_share": {"금형온도": 0.0, "사출압력": 0.0021, "보압시간": 0.0},
             "constant_columns": [],
+            "group_level_columns": ["설정온도"],
             "duplicate_columns": [["형체력", "형체력_2"]],
             "duplicate_rows": 3,
             "duplicate_ids": None,
@@ -234,7 +250,7 @@ def _common(language: str) -> dict[str, object]:
         if ko
         else "by time: the last 20 % is the test part",
         "cv_description": "5-fold 시계열 교차 검증" if ko else "5-fold time-series cross-validation",
-        "notes": ["CP949 인코딩으로 읽었습니다." if ko else "Read as CP949."],
+        "notes": ["CP949 인코딩으로 읽었습니다." if ko else "Read as CP949.", SCREEN_NOTE],
         "leaderboard": _leaderboard("roc_auc"),
         "primary_metric": "roc_auc",
         "conclusion": (

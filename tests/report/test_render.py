@@ -82,6 +82,8 @@ def test_binary_report_is_korean_complete_and_self_contained(make_report_data: M
     assert "0.270" in _section(html, "threshold")
     assert "n_estimators" in _section(html, "model") and "LGBMClassifier" in _section(html, "model")
     assert "사이클시간" in _section(html, "data") and "데이터에서 추론" in _section(html, "data")
+    assert "그룹마다 값이 하나뿐인 열" in _section(html, "data") and "설정온도" in _section(html, "data")
+    assert "제외 0.874, 포함 0.612 (타깃도" in html and "배울 예는 그룹 수뿐임). 모든 후보에서 제외함" in html
     assert "sha256:9c0ffee12345" in _section(html, "repro") and "mlflow" in _section(html, "repro")
 
     # headline, leaderboard, importance, effects, confusion, cost curve
@@ -179,6 +181,7 @@ def test_english_report(make_report_data: Make) -> None:
     assert '<html lang="en">' in html
     assert "Management summary" in html and "Promoted · passed" in html and "KPI table with formulas" in html
     assert "KRW 12,340,000" in html and "≥ 75.0%" in html and "86.4 h" in html
+    assert "scores average_precision 0.874 without them and 0.612 with them (the target too" in html
     headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, flags=re.S)
     assert headings and not any(HANGUL.search(re.sub(r"<[^>]+>", "", h)) for h in headings[1:])
     assert not HANGUL.search(_section(html, "kpis").split("<tbody>")[0])
