@@ -8,7 +8,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from axpoc.compare import CandidateResult, Comparison, Scorer, compare_candidates
+from axpoc.compare import (
+    Budget,
+    CandidateResult,
+    Comparison,
+    GroupLevelScreen,
+    Scorer,
+    compare_candidates,
+)
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
 from axpoc.process import load_process
@@ -43,7 +50,6 @@ def run_comparison(
     With grouped folds, columns holding one value per group are screened first (`screen_group_level`);
     the screen's time counts against ``tuning.budget_s``.
     """
-    from axpoc.compare import Budget
     from axpoc.data._split import cv_splitter
     from axpoc.models import build_pipeline, get_family
 
@@ -156,8 +162,8 @@ def _screen(
     build: Callable[[list[str], Any, dict[str, Any]], Any],
     defaults_of: Callable[[Any, int], dict[str, Any]],
     scorer: Scorer,
-    budget: Any,
-) -> Any:
+    budget: Budget,
+) -> GroupLevelScreen | None:
     """The group-level screen when the folds are grouped and such columns exist (None otherwise)."""
     from axpoc.compare import SCREEN_FAMILIES, screen_group_level
     from axpoc.data import group_level_columns
