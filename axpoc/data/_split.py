@@ -20,6 +20,7 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.data._roles import resolve_roles
+from axpoc.data._split_notes import SplitNote, joined
 from axpoc.errors import UserError
 
 MIN_TEST_CASES = 5
@@ -185,26 +186,28 @@ def cv_splitter(
         method = "group"
     _require_roles(method, data, config)
     requested, seed = config.split.cv_folds, config.split.seed
-    limits: list[tuple[int, str]] = [(data.n, f"the training part has only {data.n} rows")]
+    limits: list[tuple[int, str]] = [(data.n, SplitNote("limit_rows", {"n": data.n}))]
     units = None  # (unit code of each row, units in time order) for forward chaining
     if method == "time":
         assert data.time_key is not None
         units = _time_units(data.time_key)
-        limits.append((units[1].size - 1, f"the training part has only {units[1].size} distinct times"))
+        limits.append((units[1].size - 1, SplitNote("limit_times", {"n": units[1].size})))
     elif method == "time_group":
         assert data.group_codes is not None and data.time_key is not None
         units = data.group_codes, _groups_by_time(data.group_codes, data.time_key)
         limits.append(
-            (units[1].size - 1, f"the training part has only {units[1].size} groups of '{data.group_name}'")
+            (units[1].size - 1, SplitNote("limit_groups", {"n": units[1].size, "group": data.group_name}))
         )
     elif method == "group":
         assert data.group_codes is not None
         n_groups = np.unique(data.group_codes).size
-        limits.append((n_groups, f"the training part has only {n_groups} groups of '{data.group_name}'"))
+        limits.append((n_groups, SplitNote("limit_groups", {"n": n_groups, "group": data.group_name})))
     if method in ("group", "stratified") and data.label_codes is not None:
         counts = np.bincount(data.label_codes)
         rare = int(np.argmin(np.where(counts > 0, counts, data.n + 1)))
-        limits.append((int(counts[rare]), f"class {_show(data, rare)} has only {counts[rare]} rows"))
+        limits.append(
+            (int(counts[rare]), SplitNote("limit_class", {"label": _show(data, rare), "n": counts[rare]}))
+        )
     n_splits, reason = min(limits, key=lambda item: item[0])
     if n_splits >= requested:
         n_splits, reason = requested, ""
@@ -221,17 +224,17 @@ def cv_splitter(
             f"Cross-validation found only {len(folds)} usable fold(s) for a {method} comparison: the training "
             "part is too small or its times/groups too few. Add data or lower split.test_size."
         )
-    notes = []
+    notes: list[str] = []
     if reason:
-        notes.append(f"reduced from {requested} to {n_splits} folds: {reason}")
+        notes.append(SplitNote("reduced", {"requested": requested, "n": n_splits, "reason": reason}))
     if len(folds) < n_splits:
-        notes.append(f"only {len(folds)} folds fit the time/group boundaries")
+        notes.append(SplitNote("fewer_folds", {"n": len(folds)}))
     notes += _empty_class_notes(data, folds)
     return CvPlan(
         method=method,
         n_splits=len(folds),
         groups=data.row_groups() if method in ("group", "time_group") else None,
-        description="; ".join([_describe_cv(method, data, len(folds), gap, seed), *notes]),
+        description=joined(_describe_cv(method, data, len(folds), gap, seed), *notes),
         folds=tuple(folds),
     )
 
@@ -331,15 +334,15 @@ def _resolve_method(requested: str, data: _Data, config: PocConfig) -> tuple[str
     if requested != "auto":
         _require_roles(requested, data, config)
         return requested, ""
+    names = {"time": data.time_name, "group": data.group_name}
     if data.time_name and data.group_name:
-        return "time_group", f"columns.time '{data.time_name}' and columns.group '{data.group_name}' are set"
+        return "time_group", SplitNote("why_time_group", names)
     if data.time_name:
-        return "time", f"columns.time '{data.time_name}' is set"
+        return "time", SplitNote("why_time", names)
     if data.group_name:
-        return "group", f"columns.group '{data.group_name}' is set"
-    if data.label_codes is not None:
-        return "stratified", f"no time or group column, {config.target.task} target"
-    return "random", f"no time or group column, {config.target.task} target"
+        return "group", SplitNote("why_group", names)
+    why = SplitNote("why_none", {"task": config.target.task})
+    return ("stratified" if data.label_codes is not None else "random"), why
 
 
 def _require_roles(method: str, data: _Data, config: PocConfig) -> None:
@@ -518,9 +521,7 @@ def _empty_class_notes(data: _Data, folds: Sequence[tuple[np.ndarray, np.ndarray
     lacking = sum(1 for _, valid in folds if np.setdiff1d(present, data.label_codes[valid]).size)
     if not lacking:
         return []
-    return [
-        f"{lacking} of {len(folds)} validation folds miss a class (its cases sit in few groups or periods)"
-    ]
+    return [SplitNote("empty_class", {"lacking": lacking, "n": len(folds)})]
 
 
 # --- warnings and descriptions ----------------------------------------------------------------
@@ -617,35 +618,44 @@ def _group_list(data: _Data, rows: np.ndarray) -> list[Any]:
 
 
 def _describe(method: str, why: str, data: _Data, train: np.ndarray, test: np.ndarray, seed: int) -> str:
-    name = {"time_group": "time+group"}.get(method, method)
-    head = f"{name} split" + (f" (auto: {why})" if why else "")
-    on = {
-        "time": f" on '{data.time_name}'",
-        "group": f" on '{data.group_name}'",
-        "predefined": f" on '{data.group_name}'",
-        "time_group": f" on '{data.group_name}' by '{data.time_name}'",
-    }.get(method, "")
-    sides = [f"{side} {_side_text(method, data, rows)}" for side, rows in (("train", train), ("test", test))]
-    seeded = f", seed {seed}" if method in ("group", "stratified", "random") else ""
-    return f"{head}{on}: {sides[0]}, {sides[1]}{seeded}{_positives_text(data, train, test)}"
+    names = {"time": data.time_name, "group": data.group_name}
+    on = {"time": "on_time", "group": "on_group", "predefined": "on_group", "time_group": "on_time_group"}
+    return SplitNote(
+        "split",
+        {
+            "method": SplitNote(f"method_{method}"),
+            "auto": SplitNote("auto", {"why": why}) if why else "",
+            "on": SplitNote(on[method], names) if method in on else "",
+            "train": _side_text(method, data, train),
+            "test": _side_text(method, data, test),
+            "seeded": SplitNote("seeded", {"seed": seed})
+            if method in ("group", "stratified", "random")
+            else "",
+            "positives": _positives_text(data, train, test),
+        },
+    )
 
 
-def _side_text(method: str, data: _Data, rows: np.ndarray) -> str:
-    parts = []
+def _side_text(method: str, data: _Data, rows: np.ndarray) -> SplitNote:
+    values: dict[str, object] = {"rows": rows.size}
     if method in ("group", "time_group", "predefined") and data.group_codes is not None:
-        parts.append(f"{np.unique(data.group_codes[rows]).size:,} groups")
+        values["groups"] = np.unique(data.group_codes[rows]).size
     if method in ("time", "time_group") and data.times is not None:
         chosen = data.times.iloc[rows]
-        parts.append(f"{_fmt_time(chosen.min())}..{_fmt_time(chosen.max())}")
-    count = f"{rows.size:,} rows"
-    return " ".join([*parts, f"({count})"]) if parts else count
+        values["span"] = f"{_fmt_time(chosen.min())}..{_fmt_time(chosen.max())}"
+    code = (
+        "side_" + "_".join(key for key in ("groups", "span") if key in values)
+        if len(values) > 1
+        else "side_rows"
+    )
+    return SplitNote(code, values)
 
 
 def _positives_text(data: _Data, train: np.ndarray, test: np.ndarray) -> str:
     if data.positive is None or data.label_codes is None:
         return ""
     hits = [int((data.label_codes[rows] == data.positive).sum()) for rows in (train, test)]
-    return f"; positives ({_show(data, data.positive)}): train {hits[0]:,}, test {hits[1]:,}"
+    return SplitNote("positives", {"label": _show(data, data.positive), "train": hits[0], "test": hits[1]})
 
 
 def _fmt_time(value: Any) -> str:
@@ -654,16 +664,12 @@ def _fmt_time(value: Any) -> str:
     return f"{value:g}"
 
 
-def _describe_cv(method: str, data: _Data, n_splits: int, gap: int, seed: int) -> str:
-    if method == "time":
-        return f"{n_splits}-fold forward-chaining CV on '{data.time_name}' (expanding window, gap {gap})"
-    if method == "time_group":
-        return (
-            f"{n_splits}-fold forward-chaining CV over groups of '{data.group_name}' ordered by "
-            f"'{data.time_name}' (expanding window, gap {gap})"
-        )
+def _describe_cv(method: str, data: _Data, n_splits: int, gap: int, seed: int) -> SplitNote:
+    names = {"time": data.time_name, "group": data.group_name, "n": n_splits, "gap": gap, "seed": seed}
+    if method in ("time", "time_group"):
+        return SplitNote(f"cv_{method}", names)
     if method == "group":
         kind = "StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold"
-        return f"{n_splits}-fold {kind} on '{data.group_name}' (shuffled, seed {seed})"
+        return SplitNote("cv_group", {**names, "kind": kind})
     kind = "StratifiedKFold" if method == "stratified" else "KFold"
-    return f"{n_splits}-fold {kind} (shuffled, seed {seed})"
+    return SplitNote("cv_plain", {**names, "kind": kind})

@@ -165,6 +165,13 @@ def test_group_split_with_korean_columns() -> None:
     _assert_folds(plan, train, group="로트", time=None)
     scores = cross_val_score(DummyClassifier(), train[["금형온도"]], train["불량"], cv=plan.splits())
     assert scores.shape == (5,) and np.all(scores > 0.9)  # the majority class in every fold
+    # Korean reports say both in Korean; the English value is what logs and MLflow keep
+    assert result.description.text("ko").startswith(
+        "그룹 분할 (자동: columns.group '로트'이 설정됨) ('로트' 기준): 학습 그룹 30개 ("
+    )
+    assert ", 시드 0; 양성 (1): 학습 " in result.description.text("ko")
+    assert result.description.text("en") == result.description
+    assert plan.description.text("ko") == "'로트' 기준 5겹 StratifiedGroupKFold (섞음, 시드 0)"
 
 
 def test_time_group_split_keeps_lots_whole_and_later_lots_in_test() -> None:
@@ -471,6 +478,9 @@ def test_cv_folds_reduce_with_few_lots_and_say_why() -> None:
     assert plan.description == (
         "3-fold StratifiedGroupKFold on 'lot' (shuffled, seed 0); "
         "reduced from 5 to 3 folds: the training part has only 3 groups of 'lot'"
+    )
+    assert plan.description.text("ko") == (
+        "'lot' 기준 3겹 StratifiedGroupKFold (섞음, 시드 0); 5겹에서 3겹으로 줄임: 학습 부분의 'lot' 그룹이 3개뿐임"
     )
     _assert_folds(plan, frame, group="lot", time=None)
     plan = cv_splitter(frame, _config(group="lot"))
