@@ -1,6 +1,7 @@
 """Model comparison: Optuna tuning under a shared budget, leaderboard with corrected intervals."""
 
 from axpoc.compare._compare import Comparison, compare_candidates
+from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
 from axpoc.compare._screen import SCREEN_FAMILIES, GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
@@ -11,6 +12,7 @@ __all__ = [
     "SCREEN_FAMILIES",
     "Budget",
     "CandidateResult",
+    "CompareNote",
     "Comparison",
     "GroupLevelScreen",
     "Interval",

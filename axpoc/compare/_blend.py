@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer
 from axpoc.compare._search import BlendOption, CandidateResult, Splits, fold_ratio
 from axpoc.compare._stats import corrected_interval
@@ -90,7 +91,7 @@ def select_blend(
     skipped = CandidateResult(name=name, label="Ensemble", status="skipped")
     finished = [r for r in results if r.ok]
     if len(finished) < 2:
-        skipped.reason = "fewer than two candidates finished, nothing to blend"
+        skipped.reason = CompareNote("blend_too_few")
         return skipped
     pool = {entry.key: entry for entry in _pool(finished)}
     sign = 1 if scorer.higher_is_better else -1
@@ -117,7 +118,7 @@ def select_blend(
         best, blend = step[0], step[2]
         counts[step[1]] += 1
     if len(counts) < 2:
-        skipped.reason = f"no blend beat {leader.name} alone on the cross-validation folds"
+        skipped.reason = CompareNote("blend_no_gain", {"leader": leader.name})
         return skipped
     members = [pool[key] for key in counts]
     metrics = _fold_scores(blend, y, classes, splits, scorer, scorer.names)
@@ -125,7 +126,7 @@ def select_blend(
         name=name,
         label="Ensemble: " + " + ".join(f"{m.label} ×{counts[m.key]}" for m in members),
         status="ok",
-        reason=f"greedy blend of {len(counts)} configurations on their out-of-fold outputs",
+        reason=CompareNote("blend", {"n": len(counts)}),
         params={
             "members": [
                 {"family": m.result.name, "params": dict(m.option.params), "weight": counts[m.key]}

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.compare._blend import select_blend
+from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer
 from axpoc.compare._search import (
     LOGGING_RESERVE_S,
@@ -258,11 +259,11 @@ def _defaults_round(
         left = budget.remaining() - reserve()
         scored = any(t.ok for t in tuners.values())
         if left <= 0 or (scored and costs[candidate.name] > SKIP_FACTOR * left):
+            predicted = {"cost": costs[candidate.name], "left": left}
             tuner.reason = (
-                "the time budget was spent before this candidate could start"
+                CompareNote("not_started")
                 if left <= 0
-                else f"stopped by the time budget: predicted {costs[candidate.name]:.0f} s for its default "
-                f"settings, {left:.0f} s left"
+                else CompareNote("stopped", {"why": CompareNote("predicted_defaults", predicted)})
             )
             finish(tuner.result())
             del tuners[candidate.name]
@@ -291,10 +292,7 @@ def _tuning_round(
     for tuner in ranked:
         test = corrected_paired_test(leader.best.fold_scores, tuner.best.fold_scores, test_train_ratio=ratio)
         if tuner is not leader and test.significant:
-            tuner.reason = (
-                f"not tuned: its defaults are significantly worse than {leader.candidate.name}'s "
-                f"(p={test.p_value:.3f})"
-            )
+            tuner.reason = CompareNote("not_tuned", {"leader": leader.candidate.name, "p": test.p_value})
             finish(tuner.result())
         elif tuner.trials_left:
             contenders.append(tuner)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer, model_output
 from axpoc.compare._stats import Interval, corrected_interval, corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
@@ -34,7 +35,10 @@ MIN_TUNING_T = 1.0
 
 
 class BudgetExhausted(Exception):
-    """Raised inside a trial when the shared deadline passes; the trial is abandoned, not scored."""
+    """Raised inside a trial when the shared deadline passes; the trial is abandoned, not scored.
+
+    Its one argument says why (a `CompareNote` inside the tuner); ``args[0]`` keeps the phrase.
+    """
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class CandidateResult:
     name: str
     label: str
     status: str  # ok | skipped | stopped | failed
-    reason: str = ""
+    reason: str = ""  # a CompareNote or a family's SkipReason where the comparison made it
     params: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     fold_scores: np.ndarray = field(default_factory=lambda: np.array([]))
@@ -225,7 +229,7 @@ class CandidateTuner:
         self.first: TrialRun | None = None
         self.trial_costs: list[float] = []
         self.errors: list[str] = []
-        self.reason = ""
+        self.reason: str = ""
         self.elapsed_s = 0.0
         self.limit = (tuning.trials or 10_000) if candidate.tune and family.tunable else 1
         direction = "maximize" if scorer.higher_is_better else "minimize"
@@ -304,7 +308,7 @@ class CandidateTuner:
                     left = min(share_left(), budget.remaining() - reserve_s)
                     if cost > left:
                         raise BudgetExhausted(
-                            f"predicted {cost:.0f} s for the next trial, {max(left, 0):.0f} s left"
+                            CompareNote("predicted_trial", {"cost": cost, "left": max(left, 0)})
                         )
 
             def report(step: int, value: float) -> None:
@@ -317,7 +321,7 @@ class CandidateTuner:
                 folds_left = len(splits) - step - 1
                 if folds_left and fold_cost * folds_left > left:
                     raise BudgetExhausted(
-                        f"predicted {fold_cost * folds_left:.0f} s for the remaining folds, {max(left, 0):.0f} s left"
+                        CompareNote("predicted_folds", {"cost": fold_cost * folds_left, "left": max(left, 0)})
                     )
 
             t0 = time.monotonic()
@@ -357,7 +361,7 @@ class CandidateTuner:
                 objective, n_trials=n_trials, callbacks=[stop_when_out_of_time], catch=_TRIAL_ERRORS
             )
         except BudgetExhausted as exc:
-            self.reason = f"stopped by the time budget: {exc}"
+            self.reason = CompareNote("stopped", {"why": exc.args[0]})
         self.elapsed_s += time.monotonic() - started
 
     def result(self) -> CandidateResult:
@@ -378,8 +382,11 @@ class CandidateTuner:
         )
         if not self.ok:
             result.status = "stopped" if self.reason else "failed"
-            last = f": {self.errors[-1]}" if self.errors else ""
-            result.reason = self.reason or f"no trial finished{last}"
+            result.reason = self.reason or (
+                CompareNote("no_trial_error", {"error": self.errors[-1]})
+                if self.errors
+                else CompareNote("no_trial")
+            )
             return result
         best, kept_note = self._chosen()
         result.params = {k: v for k, v in best.params.items() if not callable(v)}
@@ -388,7 +395,11 @@ class CandidateTuner:
         result.oof = best.oof
         result.fit_time_s = float(np.mean(best.fit_times))
         result.predict_time_ms_per_1k = float(np.mean(best.predict_ms_per_1k))
-        result.reason = "; ".join(text for text in (self.reason, kept_note) if text)
+        result.reason = (
+            CompareNote("joined", {"first": self.reason, "second": kept_note})
+            if self.reason and kept_note
+            else self.reason or kept_note
+        )
         result.options = [  # a blend may still use the tuned configuration
             _option(tag, trial)
             for tag, trial in (("tuned", self.best), ("defaults", self.first))
@@ -413,10 +424,7 @@ class CandidateTuner:
         gain_t = test.t if self.scorer.higher_is_better else -test.t
         if np.isnan(test.t) or gain_t > MIN_TUNING_T:
             return top, ""
-        return first, (
-            f"defaults kept: the best tuned trial ({top.value:.4g}) is within one standard error of the "
-            f"defaults ({first.value:.4g})"
-        )
+        return first, CompareNote("defaults_kept", {"tuned": top.value, "defaults": first.value})
 
 
 def _option(tag: str, trial: TrialRun) -> BlendOption:

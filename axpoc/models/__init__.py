@@ -13,6 +13,7 @@ from axpoc.models._ensemble import BlendClassifier, BlendRegressor
 from axpoc.models._families import FAMILIES, Family, get_family, size_tier
 from axpoc.models._pipeline import DataShape, build_pipeline, data_shape
 from axpoc.models._preprocess import Preprocessor, build_preprocessor
+from axpoc.models._skip import SkipReason
 
 _TORCH_NAMES = (
     "TorchAutoencoderAnomaly",
@@ -32,6 +33,7 @@ __all__ = [
     "IsolationForestAnomaly",
     "Preprocessor",
     "Resampled",
+    "SkipReason",
     "build_pipeline",
     "build_preprocessor",
     "data_shape",

@@ -30,6 +30,7 @@ import numpy as np
 
 from axpoc.config import Task
 from axpoc.errors import UserError
+from axpoc.models._skip import SkipReason
 
 if TYPE_CHECKING:
     import optuna
@@ -102,7 +103,7 @@ class Family:
     uses_curves: bool = False
     reports_intermediate: bool = False
     max_rows: int | None = None
-    max_rows_reason: str = ""
+    max_rows_reason: str = ""  # a SkipReason says it in the report's language too
     min_rows: int = 10
     pip_requirements: tuple[str, ...] = ()
 
@@ -114,22 +115,28 @@ class Family:
     """True for a blend of other families: `build_pipeline` builds it from ``params["members"]``."""
 
     def applicable(self, *, task: Task, n_rows: int, n_features: int, has_curves: bool) -> str | None:
-        """None when the family can be compared on this data, else the reason it is skipped."""
+        """None when the family can be compared on this data, else the reason (a `SkipReason`) it is skipped."""
+        label = self.label
         if task not in self.tasks:
             others = ", ".join(f.name for f in FAMILIES.values() if task in f.tasks)
-            return f"{self.label} does not handle a {task} task; families for {task}: {others}"
+            return SkipReason("wrong_task", {"label": label, "task": task, "others": others})
         if self.uses_curves and not has_curves:
-            return f"{self.name} needs sensor-curve columns, the data has none"
+            return SkipReason("needs_curves", {"name": self.name})
         if n_features < 1:
-            return f"{self.label} is skipped: there is no feature column"
+            return SkipReason("no_features", {"label": label})
         for requirement in self.pip_requirements:
             module = requirement.split("==")[0]
             if importlib.util.find_spec(module) is None:
-                return f"{self.label} is skipped: the package '{module}' is not installed (pip install {requirement})"
+                return SkipReason(
+                    "not_installed", {"label": label, "module": module, "requirement": requirement}
+                )
         if self.max_rows is not None and n_rows > self.max_rows:
-            return f"{self.label} is skipped: {n_rows:,} rows > {self.max_rows:,} ({self.max_rows_reason})"
+            why = self.max_rows_reason
+            return SkipReason(
+                "too_many_rows", {"label": label, "n_rows": n_rows, "max_rows": self.max_rows, "why": why}
+            )
         if n_rows < self.min_rows:
-            return f"{self.label} is skipped: {n_rows:,} rows < {self.min_rows} (too few to train it)"
+            return SkipReason("too_few_rows", {"label": label, "n_rows": n_rows, "min_rows": self.min_rows})
         return None
 
     def defaults(
@@ -646,7 +653,7 @@ FAMILIES: dict[str, Family] = {
             SUPERVISED,
             needs_scaling=True,
             max_rows=20_000,
-            max_rows_reason="kernel SVM training time grows quadratically with the rows",
+            max_rows_reason=SkipReason("quadratic_time"),
         ),
         _KNN(
             "knn",
@@ -654,7 +661,7 @@ FAMILIES: dict[str, Family] = {
             SUPERVISED,
             needs_scaling=True,
             max_rows=100_000,
-            max_rows_reason="every prediction is compared with every training row",
+            max_rows_reason=SkipReason("all_pairs"),
         ),
         _MLP(
             "mlp",

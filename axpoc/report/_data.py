@@ -65,6 +65,9 @@ class ReportData:
     leaderboard: pd.DataFrame | None = (
         None  # rank, candidate, family, status, <primary>, ci_low, ci_high, ...
     )
+    # candidate -> its note as the comparison made it: a phrase is said in the report's language (the
+    # leaderboard's string column keeps only the English); a candidate missing here shows the board's note
+    candidate_notes: dict[str, str] = field(default_factory=dict)
     conclusion: str = ""  # "#1 vs #2" sentence
     chosen: str = ""
     chosen_params: dict[str, Any] = field(default_factory=dict)

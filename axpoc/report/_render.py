@@ -412,8 +412,8 @@ def _readiness(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
         (t["data_digest"], data.data_digest),
         (t["n_rows"], f"{data.n_rows:,}" if data.n_rows else ""),
         (t["n_features"], f"{data.n_features:,}" if data.n_features else ""),
-        (t["split"], data.split_description),
-        (t["cv"], data.cv_description),
+        (t["split"], say(data.split_description, data.language)),
+        (t["cv"], say(data.cv_description, data.language)),
     ]
     return {
         "facts": [(label, value) for label, value in facts if value],
@@ -449,12 +449,14 @@ def _leaderboard(data: ReportData, t: Mapping[str, str]) -> dict[str, Any] | Non
         family = str(record.get("family") or "")
         p_value = as_number(record.get("p_value"))
         significant = None if first or not ok or p_value is None else bool(record.get("significantly_worse"))
-        note = str(record.get("note") or "")
+        candidate = str(record.get("candidate", ""))
+        status = str(record.get("status"))
+        note = say(data.candidate_notes.get(candidate, str(record.get("note") or "")), data.language)
         rows.append(
             {
                 "rank": _optional(record.get("rank"), "{:.0f}"),
-                "candidate": str(record.get("candidate", "")),
-                "family": family if family != record.get("candidate") else "",
+                "candidate": candidate,
+                "family": family if family != candidate else "",
                 "score": _score(record.get(metric)) if ok else "–",
                 "ci": f"{_score(record.get('ci_low'))} – {_score(record.get('ci_high'))}"
                 if ok and as_number(record.get("ci_low")) is not None
@@ -465,7 +467,7 @@ def _leaderboard(data: ReportData, t: Mapping[str, str]) -> dict[str, Any] | Non
                 "fit": _optional(record.get("fit_time_s"), "{:,.1f}"),
                 "predict": _optional(record.get("predict_ms_per_1k"), "{:,.1f}"),
                 "trials": _optional(record.get("trials"), "{:,.0f}"),
-                "note": note if ok else f"{record.get('status')}: {note}".rstrip(": "),
+                "note": note if ok else f"{t.get(f'status_{status}', status)}: {note}".rstrip(": "),
                 "first": first,
                 "failed": not ok,
                 "chosen": bool(data.chosen) and record.get("candidate") == data.chosen,

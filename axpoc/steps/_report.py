@@ -165,6 +165,7 @@ def assemble_report_data(
         notes=list(outcome.notes),
         primary_metric=comparison.scorer.primary,
         leaderboard=comparison.leaderboard,
+        candidate_notes={result.name: result.reason for result in comparison.results},
         conclusion=comparison.conclusion(language),
         chosen=comparison.chosen.name,
         chosen_params=dict(comparison.chosen.params),

@@ -23,6 +23,7 @@ from axpoc.compare import _compare as compare_module
 from axpoc.compare._search import predict_trial_cost
 from axpoc.config import CandidateConfig, TuningConfig
 from axpoc.models import build_pipeline, get_family
+from axpoc.report import ReportData, render_report
 
 
 @pytest.fixture(autouse=True)
@@ -174,6 +175,7 @@ def test_a_tuned_trial_predicted_to_overrun_the_budget_does_not_start() -> None:
     assert result.ok and result.params == {"fixed_s": 0.01, "per_row_s": 1e-6}
     assert result.reason.startswith("stopped by the time budget: predicted"), result.reason
     assert "for the next trial" in result.reason
+    assert result.reason.text("ko").startswith("시간 예산 초과: 다음 시도에 "), result.reason.text("ko")
     assert wall <= budget_s * 1.1
 
 
@@ -192,6 +194,24 @@ def test_significantly_worse_defaults_get_no_tuning_time() -> None:
     assert comparison.elapsed_s < 30.0
     board = comparison.leaderboard.set_index("candidate")
     assert board.loc["logistic", "note"] == results["logistic"].reason
+    # the board's string column keeps only the English; the report takes the phrases from the results
+    assert type(board.loc["logistic", "note"]) is str
+    p_value = results["logistic"].reason.values["p"]
+    korean = f"튜닝 생략: 기본값이 lightgbm보다 유의하게 나쁨 (p={p_value:.3f})"
+    data = ReportData(
+        language="ko",
+        project_name="budget",
+        title="budget",
+        process="injection_molding",
+        task="binary",
+        target="y",
+        verdict="not_registered",
+        verdict_reason="",
+        leaderboard=comparison.leaderboard,
+        primary_metric="roc_auc",
+        candidate_notes={r.name: r.reason for r in comparison.results},
+    )
+    assert korean in render_report(data)
 
 
 def test_time_left_after_the_defaults_goes_to_tuning_within_the_budget() -> None:

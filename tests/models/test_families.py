@@ -21,6 +21,7 @@ from axpoc.models import (
     FAMILIES,
     IsolationForestAnomaly,
     Resampled,
+    SkipReason,
     build_pipeline,
     data_shape,
     get_family,
@@ -184,6 +185,49 @@ def test_applicable_gives_the_reason_a_family_is_skipped() -> None:
     assert get_family("mlp").applicable(task="binary", n_rows=12, **ok) == (
         "MLP (PyTorch) is skipped: 12 rows < 20 (too few to train it)"
     )
+
+
+def test_skip_reasons_say_themselves_in_korean_for_the_report() -> None:
+    ok = {"n_features": 5, "has_curves": False}
+    svm = get_family("svm").applicable(task="binary", n_rows=80_000, **ok)
+    assert isinstance(svm, SkipReason)
+    assert svm.text("ko") == "SVM: 80,000행 > 상한 20,000행 (커널 SVM의 학습 시간은 행 수의 제곱으로 늘어남)"
+    wrong = get_family("ridge").applicable(task="binary", n_rows=500, **ok)
+    assert wrong.startswith("Ridge regression does not handle a binary task; families for binary: logistic")
+    assert wrong.text("ko").startswith(
+        "Ridge regression은(는) 이진 분류 과제를 다루지 않음; 이진 분류에 쓸 수 "
+    )
+    assert get_family("cnn1d").applicable(task="binary", n_rows=500, **ok).text("ko") == (
+        "cnn1d에는 센서 곡선 열이 필요하지만 데이터에 없음"
+    )
+    assert get_family("mlp").applicable(task="binary", n_rows=12, **ok).text("ko") == (
+        "MLP (PyTorch): 12행 < 최소 20행 (학습하기에 너무 적음)"
+    )
+
+
+SKIP_SAMPLES = {
+    "label": "SVM",
+    "name": "svm",
+    "task": "multiclass",
+    "others": "logistic, lightgbm",
+    "module": "torch",
+    "requirement": "torch==2.9.1",
+    "n_rows": 1_234_567,
+    "max_rows": 20_000,
+    "min_rows": 20,
+    "why": SkipReason("quadratic_time"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(SkipReason.templates))
+def test_every_skip_reason_fills_in_both_languages_and_survives_pickling(code: str) -> None:
+    reason = SkipReason(code, SKIP_SAMPLES)
+    korean, english = reason.text("ko"), reason.text("en")
+    assert english == reason and english.isascii()
+    assert not korean.isascii() and korean != english
+    assert "multiclass" not in korean  # the task is said in Korean
+    again = pickle.loads(pickle.dumps(reason))
+    assert type(again) is SkipReason and again == reason and again.text("ko") == korean
 
 
 def test_registry_and_requirements() -> None:

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from axpoc.compare import ScreenNote
+from axpoc.compare import CompareNote, ScreenNote
 from axpoc.kpi import KPIS
+from axpoc.models import SkipReason
 from axpoc.report import GateRow, KpiRow, ReportData
 from axpoc.report._i18n import RuleNote
 
@@ -43,7 +44,22 @@ def gate(name: str, op: str, target: float, value: float, passed: bool, reason: 
     )
 
 
+CANDIDATE_NOTES = {
+    "lightgbm": "",
+    "random_forest": CompareNote("defaults_kept", {"tuned": 0.9012, "defaults": 0.897}),
+    "logistic": CompareNote("not_tuned", {"leader": "lightgbm", "p": 0.006}),
+    "svm": CompareNote("stopped", {"why": CompareNote("predicted_folds", {"cost": 14.2, "left": 1.0})}),
+    "knn": SkipReason(
+        "too_many_rows",
+        {"label": "k-NN", "n_rows": 150_000, "max_rows": 100_000, "why": SkipReason("all_pairs")},
+    ),
+}
+"""Each candidate's note as the comparison made it; cnn1d is left out: it shows the board's plain note."""
+
+
 def _leaderboard(metric: str) -> pd.DataFrame:
+    """The board as pandas holds it: the notes are plain English strings, the phrases are lost."""
+    notes = {name: str(note) for name, note in CANDIDATE_NOTES.items()}
     return pd.DataFrame(
         [
             {
@@ -60,7 +76,7 @@ def _leaderboard(metric: str) -> pd.DataFrame:
                 "fit_time_s": 4.2,
                 "predict_ms_per_1k": 3.1,
                 "trials": 24,
-                "note": "",
+                "note": notes["lightgbm"],
             },
             {
                 "rank": 2,
@@ -76,7 +92,7 @@ def _leaderboard(metric: str) -> pd.DataFrame:
                 "fit_time_s": 7.9,
                 "predict_ms_per_1k": 12.4,
                 "trials": 18,
-                "note": "",
+                "note": notes["random_forest"],
             },
             {
                 "rank": 3,
@@ -91,8 +107,22 @@ def _leaderboard(metric: str) -> pd.DataFrame:
                 "significantly_worse": True,
                 "fit_time_s": 0.6,
                 "predict_ms_per_1k": 0.8,
-                "trials": 30,
-                "note": "",
+                "trials": 1,
+                "note": notes["logistic"],
+            },
+            {
+                "rank": np.nan,
+                "candidate": "svm",
+                "family": "SVM",
+                "status": "stopped",
+                "note": notes["svm"],
+            },
+            {
+                "rank": np.nan,
+                "candidate": "knn",
+                "family": "k-NN",
+                "status": "skipped",
+                "note": notes["knn"],
             },
             {
                 "rank": np.nan,
@@ -252,6 +282,7 @@ def _common(language: str) -> dict[str, object]:
         "cv_description": "5-fold 시계열 교차 검증" if ko else "5-fold time-series cross-validation",
         "notes": ["CP949 인코딩으로 읽었습니다." if ko else "Read as CP949.", SCREEN_NOTE],
         "leaderboard": _leaderboard("roc_auc"),
+        "candidate_notes": dict(CANDIDATE_NOTES),
         "primary_metric": "roc_auc",
         "conclusion": (
             "1위 lightgbm와 2위 random_forest는 유의한 차이가 없습니다 (p=0.214); 더 단순하거나 빠른 모델을 골라도 됩니다."

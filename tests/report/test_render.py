@@ -78,7 +78,14 @@ def test_binary_report_is_korean_complete_and_self_contained(make_report_data: M
 
     board = _section(html, "leaderboard")
     assert "0.9120" in board and "0.8890 – 0.9350" in board and "&lt; 0.001" in board
-    assert "유의한 차이가 없습니다 (p=0.214)" in board and "skipped: torch is not installed" in board
+    assert "유의한 차이가 없습니다 (p=0.214)" in board
+    # the comparison's notes in Korean; a note that is plain text is kept, its status word is said
+    assert "튜닝 생략: 기본값이 lightgbm보다 유의하게 나쁨 (p=0.006)" in board
+    assert "기본값 유지: 튜닝한 최고 시도(0.9012)가 기본값(0.897)과 1 표준오차 이내" in board
+    assert "중단: 시간 예산 초과: 남은 폴드에 14초 예상, 남은 시간 1초" in board
+    assert "제외: k-NN: 150,000행 &gt; 상한 100,000행 (예측할 때마다 모든 학습 행과 비교함)" in board
+    assert "제외: torch is not installed" in board
+    assert "stopped by the time budget" not in board and "not tuned" not in board and "skipped" not in board
     assert "0.270" in _section(html, "threshold")
     assert "n_estimators" in _section(html, "model") and "LGBMClassifier" in _section(html, "model")
     assert "사이클시간" in _section(html, "data") and "데이터에서 추론" in _section(html, "data")
@@ -182,6 +189,14 @@ def test_english_report(make_report_data: Make) -> None:
     assert "Management summary" in html and "Promoted · passed" in html and "KPI table with formulas" in html
     assert "KRW 12,340,000" in html and "≥ 75.0%" in html and "86.4 h" in html
     assert "scores average_precision 0.874 without them and 0.612 with them (the target too" in html
+    board = _section(html, "leaderboard")
+    assert "not tuned: its defaults are significantly worse than lightgbm&#39;s (p=0.006)" in board
+    assert "stopped: stopped by the time budget: predicted 14 s for the remaining folds, 1 s left" in board
+    assert (
+        "skipped: k-NN is skipped: 150,000 rows &gt; 100,000 "
+        "(every prediction is compared with every training row)" in board
+    )
+    assert "skipped: torch is not installed" in board and not HANGUL.search(board.split("<tbody>")[1])
     headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, flags=re.S)
     assert headings and not any(HANGUL.search(re.sub(r"<[^>]+>", "", h)) for h in headings[1:])
     assert not HANGUL.search(_section(html, "kpis").split("<tbody>")[0])
@@ -255,3 +270,42 @@ def test_units_read_naturally() -> None:
     assert unit_label("h/month", currency="KRW", language="ko") == "시간/월"
     assert unit_label("ratio", name="recall", currency="KRW", language="ko") == "%"
     assert unit_label("ratio", name="r2", currency="KRW", language="en") == "score (0–1)"
+
+
+@pytest.mark.parametrize(
+    ("language", "split", "cv"),
+    [
+        (
+            "ko",
+            "그룹 분할 ('금형번호' 기준): 학습 그룹 9개 (900행)",
+            "'금형번호' 기준 3겹 GroupKFold (섞음, 시드 0)",
+        ),
+        (
+            "en",
+            "group split on '금형번호': train 9 groups (900 rows)",
+            "3-fold GroupKFold on '금형번호' (shuffled, seed 0)",
+        ),
+    ],
+)
+def test_split_and_cv_descriptions_are_said_in_the_report_language(
+    make_report_data: Make, language: str, split: str, cv: str
+) -> None:
+    from axpoc.data._split_notes import SplitNote
+
+    data = make_report_data("binary", language)
+    names = {"group": "금형번호", "time": None}
+    data.split_description = SplitNote(
+        "split",
+        {
+            "method": SplitNote("method_group"),
+            "auto": "",
+            "on": SplitNote("on_group", names),
+            "train": SplitNote("side_groups", {"groups": 9, "rows": 900}),
+            "test": SplitNote("side_groups", {"groups": 3, "rows": 300}),
+            "seeded": SplitNote("seeded", {"seed": 0}),
+            "positives": "",
+        },
+    )
+    data.cv_description = SplitNote("cv_group", {**names, "n": 3, "kind": "GroupKFold", "seed": 0, "gap": 0})
+    data_section = _section(render_report(data), "data").replace("&#39;", "'")
+    assert split in data_section and cv in data_section

@@ -1,0 +1,64 @@
+"""Why a candidate stopped, was not tuned or kept its defaults: the leaderboard's notes, in two languages.
+
+Each note is a :class:`~axpoc.kpi._reasons.Phrase`, so logs, JSON and MLflow keep the English sentence
+while the report says it in Korean or English.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from axpoc.kpi._reasons import Phrase
+
+
+class CompareNote(Phrase):
+    """A comparison's note on one candidate (``CandidateResult.reason``) or on the blend."""
+
+    templates = MappingProxyType(
+        {
+            # the time budget
+            "stopped": ("시간 예산 초과: {why}", "stopped by the time budget: {why}"),
+            "predicted_folds": (
+                "남은 폴드에 {cost:.0f}초 예상, 남은 시간 {left:.0f}초",
+                "predicted {cost:.0f} s for the remaining folds, {left:.0f} s left",
+            ),
+            "predicted_trial": (
+                "다음 시도에 {cost:.0f}초 예상, 남은 시간 {left:.0f}초",
+                "predicted {cost:.0f} s for the next trial, {left:.0f} s left",
+            ),
+            "predicted_defaults": (
+                "기본 설정에 {cost:.0f}초 예상, 남은 시간 {left:.0f}초",
+                "predicted {cost:.0f} s for its default settings, {left:.0f} s left",
+            ),
+            "not_started": (
+                "이 후보를 시작하기 전에 시간 예산을 모두 씀",
+                "the time budget was spent before this candidate could start",
+            ),
+            # trials and tuning
+            "no_trial": ("끝난 시도가 없음", "no trial finished"),
+            "no_trial_error": ("끝난 시도가 없음: {error}", "no trial finished: {error}"),
+            "defaults_kept": (
+                "기본값 유지: 튜닝한 최고 시도({tuned:.4g})가 기본값({defaults:.4g})과 1 표준오차 이내",
+                "defaults kept: the best tuned trial ({tuned:.4g}) is within one standard error of the "
+                "defaults ({defaults:.4g})",
+            ),
+            "not_tuned": (
+                "튜닝 생략: 기본값이 {leader}보다 유의하게 나쁨 (p={p:.3f})",
+                "not tuned: its defaults are significantly worse than {leader}'s (p={p:.3f})",
+            ),
+            "joined": ("{first}; {second}", "{first}; {second}"),
+            # the blend
+            "blend": (
+                "교차 검증 밖(out-of-fold) 출력으로 고른 설정 {n}개의 탐욕적 혼합",
+                "greedy blend of {n} configurations on their out-of-fold outputs",
+            ),
+            "blend_no_gain": (
+                "교차 검증 폴드에서 {leader} 단독보다 나은 혼합이 없음",
+                "no blend beat {leader} alone on the cross-validation folds",
+            ),
+            "blend_too_few": (
+                "끝난 후보가 두 개 미만이라 혼합할 것이 없음",
+                "fewer than two candidates finished, nothing to blend",
+            ),
+        }
+    )
