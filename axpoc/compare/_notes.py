@@ -46,7 +46,6 @@ class CompareNote(Phrase):
                 "튜닝 생략: 기본값이 {leader}보다 유의하게 나쁨 (p={p:.3f})",
                 "not tuned: its defaults are significantly worse than {leader}'s (p={p:.3f})",
             ),
-            "joined": ("{first}; {second}", "{first}; {second}"),
             # the blend
             "blend": (
                 "교차 검증 밖(out-of-fold) 출력으로 고른 설정 {n}개의 탐욕적 혼합",

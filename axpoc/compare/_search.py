@@ -25,6 +25,7 @@ from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer, model_output
 from axpoc.compare._stats import Interval, corrected_interval, corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
+from axpoc.kpi._reasons import joined
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
 LOGGING_RESERVE_S = 8.0
@@ -396,9 +397,7 @@ class CandidateTuner:
         result.fit_time_s = float(np.mean(best.fit_times))
         result.predict_time_ms_per_1k = float(np.mean(best.predict_ms_per_1k))
         result.reason = (
-            CompareNote("joined", {"first": self.reason, "second": kept_note})
-            if self.reason and kept_note
-            else self.reason or kept_note
+            joined(self.reason, kept_note) if self.reason and kept_note else self.reason or kept_note
         )
         result.options = [  # a blend may still use the tuned configuration
             _option(tag, trial)

@@ -6,14 +6,13 @@ keep; the report renders it in its own language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
 
 from axpoc.kpi._reasons import Phrase
 
 
 class SplitNote(Phrase):
-    """The holdout and CV descriptions; the code ``join`` says its ``parts`` one after another."""
+    """The holdout and CV descriptions (a CV plan with notes is `axpoc.kpi._reasons.joined` of them)."""
 
     templates = MappingProxyType(
         {
@@ -91,19 +90,5 @@ class SplitNote(Phrase):
                 "검증 폴드 {n}개 중 {lacking}개에 빠진 클래스가 있음 (그 사례가 적은 그룹이나 기간에 몰려 있음)",
                 "{lacking} of {n} validation folds miss a class (its cases sit in few groups or periods)",
             ),
-            "join": ("", ""),
         }
     )
-
-    @classmethod
-    def _fill(cls, code: str, values: Mapping[str, object], language: str) -> str:
-        if code == "join":
-            parts = values["parts"]
-            assert isinstance(parts, tuple)
-            return "; ".join(p.text(language) if isinstance(p, Phrase) else str(p) for p in parts)
-        return super()._fill(code, values, language)
-
-
-def joined(*parts: str) -> SplitNote:
-    """``parts`` said one after another, separated by "; " (each in the report's language)."""
-    return SplitNote("join", {"parts": tuple(parts)})

@@ -51,6 +51,23 @@ class Phrase(str):
         return {}
 
 
+class Joined(Phrase):
+    """Several sentences (phrases or plain text) said one after another, separated by "; "."""
+
+    templates = MappingProxyType({"join": ("", "")})
+
+    @classmethod
+    def _fill(cls, code: str, values: Mapping[str, object], language: str) -> str:
+        parts = values["parts"]
+        assert isinstance(parts, tuple)
+        return "; ".join(p.text(language) if isinstance(p, Phrase) else str(p) for p in parts)
+
+
+def joined(*parts: str) -> Joined:
+    """``parts`` as one sentence: each said in the reader's language when it is a :class:`Phrase`."""
+    return Joined("join", {"parts": tuple(parts)})
+
+
 class Reason(Phrase):
     """Why a KPI, a confidence bound or a gate is undefined."""
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from axpoc.compare import CompareNote
+from axpoc.kpi._reasons import Joined, joined
 
 HANGUL = re.compile("[가-힣]")
 FOLDS = CompareNote("predicted_folds", {"cost": 14.4, "left": 0.6})
@@ -20,11 +21,13 @@ SAMPLES = {
     "defaults": 0.917412,
     "leader": "lightgbm",
     "p": 0.0061,
-    "first": CompareNote("stopped", {"why": FOLDS}),
-    "second": CompareNote("defaults_kept", {"tuned": 0.94304, "defaults": 0.917412}),
     "n": 2,
 }
 """A value for every placeholder of every template (``str.format`` ignores the ones a template lacks)."""
+STOPPED_AND_KEPT = joined(
+    CompareNote("stopped", {"why": FOLDS}),
+    CompareNote("defaults_kept", {"tuned": 0.94304, "defaults": 0.917412}),
+)
 
 
 @pytest.mark.parametrize("code", sorted(CompareNote.templates))
@@ -54,7 +57,7 @@ def test_the_english_stays_as_the_logs_and_tests_read_it() -> None:
     assert CompareNote("not_tuned", SAMPLES) == (
         "not tuned: its defaults are significantly worse than lightgbm's (p=0.006)"
     )
-    assert CompareNote("joined", SAMPLES) == (
+    assert STOPPED_AND_KEPT == (
         "stopped by the time budget: predicted 14 s for the remaining folds, 1 s left; "
         "defaults kept: the best tuned trial (0.943) is within one standard error of the defaults (0.9174)"
     )
@@ -74,7 +77,9 @@ def test_korean_keeps_numbers_and_error_text_and_nests_phrases() -> None:
         CompareNote("no_trial_error", SAMPLES).text("ko")
         == "끝난 시도가 없음: ValueError: Input X contains NaN."
     )
-    assert CompareNote("joined", SAMPLES).text("ko") == (
+    again = pickle.loads(pickle.dumps(STOPPED_AND_KEPT))
+    assert type(again) is Joined and again.text("ko") == STOPPED_AND_KEPT.text("ko")
+    assert STOPPED_AND_KEPT.text("ko") == (
         "시간 예산 초과: 남은 폴드에 14초 예상, 남은 시간 1초; "
         "기본값 유지: 튜닝한 최고 시도(0.943)가 기본값(0.9174)과 1 표준오차 이내"
     )
