@@ -127,7 +127,12 @@ def test_excluded_columns_keep_their_declared_rules():
     frame = training_frame().assign(humidity=np.linspace(30, 60, 120))
     config = make_config(exclude=["humidity"], limits={"humidity": {"min": 0, "max": 100}})
     rules = {e.name for e in build_contract(frame, config).expectations if e.column == "humidity"}
-    assert rules == {"column_exists:humidity@config", "type:humidity@config", "between:humidity@config"}
+    assert rules == {
+        "column_exists:humidity@config",
+        "type:humidity@config",
+        "finite:humidity@config",
+        "between:humidity@config",
+    }
 
 
 def test_config_categories_take_the_column_kind():

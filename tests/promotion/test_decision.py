@@ -34,7 +34,9 @@ def _gate(name: str, passed: bool) -> Any:
     from axpoc.kpi import GateResult
 
     value = 0.9 if passed else 0.5
-    return GateResult(name, ">=", 0.6, value, value, passed, f"{name} {'meets' if passed else 'misses'} >= 0.6")
+    return GateResult(
+        name, ">=", 0.6, value, value, passed, f"{name} {'meets' if passed else 'misses'} >= 0.6"
+    )
 
 
 def _decide(store: Any, evaluation: Evaluated, *, force: bool = False, reason: str | None = None) -> Any:
