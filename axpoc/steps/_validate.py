@@ -124,8 +124,8 @@ def check_config(config: PocConfig) -> None:
     template's default gates too; those are its business (a data check needs no cost model).
     """
     from axpoc.config import check_names
-    from axpoc.retrain import check_per_product
     from axpoc.steps._evaluate import check_kpi_inputs
+    from axpoc.steps._products import check_per_product
 
     check_names(config)
     check_kpi_inputs(config, dict(config.kpi.gates))
