@@ -53,6 +53,8 @@ class RunOutcome:
     model_name: str | None = None
     model_version: str | None = None
     alias: str | None = None
+    verdict: str | None = None
+    """champion, challenger, insufficient_evidence or rejected (:class:`axpoc.promotion.Decision`)."""
     decision_reason: str = ""
     report_path: str | None = None
     ui_command: str = ""
@@ -234,7 +236,7 @@ def run_poc(
             store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
         else:
             decision = apply_decision(store, version, decision)
-        outcome.alias = decision.alias
+        outcome.alias, outcome.verdict = decision.alias, decision.verdict
         outcome.decision_reason = decision.reason
     outcome.elapsed_s = time.monotonic() - started
     return outcome
