@@ -4,10 +4,10 @@ Great Expectations is imported only when a validation runs, so this package impo
 """
 
 from axpoc.data._checker import RowChecker
-from axpoc.data._contract import Contract, Expectation, build_contract
+from axpoc.data._contract import Contract, Expectation, build_contract, expectations_digest
 from axpoc.data._group_level import group_level_columns
 from axpoc.data._gx import ExpectationResult, ValidationReport, render_gx_suite, suite_to_json, validate
-from axpoc.data._numbers import DirtyColumn, DirtyReport, clean_numbers
+from axpoc.data._numbers import DirtyColumn, DirtyReport, NumberRules, clean_numbers
 from axpoc.data._profile import LeakageSuspect, Profile, data_problems, profile
 from axpoc.data._read import ReadInfo, read_files, read_table
 from axpoc.data._roles import SOURCE_COLUMN, Roles, resolve_roles
@@ -27,6 +27,7 @@ __all__ = [
     "ExpectationResult",
     "LeakageSuspect",
     "LoadedData",
+    "NumberRules",
     "Profile",
     "ReadInfo",
     "Roles",
@@ -37,6 +38,7 @@ __all__ = [
     "clean_numbers",
     "cv_splitter",
     "data_problems",
+    "expectations_digest",
     "frame_digest",
     "group_level_columns",
     "load_data",
