@@ -16,7 +16,7 @@ from axpoc.data._source import LoadedData, frame_digest, load_data
 from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
 from axpoc.data._sql import read_sql
 from axpoc.data._times import parse_time_column
-from axpoc.data._write import write_csv, write_table
+from axpoc.data._write import output_file, write_csv, write_table
 
 __all__ = [
     "SOURCE_COLUMN",
@@ -44,6 +44,7 @@ __all__ = [
     "group_level_columns",
     "load_data",
     "make_split",
+    "output_file",
     "parse_time_column",
     "profile",
     "read_files",

@@ -85,8 +85,8 @@ def run_poc(
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
     from axpoc.steps._prepare import prepare
-    from axpoc.steps._products import check_per_product, train_product_models
-    from axpoc.steps._validate import build_and_check, save_contract
+    from axpoc.steps._products import train_product_models
+    from axpoc.steps._validate import build_and_check, check_config, save_contract
 
     if until not in STEPS:
         raise UserError(f"--until {until!r}: expected one of {', '.join(STEPS)}.")
@@ -96,8 +96,8 @@ def run_poc(
     started = time.monotonic()
     folder = config.project_dir(project_dir)
     template_gates = configured_gates(config)
+    check_config(config)
     check_kpi_inputs(config, template_gates)
-    check_per_product(config)
     outcome = RunOutcome(project=config.project.name, stopped_after=until)
 
     prepared = prepare(config)
