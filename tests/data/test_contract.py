@@ -245,7 +245,9 @@ def test_duplicate_ids_are_a_critical_failure(gx):
     unique = report.result("unique:part_id@config")
     assert (unique.success, unique.failing_count, unique.sample_values) == (False, 3, [1005])
     assert [r.name for r in report.critical_failures] == ["unique:part_id@config"]
-    with pytest.raises(ValidationFailed, match=r"'part_id' unique \(3 rows, e\.g\. 1005\)") as raised:
+    with pytest.raises(
+        ValidationFailed, match=r"'part_id' unique \(3 rows, e\.g\. 1005; data rows 4, 6, 8\)"
+    ) as raised:
         report.raise_for_critical()
     assert raised.value.exit_code == 1
 
