@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from axpoc.config import ReadOptions
-from axpoc.data._complete import check_container, check_stream, check_text
+from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
 from axpoc.data._roles import SOURCE_COLUMN
@@ -37,8 +37,6 @@ SEPARATORS = (",", ";", "\t", "|")
 HEADER_SCAN_ROWS = 20
 """The header row is looked for among this many rows at the top of a sheet or text file."""
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _SUPPORTED = ".csv, .tsv, .txt (also .gz/.bz2/.xz), .xlsx, .xlsm, .xls, .parquet"
@@ -170,7 +168,7 @@ def _blank(cell: object) -> bool:
 def _sniffed_kind(path: Path) -> str | None:
     """The reader a file needs: by its suffix, and a workbook renamed to .csv sniffed like an .xls."""
     kind = _kind(path)
-    return "xls" if kind == "text" and _head(path).startswith((_OLE2, _ZIP)) else kind
+    return "xls" if kind == "text" and _head(path).startswith((OLE2, ZIP)) else kind
 
 
 def _kind(path: Path) -> str | None:
@@ -305,7 +303,7 @@ def check_complete(path: str | Path, options: ReadOptions | None = None) -> None
 
 def _check_whole(path: Path, kind: str | None, options: ReadOptions) -> _Layout | None:
     """The completeness check for a file of ``kind``; a text file's layout, detected on the way."""
-    if kind in ("excel", "parquet") or (kind == "xls" and _head(path).startswith((_OLE2, _ZIP))):
+    if kind in ("excel", "parquet") or (kind == "xls" and _head(path).startswith((OLE2, ZIP))):
         check_container(path, kind)
         return None
     if kind not in ("text", "xls"):
@@ -442,7 +440,7 @@ def _read_xls(path: Path, options: ReadOptions, layout: _Layout | None) -> tuple
     """A real BIFF workbook, an .xlsx under the old name, an HTML table, or tab-separated text."""
     head = _head(path)
     if layout is None:  # a workbook: the completeness check saw its first bytes
-        xlsx = head.startswith(_ZIP)
+        xlsx = head.startswith(ZIP)
         frame, info = _read_excel(path, options, engine="openpyxl" if xlsx else "xlrd")
         if path.suffix.lower() != ".xls" or xlsx:
             kind = ".xlsx" if xlsx else ".xls"

@@ -489,6 +489,10 @@ def test_large_file_cut_names_its_real_line_number(tmp_path: Path) -> None:
     broken.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(FileCutOff, match=r"the \.gz stream ends early"):
         read_table(broken)
+    plain_named_gz = tmp_path / "not_compressed.csv.gz"
+    plain_named_gz.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=r"not_compressed\.csv\.gz: not a readable \.gz file"):
+        read_table(plain_named_gz)
 
 
 def test_complete_files_are_not_taken_for_cut_ones(tmp_path: Path) -> None:
