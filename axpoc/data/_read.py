@@ -12,8 +12,10 @@ import csv
 import difflib
 import glob
 import re
+import struct
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
@@ -371,48 +373,75 @@ def _detect_separator(lines: list[str], *, exclude: str = "") -> str:
 
 
 def _read_excel(path: Path, options: ReadOptions, *, engine: str) -> tuple[pd.DataFrame, ReadInfo]:
+    """A workbook's sheet; a workbook that cannot be opened or whose sheet is damaged is a UserError."""
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl.utils.exceptions import InvalidFileException
     from xlrd import XLRDError
+    from xlrd.compdoc import CompDocError
 
+    broken = (
+        InvalidFileException,
+        XLRDError,
+        CompDocError,
+        zipfile.BadZipFile,
+        NotImplementedError,  # zipfile, when a damaged entry names an unknown compression
+        zlib.error,
+        ParseError,
+        EOFError,
+        struct.error,  # xlrd meets a damaged BIFF record with these three
+        AssertionError,
+        IndexError,
+    )
     try:
         with warnings.catch_warnings():
             # pandas 3 deprecates xlrd in favour of python-calamine (not a dependency): nothing a user can act on
             warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
             book = pd.ExcelFile(path, engine=engine)
-    except (InvalidFileException, XLRDError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (*broken, KeyError, ValueError, OSError) as exc:
         raise UserError(
             f"{path}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}). Open it in Excel "
             "and save it again as .xlsx."
         ) from None
     with book:
-        sheet = _pick_sheet(path, [str(s) for s in book.sheet_names], options.sheet)
-        info = ReadInfo(path=path, format="excel" if engine == "openpyxl" else "xls", sheet=sheet)
-        if len(book.sheet_names) > 1 and options.sheet is None:
-            info.notes.append(
-                f"read sheet '{sheet}' of {len(book.sheet_names)}; set data.read.sheet for another"
-            )
-        header = options.header_row
-        if header is None:
-            grid = pd.read_excel(
-                book,
-                sheet_name=sheet,
-                header=None,
-                nrows=HEADER_SCAN_ROWS + 3,
-                keep_default_na=False,
-                na_values=[""],
-            )
-            header = detect_header_row(grid.astype(object).values.tolist(), options) or 1
-            info.notes.append(
-                f"header detected on row {header}" + ("" if header == 1 else "; rows above skipped")
-            )
-        info.header_row = header
-        frame = pd.read_excel(
+        try:
+            return _read_sheet(path, book, options, engine=engine)
+        except broken as exc:
+            raise UserError(
+                f"{path}: the workbook is damaged ({type(exc).__name__}: {exc}). Open it in Excel and save it "
+                "again as .xlsx, or export the data again."
+            ) from None
+
+
+def _read_sheet(
+    path: Path, book: pd.ExcelFile, options: ReadOptions, *, engine: str
+) -> tuple[pd.DataFrame, ReadInfo]:
+    sheet = _pick_sheet(path, [str(s) for s in book.sheet_names], options.sheet)
+    info = ReadInfo(path=path, format="excel" if engine == "openpyxl" else "xls", sheet=sheet)
+    if len(book.sheet_names) > 1 and options.sheet is None:
+        info.notes.append(f"read sheet '{sheet}' of {len(book.sheet_names)}; set data.read.sheet for another")
+    header = options.header_row
+    if header is None:
+        grid = pd.read_excel(
             book,
             sheet_name=sheet,
-            header=header - 1,
+            header=None,
+            nrows=HEADER_SCAN_ROWS + 3,
             keep_default_na=False,
-            na_values=["", *options.na_values],
+            na_values=[""],
         )
+        header = detect_header_row(grid.astype(object).values.tolist(), options) or 1
+        info.notes.append(
+            f"header detected on row {header}" + ("" if header == 1 else "; rows above skipped")
+        )
+    info.header_row = header
+    frame = pd.read_excel(
+        book,
+        sheet_name=sheet,
+        header=header - 1,
+        keep_default_na=False,
+        na_values=["", *options.na_values],
+    )
     return frame, info
 
 

@@ -527,6 +527,18 @@ def test_cut_workbooks_and_parquet_files(tmp_path: Path) -> None:
         path = tmp_path / name
         write(path, index=False)
         read_table(path)
-        path.write_bytes(path.read_bytes()[:-100])
+        raw = path.read_bytes()
+        path.write_bytes(raw[:-100])
         with pytest.raises(FileCutOff, match=r"(no end record|no end marker).*looks cut off"):
             read_table(path)
+    damaged = tmp_path / "damaged.xlsx"  # whole, but bytes in the middle overwritten
+    frame.to_excel(damaged, index=False)
+    raw = bytearray(damaged.read_bytes())
+    raw[len(raw) // 2 : len(raw) // 2 + 64] = bytes(64)
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(UserError, match=r"damaged\.xlsx: .*(damaged|cannot be opened).*save it again"):
+        read_table(damaged)
+    old = tmp_path / "old.xls"
+    old.write_bytes(_biff8_xls([["a", "b"], [1.0, 2.0]], "s")[:-300])
+    with pytest.raises(FileCutOff, match="not a whole number of blocks"):
+        read_table(old)
