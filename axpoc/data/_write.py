@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,11 +37,14 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step."""
+    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step.
+
+    The temp file is created like any other file (mode 0666 less the umask, usually 0644), not with
+    ``mkstemp``'s private 0600: outputs and reports are meant to be read by colleagues and other programs.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    tmp = Path(name)
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp.open("x").close()
     try:
         write(tmp)
         os.replace(tmp, path)
