@@ -150,7 +150,8 @@ def detect_header_row(rows: list[list[object]], options: ReadOptions | None = No
         text = sum(
             1
             for c in cells
-            if rules.classify(c)[0] in ("text", "missing_tokens") and not is_timestamp_text(c)
+            # '1차압력', '2nd stage' read as annotated numbers in a data column; in a header they are names
+            if rules.classify(c)[0] in ("text", "missing_tokens", "annotated") and not is_timestamp_text(c)
         )
         below = counts[i + 1 : i + 4]
         if text >= 0.75 * len(cells) and below and sum(below) / len(below) >= 0.5 * width:

@@ -49,6 +49,7 @@ class ValidationOutcome:
             "contract": str(self.contract_path) if self.contract_path else None,
             "suite": str(self.suite_path) if self.suite_path else None,
             "results": self.report.to_dict(),
+            "dirty_numbers": self.dirty.counts() if self.dirty is not None else {},
             "notes": self.notes,
         }
 
@@ -173,4 +174,4 @@ def profile_data(config: PocConfig, *, data_path: str | Path | None = None) -> A
 
     check_config(config)
     loaded = load_data(config, path=data_path)
-    return profile(loaded.frame, config)
+    return profile(loaded.frame, config).model_copy(update={"dirty_numbers": loaded.dirty.counts()})

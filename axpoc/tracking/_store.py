@@ -106,7 +106,7 @@ def mark_stale_runs(store: Store) -> list[str]:
         for run in running
         if run.data.tags.get(HOST_TAG) == host
         and run.data.tags.get(PID_TAG, "").isdigit()
-        and not _process_alive(int(run.data.tags[PID_TAG]))
+        and not process_alive(int(run.data.tags[PID_TAG]))
     ]
     killed = []
     for run in stale:
@@ -139,7 +139,7 @@ def mark_stale_runs(store: Store) -> list[str]:
     return killed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a process with this id exists (a reused id counts as alive: never end a live run)."""
     if os.name == "nt":
         import ctypes
