@@ -44,7 +44,8 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,](\d+))?(?:[eE][-+]?\d+)?$")
 _UNFINISHED_NUMBER = re.compile(r"^[-+]?(?:\d+[.,]?)?(?:\d+[eE][-+]?)?$")
 _DIGIT = re.compile(r"\d")
-_LINES = re.compile(r"(?<=\n)")
+_LINES = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+"""Line ends as pandas reads them: LF, CRLF, and a lone CR (old Mac exports)."""
 _FIX = (
     "Export the data again (or copy the whole file again) and run again; if the last line really is "
     "complete, end the file with a line break."
@@ -187,11 +188,14 @@ def _records(lines: Sequence[str], sep: str, *, offset: int) -> list[_Record]:
     records: list[_Record] = []
     reader = csv.reader(iter(lines), delimiter=sep)
     seen = 0
-    for fields in reader:
-        first, seen = seen + 1, reader.line_num
-        if any(f.strip() for f in fields):
-            raw = "".join(lines[first - 1 : seen])
-            records.append(_Record(fields, first + offset, seen + offset, raw))
+    try:
+        for fields in reader:
+            first, seen = seen + 1, reader.line_num
+            if any(f.strip() for f in fields):
+                raw = "".join(lines[first - 1 : seen])
+                records.append(_Record(fields, first + offset, seen + offset, raw))
+    except csv.Error:
+        return []  # text the csv module cannot split: the reader's own parser names the line
     return records
 
 
@@ -224,7 +228,9 @@ def _unfinished(value: str, previous: str, column: list[str]) -> str:
             return ""
         decimals = {len(m[1] or "") for m in numbers if m}
         got = len(_NUMBER.match(value.strip())[1] or "")  # type: ignore[index]
-        if len(decimals) == 1 and got < (places := decimals.pop()):
+        # a float written without trailing zeros drops a decimal one time in ten: a fixed format needs
+        # a full window of rows to be told from chance
+        if len(decimals) == 1 and len(column) >= REFERENCE_ROWS and got < (places := decimals.pop()):
             return f"its last value {value!r} has {got} decimal place(s) where every value above has {places}"
         return ""
     shapes = {_DIGIT.sub("9", v) for v in column}
@@ -242,6 +248,6 @@ def _line_count(path: Path, encoding: str) -> int:
     with open_binary(path) as handle:
         while chunk := handle.read(1 << 20):
             text = decoder.decode(chunk)
-            count += text.count("\n")
+            count += text.count("\n") + text.count("\r") - text.count("\r\n")
             last = text[-1:] or last
-    return count + (last not in ("\n", ""))
+    return count + (last not in ("\n", "\r", ""))

@@ -451,13 +451,20 @@ def test_cut_values_of_other_shapes(tmp_path: Path) -> None:
             "like '2024",
         ),
         "number": ("a,b\n1,10.5\n2,11.25\n3,12.", "'12.' is an unfinished number"),
-        "decimals": ("a,b\n1,10.25\n2,11.50\n3,12.7", "1 decimal place"),
+        "decimals": (
+            _shots().replace(",OK\n", ",1.00\n").replace(",NG\n", ",2.50\n") + "60,1.00,2.00,x,1.5",
+            "1 decimal place",
+        ),
     }
     for name, (text, message) in cases.items():
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
         with pytest.raises(FileCutOff, match=message):
             read_table(path)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"a,b\r1,2\r3,4\r5")
+    with pytest.raises(FileCutOff, match="line 4, the last line, has 1 of 2 fields"):
+        read_table(mac)
     for encoding in ("utf-8", "cp949"):
         path = tmp_path / f"korean_{encoding}.csv"
         path.write_bytes(
@@ -497,11 +504,14 @@ def test_complete_files_are_not_taken_for_cut_ones(tmp_path: Path) -> None:
         "one_row_no_break": "a,b,c\n1,2,3",
         "trailing_header_separator": "a,b,c,\n1,2,3\n",
         "integers": "a,b\n1,10\n2,200\n3,7",
+        "few_rounded_floats": "a,b\n1,10.25\n2,11.55\n3,12.7",
         "quoted_last": 'a,b\n1,"x, y"\n2,"z"',
+        "old_mac_line_ends": "a,b\r1,2\r3,4\r",
+        "windows_line_ends": "a,b,c\r\n1,2,3\r\n4,5,6",
     }
     for name, text in cases.items():
         path = tmp_path / f"{name}.csv"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="")
         frame, _ = read_table(path)
         assert len(frame) >= 1, name
         check_complete(path)
