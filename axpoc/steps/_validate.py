@@ -150,6 +150,9 @@ def validate_data(
     contract, report = build_and_check(config, frame)
     contract_path = suite_path = None
     if save:
+        from axpoc._logs import log_to_project
+
+        log_to_project(config.project_dir(project_dir))
         contract_path, suite_path = save_contract(contract, config.project_dir(project_dir) / "contracts")
     return ValidationOutcome(
         contract=contract,
