@@ -25,3 +25,14 @@ class ValidationFailed(AxpocError):
     """Critical expectations of the data contract failed; the report says where."""
 
     exit_code = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM, with a message that says what was registered and where the champion stands.
+
+    A subclass of :class:`KeyboardInterrupt`, so every handler of an interrupt still sees one.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

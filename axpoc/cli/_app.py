@@ -224,13 +224,21 @@ def main() -> None:
             app()
         except SystemExit as exc:
             if exc.code == 130:
-                raise KeyboardInterrupt from None
+                raise _interrupt_behind(exc) from None
             return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         return 0
 
     code = run_guarded(invoke)
     gc.freeze()
     sys.exit(code)
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt:
+    """The interrupt Typer turned into exit 130 (an :class:`axpoc.errors.Interrupted` keeps its message)."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, KeyboardInterrupt):
+        cause = cause.__cause__ or cause.__context__
+    return cause if isinstance(cause, KeyboardInterrupt) else KeyboardInterrupt()
 
 
 # The plant-integration and after-handover verbs live in their own modules (typer only at import time).

@@ -70,7 +70,7 @@ def run_guarded(fn: Callable[[], int | None]) -> int:
     except AxpocError as exc:
         fail(exc.message)
         return exc.exit_code
-    except KeyboardInterrupt:
-        fail("interrupted (Ctrl-C); nothing was registered from the unfinished step.")
+    except KeyboardInterrupt as exc:  # an Interrupted says what was registered and where the champion is
+        fail(str(exc) or "interrupted (Ctrl-C); nothing was registered from the unfinished step.")
         return 130
     return int(code or 0)
