@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class AxpocError(Exception):
     """Base of every error axpoc raises on purpose; ``exit_code`` is what the CLI returns."""
 
     exit_code: int = 2
+    code: str = "error"
+    """Machine-readable kind, the ``error.code`` of ``--json`` output."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,15 +20,20 @@ class AxpocError(Exception):
 class UserError(AxpocError):
     """A mistake the user can fix: wrong path, missing column, bad encoding, malformed config."""
 
+    code = "user_error"
+
 
 class ConfigError(UserError):
     """The PoC config does not follow the schema; the message names the key path."""
+
+    code = "config_error"
 
 
 class ValidationFailed(AxpocError):
     """Critical expectations of the data contract failed; the report says where."""
 
     exit_code = 1
+    code = "data_rejected"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -33,6 +42,11 @@ class Interrupted(KeyboardInterrupt):
     A subclass of :class:`KeyboardInterrupt`, so every handler of an interrupt still sees one.
     """
 
+    latest: ClassVar[str | None] = None
+    """The last message of this process: Typer turns an interrupt into exit code 130 and drops the
+    exception, so the CLI's error boundary reads the message here."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        Interrupted.latest = message

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from axpoc.cli._output import emit_json, err_console, step
+from axpoc.cli._output import emit_json, err_console, error_payload, step
 
 app = typer.Typer(
     name="axpoc",
@@ -103,13 +103,17 @@ def validate(
     with step("데이터 검증 중 (validating)..."):
         outcome = validate_data(cfg, project_dir=project_dir, data_path=data)
     if as_json:
-        emit_json(outcome.to_dict())
+        payload = outcome.to_dict()
+        if not outcome.ok:
+            payload |= error_payload(outcome.failure_message, code="data_rejected", exit_code=1)
+        emit_json(payload)
     else:
         for note in outcome.notes:
             err_console.print(f"[dim]- {note}[/]")
         err_console.print(validation_table(outcome.report))
         verdict = "[green]통과 (passed)[/]" if outcome.ok else "[red]치명적 실패 (critical failures)[/]"
-        err_console.print(f"{outcome.source_label}: {outcome.n_rows:,} rows — {verdict}")
+        unlabelled = f" ({outcome.n_unlabelled:,} without a label, left out)" if outcome.n_unlabelled else ""
+        err_console.print(f"{outcome.source_label}: {outcome.n_rows:,} rows{unlabelled} — {verdict}")
         err_console.print(f"계약 저장 (contract saved): {outcome.contract_path}")
     if not outcome.ok:
         raise typer.Exit(1)
@@ -141,7 +145,7 @@ def _run(
     from axpoc.steps._run import run_poc
 
     cfg = _load(config)
-    with compare_progress(enabled=True) as progress:
+    with compare_progress(cfg) as progress:
         outcome = run_poc(
             cfg,
             project_dir=project_dir,
@@ -204,7 +208,8 @@ def main() -> None:
     """Console-script entry point with axpoc's error boundary.
 
     SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
-    is registered. Before exiting, every object left is frozen out of the cyclic collector: interpreter
+    is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
+    and library log lines go to the project's log file (`axpoc._logs`). Before exiting, every object left is frozen out of the cyclic collector: interpreter
     shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model), about 1 s after any verb.
     """
     import gc
@@ -216,29 +221,38 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)
 
-    from axpoc.cli._output import run_guarded
+    import typer.rich_utils
+
+    from axpoc._env import apply_quiet_defaults
+    from axpoc._logs import route_library_output, stop_routing
+    from axpoc.cli._output import expect_json, json_error, run_guarded
+
+    apply_quiet_defaults()
+    route_library_output()
+    expect_json("--json" in sys.argv[1:])
 
     def invoke() -> int:
-        # Typer handles usage errors (exit 2) and turns Ctrl-C into exit 130 silently; we want the message.
+        # Usage errors come back to us (Typer shows them as usual) so that --json reports them as well;
+        # Typer turns Ctrl-C into exit 130 silently, we want the message.
         try:
-            app()
-        except SystemExit as exc:
-            if exc.code == 130:
-                raise _interrupt_behind(exc) from None
-            return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        return 0
+            code = app(standalone_mode=False)
+        except typer.TyperException as exc:
+            typer.rich_utils.rich_format_error(exc)
+            exit_code = int(getattr(exc, "exit_code", 2))
+            json_error(exc.format_message(), code="usage_error", exit_code=exit_code)
+            return exit_code
+        except typer.Abort:
+            raise KeyboardInterrupt from None
+        if code == 130:
+            raise KeyboardInterrupt
+        return code if isinstance(code, int) else 0
 
-    code = run_guarded(invoke)
+    try:
+        code = run_guarded(invoke)
+    finally:
+        stop_routing()
     gc.freeze()
     sys.exit(code)
-
-
-def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt:
-    """The interrupt Typer turned into exit 130 (an :class:`axpoc.errors.Interrupted` keeps its message)."""
-    cause: BaseException | None = exc
-    while cause is not None and not isinstance(cause, KeyboardInterrupt):
-        cause = cause.__cause__ or cause.__context__
-    return cause if isinstance(cause, KeyboardInterrupt) else KeyboardInterrupt()
 
 
 # The plant-integration and after-handover verbs live in their own modules (typer only at import time).

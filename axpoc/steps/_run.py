@@ -83,12 +83,14 @@ def run_poc(
     import mlflow
 
     from axpoc import tracking
+    from axpoc._env import apply_quiet_defaults
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
     from axpoc.steps._prepare import prepare
-    from axpoc.steps._products import check_per_product, train_product_models
-    from axpoc.steps._validate import build_and_check, save_contract
+    from axpoc.steps._products import train_product_models
+    from axpoc.steps._validate import build_and_check, check_config, save_contract
 
+    apply_quiet_defaults()
     if until not in STEPS:
         raise UserError(f"--until {until!r}: expected one of {', '.join(STEPS)}.")
     if force and not reason:
@@ -97,8 +99,8 @@ def run_poc(
     started = time.monotonic()
     folder = config.project_dir(project_dir)
     template_gates = configured_gates(config)
+    check_config(config)
     check_kpi_inputs(config, template_gates)
-    check_per_product(config)
     outcome = RunOutcome(project=config.project.name, stopped_after=until)
 
     prepared = prepare(config)
@@ -154,7 +156,7 @@ def run_poc(
             prepared.frame,
             name=config.project.name,
             digest=prepared.digest,
-            source=prepared.source_label,
+            source=prepared.loaded.source_uri,
             target=config.target.column,
             context="training",
         )

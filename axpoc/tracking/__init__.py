@@ -30,6 +30,7 @@ from axpoc.tracking._store import (
     mark_stale_runs,
     open_store,
     parent_run,
+    process_alive,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "open_store",
     "parent_run",
     "pause_point",
+    "process_alive",
     "promote",
     "read_promotion_log",
     "recover",
