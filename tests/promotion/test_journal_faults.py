@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FORCED_REASON
+from promotion_helpers import FORCED_REASON
 
 from axpoc.tracking import JOURNAL, MOVE_STAGES, PAUSE_ENV, PAUSED_MARK, RESUME_ENV
 

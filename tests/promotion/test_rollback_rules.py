@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT
+from promotion_helpers import PROJECT
 
 from axpoc.errors import UserError
 
