@@ -208,7 +208,8 @@ def main() -> None:
     """Console-script entry point with axpoc's error boundary.
 
     SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
-    is registered. Before exiting, every object left is frozen out of the cyclic collector: interpreter
+    is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
+    and library log lines go to the project's log file (`axpoc._logs`). Before exiting, every object left is frozen out of the cyclic collector: interpreter
     shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model), about 1 s after any verb.
     """
     import gc
@@ -222,8 +223,12 @@ def main() -> None:
 
     import typer.rich_utils
 
+    from axpoc._env import apply_quiet_defaults
+    from axpoc._logs import route_library_output, stop_routing
     from axpoc.cli._output import expect_json, json_error, run_guarded
 
+    apply_quiet_defaults()
+    route_library_output()
     expect_json("--json" in sys.argv[1:])
 
     def invoke() -> int:
@@ -242,7 +247,10 @@ def main() -> None:
             raise KeyboardInterrupt
         return code if isinstance(code, int) else 0
 
-    code = run_guarded(invoke)
+    try:
+        code = run_guarded(invoke)
+    finally:
+        stop_routing()
     gc.freeze()
     sys.exit(code)
 
