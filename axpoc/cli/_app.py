@@ -145,7 +145,7 @@ def _run(
     from axpoc.steps._run import run_poc
 
     cfg = _load(config)
-    with compare_progress(enabled=True) as progress:
+    with compare_progress(cfg) as progress:
         outcome = run_poc(
             cfg,
             project_dir=project_dir,

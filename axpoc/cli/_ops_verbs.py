@@ -58,7 +58,7 @@ def retrain(
 
     cfg = _load(config)
     try:
-        with compare_progress(enabled=True) as progress:
+        with compare_progress(cfg) as progress:
             outcome = run_retrain(
                 cfg,
                 data_path=data,

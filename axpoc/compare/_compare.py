@@ -38,6 +38,7 @@ from axpoc.compare._search import (
 )
 from axpoc.compare._stats import corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
+from axpoc.kpi import clip_to_range
 
 SKIP_FACTOR = 2.0
 
@@ -97,8 +98,8 @@ def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits)
             "family": result.label,
             "status": "ok",
             scorer.primary: result.interval.mean,
-            "ci_low": _clip(result.interval.low, scorer.primary),
-            "ci_high": _clip(result.interval.high, scorer.primary),
+            "ci_low": clip_to_range(result.interval.low, scorer.primary),
+            "ci_high": clip_to_range(result.interval.high, scorer.primary),
             "fold_std": float(np.nanstd(result.fold_scores, ddof=1))
             if len(result.fold_scores) > 1
             else np.nan,
@@ -340,14 +341,3 @@ def _reserve(fit_times: list[float], *, n_folds: int) -> float:
     finite = [t for t in fit_times if np.isfinite(t)]
     slowest_refit = max(finite, default=0.0) * (1 + 1 / max(n_folds - 1, 1))
     return LOGGING_RESERVE_S + 1.5 * slowest_refit
-
-
-_UNBOUNDED = {"rmse", "mae", "log_loss"}
-
-
-def _clip(value: float, metric: str) -> float:
-    """Corrected t-intervals can leave a metric's range (AUC above 1); show them within it."""
-    if metric in _UNBOUNDED or not np.isfinite(value):
-        return value
-    low = -np.inf if metric == "r2" else 0.0
-    return float(np.clip(value, low, 1.0))

@@ -39,6 +39,7 @@ from axpoc.kpi._metrics import (
     paired_bootstrap_diff,
     point_metric,
 )
+from axpoc.kpi._range import clip_to_range, metric_range
 from axpoc.kpi._reasons import Phrase, Reason
 from axpoc.kpi._threshold import (
     Calibrator,
@@ -82,12 +83,14 @@ __all__ = [
     "calibrate_oof",
     "capability",
     "capability_passed",
+    "clip_to_range",
     "compute_metrics",
     "control_signals",
     "cost_optimal_threshold",
     "decision_cost_per_part",
     "evaluate_gates",
     "get_kpi",
+    "metric_range",
     "paired_bootstrap_diff",
     "parse_gate",
     "point_metric",

@@ -363,7 +363,7 @@ def _log_inputs(
         new.frame,
         name=f"{config.project.name}-new",
         digest=new.digest,
-        source=new.source_label,
+        source=new.source_uri,
         target=target,
         context="new",
     )

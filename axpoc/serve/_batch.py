@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
+import glob
 import hashlib
 import os
+import pickle
 import queue
 import re
 import threading
 import time
 import uuid
-import warnings
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -35,18 +37,20 @@ import pandas as pd
 from axpoc.config import PocConfig, ReadOptions
 from axpoc.data._checker import RowChecker
 from axpoc.data._contract import Contract, expectations_digest
-from axpoc.data._numbers import DirtyNumbersWarning, clean_numbers
 from axpoc.data._read import _check_file
 from axpoc.errors import UserError
 from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
 from axpoc.serve._compiled import accelerate as _accelerate
 from axpoc.serve._predlog import append_prediction_log, score_summary
+from axpoc.serve._typed import column_types, flag_checker, input_flags, type_frame
 
 DEFAULT_CHUNK_ROWS = 200_000
 # Below this many input rows a model not compiled yet is scored by LightGBM itself: compiling a large
 # forest takes longer than scoring a small file. A compiled model in the cache is used at any size.
 COMPILE_MIN_ROWS = 100_000
 REJECT_SUFFIX = ".rejects.csv"
+INPUT_FLAGS = "input_flags"
+"""Output column naming why a scored row deserves a second look (training range, unseen category)."""
 _QUERY = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 _GLOB = re.compile(r"[*?\[]")
 _TABLE = re.compile(r"^[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)?$")
@@ -81,6 +85,10 @@ class ServedModel:
             if self.contract is None
             else RowChecker(scoring_contract(self.contract, self.model, unique=False))
         )
+        read = [c for c in self.model.input_columns if c != self.id_column]
+        self.types = column_types(self.contract, read)
+        """The training type of each column the model reads (the id is passed on as read)."""
+        self.flagger = flag_checker(self.contract, read)
 
     @property
     def id_column(self) -> str | None:
@@ -154,12 +162,35 @@ def load_served_model(store: Any, *, version: str | None = None, alias: str = "c
             f"Version {version} of the model '{store.model_name}' could not be loaded (it does not exist or its "
             f"files are gone). Registered versions: {', '.join(map(str, versions)) or 'none'}."
         ) from None
+    except _DAMAGED as exc:
+        raise UserError(
+            f"Version {version} of the model '{store.model_name}' could not be loaded: its model file is damaged "
+            f"or cut off ({type(exc).__name__}: {str(exc)[:200]}). Put the champion back on a sound version with "
+            "'axpoc rollback CONFIG' (or name one with --model-version), or restore the project from a backup "
+            "('axpoc import')."
+        ) from None
     contract = (
         None if not model.contract_json else Contract.from_json(model.contract_json, source="model contract")
     )
     return ServedModel(
         model=model, model_name=store.model_name, version=str(version), alias=used_alias, contract=contract
     )
+
+
+_DAMAGED: tuple[type[BaseException], ...] = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    MemoryError,
+    OSError,
+)
+"""What unpickling a cut-off or altered model file raises (the bytes decide which)."""
 
 
 def open_project_store(config: PocConfig, project_dir: Path | None = None) -> Any:
@@ -497,8 +528,11 @@ def _open_source(config: PocConfig, text: str, *, db_url: str | None, served: Se
     last = suffixes[-1] if suffixes else ""
     if config.data.curves is None and path.is_file() and path.stat().st_size > 0:
         if last in TEXT_SUFFIXES:
+            text = [c for c, kind in served.types.items() if kind == "string"]
             return _CsvSource(
-                path, config.data.read, text_columns=[served.id_column] if served.id_column else []
+                path,
+                config.data.read,
+                text_columns=[*([served.id_column] if served.id_column else []), *text],
             )
         if last in PARQUET_SUFFIXES:
             return _ParquetSource(path)
@@ -508,15 +542,6 @@ def _open_source(config: PocConfig, text: str, *, db_url: str | None, served: Se
     unlabelled = config.model_copy(update={"data": config.data.model_copy(update={"labels": None})})
     loaded = load_data(unlabelled, path=path)
     return _FrameSource(loaded.frame, label=str(path), digest=loaded.digest, notes=loaded.notes)
-
-
-def _clean(frame: pd.DataFrame, config: PocConfig) -> tuple[pd.DataFrame, Any]:
-    """Dirty numbers read by the same rules as the training data; warnings are summed up by the caller."""
-    cols = config.columns
-    keep = {c for c in (cols.id, cols.time, cols.group, cols.product) if c}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DirtyNumbersWarning)
-        return clean_numbers(frame, config.data.read, exclude=keep)
 
 
 # Outputs -----------------------------------------------------------------------------------------------
@@ -560,8 +585,8 @@ class _FileSink:
     (CSV) or an empty table (Parquet).
     """
 
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path, self.kind = path, kind
+    def __init__(self, path: Path, kind: str, *, shown: Path, option: str) -> None:
+        self.path, self.kind, self.shown, self.option = path, kind, shown, option
         self._handle: BinaryIO | None = None
         self._writer: Any = None
         self._schema: Any = None
@@ -571,7 +596,18 @@ class _FileSink:
         if frame.empty and self._writer is None:
             self._empty = frame
             return
-        self._append(frame)
+        with self._failing():
+            self._append(frame)
+
+    @contextmanager
+    def _failing(self) -> Iterator[None]:
+        """A write that fails (disk full, file size limit, permission) as a UserError naming the output."""
+        import pyarrow as pa
+
+        try:
+            yield
+        except (OSError, pa.ArrowException) as exc:
+            raise write_failed(self.shown, exc, option=self.option) from None
 
     def _append(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -597,12 +633,15 @@ class _FileSink:
         return pacsv.CSVWriter(self._handle, schema)
 
     def close(self) -> None:
-        if self._writer is None and self._empty is not None:
-            self._append(self._empty)
-        if self._writer is not None:
-            self._writer.close()
-        if self._handle is not None:
-            self._handle.close()
+        with self._failing():
+            try:
+                if self._writer is None and self._empty is not None:
+                    self._append(self._empty)
+                if self._writer is not None:
+                    self._writer.close()
+            finally:
+                if self._handle is not None:
+                    self._handle.close()
 
 
 class _SqlSink:
@@ -667,16 +706,103 @@ def _transaction(url: str) -> Iterator[Any]:
 
 
 @contextmanager
-def _staged(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it in one step when the block succeeds, else vanishes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
+def _staged(path: Path, *, option: str) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it in one step when the block succeeds, else vanishes.
+
+    Its name, ``.NAME.PID-XXXXXXXX.tmp``, carries the process id, so that a later call can tell the
+    leftovers of a killed process from the file of one still writing (:func:`remove_stale_temps`).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(path, exc, option=option) from None
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     try:
         yield tmp
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise write_failed(path, exc, option=option) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
+LEGACY_TEMP_AGE_S = 3600
+"""Temporary files without a process id (written by axpoc before 0.x) count as stale after this long."""
+
+
+def remove_stale_temps(path: Path) -> list[tuple[Path, int]]:
+    """(file, bytes) of each leftover ``.NAME.*.tmp`` beside ``path`` that was removed.
+
+    A predict killed while writing (SIGKILL, power cut) leaves its temporary file; the next predict on
+    the same output removes it. The file of a process that still runs (a concurrent predict) is kept.
+    """
+    from axpoc.tracking import process_alive
+
+    removed = []
+    try:
+        entries = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:  # an unreadable folder: the write check says what is wrong with it
+        return []
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match is None or match["name"] != path.name:
+            continue
+        try:
+            info = entry.stat()
+            pid = match["pid"]
+            stale = (
+                not process_alive(int(pid))
+                if pid is not None
+                else time.time() - info.st_mtime > LEGACY_TEMP_AGE_S
+            )
+            if stale:
+                entry.unlink()
+                removed.append((entry, info.st_size))
+        except FileNotFoundError:  # its process finished (renamed or removed it) meanwhile
+            continue
+    return removed
+
+
+def check_output(path: Path, *, option: str) -> None:
+    """Refuse, before any work, an output file that cannot be written: a folder, a path under a file,
+    a folder without write permission."""
+    if path.is_dir():
+        raise UserError(
+            f"{option} {path} is a folder; name a file in it, e.g. {path / ('scores' + (path.suffix or '.csv'))}."
+        )
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(
+            f"{option} {path}: {existing} is a file, not a folder, so nothing can be written under it. "
+            f"Choose an output path inside a folder (e.g. {existing.parent / path.name})."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(
+            f"{option} {path}: no permission to write in the folder {existing}. Choose a folder you can write "
+            "to (e.g. under your home folder), or ask for write access to this one."
+        )
+
+
+def write_failed(path: Path, exc: BaseException, *, option: str) -> UserError:
+    """The message for an output that could not be written: what the system said, that nothing changed,
+    and the fix."""
+    number = getattr(exc, "errno", None)
+    reason = getattr(exc, "strerror", None) or str(exc).strip() or type(exc).__name__
+    if number in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        fix = "Free space on that drive (or raise the file size limit)"
+    elif number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "Choose a folder you can write to, or ask for write access"
+    else:
+        fix = "Check the path"
+    return UserError(
+        f"{option} {path}: writing failed ({reason}). Nothing was written: an earlier {path.name} is "
+        f"unchanged and no partial file is left. {fix}, or give another {option}."
+    )
 
 
 # Overlapping reading and writing with scoring -------------------------------------------------------------
@@ -801,6 +927,8 @@ class BatchResult:
     rules, dirty numbers, uniqueness), compile (compiling or loading and verifying the compiled
     LightGBM trees, see :mod:`axpoc.serve._compiled`), score (``predict_frame`` and the output rows),
     explain, write. ``rows`` counts every data row read; ``scored + rejected + skipped_empty == rows``.
+    ``input_flagged`` counts scored rows with an ``input_flags`` entry (a value outside the training range,
+    a category unseen in training); ``input_flag_reasons`` counts them per column and kind.
     ``accelerated`` is "lleaves" when the compiled trees scored, else "none"; ``acceleration`` says why.
     """
 
@@ -819,6 +947,8 @@ class BatchResult:
     flagged: int
     score: dict[str, Any]
     reject_reasons: dict[str, int]
+    input_flagged: int
+    input_flag_reasons: dict[str, int]
     timings: dict[str, float]
     elapsed_s: float
     notes: list[str] = field(default_factory=list)
@@ -861,13 +991,15 @@ class _Run:
         self.flags: list[np.ndarray] = []
         self.reasons: Counter[str] = Counter()
         self.dirty: dict[str, list[int]] = {}
+        self.input_flagged = 0
+        self.input_flag_reasons: Counter[str] = Counter()
 
-    def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: Path) -> None:
+    def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: _FileSink) -> None:
         """Read, score and write chunk by chunk; the next chunk is read and file outputs are written in
         background threads meanwhile (Arrow and the CSV parser release the GIL), at most one chunk ahead
         and one behind, so memory stays that of a few chunks. A database sink is written inline: its
         connection belongs to this thread."""
-        reject_sink = _FileSink(rejects, "csv")
+        reject_sink = rejects
         chunks = _read_ahead(source.chunks(self.served.required_columns, rows))
         writer = _Writer(background=isinstance(sink, _FileSink))
         try:
@@ -906,13 +1038,18 @@ class _Run:
         if empty.any():
             self.skipped_empty += int(empty.sum())
             chunk = chunk[~empty]
-        chunk, report = _clean(chunk, self.config)
-        for name, column in report.columns.items():
+        typed = type_frame(chunk, self.served.types, self.config.data.read)
+        chunk = typed.frame
+        for name, (parsed, unparsable) in typed.dirty.items():
             counts = self.dirty.setdefault(name, [0, 0])
-            counts[0] += column.parsed
-            counts[1] += column.unparsable
-        ok, reasons = self._verdict(chunk)
+            counts[0] += parsed
+            counts[1] += unparsable
+        ok, reasons = self._verdict(chunk, typed.reasons)
         good = chunk[ok]
+        flags = input_flags(good, self.served.flagger, language=self.config.language)
+        self.input_flagged += flags.flagged
+        for heads in flags.heads:
+            self.input_flag_reasons.update(heads)
         self.timings["check"] += time.perf_counter() - started
 
         if self.scoring is None and len(good):
@@ -937,6 +1074,7 @@ class _Run:
                 "score": score,
                 "prediction": result["prediction"].to_numpy(),
                 "decision": decision,
+                INPUT_FLAGS: flags.texts,
                 "model_version": self.served.version,
                 "scored_at": self.scored_at,
                 "run_id": self.run_id,
@@ -959,16 +1097,18 @@ class _Run:
             self.reasons.update(part.split(" (got ", 1)[0] for part in str(text).split("; "))
         return out, rejected
 
-    def _verdict(self, chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """(ok, reasons) per row: the contract's critical rules, then ids repeated anywhere in the input."""
+    def _verdict(self, chunk: pd.DataFrame, unreadable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ok, reasons) per row: cells the column's type cannot read (``unreadable``, from
+        :func:`type_frame`), the contract's critical rules, then ids repeated anywhere in the input."""
         n = len(chunk)
-        ok = np.ones(n, dtype=bool)
-        reasons = np.full(n, "", dtype=object)
+        reasons = unreadable.copy()
+        ok = reasons == ""
         checker = self.served.chunk_checker
         if checker is not None and n:
             bad = checker.failures(chunk).to_numpy().any(axis=1)
             if bad.any():
-                reasons[bad] = checker.check(chunk[bad])["reasons"].to_numpy(dtype=object)
+                found = checker.check(chunk[bad])["reasons"].to_numpy(dtype=object)
+                reasons[bad] = [_joined(a, b) for a, b in zip(reasons[bad], found, strict=True)]
                 ok &= ~bad
         for column, values in self.duplicates.items():
             repeated = chunk[column].isin(values).to_numpy()
@@ -1000,6 +1140,23 @@ class _Run:
         if self.acceleration.engine == "none" and self.acceleration.boosters:
             notes.append(f"LightGBM scored uncompiled: {self.acceleration.reason}")
         return notes
+
+
+def _leftover_notes(leftovers: list[tuple[Path, int]]) -> list[str]:
+    if not leftovers:
+        return []
+    size = sum(n for _, n in leftovers) / 1e6
+    names = ", ".join(path.name for path, _ in leftovers[:3])
+    return [f"removed {len(leftovers)} temporary file(s) a killed predict had left ({size:,.1f} MB: {names})"]
+
+
+def _joined(unreadable: str, found: str) -> str:
+    """A row's reasons: cells its types cannot read, then the contract's, less 'missing value' for
+    those same cells (they were set missing because they could not be read)."""
+    if not unreadable:
+        return found
+    echoes = {f"{part.split(': ', 1)[0]}: missing value" for part in unreadable.split("; ")}
+    return "; ".join([unreadable, *(p for p in found.split("; ") if p and p not in echoes)])
 
 
 def predict_batch(
@@ -1045,6 +1202,19 @@ def predict_batch(
     text = str(source)
     if not is_query(text) and not _GLOB.search(text) and not Path(text).is_dir():
         _check_file(Path(text).expanduser())  # a mistyped path is told before the model loads
+    run_id = uuid.uuid4().hex
+    if rejects is not None:
+        rejects_path = Path(rejects).expanduser()
+    elif target.path is not None:
+        rejects_path = target.path.with_name(target.path.name[: -len(target.path.suffix)] + REJECT_SUFFIX)
+    else:
+        rejects_path = (
+            config.project_dir(project_dir) / "predictions" / f"{target.table}.{run_id[:8]}{REJECT_SUFFIX}"
+        )
+    outputs = {"--rejects": rejects_path, **({"--output": target.path} if target.path is not None else {})}
+    for option, path in outputs.items():
+        check_output(path, option=option)
+    leftovers = [found for path in outputs.values() for found in remove_stale_temps(path)]
     load_started = time.perf_counter()
     store = open_project_store(config, project_dir)
     served = load_served_model(store, version=model_version, alias=alias)
@@ -1067,15 +1237,6 @@ def predict_batch(
         and (target.path.resolve() == src.path.resolve())
     ):
         raise UserError(f"--output {target.path} is the input file; write the scores to another file.")
-    run_id = uuid.uuid4().hex
-    if rejects is not None:
-        rejects_path = Path(rejects)
-    elif target.path is not None:
-        rejects_path = target.path.with_name(target.path.name[: -len(target.path.suffix)] + REJECT_SUFFIX)
-    else:
-        rejects_path = (
-            config.project_dir(project_dir) / "predictions" / f"{target.table}.{run_id[:8]}{REJECT_SUFFIX}"
-        )
 
     check_started = time.perf_counter()
     duplicates = {}
@@ -1113,12 +1274,23 @@ def predict_batch(
                 f"--output {target.table} is a table but no database is named: give --output-url (a SQLAlchemy "
                 "URL such as 'postgresql+psycopg://user:${DB_PASSWORD}@host/db') or set data.url in the config."
             )
-        with _staged(rejects_path) as rejects_tmp, _transaction(url) as connection:
-            run.stream(src, chunk_rows, _SqlSink(connection, str(target.table), replace=replace), rejects_tmp)
+        with _staged(rejects_path, option="--rejects") as rejects_tmp, _transaction(url) as connection:
+            sink: _FileSink | _SqlSink = _SqlSink(connection, str(target.table), replace=replace)
+            run.stream(
+                src, chunk_rows, sink, _FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects")
+            )
     else:
         assert target.path is not None
-        with _staged(rejects_path) as rejects_tmp, _staged(target.path) as output_tmp:
-            run.stream(src, chunk_rows, _FileSink(output_tmp, target.kind), rejects_tmp)
+        with (
+            _staged(rejects_path, option="--rejects") as rejects_tmp,
+            _staged(target.path, option="--output") as output_tmp,
+        ):
+            run.stream(
+                src,
+                chunk_rows,
+                _FileSink(output_tmp, target.kind, shown=target.path, option="--output"),
+                _FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects"),
+            )
 
     digest = src.digest()
     scores = np.concatenate(run.scores) if run.scores else np.empty(0)
@@ -1139,9 +1311,11 @@ def predict_batch(
         flagged=run.flagged,
         score=score_summary(scores, flags),
         reject_reasons=dict(run.reasons.most_common(20)),
+        input_flagged=run.input_flagged,
+        input_flag_reasons=dict(run.input_flag_reasons.most_common(20)),
         timings={k: round(v, 4) for k, v in run.timings.items()},
         elapsed_s=time.perf_counter() - started,
-        notes=[*src.notes, *run.notes()],
+        notes=[*src.notes, *run.notes(), *_leftover_notes(leftovers)],
         accelerated=run.acceleration.engine,
         acceleration=run.acceleration.to_dict(),
     )
@@ -1161,6 +1335,7 @@ def predict_batch(
             "rejected": result.rejected,
             "skipped_empty": result.skipped_empty,
             "flagged": result.flagged,
+            "input_flagged": result.input_flagged,
             "score": result.score,
             "elapsed_s": round(result.elapsed_s, 3),
         },

@@ -152,7 +152,7 @@ def run_poc(
             prepared.frame,
             name=config.project.name,
             digest=prepared.digest,
-            source=prepared.source_label,
+            source=prepared.loaded.source_uri,
             target=config.target.column,
             context="training",
         )

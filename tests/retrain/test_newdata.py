@@ -70,6 +70,22 @@ def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dic
     assert alias_version(open_store(project_name=PROJECT, project_dir=project), "champion") == "1"
 
 
+def test_inf_in_new_data_is_a_critical_failure_not_a_traceback(
+    cli, project_copy: dict, tmp_path: Path
+) -> None:
+    config, project = project_copy["config"], project_copy["project"]
+    frame = pd.read_csv(project_copy["new"])
+    frame["cushion_mm"] = frame["cushion_mm"].astype(object)
+    frame.loc[[2, 6], "cushion_mm"] = ["inf", "1e400"]
+    bad = tmp_path / "overflow.csv"
+    frame.to_csv(bad, index=False)
+    for verb in ("retrain", "drift"):
+        result = cli(verb, config, "--data", bad, "--project-dir", project)
+        assert result.code == 1, (verb, result.stderr)
+        assert "'cushion_mm' must be finite (no inf)" in result.stderr and "data rows 3, 7" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_unlabelled_data_drift_works_retrain_says_why_not(cli, project_copy: dict, tmp_path: Path) -> None:
     config, project = project_copy["config"], project_copy["project"]
     unlabelled = tmp_path / "mes_export.csv"
