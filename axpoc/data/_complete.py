@@ -58,6 +58,8 @@ _FIX = (
 class FileCutOff(ValidationFailed):
     """The file looks cut off (an export or copy that stopped early): the data is refused (exit 1)."""
 
+    code = "file_cut_off"
+
 
 def cut_off(path: Path, what: str, *, fix: str = _FIX) -> FileCutOff:
     """The one message for every kind of cut: file, where, what was seen, what to do."""
