@@ -489,6 +489,27 @@ def _read_sheet(
     return frame, info
 
 
+def sheets_holding(
+    path: Path, column: str, options: ReadOptions, *, engine: str = "openpyxl"
+) -> tuple[list[str], list[str]]:
+    """A workbook's sheet names, and those whose header row (detected as when reading) names ``column``."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+        book = pd.ExcelFile(path, engine=engine)
+    with book:
+        names = [str(s) for s in book.sheet_names]
+        holding = []
+        for name in names:
+            grid = pd.read_excel(
+                book, sheet_name=name, header=None, nrows=HEADER_SCAN_ROWS + 3, keep_default_na=False
+            )
+            rows = grid.astype(object).values.tolist()
+            header = options.header_row or detect_header_row(rows, options) or 1
+            if len(rows) >= header and column in (str(c).strip() for c in rows[header - 1]):
+                holding.append(name)
+    return names, holding
+
+
 def _pick_sheet(path: Path, names: list[str], wanted: str | int | None) -> str:
     if wanted is None:
         return names[0]

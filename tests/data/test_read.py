@@ -325,6 +325,15 @@ def test_undetectable_encoding_lists_what_was_tried(tmp_path: Path) -> None:
         read_table(tmp_path / "binary.csv", ReadOptions())
 
 
+def test_cp949_file_with_a_utf8_line_names_the_line(tmp_path: Path) -> None:
+    body = ("금형온도,판정\n" + "".join(f"{40 + i},양품\n" for i in range(30))).encode("cp949")
+    (tmp_path / "mixed.csv").write_bytes(body + "41,양품\n".encode())  # UTF-8 "양품" is no CP949
+    with pytest.raises(
+        UserError, match=r"mixed\.csv: line 32 is not cp949 like the lines above it \(it reads as utf-8\)"
+    ):
+        read_table(tmp_path / "mixed.csv", ReadOptions())
+
+
 def test_unsupported_suffix(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")
     with pytest.raises(UserError, match=r"cannot read '\.json' files"):
