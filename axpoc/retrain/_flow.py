@@ -454,7 +454,7 @@ def report_data(
     data.kind = "retrain"
     data.verdict = "champion" if decision.promote else "challenger"
     data.verdict_reason = decision_text(decision.code, decision.values, language)
-    data.forced = outcome.forced
+    data.forced = decision.forced  # a --force that too little evidence overruled is not shown as forced
     data.primary = outcome.primary
     data.non_inferiority = dict(outcome.non_inferiority)
     data.challenger_version = outcome.challenger_version
