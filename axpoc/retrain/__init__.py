@@ -18,9 +18,9 @@ from axpoc.retrain._drift import DriftOutcome, DriftResult, drift_check, drift_s
 from axpoc.retrain._flow import RetrainOutcome, retrain
 from axpoc.retrain._hooks import PAUSE_ENV, PAUSED_MARK, RESUME_ENV, pause_point
 from axpoc.retrain._newdata import NewDataRejected, check_new, read_new, target_like
-from axpoc.retrain._products import check_per_product, product_changes, train_product_models
 from axpoc.retrain._project import open_project
 from axpoc.retrain._versions import champion_history, list_models, rollback
+from axpoc.steps import check_per_product, product_changes, train_product_models
 
 __all__ = [
     "BUNDLE_FORMAT",

@@ -33,7 +33,7 @@ class Combined:
 def reference_data(config: PocConfig, store: Any, version: str) -> tuple[pd.DataFrame, str]:
     """(frame, label) the champion was trained on: the Parquet snapshot logged with its run, else the
     config's data source as it reads today (with a note saying so)."""
-    from axpoc.steps._run import SNAPSHOT_ARTIFACT
+    from axpoc.promotion import SNAPSHOT_ARTIFACT
 
     run_id = store.client.get_model_version(store.model_name, version).run_id
     snapshot = _download(store, run_id, SNAPSHOT_ARTIFACT)

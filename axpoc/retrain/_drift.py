@@ -76,7 +76,7 @@ def drift_step(
 ) -> DriftResult:
     """Drift of ``new`` against ``reference`` on the champion's features, label and scores."""
     from axpoc.drift import drift_report
-    from axpoc.retrain._products import product_changes
+    from axpoc.steps._products import product_changes
 
     features = [c for c in champion.features if c in reference.columns or c in new.columns]
     target = config.target.column if config.target.column in reference.columns else None
@@ -161,10 +161,10 @@ def drift_check(
     config: PocConfig, *, data_path: str | Path, project_dir: Path | None = None, write_html: bool = True
 ) -> DriftOutcome:
     """``axpoc drift``: new data against the champion's training data, without training anything."""
+    from axpoc.promotion import configured_gates, gate_dict
     from axpoc.retrain._combine import reference_data
     from axpoc.retrain._newdata import check_new, read_new
     from axpoc.retrain._project import champion, open_project
-    from axpoc.steps._run import _gate_dict, _gates
 
     started = time.monotonic()
     store = open_project(config, project_dir, need_champion=True)
@@ -182,7 +182,7 @@ def drift_check(
         new.frame,
         reference_label=label,
         labelled=labelled,
-        gates=_gates(config),
+        gates=configured_gates(config),
         validation=validation,
     )
     notes = [*new.notes, *result.notes]
@@ -210,7 +210,7 @@ def drift_check(
         drift=result.report.to_dict(),
         validation_warnings=warning_dicts(validation),
         champion_kpis_on_new={k: float(v) for k, v in evaluation.kpis.items()} if evaluation else {},
-        champion_gates_on_new=[_gate_dict(g) for g in evaluation.gates] if evaluation else [],
+        champion_gates_on_new=[gate_dict(g) for g in evaluation.gates] if evaluation else [],
         new_products=result.new_products,
         report_path=report_path,
         notes=notes,

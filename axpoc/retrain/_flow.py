@@ -20,6 +20,18 @@ import numpy as np
 from axpoc import __version__
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
+from axpoc.promotion import (
+    Decision,
+    config_digest,
+    configured_gates,
+    decide_with_report,
+    gate_dict,
+    kpi_table,
+    log_snapshot,
+    package_versions,
+    primary_kpi,
+    register_candidate,
+)
 from axpoc.report._i18n import RetrainNote
 
 Log = Callable[[str], None]
@@ -95,24 +107,16 @@ def retrain(
     from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
     from axpoc.retrain._hooks import pause_point
     from axpoc.retrain._newdata import check_new, labelled_rows, read_new, refuse_unseen_classes
-    from axpoc.retrain._products import check_per_product, train_product_models
     from axpoc.retrain._project import champion, open_project
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
-    from axpoc.steps._run import (
-        _gate_dict,
-        _gates,
-        _kpi_table,
-        _primary,
-        decide_with_report,
-        register_candidate,
-    )
+    from axpoc.steps._products import check_per_product, train_product_models
 
     if force and not reason:
         raise UserError('--force needs --reason "...": the reason is recorded in the promotion log.')
     say = log or (lambda message: None)
     started = time.monotonic()
-    gates = _gates(config)
+    gates = configured_gates(config)
     check_kpi_inputs(config, gates)
     check_per_product(config)
     window_days = window_days if window_days is not None else config.retrain.window_days
@@ -132,7 +136,7 @@ def retrain(
         champion_version=champion_version,
         retune=retune,
         forced=force,
-        primary=_primary(config),
+        primary=primary_kpi(config),
         model_name=store.model_name,
         notes=[*new.notes, *notes],
         validation_warnings=warning_dicts(validation),
@@ -210,15 +214,15 @@ def retrain(
             config, prepared, model, gates=gates, threshold_note=note, threshold_curve=curve
         )
         outcome.challenger_kpis = {k: float(v) for k, v in evaluation.kpis.items()}
-        outcome.challenger_gates = [_gate_dict(g) for g in evaluation.gates]
+        outcome.challenger_gates = [gate_dict(g) for g in evaluation.gates]
         outcome.gates_passed = evaluation.gates_passed
         champion_evaluation = _champion_on_holdout(
             config, prepared, champion_model, champion_version, gates, outcome.notes
         )
         if champion_evaluation is not None:
             outcome.champion_kpis = {k: float(v) for k, v in champion_evaluation.kpis.items()}
-            outcome.champion_gates = [_gate_dict(g) for g in champion_evaluation.gates]
-            tracking.log_frame(_kpi_table(champion_evaluation), "kpi_table_champion.csv")
+            outcome.champion_gates = [gate_dict(g) for g in champion_evaluation.gates]
+            tracking.log_frame(kpi_table(champion_evaluation), "kpi_table_champion.csv")
         mlflow.log_metrics({f"test_{k}": v for k, v in outcome.challenger_kpis.items() if np.isfinite(v)})
         mlflow.log_metrics(
             {f"champion_test_{k}": v for k, v in outcome.champion_kpis.items() if np.isfinite(v)}
@@ -226,7 +230,7 @@ def retrain(
         mlflow.log_metrics(
             {f"champion_new_{k}": v for k, v in outcome.champion_kpis_on_new.items() if np.isfinite(v)}
         )
-        tracking.log_frame(_kpi_table(evaluation), "kpi_table.csv")
+        tracking.log_frame(kpi_table(evaluation), "kpi_table.csv")
         say(
             f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
             f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
@@ -247,12 +251,10 @@ def retrain(
             tags={"axpoc.kind": "retrain"},
         )
         outcome.challenger_version = version
-        outcome.non_inferiority = {
-            k: v for k, v in decision.get("test", {}).items() if k not in ("reason", "code", "values")
-        }
+        outcome.non_inferiority = decision.test.numbers() if decision.test is not None else {}
         pause_point("register")
 
-        def write_report() -> Path:
+        def write_report(decided: Decision) -> Path:
             from axpoc.report._retrain import write_retrain_report
 
             data = report_data(
@@ -263,7 +265,7 @@ def retrain(
                 drift=drift,
                 notes=outcome.notes,
                 outcome=outcome,
-                decision=decision,
+                decision=decided,
                 champion=(champion_model.family, champion_evaluation),
                 evaluation=evaluation,
             )
@@ -271,11 +273,9 @@ def retrain(
                 data, config.project_dir(project_dir) / "reports" / f"retrain_report_v{version}.html"
             )
 
-        outcome.alias, path = decide_with_report(
-            store, version, decision, forced=force, write_report=write_report
-        )
-        outcome.promoted = outcome.alias == tracking.CHAMPION
-        outcome.decision_reason = decision["reason"]
+        decision, path = decide_with_report(store, version, decision, write_report=write_report)
+        outcome.alias, outcome.promoted = decision.alias, decision.promote
+        outcome.decision_reason = decision.reason
         mlflow.log_artifact(str(path), artifact_path="report")
         outcome.report_path = str(path)
         store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(path))
@@ -333,7 +333,6 @@ def _log_inputs(
     import yaml
 
     from axpoc import tracking
-    from axpoc.steps._run import config_digest, log_snapshot
 
     mlflow.log_params(
         {
@@ -397,7 +396,7 @@ def report_data(
     drift: Any,
     notes: list[str],
     outcome: RetrainOutcome | None = None,
-    decision: dict[str, Any] | None = None,
+    decision: Decision | None = None,
     champion: tuple[str, Any] | None = None,
     evaluation: Any = None,
 ) -> Any:
@@ -409,7 +408,6 @@ def report_data(
     from axpoc.report._i18n import decision_text
     from axpoc.report._retrain import ModelColumn, RetrainReportData
     from axpoc.steps._report import _kpi_rows, gate_rows
-    from axpoc.steps._run import config_digest, package_versions
 
     language = config.language
     report = drift.report
@@ -452,8 +450,8 @@ def report_data(
     if outcome is None or decision is None or evaluation is None:
         return data
     data.kind = "retrain"
-    data.verdict = "champion" if decision["promote"] else "challenger"
-    data.verdict_reason = decision_text(decision["code"], decision["values"], language)
+    data.verdict = "champion" if decision.promote else "challenger"
+    data.verdict_reason = decision_text(decision.code, decision.values, language)
     data.forced = outcome.forced
     data.primary = outcome.primary
     data.non_inferiority = dict(outcome.non_inferiority)

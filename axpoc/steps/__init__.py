@@ -5,6 +5,7 @@ from axpoc.steps._demo import demo_frame, write_demo_data
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
 from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare
+from axpoc.steps._products import check_per_product, product_changes, train_product_models
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
 from axpoc.steps._validate import (
     ValidationOutcome,
@@ -25,16 +26,19 @@ __all__ = [
     "build_and_check",
     "build_poc_model",
     "check_kpi_inputs",
+    "check_per_product",
     "demo_frame",
     "encode_target",
     "evaluate",
     "permutation_importance",
     "prepare",
+    "product_changes",
     "profile_data",
     "resolve_candidates",
     "run_comparison",
     "run_poc",
     "save_contract",
+    "train_product_models",
     "validate_data",
     "write_demo_data",
 ]

@@ -10,6 +10,7 @@ import yaml
 
 from axpoc.config import PocConfig
 from axpoc.kpi import KPIS
+from axpoc.promotion import Decision
 from axpoc.report._data import GateRow, KpiRow, ReportData
 from axpoc.report._i18n import decision_text
 
@@ -120,7 +121,7 @@ def assemble_report_data(
     *,
     store: Any,
     version: str,
-    decision: dict[str, Any],
+    decision: Decision,
 ) -> ReportData:
     from axpoc.data._profile import profile
     from axpoc.steps._explain import average_effects, permutation_importance
@@ -140,7 +141,7 @@ def assemble_report_data(
     if model.threshold is not None:
         pipeline_steps.append(f"decision: threshold {model.threshold:.3f} (FixedThresholdClassifier)")
     why = _WHY.get(comparison.chosen.name, ("", ""))[0 if language == "ko" else 1]
-    verdict = "champion" if decision["promote"] else "challenger"
+    verdict = "champion" if decision.promote else "challenger"
     return ReportData(
         language=language,
         project_name=config.project.name,
@@ -149,7 +150,7 @@ def assemble_report_data(
         task=config.target.task,
         target=config.target.column,
         verdict=verdict,
-        verdict_reason=decision_text(decision["code"], decision["values"], language),
+        verdict_reason=decision_text(decision.code, decision.values, language),
         model_name=store.model_name,
         model_version=version,
         run_id=outcome.run_id,

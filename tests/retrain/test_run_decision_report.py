@@ -31,7 +31,7 @@ def test_run_that_loses_the_race_reports_challenger(
 
     def register_then_lose_the_race(config: Any, store: Any, *args: Any, **kwargs: Any) -> Any:
         version, decision = real_register(config, store, *args, **kwargs)
-        assert decision["promote"] and decision["champion"] == "1"
+        assert decision.promote and decision.champion == "1"
         source = store.client.get_model_version(PROJECT, "1").source
         rival["version"] = str(store.client.create_model_version(PROJECT, source).version)
         assert tracking.promote(store, rival["version"], reason="another run", expected_champion="1")

@@ -1,0 +1,82 @@
+"""The decision as a typed value: verdicts, reasons and flags from an evaluation's gates, on a real store."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+CONFIG = {
+    "project": {"name": "promo_unit"},
+    "process": "injection_molding",
+    "data": {"path": "unused.csv"},
+    "target": {"column": "defect", "task": "binary", "positive_class": 1},
+    "kpi": {"gates": {"roc_auc": ">= 0.6"}},
+}
+
+
+@dataclass
+class Evaluated:
+    """What the decision reads of an evaluation: its gate verdicts (and, from the rules, its evidence)."""
+
+    gates: list[Any]
+    kpis: dict[str, float] = field(default_factory=dict)
+    evidence: str | None = None
+
+    @property
+    def gates_passed(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+
+def _gate(name: str, passed: bool) -> Any:
+    from axpoc.kpi import GateResult
+
+    value = 0.9 if passed else 0.5
+    return GateResult(name, ">=", 0.6, value, value, passed, f"{name} {'meets' if passed else 'misses'} >= 0.6")
+
+
+def _decide(store: Any, evaluation: Evaluated, *, force: bool = False, reason: str | None = None) -> Any:
+    from axpoc.config import config_from_dict
+    from axpoc.promotion import decide
+
+    config = config_from_dict(CONFIG)
+    return decide(config, store, None, None, evaluation, force=force, reason=reason)
+
+
+def test_first_champion_when_gates_pass(empty_store: Any) -> None:
+    decision = _decide(empty_store, Evaluated([_gate("roc_auc", True)]))
+    assert (decision.verdict, decision.promote, decision.alias) == ("champion", True, "champion")
+    assert decision.reason == "all gates passed; first champion" and decision.code == "first_champion"
+    assert decision.champion is None and decision.forced is False and decision.test is None
+
+
+def test_failed_gates_make_a_challenger(empty_store: Any) -> None:
+    decision = _decide(empty_store, Evaluated([_gate("roc_auc", False), _gate("recall", True)]))
+    assert (decision.verdict, decision.promote, decision.alias) == ("challenger", False, "challenger")
+    assert decision.reason == "gates failed: roc_auc"
+    assert dict(decision.values) == {"failed": "roc_auc"}
+
+
+def test_force_promotes_with_its_reason(empty_store: Any) -> None:
+    decision = _decide(empty_store, Evaluated([_gate("roc_auc", False)]), force=True, reason="품질팀 요청")
+    assert decision.verdict == "champion" and decision.promote and decision.forced
+    assert decision.reason == "forced: 품질팀 요청"
+
+
+def test_decision_is_frozen_and_a_lost_race_is_a_new_value(empty_store: Any) -> None:
+    decision = _decide(empty_store, Evaluated([_gate("roc_auc", True)]))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        decision.promote = False  # type: ignore[misc]
+    lost = decision.lost_race()
+    assert decision.promote and not lost.promote and lost.verdict == "challenger"
+    assert lost.reason == "another process moved champion meanwhile; this version stays challenger"
+
+
+def test_non_inferiority_numbers_keep_the_json_keys() -> None:
+    from axpoc.promotion import NonInferiority
+
+    full = NonInferiority(True, "not_worse", primary="roc_auc", diff=0.01, low=-0.02, tolerance=0.05)
+    assert full.numbers() == {"ok": True, "primary": "roc_auc", "diff": 0.01, "low": -0.02, "tolerance": 0.05}
+    assert NonInferiority(True, "champion_cannot_score").numbers() == {"ok": True}
