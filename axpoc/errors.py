@@ -7,6 +7,8 @@ class AxpocError(Exception):
     """Base of every error axpoc raises on purpose; ``exit_code`` is what the CLI returns."""
 
     exit_code: int = 2
+    code: str = "error"
+    """Machine-readable kind, the ``error.code`` of ``--json`` output."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,12 +18,17 @@ class AxpocError(Exception):
 class UserError(AxpocError):
     """A mistake the user can fix: wrong path, missing column, bad encoding, malformed config."""
 
+    code = "user_error"
+
 
 class ConfigError(UserError):
     """The PoC config does not follow the schema; the message names the key path."""
+
+    code = "config_error"
 
 
 class ValidationFailed(AxpocError):
     """Critical expectations of the data contract failed; the report says where."""
 
     exit_code = 1
+    code = "data_rejected"

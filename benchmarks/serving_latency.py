@@ -99,13 +99,13 @@ def breakdown(config: str, payloads: list[dict[str, Any]]) -> dict[str, float]:
     totals = dict.fromkeys(("json_to_frame", "contract_check", "predict_frame", "answer"), 0.0)
     for payload in payloads:
         marks = [time.perf_counter()]
-        frame = _frame([payload])
+        frame = _frame(served, [payload])
         marks.append(time.perf_counter())
         _check(served, frame)
         marks.append(time.perf_counter())
         result = served.model.predict_frame(frame)
         marks.append(time.perf_counter())
-        _records(served, frame, result, None)
+        _records(served, frame, result, None, [[]])
         marks.append(time.perf_counter())
         for key, start, end in zip(totals, marks, marks[1:], strict=False):
             totals[key] += end - start

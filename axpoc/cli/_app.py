@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from axpoc.cli._output import emit_json, err_console, step
+from axpoc.cli._output import emit_json, err_console, error_payload, step
 
 app = typer.Typer(
     name="axpoc",
@@ -103,13 +103,17 @@ def validate(
     with step("데이터 검증 중 (validating)..."):
         outcome = validate_data(cfg, project_dir=project_dir, data_path=data)
     if as_json:
-        emit_json(outcome.to_dict())
+        payload = outcome.to_dict()
+        if not outcome.ok:
+            payload |= error_payload(outcome.failure_message, code="data_rejected", exit_code=1)
+        emit_json(payload)
     else:
         for note in outcome.notes:
             err_console.print(f"[dim]- {note}[/]")
         err_console.print(validation_table(outcome.report))
         verdict = "[green]통과 (passed)[/]" if outcome.ok else "[red]치명적 실패 (critical failures)[/]"
-        err_console.print(f"{outcome.source_label}: {outcome.n_rows:,} rows — {verdict}")
+        unlabelled = f" ({outcome.n_unlabelled:,} without a label, left out)" if outcome.n_unlabelled else ""
+        err_console.print(f"{outcome.source_label}: {outcome.n_rows:,} rows{unlabelled} — {verdict}")
         err_console.print(f"계약 저장 (contract saved): {outcome.contract_path}")
     if not outcome.ok:
         raise typer.Exit(1)
@@ -141,7 +145,7 @@ def _run(
     from axpoc.steps._run import run_poc
 
     cfg = _load(config)
-    with compare_progress(enabled=True) as progress:
+    with compare_progress(cfg) as progress:
         outcome = run_poc(
             cfg,
             project_dir=project_dir,
@@ -216,17 +220,27 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _terminate)
 
-    from axpoc.cli._output import run_guarded
+    import typer.rich_utils
+
+    from axpoc.cli._output import expect_json, json_error, run_guarded
+
+    expect_json("--json" in sys.argv[1:])
 
     def invoke() -> int:
-        # Typer handles usage errors (exit 2) and turns Ctrl-C into exit 130 silently; we want the message.
+        # Usage errors come back to us (Typer shows them as usual) so that --json reports them as well;
+        # Typer turns Ctrl-C into exit 130 silently, we want the message.
         try:
-            app()
-        except SystemExit as exc:
-            if exc.code == 130:
-                raise KeyboardInterrupt from None
-            return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        return 0
+            code = app(standalone_mode=False)
+        except typer.TyperException as exc:
+            typer.rich_utils.rich_format_error(exc)
+            exit_code = int(getattr(exc, "exit_code", 2))
+            json_error(exc.format_message(), code="usage_error", exit_code=exit_code)
+            return exit_code
+        except typer.Abort:
+            raise KeyboardInterrupt from None
+        if code == 130:
+            raise KeyboardInterrupt
+        return code if isinstance(code, int) else 0
 
     code = run_guarded(invoke)
     gc.freeze()

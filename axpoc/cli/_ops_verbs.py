@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from axpoc.cli._output import emit_json, err_console, step
+from axpoc.cli._output import emit_json, err_console, error_payload, step
 
 ConfigArg = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
@@ -58,7 +58,7 @@ def retrain(
 
     cfg = _load(config)
     try:
-        with compare_progress(enabled=True) as progress:
+        with compare_progress(cfg) as progress:
             outcome = run_retrain(
                 cfg,
                 data_path=data,
@@ -84,13 +84,8 @@ def retrain(
 
 def _show_rejection(exc: Any, as_json: bool) -> None:
     if as_json:
-        emit_json(
-            {
-                "ok": False,
-                "error": exc.message,
-                "validation": exc.report.to_dict() if exc.report is not None else None,
-            }
-        )
+        payload = error_payload(exc.message, code=exc.code, exit_code=exc.exit_code)
+        emit_json({**payload, "validation": exc.report.to_dict() if exc.report is not None else None})
     elif exc.report is not None:
         err_console.print(exc.report.to_table())
 

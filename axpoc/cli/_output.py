@@ -16,6 +16,19 @@ from rich.console import Console
 err_console = Console(stderr=True, highlight=False)
 """Progress, tables and messages: stderr, so that ``--json`` keeps stdout machine-readable."""
 
+_json_run = {"asked": False, "written": False}
+"""Whether this invocation asked for ``--json`` and whether a JSON document is on stdout already."""
+
+
+def expect_json(asked: bool) -> None:
+    """Called once per invocation by the entry point: a failure then prints its error as JSON too."""
+    _json_run.update(asked=asked, written=False)
+
+
+def error_payload(message: str, *, code: str, exit_code: int) -> dict[str, Any]:
+    """The one shape of a failure on stdout: ``{"ok": false, "error": {code, message, exit_code}}``."""
+    return {"ok": False, "error": {"code": code, "message": message, "exit_code": exit_code}}
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, Path):
@@ -48,10 +61,20 @@ def emit_json(payload: dict[str, Any]) -> None:
     text = json.dumps(_clean(json.loads(json.dumps(payload, default=_default))), ensure_ascii=False, indent=2)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+    _json_run["written"] = True
 
 
-def fail(message: str) -> None:
+def fail(message: str, *, code: str = "error", exit_code: int = 2) -> None:
+    """The message on stderr, and with ``--json`` the error object on stdout (:func:`json_error`)."""
     err_console.print(f"[bold red]오류 / Error:[/] {message}", soft_wrap=True)
+    json_error(message, code=code, exit_code=exit_code)
+
+
+def json_error(message: str, *, code: str, exit_code: int) -> None:
+    """With ``--json``, the error object on stdout, unless the verb wrote its own document already (which
+    then carries ``ok: false`` itself)."""
+    if _json_run["asked"] and not _json_run["written"]:
+        emit_json(error_payload(message, code=code, exit_code=exit_code))
 
 
 @contextmanager
@@ -62,15 +85,27 @@ def step(title: str) -> Iterator[None]:
 
 
 def run_guarded(fn: Callable[[], int | None]) -> int:
-    """Turn axpoc's own errors into a message + exit code; Ctrl-C into 130. Bugs still show a traceback."""
+    """Turn axpoc's own errors into a message + exit code; Ctrl-C into 130. Bugs still show a traceback
+    (after the error object on stdout, with ``--json``, so a scheduler still reads why)."""
     from axpoc.errors import AxpocError
 
     try:
-        code = fn()
+        code = int(fn() or 0)
     except AxpocError as exc:
-        fail(exc.message)
+        fail(exc.message, code=exc.code, exit_code=exc.exit_code)
         return exc.exit_code
     except KeyboardInterrupt:
-        fail("interrupted (Ctrl-C); nothing was registered from the unfinished step.")
+        fail(
+            "interrupted (Ctrl-C); nothing was registered from the unfinished step.",
+            code="interrupted",
+            exit_code=130,
+        )
         return 130
-    return int(code or 0)
+    except Exception as exc:
+        json_error(f"{type(exc).__name__}: {exc}", code="internal_error", exit_code=1)
+        raise
+    if code:
+        json_error(
+            f"stopped with exit code {code}; the messages on stderr say why.", code="failed", exit_code=code
+        )
+    return code

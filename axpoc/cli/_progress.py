@@ -10,11 +10,14 @@ from typing import Any
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from axpoc.cli._output import err_console
+from axpoc.kpi import clip_to_range
 
 
 @dataclass
 class CompareProgress:
     progress: Progress
+    metric: str = ""
+    """The primary metric, whose range the intervals are clipped to (as in JSON and the report)."""
     tasks: dict[str, Any] = field(default_factory=dict)
 
     def on_trial(self, name: str, number: int, value: float) -> None:
@@ -23,12 +26,15 @@ class CompareProgress:
         self.progress.update(self.tasks[name], description=f"{name}: trial {number + 1}, last {value:.4f}")
 
     def on_candidate(self, result: Any) -> None:
-        text = (
-            f"{result.name}: {result.interval.mean:.4f} "
-            f"[{result.interval.low:.4f}, {result.interval.high:.4f}], {result.n_trials} trials"
-            if result.ok
-            else f"{result.name}: {result.status} — {result.reason}"
-        )
+        if result.ok:
+            low, high = (
+                clip_to_range(bound, self.metric) for bound in (result.interval.low, result.interval.high)
+            )
+            text = (
+                f"{result.name}: {result.interval.mean:.4f} [{low:.4f}, {high:.4f}], {result.n_trials} trials"
+            )
+        else:
+            text = f"{result.name}: {result.status} — {result.reason}"
         if result.name in self.tasks:
             self.progress.update(self.tasks[result.name], description=text, total=1, completed=1)
         else:
@@ -36,7 +42,11 @@ class CompareProgress:
 
 
 @contextmanager
-def compare_progress(enabled: bool = True) -> Iterator[CompareProgress]:
+def compare_progress(config: Any, *, enabled: bool = True) -> Iterator[CompareProgress]:
+    """Progress lines for the comparison ``config`` asks for (its primary metric bounds the intervals)."""
+    from axpoc.compare import DEFAULT_PRIMARY
+
+    metric = config.kpi.primary or DEFAULT_PRIMARY[config.target.task]
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -46,4 +56,4 @@ def compare_progress(enabled: bool = True) -> Iterator[CompareProgress]:
         transient=False,
     )
     with progress:
-        yield CompareProgress(progress)
+        yield CompareProgress(progress, metric=metric)

@@ -141,6 +141,13 @@ def _summary(result: Any) -> None:
     err_console.print(f"[{style}]거부 (rejected): {result.rejected:,} → {result.rejects}[/]")
     for reason, count in list(result.reject_reasons.items())[:5]:
         err_console.print(f"[{style}]  - {reason}: {count:,}[/]")
+    if result.input_flagged:
+        err_console.print(
+            f"[yellow]입력 주의 (input flags): {result.input_flagged:,} scored row(s) hold values the model was "
+            "not trained on (column input_flags)[/]"
+        )
+        for reason, count in list(result.input_flag_reasons.items())[:5]:
+            err_console.print(f"[yellow]  - {reason}: {count:,}[/]")
     for note in result.notes:
         err_console.print(f"[dim]- {note}[/]")
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items() if v >= 0.05)
@@ -168,6 +175,12 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="log every request")
     ] = True,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-body-mb", help="largest request body in MB (1 MB = 1,048,576 bytes); larger: 413"
+        ),
+    ] = 16.0,
     project_dir: _ProjectDir = None,
 ) -> None:
     """Serve the champion over HTTP (POST /predict, GET /health); follows the alias when it moves."""
@@ -185,6 +198,8 @@ def serve(
                 f"--token-env {token_env}: that environment variable is empty or unset. Set it to the token "
                 f"clients must send (e.g. export {token_env}=$(openssl rand -hex 16)), or drop --token-env."
             )
+    if not max_body_mb > 0:
+        raise UserError(f"--max-body-mb must be a positive number of megabytes, got {max_body_mb}.")
     if not _loopback(host):
         err_console.print(
             f"[yellow]경고 (warning): --host {host} makes the model reachable from other machines"
@@ -197,6 +212,7 @@ def serve(
         token=token,
         alias=alias,
         reload_interval_s=reload_interval,
+        max_body_bytes=int(max_body_mb * 1024 * 1024),
     )
     served = app.state.holder.current
     err_console.print(

@@ -4,11 +4,13 @@ The caller passes callbacks (``on_candidate``) to log each candidate as it finis
 stays a plain function of data, so notebooks and tests run it without a tracking store.
 
 Under a time budget the candidates are scheduled in two rounds. First every candidate's defaults are
-cross-validated, cheapest first (a fit on a slice of the data predicts each one's cost), so every
-family that fits the budget gets an honest score and a slow one goes last and stops cooperatively
-instead of eating the others' time. Then the time left goes to tuning the candidates that are not
-significantly worse than the best defaults, best first, each an equal share of what remains. Without
-a budget every candidate runs its ``trials`` in config order, exactly repeatable.
+cross-validated, cheapest first (a fit on a slice of the data predicts each one's cost), whatever the
+budget has left: which families are compared must not depend on what else runs on the PC, so only a
+family whose defaults alone are predicted to need more than ``SKIP_FACTOR`` times the whole budget is
+left out. On a busy machine this round may use the whole budget or more; the budget then only shortens
+the second round, which gives the time left to tuning the candidates that are not significantly worse
+than the best defaults, best first, each an equal share of what remains. Without a budget every
+candidate runs its ``trials`` in config order, exactly repeatable.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from axpoc.compare._search import (
 )
 from axpoc.compare._stats import corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
+from axpoc.kpi import clip_to_range
 
 SKIP_FACTOR = 2.0
 
@@ -95,8 +98,8 @@ def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits)
             "family": result.label,
             "status": "ok",
             scorer.primary: result.interval.mean,
-            "ci_low": _clip(result.interval.low, scorer.primary),
-            "ci_high": _clip(result.interval.high, scorer.primary),
+            "ci_low": clip_to_range(result.interval.low, scorer.primary),
+            "ci_high": clip_to_range(result.interval.high, scorer.primary),
             "fold_std": float(np.nanstd(result.fold_scores, ddof=1))
             if len(result.fold_scores) > 1
             else np.nan,
@@ -145,6 +148,7 @@ def compare_candidates(
     on_trial: Callable[[str, int, float], None] | None = None,
     budget: Budget | None = None,
     adopt: Mapping[str, tuple[TrialRun, float]] | None = None,
+    study_prefix: str = "axpoc",
 ) -> Comparison:
     """Tune each applicable candidate within the shared budget, rank them, refit the winner on all of X.
 
@@ -152,7 +156,8 @@ def compare_candidates(
     size-adaptive defaults (already logged by the caller); ``skipped`` maps names to the reason.
     ``budget`` is ``tuning.budget_s`` started earlier when the caller spent part of it already.
     ``adopt`` maps a candidate to a cross-validation of its exact defaults on these ``splits`` (and its
-    seconds), which becomes its trial 0.
+    seconds), which becomes its trial 0. With ``tuning.storage`` each candidate's study is named
+    ``{study_prefix}/{candidate}``: the prefix must name the run, so that one shared database holds many.
     """
     budget = budget if budget is not None else Budget(tuning.budget_s)
     results: list[CandidateResult] = []
@@ -185,6 +190,7 @@ def compare_candidates(
             tuning=tuning,
             budget=budget,
             on_trial=(lambda n, v, name=c.name: on_trial(name, n, v)) if on_trial else None,
+            study_name=f"{study_prefix}/{c.name}",
         )
         for c in runnable
     }
@@ -201,7 +207,7 @@ def compare_candidates(
             tuners[candidate.name].run(share_s=float("inf"), reserve_s=0.0)
             finish(tuners[candidate.name].result())
     else:
-        _defaults_round(runnable, tuners, budget=budget, reserve=reserve, finish=finish)
+        _defaults_round(runnable, tuners, budget=budget, finish=finish)
         _tuning_round(tuners, scorer=scorer, splits=splits, budget=budget, reserve=reserve, finish=finish)
     for blend in blends:
         finish(
@@ -233,21 +239,21 @@ def _defaults_round(
     tuners: dict[str, CandidateTuner],
     *,
     budget: Budget,
-    reserve: Callable[[], float],
     finish: Callable[[CandidateResult], None],
 ) -> None:
     """Trial 0 (the defaults) of every candidate, cheapest first; those finished here leave ``tuners``.
 
-    A candidate predicted to need more than ``SKIP_FACTOR`` times the time left is stopped before it
-    starts (never the first to run): the prediction comes from one probe fit that a busy machine can
-    slow down two- or threefold, and wrongly dropping a family costs more than one wasted fold, after
-    which the per-fold check stops a slow trial anyway.
+    Each candidate is judged against the whole budget, never against what the others left: it is not
+    started when one probe fit predicts its defaults need more than ``SKIP_FACTOR`` times ``budget_s``,
+    and stopped when its own folds so far predict that. A busy machine slows a probe two- or threefold,
+    so only a family far too slow for the budget on any machine is left out.
     """
     runnable = [c for c in runnable if not tuners[c.name].ok]  # adopted defaults are done already
+    ceiling = SKIP_FACTOR * float(budget.seconds or float("inf"))
     costs = {
         c.name: predict_trial_cost(
             tuners[c.name].build,
-            tuners[c.name].defaults,
+            tuners[c.name].first_params,
             X=tuners[c.name].X,
             y=tuners[c.name].y,
             splits=tuners[c.name].splits,
@@ -256,19 +262,11 @@ def _defaults_round(
     }
     for candidate in sorted(runnable, key=lambda c: costs[c.name]):
         tuner = tuners[candidate.name]
-        left = budget.remaining() - reserve()
-        scored = any(t.ok for t in tuners.values())
-        if left <= 0 or (scored and costs[candidate.name] > SKIP_FACTOR * left):
-            predicted = {"cost": costs[candidate.name], "left": left}
-            tuner.reason = (
-                CompareNote("not_started")
-                if left <= 0
-                else CompareNote("stopped", {"why": CompareNote("predicted_defaults", predicted)})
-            )
-            finish(tuner.result())
-            del tuners[candidate.name]
-            continue
-        tuner.run(share_s=left, reserve_s=reserve(), max_trials=1)
+        if costs[candidate.name] > ceiling and np.isfinite(costs[candidate.name]):
+            predicted = {"cost": costs[candidate.name], "budget": budget.seconds}
+            tuner.reason = CompareNote("stopped", {"why": CompareNote("over_budget", predicted)})
+        else:
+            tuner.run(share_s=float("inf"), reserve_s=0.0, max_trials=1, ceiling_s=ceiling)
         if not tuner.ok:
             finish(tuner.result())
             del tuners[candidate.name]
@@ -343,14 +341,3 @@ def _reserve(fit_times: list[float], *, n_folds: int) -> float:
     finite = [t for t in fit_times if np.isfinite(t)]
     slowest_refit = max(finite, default=0.0) * (1 + 1 / max(n_folds - 1, 1))
     return LOGGING_RESERVE_S + 1.5 * slowest_refit
-
-
-_UNBOUNDED = {"rmse", "mae", "log_loss"}
-
-
-def _clip(value: float, metric: str) -> float:
-    """Corrected t-intervals can leave a metric's range (AUC above 1); show them within it."""
-    if metric in _UNBOUNDED or not np.isfinite(value):
-        return value
-    low = -np.inf if metric == "r2" else 0.0
-    return float(np.clip(value, low, 1.0))

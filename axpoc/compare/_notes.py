@@ -26,13 +26,9 @@ class CompareNote(Phrase):
                 "다음 시도에 {cost:.0f}초 예상, 남은 시간 {left:.0f}초",
                 "predicted {cost:.0f} s for the next trial, {left:.0f} s left",
             ),
-            "predicted_defaults": (
-                "기본 설정에 {cost:.0f}초 예상, 남은 시간 {left:.0f}초",
-                "predicted {cost:.0f} s for its default settings, {left:.0f} s left",
-            ),
-            "not_started": (
-                "이 후보를 시작하기 전에 시간 예산을 모두 씀",
-                "the time budget was spent before this candidate could start",
+            "over_budget": (
+                "기본 설정에 {cost:.0f}초 예상, 전체 예산 {budget:.0f}초의 두 배를 넘음",
+                "predicted {cost:.0f} s for its default settings, over twice the whole budget of {budget:.0f} s",
             ),
             # trials and tuning
             "no_trial": ("끝난 시도가 없음", "no trial finished"),
@@ -41,6 +37,12 @@ class CompareNote(Phrase):
                 "기본값 유지: 튜닝한 최고 시도({tuned:.4g})가 기본값({defaults:.4g})과 1 표준오차 이내",
                 "defaults kept: the best tuned trial ({tuned:.4g}) is within one standard error of the "
                 "defaults ({defaults:.4g})",
+            ),
+            "defaults_kept_untestable": (
+                "기본값 유지: 튜닝한 최고 시도({tuned:.4g})와 기본값({defaults:.4g})을 비교할 수 있는 폴드가 "
+                "둘 미만이라 더 단순한 기본값을 씀",
+                "defaults kept: fewer than two folds can compare the best tuned trial ({tuned:.4g}) with the "
+                "defaults ({defaults:.4g}), so the simpler defaults stay",
             ),
             "not_tuned": (
                 "튜닝 생략: 기본값이 {leader}보다 유의하게 나쁨 (p={p:.3f})",

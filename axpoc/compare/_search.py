@@ -218,6 +218,7 @@ class CandidateTuner:
         tuning: TuningConfig,
         budget: Budget,
         on_trial: Callable[[int, float], None] | None = None,
+        study_name: str | None = None,
     ) -> None:
         import optuna
 
@@ -238,9 +239,10 @@ class CandidateTuner:
             seed=tuning.seed, n_startup_trials=min(5, max(tuning.trials or 10, 1))
         )
         pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1)
+        self.own_trials = 0  # trials run here: a shared study may also hold other workers' trials
         if tuning.storage:
             self.study = optuna.create_study(
-                study_name=candidate.name,
+                study_name=study_name or candidate.name,
                 storage=tuning.storage,
                 direction=direction,
                 sampler=sampler,
@@ -252,7 +254,12 @@ class CandidateTuner:
 
     @property
     def trials_left(self) -> int:
-        return max(self.limit - len(self.study.trials), 0)
+        return max(self.limit - self.own_trials, 0)
+
+    @property
+    def first_params(self) -> dict[str, Any]:
+        """Trial 0: the family's defaults under the candidate's own params (an ensemble's members)."""
+        return {**self.defaults, **self.candidate.params}
 
     @property
     def ok(self) -> bool:
@@ -267,13 +274,14 @@ class CandidateTuner:
         """Take a cross-validation of the defaults already run on the same folds as trial 0.
 
         The group-level screen runs the defaults of one family; adopting its run saves running them again.
-        Only a fresh study adopts (a resumed Optuna storage has its own trial 0).
+        Only a tuner that has run nothing yet adopts.
         """
         import optuna
 
-        if self.study.trials or first.oof is None:
+        if self.own_trials or first.oof is None:
             return False
         self.study.add_trial(optuna.trial.create_trial(value=first.value, params={}, distributions={}))
+        self.own_trials += 1
         self.first = self.best = first
         self.trial_costs.append(cost_s)
         self.elapsed_s += cost_s
@@ -281,8 +289,20 @@ class CandidateTuner:
             self.on_trial(0, first.value)
         return True
 
-    def run(self, *, share_s: float, reserve_s: float, max_trials: int | None = None) -> None:
-        """Continue the study within ``share_s`` seconds, keeping ``reserve_s`` of the budget untouched."""
+    def run(
+        self,
+        *,
+        share_s: float,
+        reserve_s: float,
+        max_trials: int | None = None,
+        ceiling_s: float | None = None,
+    ) -> None:
+        """Continue the study within ``share_s`` seconds, keeping ``reserve_s`` of the budget untouched.
+
+        With ``ceiling_s`` (the defaults round) a trial is stopped only when its own folds are predicted to
+        take longer than that in all, whatever the budget has left: the defaults of every family are scored
+        however busy the machine is, and the budget decides only how much tuning follows.
+        """
         import optuna
 
         n_trials = self.trials_left if max_trials is None else min(max_trials, self.trials_left)
@@ -295,8 +315,10 @@ class CandidateTuner:
             return share_s - (time.monotonic() - started)
 
         def objective(trial: optuna.Trial) -> float:
-            if trial.number == 0 or not self.candidate.tune:
-                params = {**self.defaults, **self.candidate.params}
+            first = self.own_trials == 0
+            self.own_trials += 1
+            if first or not self.candidate.tune:
+                params = self.first_params
             else:
                 space = self.family.space(trial, task=self.scorer.task, n_rows=len(self.X))
                 params = {**self.defaults, **space, **self.candidate.params}
@@ -314,12 +336,22 @@ class CandidateTuner:
 
             def report(step: int, value: float) -> None:
                 trial.report(value, step)
-                if trial.number > 0 and trial.should_prune():
+                if not first and trial.should_prune():
                     raise optuna.TrialPruned(f"pruned after fold {step + 1}")
 
             def check_time(step: int, fold_cost: float) -> None:
-                left = budget.remaining() - reserve_s
                 folds_left = len(splits) - step - 1
+                if ceiling_s is not None:
+                    spent = time.monotonic() - t0
+                    if folds_left and spent + fold_cost * folds_left > ceiling_s:
+                        raise BudgetExhausted(
+                            CompareNote(
+                                "over_budget",
+                                {"cost": spent + fold_cost * folds_left, "budget": budget.seconds},
+                            )
+                        )
+                    return
+                left = budget.remaining() - reserve_s
                 if folds_left and fold_cost * folds_left > left:
                     raise BudgetExhausted(
                         CompareNote("predicted_folds", {"cost": fold_cost * folds_left, "left": max(left, 0)})
@@ -342,7 +374,7 @@ class CandidateTuner:
                 self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
                 raise
             self.trial_costs.append(time.monotonic() - t0)
-            if trial.number == 0:
+            if first:
                 self.first = result
             if self.best.oof is None or self.scorer.better(result.value, self.best.value):
                 self.best = result
@@ -375,7 +407,7 @@ class CandidateTuner:
             label=getattr(self.family, "label", self.candidate.name),
             status="ok",
             defaults=self.defaults,
-            n_trials=len(self.study.trials),
+            n_trials=self.own_trials,
             n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
             trials=self.study.trials_dataframe(attrs=("number", "value", "state", "duration", "params")),
             elapsed_s=self.elapsed_s,
@@ -412,7 +444,8 @@ class CandidateTuner:
 
         With few folds the best of many trials wins partly by luck (overtuning): it must beat the
         defaults by ``MIN_TUNING_T`` corrected standard errors of the paired fold differences, the
-        one-standard-error rule. Fewer than two comparable folds cannot say, and keep the best trial.
+        one-standard-error rule. When fewer than two folds can compare them (folds without a defect case
+        score nothing), the folds cannot tell them apart either, and the simpler defaults stay.
         """
         top, first = self.best, self.first
         if first is None or first.oof is None or top is first:
@@ -420,10 +453,13 @@ class CandidateTuner:
         test = corrected_paired_test(
             top.fold_scores, first.fold_scores, test_train_ratio=fold_ratio(self.splits)
         )
+        values = {"tuned": top.value, "defaults": first.value}
+        if np.isnan(test.t):
+            return first, CompareNote("defaults_kept_untestable", values)
         gain_t = test.t if self.scorer.higher_is_better else -test.t
-        if np.isnan(test.t) or gain_t > MIN_TUNING_T:
+        if gain_t > MIN_TUNING_T:
             return top, ""
-        return first, CompareNote("defaults_kept", {"tuned": top.value, "defaults": first.value})
+        return first, CompareNote("defaults_kept", values)
 
 
 def _option(tag: str, trial: TrialRun) -> BlendOption:

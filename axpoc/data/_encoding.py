@@ -39,14 +39,16 @@ def _chunks(path: Path) -> Iterator[bytes]:
 
 
 def _decodes(path: Path, encoding: str) -> UnicodeDecodeError | None:
-    """Strictly decode the whole file in chunks; return the first error, or None when it decodes."""
+    """Strictly decode the whole file in chunks; return the first error, or None when it decodes.
+
+    A file that ends inside a character decodes: it was cut, which the completeness check reports.
+    """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = 0
     try:
         for chunk in _chunks(path):
             decoder.decode(chunk)
             offset += len(chunk)
-        decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         return UnicodeDecodeError(exc.encoding, exc.object, exc.start + offset, exc.end + offset, exc.reason)
     return None

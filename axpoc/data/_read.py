@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from axpoc.config import ReadOptions
+from axpoc.data._complete import check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
 from axpoc.data._roles import SOURCE_COLUMN
@@ -64,15 +65,14 @@ def read_table(path: str | Path, options: ReadOptions | None = None) -> tuple[pd
     path = Path(path)
     options = options or ReadOptions()
     _check_file(path)
-    kind = _kind(path)
-    if kind == "text" and _head(path).startswith((_OLE2, _ZIP)):
-        kind = "xls"  # a workbook renamed to .csv: sniffed like an .xls
-    if kind == "text":
-        frame, info = _read_text(path, options)
+    kind = _sniffed_kind(path)
+    layout = _check_whole(path, kind, options)
+    if kind == "text" and layout is not None:
+        frame, info = _read_text(path, options, layout)
     elif kind == "excel":
         frame, info = _read_excel(path, options, engine="openpyxl")
     elif kind == "xls":
-        frame, info = _read_xls(path, options)
+        frame, info = _read_xls(path, options, layout)
     elif kind == "parquet":
         frame, info = _read_parquet(path)
     else:
@@ -166,6 +166,12 @@ def _blank(cell: object) -> bool:
     )
 
 
+def _sniffed_kind(path: Path) -> str | None:
+    """The reader a file needs: by its suffix, and a workbook renamed to .csv sniffed like an .xls."""
+    kind = _kind(path)
+    return "xls" if kind == "text" and _head(path).startswith((_OLE2, _ZIP)) else kind
+
+
 def _kind(path: Path) -> str | None:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
@@ -250,27 +256,74 @@ def _drop_empty(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
     return frame.loc[~empty_rows, [c for c in frame.columns if c not in unnamed]].reset_index(drop=True)
 
 
-def _read_text(path: Path, options: ReadOptions, *, fmt: str = "csv") -> tuple[pd.DataFrame, ReadInfo]:
+@dataclass
+class _Layout:
+    """How a text file is laid out: what ``pd.read_csv`` needs, and the header's fields when sampled."""
+
+    encoding: str
+    sep: str
+    header_row: int
+    header: list[str] | None
+    notes: list[str]
+
+
+def _layout(path: Path, options: ReadOptions) -> _Layout:
+    """Detect (or take from ``options``) the encoding, separator and header row of a text file."""
     encoding = detect_encoding(path, options.encoding)
     sample, complete = read_sample(path, encoding)
     lines = sample.splitlines() if complete else sample.splitlines()[:-1]
     if not any(line.strip() for line in lines) and complete:
         raise UserError(f"{path} holds no data (only blank lines). Export the data again.")
-    info = ReadInfo(path=path, format=fmt, encoding=encoding)
+    notes = []
     if encoding not in ("utf-8", "utf-8-sig"):
-        info.notes.append(f"encoding {encoding}" + (" detected" if options.encoding == "auto" else ""))
+        notes.append(f"encoding {encoding}" + (" detected" if options.encoding == "auto" else ""))
     sep = options.sep or _detect_separator(lines, exclude=options.decimal)
     if options.sep is None and sep != ",":
-        info.notes.append(f"separator {sep!r} detected")
+        notes.append(f"separator {sep!r} detected")
     header = options.header_row
     if header is None:
         rows = [next(csv.reader([line], delimiter=sep), []) for line in lines[: HEADER_SCAN_ROWS + 3]]
         header = detect_header_row(rows, options) or 1
         if header != 1:
-            info.notes.append(
-                f"header detected on row {header}; the {header - 1} row(s) above it were skipped"
-            )
-    info.separator, info.header_row = sep, header
+            notes.append(f"header detected on row {header}; the {header - 1} row(s) above it were skipped")
+    fields = next(csv.reader([lines[header - 1]], delimiter=sep), []) if header <= len(lines) else None
+    return _Layout(encoding=encoding, sep=sep, header_row=header, header=fields, notes=notes)
+
+
+def check_complete(path: str | Path, options: ReadOptions | None = None) -> None:
+    """Refuse a file that looks cut off (an export or copy that stopped early): :class:`FileCutOff`, exit 1.
+
+    Every reader applies this one rule (:mod:`axpoc.data._complete`) before it uses a file;
+    :func:`read_table` does so itself, a reader of its own (a streaming scorer) calls this first.
+    """
+    path = Path(path)
+    options = options or ReadOptions()
+    _check_file(path)
+    _check_whole(path, _sniffed_kind(path), options)
+
+
+def _check_whole(path: Path, kind: str | None, options: ReadOptions) -> _Layout | None:
+    """The completeness check for a file of ``kind``; a text file's layout, detected on the way."""
+    if kind in ("excel", "parquet") or (kind == "xls" and _head(path).startswith((_OLE2, _ZIP))):
+        check_container(path, kind)
+        return None
+    if kind not in ("text", "xls"):
+        return None
+    check_stream(path)
+    layout = _layout(path, options)
+    if kind == "text" or not _markup(path, layout.encoding):
+        check_text(
+            path, encoding=layout.encoding, sep=layout.sep, header_row=layout.header_row, header=layout.header
+        )
+    return layout
+
+
+def _read_text(
+    path: Path, options: ReadOptions, layout: _Layout, *, fmt: str = "csv"
+) -> tuple[pd.DataFrame, ReadInfo]:
+    encoding, sep, header = layout.encoding, layout.sep, layout.header_row
+    info = ReadInfo(path=path, format=fmt, encoding=encoding, separator=sep, header_row=header)
+    info.notes.extend(layout.notes)
     try:
         frame = pd.read_csv(
             path,
@@ -384,28 +437,35 @@ def _pick_sheet(path: Path, names: list[str], wanted: str | int | None) -> str:
     )
 
 
-def _read_xls(path: Path, options: ReadOptions) -> tuple[pd.DataFrame, ReadInfo]:
+def _read_xls(path: Path, options: ReadOptions, layout: _Layout | None) -> tuple[pd.DataFrame, ReadInfo]:
     """A real BIFF workbook, an .xlsx under the old name, an HTML table, or tab-separated text."""
     head = _head(path)
-    if head.startswith((_OLE2, _ZIP)):
+    if layout is None:  # a workbook: the completeness check saw its first bytes
         xlsx = head.startswith(_ZIP)
         frame, info = _read_excel(path, options, engine="openpyxl" if xlsx else "xlrd")
         if path.suffix.lower() != ".xls" or xlsx:
             kind = ".xlsx" if xlsx else ".xls"
             info.notes.append(f"an {kind} workbook saved under a '{path.suffix}' name")
         return frame, info
-    encoding = detect_encoding(path, options.encoding)
-    sample, _ = read_sample(path, encoding)
-    if "urn:schemas-microsoft-com:office:spreadsheet" in sample:
+    markup = _markup(path, layout.encoding)
+    if markup == "xml":
         raise UserError(
             f"{path} is an 'XML Spreadsheet 2003' file, which axpoc cannot read. Open it in Excel and save it "
             "as .xlsx (or CSV UTF-8)."
         )
-    if re.search(r"<table", sample, re.IGNORECASE):
-        return _read_html(path, options, encoding)
-    frame, info = _read_text(path, options, fmt="text-xls")
+    if markup == "html":
+        return _read_html(path, options, layout.encoding)
+    frame, info = _read_text(path, options, layout, fmt="text-xls")
     info.notes.append("text (not an Excel workbook) saved under an .xls name")
     return frame, info
+
+
+def _markup(path: Path, encoding: str) -> str | None:
+    """'xml' (an XML Spreadsheet 2003) or 'html' (a table) for text saved as .xls; None for plain text."""
+    sample, _ = read_sample(path, encoding)
+    if "urn:schemas-microsoft-com:office:spreadsheet" in sample:
+        return "xml"
+    return "html" if re.search(r"<table", sample, re.IGNORECASE) else None
 
 
 def _head(path: Path) -> bytes:

@@ -32,6 +32,9 @@ class LoadedData:
     dirty: DirtyReport = field(default_factory=DirtyReport)
     notes: list[str] = field(default_factory=list)
     source_label: str = ""
+    source_uri: str = ""
+    """Where the rows came from as an absolute ``file://`` URI (or the database URL without its password);
+    empty for demo data. Lineage records this, not the label, which may be relative to the config's folder."""
     digest: str = ""
 
 
@@ -50,6 +53,7 @@ def load_data(config: PocConfig, *, path: str | Path | None = None) -> LoadedDat
         where = Path(path).expanduser() if path is not None else config.resolve(data.path or "")
         frame = _read_path(where, data.read, loaded)
         loaded.source_label = str(path if path is not None else data.path)
+        loaded.source_uri = where.resolve().as_uri()
         if SOURCE_COLUMN not in frame.columns and _needs_file_names(config):
             frame[SOURCE_COLUMN] = where.name
     elif data.url is not None:
@@ -57,6 +61,7 @@ def load_data(config: PocConfig, *, path: str | Path | None = None) -> LoadedDat
 
         frame = read_sql(data.url, data.query or "")
         loaded.source_label = f"{safe_url(data.url)} :: {data.query}"
+        loaded.source_uri = safe_url(data.url)
     else:
         frame = _demo(config, loaded)
     cols = config.columns

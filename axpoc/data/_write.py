@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,17 +37,50 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step."""
+    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step.
+
+    The temp file is created like any other file (mode 0666 less the umask, usually 0644), not with
+    ``mkstemp``'s private 0600: outputs and reports are meant to be read by colleagues and other programs.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    tmp = Path(name)
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp.open("x").close()
     try:
         write(tmp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return path
+
+
+def output_file(path: str | Path, *, option: str, example: str) -> Path:
+    """``path`` resolved, with its folder created, before any work is done for it.
+
+    Why: a verb that first works for minutes and then fails to write (a folder where the file should go,
+    a file where a folder should be, no permission) wastes the run and, unchecked, ends in a traceback.
+    ``option`` (e.g. ``--out``) and ``example`` (a file name) make the message say what to give instead.
+    """
+    path = Path(path).expanduser().resolve()
+    if path.is_dir():
+        raise UserError(f"{option} {path} is a folder; give a file name, e.g. {option} {path / example}.")
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise UserError(
+            f"{option} {path}: {blocker} is a file, not a folder; choose a path in a folder, "
+            f"e.g. {option} {blocker.parent / example}."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"{option} {path}: the folder {path.parent} cannot be created ({exc.strerror or exc}); "
+            "choose a folder you can write to."
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise UserError(
+            f"{option} {path}: no permission to write into {path.parent}; choose a folder you can write to."
+        )
     return path
 
 

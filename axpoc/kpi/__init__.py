@@ -65,6 +65,7 @@ from axpoc.kpi._metrics import (
     paired_mean_diff,
     point_metric,
 )
+from axpoc.kpi._range import clip_to_range, metric_range
 from axpoc.kpi._reasons import Phrase, Reason
 from axpoc.kpi._threshold import (
     Calibrator,
@@ -120,6 +121,7 @@ __all__ = [
     "capability",
     "capability_passed",
     "catches_defects",
+    "clip_to_range",
     "compute_metrics",
     "control_signals",
     "cost_optimal_threshold",
@@ -128,6 +130,7 @@ __all__ = [
     "enough_evidence",
     "evaluate_gates",
     "get_kpi",
+    "metric_range",
     "needs_score",
     "no_model_policies",
     "not_applicable",

@@ -8,6 +8,10 @@ from typing import Any
 
 from axpoc.promotion._decision import Decision
 
+VERDICT_TAG = "axpoc.verdict"
+"""The version tag that holds the decision's verdict (``axpoc.decision`` keeps the alias history: promoted,
+rejected, rolled_back, incomplete; an ``insufficient_evidence`` verdict is also its ``axpoc.decision``)."""
+
 
 def apply_decision(store: Any, version: str, decision: Decision) -> Decision:
     """Move the aliases as decided; returns the decision as carried out. Losing a race to another promotion
@@ -21,10 +25,17 @@ def apply_decision(store: Any, version: str, decision: Decision) -> Decision:
             reason=decision.reason,
             forced=decision.forced,
             expected_champion=decision.champion,
+            tags={VERDICT_TAG: decision.verdict},
         ):
             return decision
         decision = decision.lost_race()
-    tracking.mark_challenger(store, version, reason=decision.reason)
+    tracking.mark_challenger(
+        store,
+        version,
+        reason=decision.reason,
+        decision="insufficient_evidence" if decision.verdict == "insufficient_evidence" else "rejected",
+        tags={VERDICT_TAG: decision.verdict},
+    )
     return decision
 
 

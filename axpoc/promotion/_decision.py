@@ -95,7 +95,13 @@ def decide(
     reason: str | None,
     champion: tuple[str, Any] | None = None,
 ) -> Decision:
-    """Promote only when the gates pass and the model is not worse than the champion on the same test part.
+    """Promote only with enough evidence, when the acceptance rules and gates pass, and the model is not worse
+    than the champion on the same test part.
+
+    In this order: too little evidence in the test part (``evaluation.evidence``, a sentence saying how
+    many more defect cases to collect) is ``insufficient_evidence``, never champion, not even forced;
+    ``force`` promotes; no gate or rule at all is a challenger (an empty rule set is never a pass); a
+    failed gate or rule is a challenger; then the first champion, or the non-inferiority test.
 
     The champion is read here, just before registering; a (version, PocModel) the caller loaded earlier is
     used only while that version still holds the alias.
@@ -103,8 +109,18 @@ def decide(
     from axpoc import tracking
 
     current = tracking.alias_version(store, tracking.CHAMPION)
+    evidence = getattr(evaluation, "evidence", None)
+    if evidence is not None:
+        worded = (
+            _worded("insufficient_evidence_forced", evidence=evidence, reason=reason)
+            if force
+            else _worded("insufficient_evidence", evidence=evidence)
+        )
+        return Decision("insufficient_evidence", False, champion=current, **worded)
     if force:
         return Decision("champion", True, champion=current, forced=True, **_worded("forced", reason=reason))
+    if not evaluation.gates:
+        return Decision("challenger", False, champion=current, **_worded("no_rules"))
     if not evaluation.gates_passed:
         failed = ", ".join(g.name for g in evaluation.gates if not g.passed)
         return Decision("challenger", False, champion=current, **_worded("gates_failed", failed=failed))

@@ -586,6 +586,21 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 챌린저로 남습니다",
         "another process moved champion meanwhile; this version stays challenger",
     ),
+    "insufficient_evidence": (
+        "근거 부족: {evidence}; 후보로 등록했으며 챔피언이 될 수 없습니다",
+        "insufficient evidence: {evidence}; registered as a candidate, never champion",
+    ),
+    "insufficient_evidence_forced": (
+        "근거 부족: {evidence}; 후보로 등록했으며 --force로도 챔피언이 될 수 없습니다 (--force 사유: {reason})",
+        "insufficient evidence: {evidence}; registered as a candidate, never champion, not even with --force "
+        "(--force reason: {reason})",
+    ),
+    "no_rules": (
+        "합격 기준 없음: 확인한 게이트나 기본 합격 규칙이 하나도 없어 챔피언이 될 수 없습니다; 설정의 "
+        "kpi.gates에 기준을 적으세요",
+        "no acceptance rules: no gate or built-in rule was checked, so the version cannot be champion; "
+        "name gates under kpi.gates in the config",
+    ),
 }
 
 _GATE_BASIS_KO = {"point": "측정값", "low": "신뢰구간 하한", "high": "신뢰구간 상한"}
@@ -660,9 +675,11 @@ def say(text: str, language: str) -> str:
 
 
 def decision_text(code: str, values: Mapping[str, object], language: str) -> str:
-    """A promotion decision as a sentence in ``language``; ``values`` fill the code's template."""
+    """A promotion decision as a sentence in ``language``; ``values`` fill the code's template (a value that
+    is a :class:`Phrase`, such as the evidence sentence, is said in the same language)."""
     korean, english = _DECISIONS[code]
-    return (korean if language == "ko" else english).format(**values)
+    words = {k: say(v, language) if isinstance(v, Phrase) else v for k, v in values.items()}
+    return (korean if language == "ko" else english).format(**words)
 
 
 def gate_reason(

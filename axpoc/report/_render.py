@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,20 +72,11 @@ def render_report(data: ReportData) -> str:
 
 
 def write_report(data: ReportData, path: Path) -> Path:
-    """Render and write the report as UTF-8; a temp file and ``os.replace`` so a reader never sees half a file."""
-    path = Path(path)
+    """Render and write the report as UTF-8, atomically (a reader never sees half a file), readable by others."""
+    from axpoc.data._write import _atomic
+
     html = render_report(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(html)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
 
 
 # --- formatting helpers ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ wherever that folder goes next.
 from __future__ import annotations
 
 import getpass
+import glob
 import hashlib
 import json
 import os
@@ -26,8 +27,10 @@ import platform
 import re
 import shutil
 import sqlite3
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -51,6 +54,7 @@ def export_project(
     from filelock import FileLock
 
     from axpoc import tracking
+    from axpoc.data import output_file
     from axpoc.retrain._project import open_project
 
     folder = config.project_dir(project_dir)
@@ -65,7 +69,7 @@ def export_project(
         raise UserError(
             f"--out {out} lies inside the project folder {folder}; write the bundle somewhere else."
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = output_file(out, option="--out", example=f"{config.project.name}.axpoc.zip")
     files: dict[str, str] = {}
     with FileLock(str(folder / "registry.lock"), timeout=120), tempfile.TemporaryDirectory() as tmp:
         db_copy = Path(tmp) / "mlflow.db"
@@ -84,22 +88,18 @@ def export_project(
             "config_file": f"config/{Path(config_path).name}",
             "files": files,
         }
+        # A fixed name: the next export to the same --out overwrites what a killed one left.
         partial = out.with_name(f".{out.name}.partial")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            files[manifest["config_file"]] = _add(archive, Path(config_path), manifest["config_file"])
-            files["project/mlflow.db"] = _add(archive, db_copy, "project/mlflow.db")
-            for path in sorted(folder.rglob("*")):
-                relative = path.relative_to(folder).as_posix()
-                if (
-                    not path.is_file()
-                    or relative == "mlflow.db"
-                    or relative.startswith("mlflow.db-")
-                    or path.suffix in _SKIPPED_SUFFIXES
-                ):
-                    continue
-                files[f"project/{relative}"] = _add(archive, path, f"project/{relative}")
-            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        os.replace(partial, out)
+        try:
+            _write_bundle(partial, manifest, config_path=Path(config_path), db_copy=db_copy, folder=folder)
+            os.replace(partial, out)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserError(
+                f"--out {out}: the bundle could not be written ({exc.strerror or exc}"
+                f"{f': {exc.filename}' if exc.filename else ''}); free some disk space or choose another "
+                "folder, then export again."
+            ) from None
     return {
         "bundle": str(out),
         "project": config.project.name,
@@ -110,11 +110,37 @@ def export_project(
     }
 
 
+def _write_bundle(
+    partial: Path, manifest: dict[str, Any], *, config_path: Path, db_copy: Path, folder: Path
+) -> None:
+    """The zip: config, the store's copy, every project file but locks and temp files, then the manifest."""
+    files = manifest["files"]
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        files[manifest["config_file"]] = _add(archive, config_path, manifest["config_file"])
+        files["project/mlflow.db"] = _add(archive, db_copy, "project/mlflow.db")
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if (
+                not path.is_file()
+                or relative == "mlflow.db"
+                or relative.startswith("mlflow.db-")
+                or path.suffix in _SKIPPED_SUFFIXES
+            ):
+                continue
+            files[f"project/{relative}"] = _add(archive, path, f"project/{relative}")
+        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
 def _backup(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite database (other processes may be writing)."""
     src, dst = sqlite3.connect(source, timeout=60), sqlite3.connect(target)
     try:
         src.backup(dst)
+    except sqlite3.Error as exc:
+        raise UserError(
+            f"{source}: the store could not be copied into the bundle ({exc}); free some disk space in the "
+            f"temporary folder {target.parent.parent} (or set TMPDIR to a roomier one) and export again."
+        ) from None
     finally:
         dst.close()
         src.close()
@@ -134,7 +160,14 @@ def _sha256(path: Path) -> str:
 
 
 def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
-    """Unpack a bundle into a new project folder, point the store at it, and check the champion loads."""
+    """Unpack a bundle into a new project folder, point the store at it, and check the champion loads.
+
+    Every file is unpacked into a hidden folder beside the target and checked against its sha256 first;
+    only a complete, matching copy is moved into place. A champion that then fails to load takes the
+    folder away again: a refused import leaves nothing behind.
+    """
+    from filelock import FileLock
+
     bundle = Path(bundle).expanduser()
     if not bundle.is_file():
         raise UserError(f"{bundle}: no such bundle file. Give the file 'axpoc export' wrote.")
@@ -142,6 +175,8 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
         archive = zipfile.ZipFile(bundle)
     except zipfile.BadZipFile:
         raise UserError(f"{bundle}: not an axpoc bundle (not a readable zip file); copy it again.") from None
+    except (*_DAMAGED, OSError) as exc:
+        raise _damaged(bundle, "the zip directory", exc) from None
     with archive:
         manifest = _manifest(archive, bundle)
         target = (
@@ -153,24 +188,35 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
             raise UserError(
                 f"{target} already exists and is not empty; import into a new folder with --into."
             )
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=_existing_parent(target)))
+        parent = _import_parent(target)
+        _remove_stale_imports(parent, target.name)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=parent))
         try:
-            _extract(archive, manifest, staging, bundle)
-            project = staging / "project"
-            rewritten = relocate_project(
-                project, old_dir=manifest["source_dir"], old_uri=manifest["source_uri"], new_dir=target
-            )
-            config_name = Path(manifest["config_file"]).name
-            config_text = (staging / manifest["config_file"]).read_text(encoding="utf-8-sig")
-            (project / config_name).write_text(point_config_here(config_text), encoding="utf-8")
-            if target.exists():
-                target.rmdir()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(project, target)
+            with FileLock(str(staging / _STAGING_LOCK)):
+                _extract(archive, manifest, staging, bundle)
+                project = staging / "project"
+                rewritten = relocate_project(
+                    project, old_dir=manifest["source_dir"], old_uri=manifest["source_uri"], new_dir=target
+                )
+                config_name = Path(manifest["config_file"]).name
+                config_text = (staging / manifest["config_file"]).read_text(encoding="utf-8-sig")
+                (project / config_name).write_text(point_config_here(config_text), encoding="utf-8")
+                if target.exists():
+                    target.rmdir()
+                os.replace(project, target)
+        except OSError as exc:
+            raise UserError(
+                f"{target}: unpacking the bundle failed ({exc.strerror or exc}); free some disk space or "
+                "import into another folder with --into. Nothing was imported."
+            ) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     config_path = target / config_name
-    champion = _verify(config_path, manifest, bundle)
+    try:
+        champion = _verify(config_path, manifest, bundle)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     return {
         "project": manifest["project"],
         "into": str(target),
@@ -184,28 +230,127 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
     }
 
 
-def _existing_parent(path: Path) -> Path:
-    parent = path.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    return parent
+# What the standard library raises while it reads a damaged or cut-off zip: a bad directory entry, a
+# broken deflate stream, a wrong CRC, an offset past the end, a flipped "encrypted" or compression flag.
+_DAMAGED: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    OverflowError,
+)
+_STAGING_LOCK = "import.lock"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _damaged(bundle: Path, what: str, exc: BaseException) -> UserError:
+    detail = str(exc) or type(exc).__name__
+    return UserError(
+        f"{bundle}: {what} cannot be read ({detail}); the bundle is damaged or cut off. Copy it again, or "
+        "export it again on the source machine; nothing was imported."
+    )
+
+
+def _import_parent(target: Path) -> Path:
+    """The folder that will hold the project, created; a file in the way or no permission is a user error."""
+    blocker = next((p for p in target.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise UserError(
+            f"--into {target}: {blocker} is a file, not a folder; import into a folder, e.g. "
+            f"--into {blocker.parent / target.name}."
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"--into {target}: the folder {target.parent} cannot be created ({exc.strerror or exc}); "
+            "choose a folder you can write to."
+        ) from None
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise UserError(
+            f"--into {target}: no permission to write into {target.parent}; choose a folder you can write to."
+        )
+    return target.parent
+
+
+def _remove_stale_imports(parent: Path, name: str) -> None:
+    """Remove what an import into the same folder left when it was killed (its lock is free)."""
+    from filelock import FileLock, Timeout
+
+    for staging in parent.glob(f".{glob.escape(name)}.importing-*"):
+        if not staging.is_dir():
+            continue
+        lock = FileLock(str(staging / _STAGING_LOCK), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            continue  # another import into this folder is running
+        lock.release()
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _manifest(archive: zipfile.ZipFile, bundle: Path) -> dict[str, Any]:
+    """The bundle's manifest, its shape checked, so that nothing later trips over a missing or odd key."""
     try:
-        manifest = json.loads(archive.read(MANIFEST))
-    except (KeyError, ValueError):
+        raw = archive.read(MANIFEST)
+    except KeyError:
         raise UserError(
-            f"{bundle}: no readable {MANIFEST}; this zip was not written by 'axpoc export'."
+            f"{bundle}: no {MANIFEST}; this zip was not written by 'axpoc export', or its directory is damaged."
         ) from None
-    if manifest.get("format") != BUNDLE_FORMAT or manifest.get("format_version", 0) > BUNDLE_VERSION:
+    except (*_DAMAGED, OSError) as exc:
+        raise _damaged(bundle, MANIFEST, exc) from None
+    try:
+        manifest = json.loads(raw)
+    except ValueError:
         raise UserError(
-            f"{bundle}: bundle format {manifest.get('format')!r} v{manifest.get('format_version')} is not one "
+            f"{bundle}: {MANIFEST} is not readable JSON; this zip was not written by 'axpoc export'."
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise UserError(
+            f"{bundle}: {MANIFEST} is not an axpoc bundle manifest; give a file 'axpoc export' wrote."
+        )
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > BUNDLE_VERSION:
+        raise UserError(
+            f"{bundle}: bundle format {manifest.get('format')!r} v{version} is not one "
             f"this axpoc {__version__} reads ({BUNDLE_FORMAT} v{BUNDLE_VERSION}); update axpoc."
         )
-    for name in manifest.get("files", {}):
-        parts = PurePosixPath(name).parts
-        if PurePosixPath(name).is_absolute() or ".." in parts or parts[0] not in ("project", "config"):
+    files = manifest.get("files")
+    for name in files if isinstance(files, dict) else ():
+        parts = PurePosixPath(str(name)).parts
+        if (
+            not parts
+            or PurePosixPath(name).is_absolute()
+            or ".." in parts
+            or parts[0] not in ("project", "config")
+        ):
             raise UserError(f"{bundle}: unsafe path {name!r} in the bundle; refusing to unpack it.")
+    texts = (
+        "project",
+        "source_dir",
+        "source_uri",
+        "config_file",
+        "created_at",
+        "created_by",
+        "axpoc_version",
+    )
+    wrong = [key for key in texts if not isinstance(manifest.get(key), str) or not manifest[key]]
+    if not isinstance(files, dict) or not all(
+        isinstance(digest, str) and _SHA256.match(digest) for digest in files.values()
+    ):
+        wrong.append("files")
+    elif manifest.get("config_file") not in files or "project/mlflow.db" not in files:
+        wrong.append("files (config or project/mlflow.db missing)")
+    if wrong:
+        raise UserError(
+            f"{bundle}: {MANIFEST} lacks or garbles {', '.join(wrong)}; the bundle is damaged, export it again."
+        )
+    if PurePosixPath(manifest["project"]).name != manifest["project"] or manifest["project"] in (".", ".."):
+        raise UserError(f"{bundle}: unsafe project name {manifest['project']!r} in the bundle; refusing it.")
     return manifest
 
 
@@ -214,16 +359,26 @@ def _extract(archive: zipfile.ZipFile, manifest: dict[str, Any], folder: Path, b
     for name, expected in manifest["files"].items():
         target = folder / PurePosixPath(name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
         try:
-            with archive.open(name) as source, target.open("wb") as sink:
-                while chunk := source.read(_CHUNK):
-                    digest.update(chunk)
-                    sink.write(chunk)
-        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            source = archive.open(name)
+        except KeyError:
             raise UserError(
-                f"{bundle}: {name} cannot be read ({exc}); the bundle is damaged, export it again."
+                f"{bundle}: {name} is listed in {MANIFEST} but missing from the zip; the bundle is "
+                "damaged, export it again."
             ) from None
+        except (*_DAMAGED, OSError) as exc:
+            raise _damaged(bundle, name, exc) from None
+        digest = hashlib.sha256()
+        with source, target.open("wb") as sink:
+            while True:
+                try:
+                    chunk = source.read(_CHUNK)
+                except (*_DAMAGED, OSError) as exc:
+                    raise _damaged(bundle, name, exc) from None
+                if not chunk:
+                    break
+                digest.update(chunk)
+                sink.write(chunk)
         if digest.hexdigest() != expected:
             raise UserError(
                 f"{bundle}: {name} does not match its checksum; the bundle is damaged, export it again."

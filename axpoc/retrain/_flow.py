@@ -50,6 +50,8 @@ class RetrainOutcome:
     challenger_version: str | None = None
     alias: str | None = None
     promoted: bool = False
+    verdict: str | None = None
+    """champion, challenger, insufficient_evidence or rejected (:class:`axpoc.promotion.Decision`)."""
     forced: bool = False
     decision_reason: str = ""
     non_inferiority: dict[str, Any] = field(default_factory=dict)
@@ -274,7 +276,7 @@ def retrain(
             )
 
         decision, path = decide_with_report(store, version, decision, write_report=write_report)
-        outcome.alias, outcome.promoted = decision.alias, decision.promote
+        outcome.alias, outcome.promoted, outcome.verdict = decision.alias, decision.promote, decision.verdict
         outcome.decision_reason = decision.reason
         mlflow.log_artifact(str(path), artifact_path="report")
         outcome.report_path = str(path)
@@ -361,7 +363,7 @@ def _log_inputs(
         new.frame,
         name=f"{config.project.name}-new",
         digest=new.digest,
-        source=new.source_label,
+        source=new.source_uri,
         target=target,
         context="new",
     )

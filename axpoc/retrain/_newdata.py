@@ -1,13 +1,12 @@
 """New data after handover: read it, refuse a broken file, check it against the champion's contract.
 
-A truncated copy of a CSV still parses (its last row just misses fields), so the last line is compared
-with the header; an unreadable file, a cut-off one and critical contract failures all stop before any
-training with exit code 1, naming the file, the columns and the rows.
+The reader refuses a file that looks cut off (:func:`axpoc.data.check_complete`, the rule every verb
+applies); an unreadable file, a cut-off one and critical contract failures all stop before any training
+with exit code 1, naming the file, the columns and the rows.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,6 @@ from axpoc.config import PocConfig
 from axpoc.errors import ConfigError, UserError, ValidationFailed
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-_SEPARATORS = (",", ";", "\t", "|")
-_HEAD_LINES = 20
-_TAIL_BYTES = 65536
 _ROWS_LISTED = 5
 
 
@@ -40,56 +35,17 @@ class NewDataRejected(ValidationFailed):
 def read_new(config: PocConfig, path: str | Path) -> Any:
     """The new data as ``LoadedData`` (config's read options); a missing path is a user error (exit 2),
     a file that cannot be read or is cut off is rejected data (exit 1)."""
-    from axpoc.data._source import load_data
+    from axpoc.data import FileCutOff, load_data
 
     where = Path(path).expanduser()
     if not where.exists() and not _GLOB_CHARS.search(str(where)):
         raise UserError(f"--data {where}: no such file or folder. Check the path of the new data export.")
-    files = sorted(where.rglob("*")) if where.is_dir() else [where] if where.is_file() else []
-    for file in files:
-        _check_complete(file, config.data.read)
     try:
         return load_data(config, path=where)
     except ConfigError:
         raise
-    except UserError as exc:
+    except (UserError, FileCutOff) as exc:
         raise NewDataRejected(f"The new data was rejected, nothing was trained: {exc.message}") from None
-
-
-def _check_complete(path: Path, options: Any) -> None:
-    """A text file whose last line has fewer fields than its widest first lines was cut off (an interrupted
-    copy or export); checked before parsing, since a cut row otherwise parses into odd values."""
-    from axpoc.data._encoding import detect_encoding
-
-    if path.suffix.lower() not in _TEXT_SUFFIXES:
-        return
-    try:
-        encoding = detect_encoding(path, options.encoding)
-    except UserError:
-        return  # unreadable text: load_data says why
-    with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        head = [line for line, _ in zip(handle, range(_HEAD_LINES), strict=False) if line.strip()]
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        handle.seek(max(0, size - _TAIL_BYTES))
-        tail = [
-            line for line in handle.read().decode(encoding, errors="replace").splitlines() if line.strip()
-        ]
-    if not head or not tail:
-        return
-    separators = [options.sep] if options.sep else list(_SEPARATORS)
-    sep = max(separators, key=lambda s: sorted(_width(line, s) for line in head)[len(head) // 2])
-    expected, found = max(_width(line, sep) for line in head), _width(tail[-1], sep)
-    if found < expected:
-        raise NewDataRejected(
-            f"{path}: the last line has {found} of {expected} fields, so the file looks cut off (an interrupted "
-            "copy or export) or ends with a summary line. Copy or export it again (remove a summary line); "
-            "nothing was trained and the champion is unchanged."
-        )
-
-
-def _width(line: str, sep: str) -> int:
-    return len(next(csv.reader([line.strip("\r\n")], delimiter=sep), []))
 
 
 def labelled_rows(frame: pd.DataFrame, config: PocConfig, *, source: str) -> tuple[pd.DataFrame, list[str]]:

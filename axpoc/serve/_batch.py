@@ -19,7 +19,6 @@ import re
 import threading
 import time
 import uuid
-import warnings
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -35,18 +34,20 @@ import pandas as pd
 from axpoc.config import PocConfig, ReadOptions
 from axpoc.data._checker import RowChecker
 from axpoc.data._contract import Contract, expectations_digest
-from axpoc.data._numbers import DirtyNumbersWarning, clean_numbers
 from axpoc.data._read import _check_file
 from axpoc.errors import UserError
 from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
 from axpoc.serve._compiled import accelerate as _accelerate
 from axpoc.serve._predlog import append_prediction_log, score_summary
+from axpoc.serve._typed import column_types, flag_checker, input_flags, type_frame
 
 DEFAULT_CHUNK_ROWS = 200_000
 # Below this many input rows a model not compiled yet is scored by LightGBM itself: compiling a large
 # forest takes longer than scoring a small file. A compiled model in the cache is used at any size.
 COMPILE_MIN_ROWS = 100_000
 REJECT_SUFFIX = ".rejects.csv"
+INPUT_FLAGS = "input_flags"
+"""Output column naming why a scored row deserves a second look (training range, unseen category)."""
 _QUERY = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 _GLOB = re.compile(r"[*?\[]")
 _TABLE = re.compile(r"^[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)?$")
@@ -81,6 +82,10 @@ class ServedModel:
             if self.contract is None
             else RowChecker(scoring_contract(self.contract, self.model, unique=False))
         )
+        read = [c for c in self.model.input_columns if c != self.id_column]
+        self.types = column_types(self.contract, read)
+        """The training type of each column the model reads (the id is passed on as read)."""
+        self.flagger = flag_checker(self.contract, read)
 
     @property
     def id_column(self) -> str | None:
@@ -497,8 +502,11 @@ def _open_source(config: PocConfig, text: str, *, db_url: str | None, served: Se
     last = suffixes[-1] if suffixes else ""
     if config.data.curves is None and path.is_file() and path.stat().st_size > 0:
         if last in TEXT_SUFFIXES:
+            text = [c for c, kind in served.types.items() if kind == "string"]
             return _CsvSource(
-                path, config.data.read, text_columns=[served.id_column] if served.id_column else []
+                path,
+                config.data.read,
+                text_columns=[*([served.id_column] if served.id_column else []), *text],
             )
         if last in PARQUET_SUFFIXES:
             return _ParquetSource(path)
@@ -508,15 +516,6 @@ def _open_source(config: PocConfig, text: str, *, db_url: str | None, served: Se
     unlabelled = config.model_copy(update={"data": config.data.model_copy(update={"labels": None})})
     loaded = load_data(unlabelled, path=path)
     return _FrameSource(loaded.frame, label=str(path), digest=loaded.digest, notes=loaded.notes)
-
-
-def _clean(frame: pd.DataFrame, config: PocConfig) -> tuple[pd.DataFrame, Any]:
-    """Dirty numbers read by the same rules as the training data; warnings are summed up by the caller."""
-    cols = config.columns
-    keep = {c for c in (cols.id, cols.time, cols.group, cols.product) if c}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DirtyNumbersWarning)
-        return clean_numbers(frame, config.data.read, exclude=keep)
 
 
 # Outputs -----------------------------------------------------------------------------------------------
@@ -801,6 +800,8 @@ class BatchResult:
     rules, dirty numbers, uniqueness), compile (compiling or loading and verifying the compiled
     LightGBM trees, see :mod:`axpoc.serve._compiled`), score (``predict_frame`` and the output rows),
     explain, write. ``rows`` counts every data row read; ``scored + rejected + skipped_empty == rows``.
+    ``input_flagged`` counts scored rows with an ``input_flags`` entry (a value outside the training range,
+    a category unseen in training); ``input_flag_reasons`` counts them per column and kind.
     ``accelerated`` is "lleaves" when the compiled trees scored, else "none"; ``acceleration`` says why.
     """
 
@@ -819,6 +820,8 @@ class BatchResult:
     flagged: int
     score: dict[str, Any]
     reject_reasons: dict[str, int]
+    input_flagged: int
+    input_flag_reasons: dict[str, int]
     timings: dict[str, float]
     elapsed_s: float
     notes: list[str] = field(default_factory=list)
@@ -861,6 +864,8 @@ class _Run:
         self.flags: list[np.ndarray] = []
         self.reasons: Counter[str] = Counter()
         self.dirty: dict[str, list[int]] = {}
+        self.input_flagged = 0
+        self.input_flag_reasons: Counter[str] = Counter()
 
     def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: Path) -> None:
         """Read, score and write chunk by chunk; the next chunk is read and file outputs are written in
@@ -906,13 +911,18 @@ class _Run:
         if empty.any():
             self.skipped_empty += int(empty.sum())
             chunk = chunk[~empty]
-        chunk, report = _clean(chunk, self.config)
-        for name, column in report.columns.items():
+        typed = type_frame(chunk, self.served.types, self.config.data.read)
+        chunk = typed.frame
+        for name, (parsed, unparsable) in typed.dirty.items():
             counts = self.dirty.setdefault(name, [0, 0])
-            counts[0] += column.parsed
-            counts[1] += column.unparsable
-        ok, reasons = self._verdict(chunk)
+            counts[0] += parsed
+            counts[1] += unparsable
+        ok, reasons = self._verdict(chunk, typed.reasons)
         good = chunk[ok]
+        flags = input_flags(good, self.served.flagger, language=self.config.language)
+        self.input_flagged += flags.flagged
+        for heads in flags.heads:
+            self.input_flag_reasons.update(heads)
         self.timings["check"] += time.perf_counter() - started
 
         if self.scoring is None and len(good):
@@ -937,6 +947,7 @@ class _Run:
                 "score": score,
                 "prediction": result["prediction"].to_numpy(),
                 "decision": decision,
+                INPUT_FLAGS: flags.texts,
                 "model_version": self.served.version,
                 "scored_at": self.scored_at,
                 "run_id": self.run_id,
@@ -959,16 +970,18 @@ class _Run:
             self.reasons.update(part.split(" (got ", 1)[0] for part in str(text).split("; "))
         return out, rejected
 
-    def _verdict(self, chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """(ok, reasons) per row: the contract's critical rules, then ids repeated anywhere in the input."""
+    def _verdict(self, chunk: pd.DataFrame, unreadable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ok, reasons) per row: cells the column's type cannot read (``unreadable``, from
+        :func:`type_frame`), the contract's critical rules, then ids repeated anywhere in the input."""
         n = len(chunk)
-        ok = np.ones(n, dtype=bool)
-        reasons = np.full(n, "", dtype=object)
+        reasons = unreadable.copy()
+        ok = reasons == ""
         checker = self.served.chunk_checker
         if checker is not None and n:
             bad = checker.failures(chunk).to_numpy().any(axis=1)
             if bad.any():
-                reasons[bad] = checker.check(chunk[bad])["reasons"].to_numpy(dtype=object)
+                found = checker.check(chunk[bad])["reasons"].to_numpy(dtype=object)
+                reasons[bad] = [_joined(a, b) for a, b in zip(reasons[bad], found, strict=True)]
                 ok &= ~bad
         for column, values in self.duplicates.items():
             repeated = chunk[column].isin(values).to_numpy()
@@ -1000,6 +1013,15 @@ class _Run:
         if self.acceleration.engine == "none" and self.acceleration.boosters:
             notes.append(f"LightGBM scored uncompiled: {self.acceleration.reason}")
         return notes
+
+
+def _joined(unreadable: str, found: str) -> str:
+    """A row's reasons: cells its types cannot read, then the contract's, less 'missing value' for
+    those same cells (they were set missing because they could not be read)."""
+    if not unreadable:
+        return found
+    echoes = {f"{part.split(': ', 1)[0]}: missing value" for part in unreadable.split("; ")}
+    return "; ".join([unreadable, *(p for p in found.split("; ") if p and p not in echoes)])
 
 
 def predict_batch(
@@ -1139,6 +1161,8 @@ def predict_batch(
         flagged=run.flagged,
         score=score_summary(scores, flags),
         reject_reasons=dict(run.reasons.most_common(20)),
+        input_flagged=run.input_flagged,
+        input_flag_reasons=dict(run.input_flag_reasons.most_common(20)),
         timings={k: round(v, 4) for k, v in run.timings.items()},
         elapsed_s=time.perf_counter() - started,
         notes=[*src.notes, *run.notes()],
@@ -1161,6 +1185,7 @@ def predict_batch(
             "rejected": result.rejected,
             "skipped_empty": result.skipped_empty,
             "flagged": result.flagged,
+            "input_flagged": result.input_flagged,
             "score": result.score,
             "elapsed_s": round(result.elapsed_s, 3),
         },

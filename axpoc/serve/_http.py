@@ -10,6 +10,7 @@ no restart; a request keeps the model it started with.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import math
 import re
@@ -22,12 +23,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from axpoc.config import PocConfig
@@ -40,11 +42,15 @@ from axpoc.serve._batch import (
     set_threads,
     top_contributions,
 )
+from axpoc.serve._typed import input_flags
 
 log = logging.getLogger("axpoc.serve")
 
 MAX_ROWS = 10_000
 """Rows one request may carry; larger batches belong to ``axpoc predict``."""
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+"""Bytes one request body may hold (``--max-body-mb``); a larger one is refused 413 before it is read."""
 
 MAX_ERRORS = 100
 INLINE_ROWS = 32
@@ -156,12 +162,15 @@ def create_app(
     reload_interval_s: float = 5.0,
     threads: int = 1,
     max_rows: int = MAX_ROWS,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The scoring service of the config's project, serving the version ``alias`` points to.
 
     ``token``: when set, ``POST /predict`` needs ``Authorization: Bearer <token>`` (``/health`` stays
-    open for monitors). ``reload_interval_s``: how often the alias is looked up (0 = never).
-    ``threads``: threads per prediction (one suits single-row requests).
+    open for monitors); it is checked before the body is read. ``reload_interval_s``: how often the
+    alias is looked up (0 = never). ``threads``: threads per prediction (one suits single-row
+    requests). ``max_body_bytes``: a larger body is answered 413 from its Content-Length, or as soon as
+    that many bytes have arrived, before any parsing.
     """
     from axpoc import __version__
 
@@ -228,29 +237,44 @@ def create_app(
             "request_id": request.state.request_id,
         }
 
-    @app.post("/predict")
+    body_schema = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": 'one row {"col": value, ...} or {"rows": [{...}, ...]}',
+                }
+            }
+        },
+    }
+
+    @app.post("/predict", openapi_extra={"requestBody": body_schema})
     async def predict(
         request: Request,
-        payload: Any = Body(..., description='one row {"col": value, ...} or {"rows": [{...}, ...]}'),
         explain: int = Query(0, ge=0, le=50, description="add each row's N top contributing columns"),
     ) -> dict[str, Any]:
-        """Score rows: ``score``, ``prediction`` and ``decision`` (flag the part) per row, in order."""
-        _authorize(request, token)
+        """Score rows: ``score``, ``prediction``, ``decision`` (flag the part) and ``input_flags`` per row."""
+        _authorize(request, token)  # before a byte of the body is read
         served = holder.current
         request.state.model_version = served.version
+        payload = _parse(await _body(request, max_body_bytes))
         rows = _rows(payload, max_rows)
         request_id = request.state.request_id
+        language = config.language
         if (
             len(rows) <= INLINE_ROWS and not explain
         ):  # milliseconds: a thread hop would cost more than it frees
-            return _score(served, rows, explain, request_id)
-        return await run_in_threadpool(_score, served, rows, explain, request_id)
+            return _score(served, rows, explain, request_id, language)
+        return await run_in_threadpool(_score, served, rows, explain, request_id, language)
 
     return app
 
 
-def _score(served: ServedModel, rows: list[dict[str, Any]], explain: int, request_id: str) -> dict[str, Any]:
-    frame = _frame(rows)
+def _score(
+    served: ServedModel, rows: list[dict[str, Any]], explain: int, request_id: str, language: str
+) -> dict[str, Any]:
+    frame = _frame(served, rows)
     _check(served, frame)
     try:
         result = served.model.predict_frame(frame)
@@ -260,12 +284,68 @@ def _score(served: ServedModel, rows: list[dict[str, Any]], explain: int, reques
     except Exception:  # a model bug, not a payload problem: logged, and answered with the ids to find it
         log.exception("request %s: scoring failed", request_id)
         raise _Refused(500, "the model failed on this input; the server log has the details") from None
+    flags = input_flags(frame, served.flagger, language=language)
+    reasons: dict[str, int] = {}
+    for heads in flags.heads:
+        for head in heads:
+            reasons[head] = reasons.get(head, 0) + 1
     return {
         "request_id": request_id,
         "model_name": served.model_name,
         "model_version": served.version,
-        "predictions": _records(served, frame, result, extra),
+        "input_flagged": flags.flagged,
+        "input_flag_reasons": reasons,
+        "predictions": _records(served, frame, result, extra, flags.items),
     }
+
+
+_JSON_TYPES = ("application/json",)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused 415 when it is declared as something other than JSON and 413 when it
+    is larger than ``limit`` bytes: from Content-Length before reading, else once that many arrived."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind and kind not in _JSON_TYPES and not (kind.startswith("application/") and kind.endswith("+json")):
+        raise _Refused(
+            415,
+            f"Content-Type '{kind}' is not JSON: send the rows as JSON with the header "
+            "'Content-Type: application/json' (curl: -H 'Content-Type: application/json'; "
+            "Python httpx/requests: json=...).",
+        )
+    too_large = _Refused(
+        413,
+        f"the request body is larger than {limit:,} bytes (axpoc serve --max-body-mb); "
+        "send fewer rows per request, or score files with 'axpoc predict'",
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    received = bytearray()
+    try:
+        async for piece in request.stream():
+            received += piece
+            if len(received) > limit:
+                raise too_large
+    except ClientDisconnect:
+        raise _Refused(400, "the client closed the connection before the body arrived") from None
+    return bytes(received)
+
+
+def _parse(body: bytes) -> Any:
+    """JSON text as Python values; anything else is a 422 that says what is wrong with it."""
+    if not body.strip():
+        raise _Refused(422, 'the request body is empty: send one row {"col": value, ...} or {"rows": [...]}')
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        raise _Refused(422, "the request body is not UTF-8 text; JSON must be sent as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise _Refused(
+            422, f"the request body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested thousands deep
+        raise _Refused(422, f"the request body is JSON axpoc cannot read: {exc}") from None
 
 
 def _authorize(request: Request, token: str | None) -> None:
@@ -323,31 +403,14 @@ def _rows(payload: Any, max_rows: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows as a frame; JSON arrays (sensor curves) become float arrays where they hold numbers."""
-    frame = pd.DataFrame(rows)
-    for column, dtype in zip(frame.columns, frame.dtypes, strict=True):
-        if _is_object(dtype) and frame[column].map(lambda v: isinstance(v, list)).any():
-            frame[column] = frame[column].map(_as_curve).astype(object)
-    return frame
+def _frame(served: ServedModel, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The columns the model reads, each cell held to its column's training type (JSON types, strictly).
 
-
-def _is_object(dtype: Any) -> bool:
-    return isinstance(dtype, np.dtype) and dtype.kind == "O"
-
-
-def _as_curve(value: Any) -> Any:
-    if not isinstance(value, list):
-        return value
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):  # text in a curve: left as it is for the type check to name
-        return value
-
-
-def _check(served: ServedModel, frame: pd.DataFrame) -> None:
-    """422 naming each missing column, or each failing row, column and rule of the contract."""
-    missing = served.missing_columns([str(c) for c in frame.columns])
+    A number is a JSON number (never ``true`` or ``"12.5"``) and finite; a category is text (an integer
+    code is taken as its text); a curve is an array of numbers; ``null`` is missing everywhere. Any other
+    cell is a 422 naming the row, column and what was expected; other keys of a row are ignored.
+    """
+    missing = served.missing_columns(list(dict.fromkeys(key for row in rows for key in row)))
     if missing:
         raise _Refused(
             422,
@@ -355,6 +418,104 @@ def _check(served: ServedModel, frame: pd.DataFrame) -> None:
             f"{', '.join(served.required_columns)}",
             [{"row": None, "column": c, "check": "column exists", "value": None} for c in missing],
         )
+    columns = dict(served.types)
+    if served.id_column:
+        columns[served.id_column] = "id"
+    data: dict[str, list[Any]] = {}
+    errors: list[dict[str, Any]] = []
+    for column, kind in columns.items():
+        if not any(column in row for row in rows):
+            continue  # a routing column the model can do without
+        cells = []
+        for i, row in enumerate(rows):
+            value, check = _cell(row.get(column), kind)
+            if check is not None:
+                errors.append({"row": i, "column": column, "check": check, "value": _echo(row.get(column))})
+            cells.append(value)
+        data[column] = cells
+    if errors:
+        errors.sort(key=lambda e: (e["row"], e["column"]))
+        columns_named = list(dict.fromkeys(e["column"] for e in errors))
+        raise _Refused(
+            422,
+            f"{len(errors)} value(s) are not of their column's type in column(s) {', '.join(columns_named)}: "
+            + "; ".join(
+                f"row {e['row']} {e['column']}: {e['check']} (got {e['value']!r})" for e in errors[:5]
+            ),
+            errors[:MAX_ERRORS],
+        )
+    frame = pd.DataFrame({c: pd.Series(v, dtype=_DTYPES.get(columns[c] or "")) for c, v in data.items()})
+    for column, kind in columns.items():
+        if kind == "datetime" and column in frame:
+            frame[column] = _datetimes(frame[column], column)
+    return frame
+
+
+_DTYPES = {"numeric": "float64", "curve": "object", "id": "object"}
+"""Frame dtypes by column type; others are inferred (text becomes pandas text, as read from a file)."""
+_NUMBER = (int, float)
+
+
+def _cell(value: Any, kind: str | None) -> tuple[Any, str | None]:
+    """(the value as the column's type, None) or (None, the check it fails)."""
+    if value is None:
+        return None, None
+    if kind == "numeric":
+        if isinstance(value, bool) or not isinstance(value, _NUMBER):
+            return None, "type numeric"
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond float range
+            return None, "finite number"
+        return (number, None) if math.isfinite(number) else (None, "finite number")
+    if kind == "curve":
+        if not isinstance(value, list) or not all(
+            isinstance(v, _NUMBER) and not isinstance(v, bool) for v in value
+        ):
+            return None, "type curve (an array of numbers)"
+        try:
+            curve = np.asarray(value, dtype=float)
+        except OverflowError:
+            return None, "finite number"
+        return (curve, None) if np.isfinite(curve).all() else (None, "finite number")
+    if isinstance(value, str):
+        return value, None
+    if kind in ("string", "id") and isinstance(value, int) and not isinstance(value, bool):
+        return (str(value) if kind == "string" else value), None
+    if kind is None and isinstance(value, _NUMBER) and not isinstance(value, bool):
+        return (value, None) if math.isfinite(value) else (None, "finite number")
+    return None, {
+        "string": "type string",
+        "datetime": "type datetime",
+        "id": "type id (text or integer)",
+    }.get(kind or "", "a plain value")
+
+
+def _datetimes(series: pd.Series, column: str) -> pd.Series:
+    from axpoc.data import parse_time_column
+
+    try:
+        return parse_time_column(series)
+    except UserError as exc:
+        raise _Refused(422, f"column {column}: {exc.message}") from None
+
+
+def _echo(value: Any) -> Any:
+    """A refused cell as the answer shows it: JSON-safe, long values cut."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return f"{str(value)[:20]}... ({len(str(value))} digits)"
+    if isinstance(value, str) and len(value) > 100:
+        return value[:100] + "..."
+    if isinstance(value, list | dict):
+        text = json.dumps(value, allow_nan=True)
+        return text if len(text) <= 100 else text[:100] + "..."
+    return value
+
+
+def _check(served: ServedModel, frame: pd.DataFrame) -> None:
+    """422 naming each failing row, column and rule of the contract."""
     checker = served.checker if len(frame) > 1 else served.chunk_checker  # one row is always unique
     if checker is None:
         return
@@ -388,7 +549,11 @@ def _explained(served: ServedModel, frame: pd.DataFrame, top: int) -> pd.DataFra
 
 
 def _records(
-    served: ServedModel, frame: pd.DataFrame, result: pd.DataFrame, extra: pd.DataFrame | None
+    served: ServedModel,
+    frame: pd.DataFrame,
+    result: pd.DataFrame,
+    extra: pd.DataFrame | None,
+    flags: list[list[str]],
 ) -> list[dict[str, Any]]:
     id_column = served.id_column
     ids = frame[id_column].tolist() if id_column and id_column in frame else None
@@ -397,7 +562,14 @@ def _records(
         zip(result["score"].tolist(), result["prediction"].tolist(), result["decision"].tolist(), strict=True)
     ):
         record: dict[str, Any] = {} if ids is None else {id_column: _plain(ids[i])}
-        record.update({"score": _plain(score), "prediction": _plain(prediction), "decision": bool(decision)})
+        record.update(
+            {
+                "score": _plain(score),
+                "prediction": _plain(prediction),
+                "decision": bool(decision),
+                "input_flags": flags[i],
+            }
+        )
         if extra is not None:
             row = extra.iloc[i]
             record["top_features"] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -44,11 +45,13 @@ def run_comparison(
     *,
     on_candidate: Callable[[CandidateResult], None] | None = None,
     on_trial: Callable[[str, int, float], None] | None = None,
+    study_scope: str = "",
 ) -> Comparison:
     """Tune and rank the candidates on the training part with the split's CV folds; refit the winner.
 
     With grouped folds, columns holding one value per group are screened first (`screen_group_level`);
-    the screen's time counts against ``tuning.budget_s``.
+    the screen's time counts against ``tuning.budget_s``. ``study_scope`` tells apart several
+    comparisons of one run (a product's own model) in a shared ``tuning.storage`` (`study_prefix`).
     """
     from axpoc.data._split import cv_splitter
     from axpoc.models import build_pipeline, get_family
@@ -134,6 +137,7 @@ def run_comparison(
         on_trial=on_trial,
         budget=budget,
         adopt=adopt,
+        study_prefix=study_prefix(config, scope=study_scope),
     )
     comparison.notes.append(plan.description)
     if screen is not None:
@@ -149,6 +153,21 @@ def run_comparison(
             f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates."
         )
     return comparison
+
+
+def study_prefix(config: PocConfig, *, scope: str = "") -> str:
+    """``project/run id[/scope]``: names the run's Optuna studies in a shared ``tuning.storage``.
+
+    The run id is the active MLflow run's (``axpoc run``, ``retrain``), else a fresh random one (a notebook
+    comparing outside a run), so a later run never loads an earlier run's finished study.
+    """
+    if not config.tuning.storage:
+        return config.project.name
+    import mlflow
+
+    active = mlflow.active_run()
+    run_id = active.info.run_id if active is not None else f"adhoc-{uuid.uuid4().hex[:12]}"
+    return "/".join(part for part in (config.project.name, run_id, scope) if part)
 
 
 def _screen(

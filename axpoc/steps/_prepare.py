@@ -13,6 +13,7 @@ import pandas as pd
 from axpoc.config import PocConfig
 from axpoc.data._roles import Roles, resolve_roles
 from axpoc.errors import UserError
+from axpoc.steps._notes import PrepareNote
 
 MIN_ROWS = 12
 """Below this a split leaves too few rows on a side to fit or check anything."""
@@ -135,6 +136,33 @@ def encode_target(frame: pd.DataFrame, config: PocConfig) -> Target:
     return Target(y=y, classes=np.array([0, 1]), positive_label=positive, negative_label=negative)
 
 
+def labelled_rows(
+    frame: pd.DataFrame, config: PocConfig, *, source_label: str
+) -> tuple[pd.DataFrame, list[PrepareNote]]:
+    """The one rule for rows without a label, shared by ``validate`` and ``run``: they are left out and
+    counted in a note; fewer than ``MIN_ROWS`` labelled rows left is a refusal (the file cannot make a PoC).
+
+    A frame without the target column is returned as is: the roles check names that mistake.
+    """
+    column = config.target.column
+    if column not in frame.columns:
+        return frame, []
+    missing = frame[column].isna()
+    kept = len(frame) - int(missing.sum())
+    if kept < MIN_ROWS:
+        which = (
+            f"only {kept} of {len(frame)} rows have a value in" if missing.any() else f"only {kept} rows in"
+        )
+        raise UserError(
+            f"{source_label}: {which} target '{column}': too few for a PoC (need >= {MIN_ROWS} labelled rows). "
+            "Collect more rows or fill in the labels, or check target.column."
+        )
+    if not missing.any():
+        return frame, []
+    note = PrepareNote("unlabelled", {"rows": int(missing.sum()), "target": column, "kept": kept})
+    return frame.loc[~missing].reset_index(drop=True), [note]
+
+
 def prepare(config: PocConfig, *, data_path: str | Path | None = None) -> Prepared:
     """Load the configured data, check the target and split it; the test part stays untouched."""
     from axpoc.data._source import load_data
@@ -154,22 +182,12 @@ def prepare_loaded(config: PocConfig, loaded: Any) -> Prepared:
     left_out = [c for c in labels if c not in config.columns.exclude and c not in config.columns.include]
     if left_out:
         notes.append(
-            f"{', '.join(left_out)}: outcome columns of the '{config.process}' template (results known only "
-            "after the part is made), left out of the features automatically."
+            PrepareNote("outcome_columns", {"columns": ", ".join(left_out), "process": config.process})
         )
-    missing = frame[roles.target].isna()
-    if missing.any():
-        notes.append(f"{int(missing.sum())} rows without a value in target '{roles.target}' were left out.")
-        frame = frame.loc[~missing].reset_index(drop=True)
-    if len(frame) < MIN_ROWS:
-        raise UserError(
-            f"only {len(frame)} labelled rows in {loaded.source_label}: too few for a PoC (need >= {MIN_ROWS})."
-        )
+    frame, dropped = labelled_rows(frame, config, source_label=loaded.source_label)
+    notes.extend(dropped)
     if len(frame) < SMALL_ROWS:
-        notes.append(
-            f"only {len(frame)} labelled rows: intervals are wide and the ranking of candidates is not a firm "
-            "conclusion; collect more data before deciding"
-        )
+        notes.append(PrepareNote("small_data", {"rows": len(frame)}))
     target = encode_target(frame, config)
     split = make_split(frame, config)
     notes.extend(split.warnings)

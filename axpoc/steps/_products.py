@@ -66,7 +66,9 @@ def train_product_models(config: PocConfig, prepared: Any, comparison: Any, mode
             plan["reason"] = f"no training rows of class {', '.join(map(str, missing))}"
             continue
         try:
-            sub_model, _, _ = build_poc_model(sub_config, sub, run_comparison(sub_config, sub))
+            sub_model, _, _ = build_poc_model(
+                sub_config, sub, run_comparison(sub_config, sub, study_scope=f"product={product}")
+            )
         except UserError as exc:  # too few groups or periods to cross-validate this product alone
             plan["reason"] = exc.message
             continue

@@ -53,6 +53,8 @@ class RunOutcome:
     model_name: str | None = None
     model_version: str | None = None
     alias: str | None = None
+    verdict: str | None = None
+    """champion, challenger, insufficient_evidence or rejected (:class:`axpoc.promotion.Decision`)."""
     decision_reason: str = ""
     report_path: str | None = None
     ui_command: str = ""
@@ -83,8 +85,8 @@ def run_poc(
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
     from axpoc.steps._prepare import prepare
-    from axpoc.steps._products import check_per_product, train_product_models
-    from axpoc.steps._validate import build_and_check, save_contract
+    from axpoc.steps._products import train_product_models
+    from axpoc.steps._validate import build_and_check, check_config, save_contract
 
     if until not in STEPS:
         raise UserError(f"--until {until!r}: expected one of {', '.join(STEPS)}.")
@@ -94,8 +96,8 @@ def run_poc(
     started = time.monotonic()
     folder = config.project_dir(project_dir)
     template_gates = configured_gates(config)
+    check_config(config)
     check_kpi_inputs(config, template_gates)
-    check_per_product(config)
     outcome = RunOutcome(project=config.project.name, stopped_after=until)
 
     prepared = prepare(config)
@@ -150,7 +152,7 @@ def run_poc(
             prepared.frame,
             name=config.project.name,
             digest=prepared.digest,
-            source=prepared.source_label,
+            source=prepared.loaded.source_uri,
             target=config.target.column,
             context="training",
         )
@@ -234,7 +236,7 @@ def run_poc(
             store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
         else:
             decision = apply_decision(store, version, decision)
-        outcome.alias = decision.alias
+        outcome.alias, outcome.verdict = decision.alias, decision.verdict
         outcome.decision_reason = decision.reason
     outcome.elapsed_s = time.monotonic() - started
     return outcome

@@ -20,6 +20,8 @@ class ValidationOutcome:
     suite_path: Path | None
     source_label: str
     n_rows: int
+    n_unlabelled: int = 0
+    """Rows without a target value: left out of the checks as ``run`` leaves them out of training."""
     dirty: Any = None
     notes: list[str] = field(default_factory=list)
 
@@ -27,11 +29,23 @@ class ValidationOutcome:
     def ok(self) -> bool:
         return bool(self.report.ok)
 
+    @property
+    def failure_message(self) -> str:
+        """The critical failures in one paragraph (empty when there are none), as ``run`` would refuse them."""
+        from axpoc.errors import ValidationFailed
+
+        try:
+            self.report.raise_for_critical()
+        except ValidationFailed as exc:
+            return f"{self.source_label}: {exc.message}"
+        return ""
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "source": self.source_label,
             "rows": self.n_rows,
+            "unlabelled_rows": self.n_unlabelled,
             "contract": str(self.contract_path) if self.contract_path else None,
             "suite": str(self.suite_path) if self.suite_path else None,
             "results": self.report.to_dict(),
@@ -102,6 +116,22 @@ def save_contract(contract: Any, folder: Path) -> tuple[Path, Path]:
     return contract_path, suite_path
 
 
+def check_config(config: PocConfig) -> None:
+    """What ``run`` refuses before it reads data, refused by ``validate`` and ``profile`` as early.
+
+    Names (process, ``kpi.primary``, candidates: :func:`axpoc.config.check_names`), the inputs the
+    configured gates need (costs, volumes, spec limits) and per-product routing. ``run`` checks the
+    template's default gates too; those are its business (a data check needs no cost model).
+    """
+    from axpoc.config import check_names
+    from axpoc.steps._evaluate import check_kpi_inputs
+    from axpoc.steps._products import check_per_product
+
+    check_names(config)
+    check_kpi_inputs(config, dict(config.kpi.gates))
+    check_per_product(config)
+
+
 def validate_data(
     config: PocConfig,
     *,
@@ -111,9 +141,12 @@ def validate_data(
 ) -> ValidationOutcome:
     """``axpoc validate``: build the contract from the config and the data, check, save it."""
     from axpoc.data._source import load_data
+    from axpoc.steps._prepare import labelled_rows
 
+    check_config(config)
     loaded = load_data(config, path=data_path)
-    contract, report = build_and_check(config, loaded.frame)
+    frame, dropped = labelled_rows(loaded.frame, config, source_label=loaded.source_label)
+    contract, report = build_and_check(config, frame)
     contract_path = suite_path = None
     if save:
         contract_path, suite_path = save_contract(contract, config.project_dir(project_dir) / "contracts")
@@ -124,8 +157,9 @@ def validate_data(
         suite_path=suite_path,
         source_label=loaded.source_label,
         n_rows=len(loaded.frame),
+        n_unlabelled=len(loaded.frame) - len(frame),
         dirty=loaded.dirty,
-        notes=list(loaded.notes),
+        notes=[*loaded.notes, *dropped],
     )
 
 
@@ -134,5 +168,6 @@ def profile_data(config: PocConfig, *, data_path: str | Path | None = None) -> A
     from axpoc.data._profile import profile
     from axpoc.data._source import load_data
 
+    check_config(config)
     loaded = load_data(config, path=data_path)
     return profile(loaded.frame, config)

@@ -133,6 +133,7 @@ def promote(
     forced: bool = False,
     expected_champion: str | None = None,
     action: str = "promote",
+    tags: dict[str, str] | None = None,
 ) -> bool:
     """Move ``champion`` to ``version`` (old champion -> ``previous``).
 
@@ -152,6 +153,8 @@ def promote(
         client.set_model_version_tag(store.model_name, version, "axpoc.decision", "promoted")
         client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
         client.set_model_version_tag(store.model_name, version, "axpoc.forced", str(forced).lower())
+        for key, value in (tags or {}).items():
+            client.set_model_version_tag(store.model_name, version, key, value)
         append_promotion_log(
             store,
             {"action": action, "version": version, "previous": current, "reason": reason, "forced": forced},
@@ -159,12 +162,16 @@ def promote(
     return True
 
 
-def mark_challenger(store: Store, version: str, *, reason: str) -> None:
+def mark_challenger(
+    store: Store, version: str, *, reason: str, decision: str = "rejected", tags: dict[str, str] | None = None
+) -> None:
     client = store.client
     with _lock(store):
         client.set_registered_model_alias(store.model_name, CHALLENGER, version)
-        client.set_model_version_tag(store.model_name, version, "axpoc.decision", "rejected")
+        client.set_model_version_tag(store.model_name, version, "axpoc.decision", decision)
         client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
+        for key, value in (tags or {}).items():
+            client.set_model_version_tag(store.model_name, version, key, value)
         append_promotion_log(
             store, {"action": "reject", "version": version, "reason": reason, "forced": False}
         )

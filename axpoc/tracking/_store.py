@@ -21,6 +21,7 @@ import pandas as pd
 from mlflow import MlflowClient
 
 from axpoc.errors import UserError
+from axpoc.kpi import clip_to_range
 
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous"
 PID_TAG, HOST_TAG = "axpoc.pid", "axpoc.host"
@@ -209,8 +210,8 @@ def log_candidate(store: Store, result: Any, *, primary: str, parent_run_id: str
             metrics.update(
                 {
                     f"cv_{primary}_mean": result.interval.mean,
-                    f"cv_{primary}_ci_low": result.interval.low,
-                    f"cv_{primary}_ci_high": result.interval.high,
+                    f"cv_{primary}_ci_low": clip_to_range(result.interval.low, primary),
+                    f"cv_{primary}_ci_high": clip_to_range(result.interval.high, primary),
                     "fit_time_s": result.fit_time_s,
                     "predict_ms_per_1k": result.predict_time_ms_per_1k,
                 }
@@ -239,12 +240,16 @@ def log_frame(frame: pd.DataFrame, artifact_file: str) -> None:
 def log_dataset(
     frame: pd.DataFrame, *, name: str, digest: str, source: str, target: str | None, context: str
 ) -> None:
-    """The training data as an MLflow dataset input (name, source, digest); curves are not logged cell by cell."""
+    """The training data as an MLflow dataset input (name, source, digest); curves are not logged cell by cell.
+
+    ``source`` is a URI or an absolute path (``LoadedData.source_uri``); a relative path is not resolved
+    against the working folder, which need not be the config's, and is logged without a source.
+    """
     import mlflow.data
     from mlflow.exceptions import MlflowException
 
     flat = frame[[c for c in frame.columns if frame[c].dtype != object or not _is_curve(frame[c])]]
-    source_uri = source if "://" in source else Path(source).resolve().as_uri() if source else None
+    source_uri = source if "://" in source else Path(source).as_uri() if Path(source).is_absolute() else None
     try:
         dataset = mlflow.data.from_pandas(
             flat, source=source_uri, targets=target if target in flat else None, name=name, digest=digest[:36]

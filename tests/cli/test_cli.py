@@ -66,9 +66,9 @@ def test_init_from_cp949_data_then_validate(cli, tmp_path: Path, project_dir: Pa
 
 def test_validate_exits_1_on_critical_failure(cli, tmp_path: Path, project_dir: Path) -> None:
     data = tmp_path / "parts.csv"
-    pd.DataFrame({"part": [1, 2, 2, 3], "temp": [10.0, 11, 12, 13], "ng": [0, 1, 0, 1]}).to_csv(
-        data, index=False
-    )
+    pd.DataFrame(
+        {"part": [1, 2, 2, *range(3, 20)], "temp": [10.0 + i for i in range(20)], "ng": [0, 1] * 10}
+    ).to_csv(data, index=False)
     config = tmp_path / "c.yaml"
     config.write_text(
         "project: {name: dup_ids}\ndata: {path: parts.csv}\ntarget: {column: ng}\ncolumns: {id: part}\n",

@@ -16,6 +16,7 @@ SAMPLES = {
     "why": FOLDS,
     "cost": 30.2,
     "left": 9.4,
+    "budget": 60.0,
     "error": "ValueError: Input X contains NaN.",
     "tuned": 0.94304,
     "defaults": 0.917412,
@@ -47,8 +48,8 @@ def test_the_english_stays_as_the_logs_and_tests_read_it() -> None:
     assert CompareNote("predicted_trial", {"cost": 30.2, "left": 0.0}) == (
         "predicted 30 s for the next trial, 0 s left"
     )
-    assert CompareNote("predicted_defaults", {"cost": 30.2, "left": 9.4}) == (
-        "predicted 30 s for its default settings, 9 s left"
+    assert CompareNote("over_budget", {"cost": 130.2, "budget": 60.0}) == (
+        "predicted 130 s for its default settings, over twice the whole budget of 60 s"
     )
     assert CompareNote("no_trial_error", SAMPLES) == "no trial finished: ValueError: Input X contains NaN."
     assert CompareNote("defaults_kept", SAMPLES) == (

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from axpoc.config import ReadOptions
+from axpoc.data import FileCutOff, check_complete
 from axpoc.data._read import detect_header_row, read_files, read_table
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._sql import read_sql
@@ -404,3 +405,114 @@ def test_sql_connection_failures_hide_the_password(tmp_path: Path) -> None:
         read_sql("postgresql+psycopg://poc:s3cret@127.0.0.1:1/mes?connect_timeout=2", "t")
     assert "s3cret" not in caught.value.message
     assert "poc:***@127.0.0.1:1/mes" in caught.value.message
+
+
+def _shots(rows: int = 60) -> str:
+    """A plant export: ids, fixed two-decimal numbers, timestamps and an OK/NG label as the last column."""
+    lines = ["shot,temp,pressure,stamp,label"]
+    for i in range(rows):
+        label = "NG" if i % 7 == 0 else "OK"
+        lines.append(f"{i},{180 + i / 10:.2f},{95.5 + i:.2f},2024-03-{i % 9 + 1:02d} 12:30:00,{label}")
+    return "\n".join(lines) + "\n"
+
+
+FULL_ROW = "60,186.00,155.50,2024-03-07 12:30:00,OK"
+CUTS = {
+    "short_no_break": (FULL_ROW[:9], r"line 62, the last line, has 2 of 5 fields and no line break"),
+    "short_with_break": (FULL_ROW[:16] + "\n", r"has 3 of 5 fields.*summary or footer line"),
+    "after_last_separator": (FULL_ROW[:-2], r"last value is empty .*cut after a separator"),
+    "inside_last_field": (FULL_ROW[:-1], r"last value 'O' is the beginning of a value like 'OK'"),
+    "mid_quote": (
+        '60,186.00,155.50,"2024-03-07 12:3',
+        r"quoted value that starts on line 62 is never closed",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CUTS))
+def test_cut_off_csv_is_refused_with_line_and_fix(tmp_path: Path, kind: str) -> None:
+    tail, message = CUTS[kind]
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(_shots() + tail, encoding="utf-8")
+    with pytest.raises(FileCutOff, match=message) as caught:
+        read_table(path)
+    text = caught.value.message
+    assert text.startswith(str(path)) and "looks cut off" in text and "Export the data again" in text
+    assert caught.value.exit_code == 1
+    with pytest.raises(FileCutOff):
+        check_complete(path)  # the same rule for readers of their own (predict's streaming reader)
+
+
+def test_cut_values_of_other_shapes(tmp_path: Path) -> None:
+    """Inside a timestamp, an unfinished number, fewer decimals than the fixed format, a cut character."""
+    cases = {
+        "stamp": (
+            "shot,stamp\n1,2024-03-01 12:30:00\n2,2024-03-01 12:31:00\n3,2024-03-01 12:3",
+            "like '2024",
+        ),
+        "number": ("a,b\n1,10.5\n2,11.25\n3,12.", "'12.' is an unfinished number"),
+        "decimals": ("a,b\n1,10.25\n2,11.50\n3,12.7", "1 decimal place"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(FileCutOff, match=message):
+            read_table(path)
+    for encoding in ("utf-8", "cp949"):
+        path = tmp_path / f"korean_{encoding}.csv"
+        path.write_bytes(
+            "번호,판정\n1,양품\n2,불량\n".encode(encoding)[:-2]
+        )  # the last syllable half written
+        with pytest.raises(FileCutOff, match="ends inside a character"):
+            read_table(path)
+
+
+def test_large_file_cut_names_its_real_line_number(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv.gz"
+    text = _shots(5000)
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(text + FULL_ROW[:9])
+    with pytest.raises(FileCutOff, match="line 5002, the last line"):
+        read_table(path)
+    plain = tmp_path / "big.csv"
+    plain.write_text(text + FULL_ROW[:-1], encoding="utf-8")
+    with pytest.raises(FileCutOff, match="line 5002, the last line"):
+        read_table(plain)
+    broken = tmp_path / "stream.csv.gz"
+    broken.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(FileCutOff, match=r"the \.gz stream ends early"):
+        read_table(broken)
+
+
+def test_complete_files_are_not_taken_for_cut_ones(tmp_path: Path) -> None:
+    """Short rows that keep their separators, a full last line without a line break, ragged exports,
+    an empty last value where the column has empty values, free text, a lone data row."""
+    cases = {
+        "empty_tail_fields": _shots() + "60,186.00,,,\n",
+        "empty_tail_no_break": _shots() + "60,186.00,,,",
+        "full_no_break": _shots() + FULL_ROW,
+        "ragged": "a,b,c\n1,2\n3,4,5\n6,7\n8",
+        "empty_in_column": "a,b\n1,x\n2,\n3,y\n4,",
+        "free_text": "a,note\n1,filter changed\n2,ok after cleaning\n3,mold swap\n4,no",
+        "one_row_no_break": "a,b,c\n1,2,3",
+        "trailing_header_separator": "a,b,c,\n1,2,3\n",
+        "integers": "a,b\n1,10\n2,200\n3,7",
+        "quoted_last": 'a,b\n1,"x, y"\n2,"z"',
+    }
+    for name, text in cases.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        frame, _ = read_table(path)
+        assert len(frame) >= 1, name
+        check_complete(path)
+
+
+def test_cut_workbooks_and_parquet_files(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": range(200), "b": [f"lot{i}" for i in range(200)]})
+    for name, write in (("book.xlsx", frame.to_excel), ("table.parquet", frame.to_parquet)):
+        path = tmp_path / name
+        write(path, index=False)
+        read_table(path)
+        path.write_bytes(path.read_bytes()[:-100])
+        with pytest.raises(FileCutOff, match=r"(no end record|no end marker).*looks cut off"):
+            read_table(path)

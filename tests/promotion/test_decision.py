@@ -34,7 +34,9 @@ def _gate(name: str, passed: bool) -> Any:
     from axpoc.kpi import GateResult
 
     value = 0.9 if passed else 0.5
-    return GateResult(name, ">=", 0.6, value, value, passed, f"{name} {'meets' if passed else 'misses'} >= 0.6")
+    return GateResult(
+        name, ">=", 0.6, value, value, passed, f"{name} {'meets' if passed else 'misses'} >= 0.6"
+    )
 
 
 def _decide(store: Any, evaluation: Evaluated, *, force: bool = False, reason: str | None = None) -> Any:
@@ -80,3 +82,63 @@ def test_non_inferiority_numbers_keep_the_json_keys() -> None:
     full = NonInferiority(True, "not_worse", primary="roc_auc", diff=0.01, low=-0.02, tolerance=0.05)
     assert full.numbers() == {"ok": True, "primary": "roc_auc", "diff": 0.01, "low": -0.02, "tolerance": 0.05}
     assert NonInferiority(True, "champion_cannot_score").numbers() == {"ok": True}
+
+
+def _evidence() -> str:
+    """The sentence the evaluation's evidence rule gives: a Phrase, Korean or English."""
+    from types import MappingProxyType
+
+    from axpoc.kpi._reasons import Phrase
+
+    class Evidence(Phrase):
+        templates = MappingProxyType({"more": ("불량 {n}건을 더 모으세요", "collect {n} more defect cases")})
+
+    return Evidence("more", {"n": 12})
+
+
+def test_insufficient_evidence_is_never_champion_not_even_forced(empty_store: Any) -> None:
+    from axpoc.report._i18n import decision_text
+
+    for force in (False, True):
+        decision = _decide(
+            empty_store,
+            Evaluated([_gate("roc_auc", True)], evidence=_evidence()),
+            force=force,
+            reason="급함" if force else None,
+        )
+        assert decision.verdict == "insufficient_evidence" and not decision.promote and not decision.forced
+        assert decision.alias == "challenger"
+        assert decision.reason.startswith("insufficient evidence: collect 12 more defect cases; registered")
+        korean = decision_text(decision.code, decision.values, "ko")
+        assert korean.startswith("근거 부족: 불량 12건을 더 모으세요;")
+        assert ("--force" in decision.reason) is force and ("급함" in korean) is force
+
+
+def test_no_rules_is_never_a_pass(empty_store: Any) -> None:
+    from axpoc.report._i18n import decision_text
+
+    decision = _decide(empty_store, Evaluated([]))
+    assert decision.verdict == "challenger" and not decision.promote
+    assert decision.reason.startswith("no acceptance rules")
+    assert decision_text(decision.code, decision.values, "ko").startswith("합격 기준 없음")
+
+
+def test_applying_a_verdict_tags_the_version(empty_store: Any) -> None:
+    from axpoc import tracking
+    from axpoc.promotion import apply_decision
+
+    client = empty_store.client
+    client.create_registered_model(empty_store.model_name)
+    version = str(client.create_model_version(empty_store.model_name, "file:///nowhere").version)
+    decision = _decide(empty_store, Evaluated([_gate("roc_auc", True)], evidence=_evidence()))
+
+    applied = apply_decision(empty_store, version, decision)
+
+    assert applied == decision
+    tags = client.get_model_version(empty_store.model_name, version).tags
+    assert (
+        tags["axpoc.decision"] == "insufficient_evidence" and tags["axpoc.verdict"] == "insufficient_evidence"
+    )
+    assert tags["axpoc.decision_reason"] == decision.reason
+    assert tracking.alias_version(empty_store, tracking.CHALLENGER) == version
+    assert tracking.alias_version(empty_store, tracking.CHAMPION) is None

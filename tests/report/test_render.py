@@ -250,6 +250,18 @@ def test_write_report_is_atomic_utf8(tmp_path: Path, make_report_data: Make) -> 
     assert "불량 없는 테스트 데이터" in target.read_text(encoding="utf-8")
 
 
+def test_write_report_has_ordinary_file_permissions(tmp_path: Path, make_report_data: Make) -> None:
+    import os
+    import stat
+
+    before = os.umask(0o022)
+    try:
+        target = write_report(make_report_data("undefined"), tmp_path / "poc_report.html")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # as any file, not mkstemp's private 0600
+
+
 @pytest.mark.parametrize(
     ("name", "unit", "value", "language", "expected"),
     [

@@ -28,13 +28,17 @@ def test_truncated_and_corrupted_files_are_rejected(cli, project_copy: dict, tmp
     assert result.code == 1, result.stderr
     assert "copy_interrupted.csv" in result.stderr and "cut off" in result.stderr
     assert "Traceback" not in result.stderr
+    drift = cli("drift", config, "--data", cut, "--project-dir", project)  # the same reader, the same rule
+    assert drift.code == 1 and "copy_interrupted.csv: line" in drift.stderr and "cut off" in drift.stderr
 
     broken = tmp_path / "export.parquet"
     pd.read_csv(project_copy["new"]).to_parquet(broken, index=False)
     broken.write_bytes(broken.read_bytes()[:-200])
     result = cli("retrain", config, "--data", broken, "--project-dir", project)
     assert (
-        result.code == 1 and "export.parquet" in result.stderr and "not a readable Parquet" in result.stderr
+        result.code == 1
+        and "export.parquet" in result.stderr
+        and "Parquet file has no end marker" in result.stderr
     )
 
     missing = cli("retrain", config, "--data", tmp_path / "nope.csv", "--project-dir", project)

@@ -47,6 +47,7 @@ def test_bad_rows_go_to_the_reject_file_and_good_rows_are_scored(project: Any, t
         "score",
         "prediction",
         "decision",
+        "input_flags",
         "model_version",
         "scored_at",
         "run_id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -181,3 +182,75 @@ def test_cli_serve_needs_the_token_when_one_is_set(project: Any, tmp_path: Path)
     assert "serving" in log.read_text(encoding="utf-8")
     assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost")
     assert not _loopback("0.0.0.0") and not _loopback("192.168.0.10")
+
+
+def _raw(port: int, head: str, body: bytes = b"") -> str:
+    """The status line the server answers to ``head`` (request line and headers) and a partial ``body``,
+    without sending the rest of the body the headers announce."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.encode("latin-1") + b"\r\n" + body)
+        return sock.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+
+
+def test_strict_types_limits_and_content_types(project: Any) -> None:
+    parts = rows(project.parts(3, seed=24))
+    boolean = [{**parts[0], "사출압력": True}, *parts[1:]]
+    text_number = [{**parts[0], "냉각시간": "12.5"}, *parts[1:]]
+    infinite = b'{"rows": [{"part_id": "X1", "\xea\xb8\x88\xed\x98\x95\xec\x98\xa8\xeb\x8f\x84": 200, '
+    infinite += '"사출압력": Infinity, "냉각시간": 1e400, "재질": "A"}]}'.encode()
+    odd = [{**parts[0], "냉각시간": 99999.0, "재질": "Z"}, *parts[1:]]
+    app = create_app(project.config(), reload_interval_s=0, token="t0ken", max_body_bytes=4096)
+    auth = {"Authorization": "Bearer t0ken"}
+    with serving(app) as client:
+        port = client.base_url.port
+        as_bool = client.post("/predict", json={"rows": boolean}, headers=auth)
+        as_text = client.post("/predict", json={"rows": text_number}, headers=auth)
+        not_finite = client.post(
+            "/predict", content=infinite, headers={**auth, "content-type": "application/json"}
+        )
+        flagged = client.post("/predict", json={"rows": odd}, headers=auth)
+        plain_text = client.post(
+            "/predict", content=json.dumps({"rows": parts}), headers={**auth, "content-type": "text/plain"}
+        )
+        no_type = client.post("/predict", content=json.dumps({"rows": parts}).encode(), headers=auth)
+        streamed = client.post(
+            "/predict", content=iter([b'{"rows": [' + b" " * 3000, b" " * 3000]), headers=auth
+        )
+        big_no_token = _raw(
+            port,
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: 50000000\r\n",
+            b'{"rows": [',
+        )
+        big_token = _raw(
+            port,
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Authorization: Bearer t0ken\r\nContent-Length: 50000000\r\n",
+            b'{"rows": [',
+        )
+
+    assert as_bool.status_code == 422
+    assert tagged(as_bool)["errors"] == [
+        {"row": 0, "column": "사출압력", "check": "type numeric", "value": True}
+    ]
+    assert as_text.status_code == 422 and "냉각시간" in tagged(as_text)["detail"]
+    assert not_finite.status_code == 422
+    assert {(e["column"], e["check"]) for e in tagged(not_finite)["errors"]} == {
+        ("사출압력", "finite number"),
+        ("냉각시간", "finite number"),
+    }
+    body = tagged(flagged)
+    assert flagged.status_code == 200 and body["input_flagged"] == 1
+    first = body["predictions"][0]["input_flags"]
+    assert (
+        len(first) == 2
+        and first[1] == "재질: 학습에 없던 범주 (값 Z)"
+        and first[0].startswith("냉각시간: 학습 범위(")
+    )
+    assert body["input_flag_reasons"]["재질: 학습에 없던 범주"] == 1
+    assert [p["input_flags"] for p in body["predictions"][1:]] == [[], []]
+    assert plain_text.status_code == 415 and "application/json" in tagged(plain_text)["detail"]
+    assert no_type.status_code == 200  # no Content-Type at all: read as JSON
+    assert streamed.status_code == 413 and "4,096 bytes" in tagged(streamed)["detail"]
+    assert big_no_token == "HTTP/1.1 401 Unauthorized"  # answered before the 50 MB arrive
+    assert big_token == "HTTP/1.1 413 Request Entity Too Large"

@@ -1,4 +1,5 @@
-"""One-row requests (the latency path): answers equal ``predict_frame`` and the reference contract check."""
+"""One-row requests (the latency path): strict JSON types, then answers equal ``predict_frame`` and the reference
+contract check; unseen categories are scored and flagged."""
 
 from __future__ import annotations
 
@@ -11,12 +12,23 @@ import pandas as pd
 
 from axpoc.data._checker import failing_rows
 from axpoc.serve import create_app
-from axpoc.serve._http import _frame, _plain
+from axpoc.serve._http import _plain
+
+_NUMBERS = ("금형온도", "사출압력", "냉각시간")
 
 
 def _expected_errors(checker: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The 422 errors the per-rule pandas reference gives for one row."""
-    frame = _frame([row])
+    """The 422 errors of one row: JSON types first (numbers are JSON numbers, never text or booleans),
+    else what the per-rule pandas reference gives on the typed row."""
+    wrong = [
+        {"row": 0, "column": c, "check": "type numeric", "value": row[c]}
+        for c in _NUMBERS
+        if row[c] is not None and (isinstance(row[c], bool) or not isinstance(row[c], int | float))
+    ]
+    if wrong:
+        return wrong
+    typed = {**row, "재질": None if row["재질"] is None else str(row["재질"])}
+    frame = pd.DataFrame([typed]).astype({c: "float64" for c in _NUMBERS})
     errors = []
     for rule in checker.expectations:
         mask = failing_rows(frame, rule)
@@ -59,9 +71,12 @@ def test_single_rows_good_and_bad_match_predict_frame_and_the_reference(project:
             assert all(e["column"] in body["detail"] for e in errors)
             continue
         assert response.status_code == 200, body
-        expected = model.predict_frame(pd.DataFrame([payload]))
+        typed = {**payload, "재질": None if payload["재질"] is None else str(payload["재질"])}
+        expected = model.predict_frame(pd.DataFrame([typed]).astype({c: "float64" for c in _NUMBERS}))
         (answer,) = body["predictions"]
         assert answer["part_id"] == payload["part_id"]
         np.testing.assert_array_equal(answer["score"], expected["score"].iloc[0])
         assert answer["decision"] == bool(expected["decision"].iloc[0])
+        unseen = typed["재질"] not in (None, "A", "B", "C")
+        assert any(f.startswith("재질: 학습에 없던 범주") for f in answer["input_flags"]) == unseen
     assert statuses == {200, 422}

@@ -1,0 +1,122 @@
+"""One voice: ``validate`` refuses what ``run`` would refuse, both treat unlabelled rows alike, and every
+failing verb answers ``--json`` with the same error object on stdout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def _small_file(folder: Path, *, unlabelled: int = 0) -> Path:
+    rng = np.random.default_rng(0)
+    label = np.where(np.arange(120) % 8 == 0, 1.0, 0.0)
+    label[3 : 3 + unlabelled] = np.nan
+    path = folder / "parts.csv"
+    pd.DataFrame({"temp": rng.normal(200, 5, 120), "pressure": rng.normal(90, 3, 120), "ng": label}).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def _config(folder: Path, extra: str = "") -> Path:
+    path = folder / "poc.yaml"
+    path.write_text(
+        f"project: {{name: voice_check}}\ndata: {{path: parts.csv}}\ntarget: {{column: ng}}\n{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("kpi: {primary: zzz}\n", ["kpi.primary", "'zzz'", "average_precision"]),
+        ("candidates: [lightgbm, lgbm]\n", ["candidates[1]", "'lgbm'", "Did you mean 'lightgbm'"]),
+        ("candidates: [lightgbm, lightgbm]\n", ["candidates[1]", "listed twice"]),
+        ("candidates: [ridge]\n", ["candidates:", "binary", "logistic"]),
+        ("process: no_such_process\n", ["process:", "no_such_process", "generic"]),
+        ("kpi: {gates: {monthly_saving: '> 0'}}\n", ["kpi.gates.monthly_saving", "kpi.costs"]),
+    ],
+)
+def test_validate_refuses_every_name_run_would_refuse(
+    cli, tmp_path: Path, extra: str, expected: list[str]
+) -> None:
+    _small_file(tmp_path)
+    config = _config(tmp_path, extra)
+    result = cli("validate", config, "--project-dir", tmp_path / "p", "--json")
+    assert result.code == 2, result.stderr
+    error = result.json()["error"]
+    assert error["code"] == "config_error" and error["exit_code"] == 2
+    assert all(word in error["message"] for word in expected), error["message"]
+    assert not (tmp_path / "p" / "contracts").exists()  # refused before the data was read
+    assert "Traceback" not in result.stderr
+
+
+def test_unlabelled_rows_are_left_out_and_counted_by_validate_and_run(
+    cli, tmp_path: Path, project_dir: Path
+) -> None:
+    _small_file(tmp_path, unlabelled=9)
+    config = _config(tmp_path)
+    checked = cli("validate", config, "--project-dir", project_dir, "--json")
+    assert checked.code == 0, checked.stderr
+    payload = checked.json()
+    assert payload["ok"] is True and payload["rows"] == 120 and payload["unlabelled_rows"] == 9
+    assert any("9 rows without a value in target 'ng' were left out" in note for note in payload["notes"])
+    ran = cli("run", config, "--project-dir", project_dir, "--until", "validate", "--json")
+    assert ran.code == 0, ran.stderr
+    assert any("9 rows without a value in target 'ng' were left out" in note for note in ran.json()["notes"])
+
+
+def test_too_few_labelled_rows_are_refused_alike(cli, tmp_path: Path) -> None:
+    _small_file(tmp_path, unlabelled=112)
+    config = _config(tmp_path)
+    for verb in ("validate", "run"):
+        result = cli(verb, config, "--project-dir", tmp_path / "p", "--json")
+        assert result.code == 2, (verb, result.stderr)
+        assert "only 8 of 120 rows have a value in target 'ng'" in result.json()["error"]["message"]
+
+
+def test_every_failing_verb_prints_the_error_object(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    existing = _config(tmp_path)
+    calls = {
+        "validate": ["validate", missing],
+        "profile": ["profile", missing],
+        "run": ["run", missing],
+        "compare": ["compare", missing],
+        "retrain": ["retrain", missing, "--data", tmp_path],
+        "drift": ["drift", missing, "--data", tmp_path],
+        "rollback": ["rollback", missing],
+        "models": ["models", missing],
+        "export": ["export", missing, "--out", tmp_path / "b.zip"],
+        "import": ["import", tmp_path / "no_bundle.zip"],
+        "predict": ["predict", missing, tmp_path / "in.csv", "--output", tmp_path / "out.csv"],
+        "init": ["init", "voice_check", "--out", existing],
+        "demo-data": ["demo-data", "no_such_process", "--out", tmp_path / "d.csv"],
+        "usage": ["validate", existing, "--no-such-option"],
+    }
+    for verb, args in calls.items():
+        result = cli(*args, "--json")
+        assert result.code != 0, verb
+        payload = result.json()
+        assert payload["ok"] is False, verb
+        assert set(payload["error"]) == {"code", "message", "exit_code"}, verb
+        assert payload["error"]["exit_code"] == result.code and payload["error"]["message"], verb
+        assert "Traceback" not in result.stderr, verb
+
+
+def test_data_rejected_by_validate_carries_the_error_object(cli, tmp_path: Path, project_dir: Path) -> None:
+    path = _small_file(tmp_path)
+    frame = pd.read_csv(path)
+    frame["part"] = [1, 1, *range(2, 120)]
+    frame.to_csv(path, index=False)
+    config = _config(tmp_path, "columns: {id: part}\n")
+    result = cli("validate", config, "--project-dir", project_dir, "--json")
+    assert result.code == 1
+    payload = result.json()
+    assert payload["ok"] is False and payload["results"]["results"]
+    assert payload["error"]["code"] == "data_rejected" and payload["error"]["exit_code"] == 1
+    assert "'part'" in payload["error"]["message"] and "parts.csv" in payload["error"]["message"]
