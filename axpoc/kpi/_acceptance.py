@@ -100,6 +100,10 @@ class RuleText(Phrase):
                 "{metric}: model {model} vs trivial model ({trivial_word}) {trivial}, difference {diff} "
                 "[95% interval {low} to {high}]; {side}",
             ),
+            "no_training_rows": (
+                "학습 행이 없어 단순 모델을 만들 수 없음 (새 데이터로만 평가)",
+                "no training rows to fit a trivial model on (scored on new data only)",
+            ),
             "metric_not_resamplable": (
                 "주 지표 {metric}는 같은 시험 행의 쌍체 검정을 할 수 없는 지표임",
                 "the primary metric {metric} cannot be compared by a paired test on the test rows",

@@ -427,6 +427,8 @@ def acceptance_rules(
         results.extend(catches_defects(catches, min_recall=recall.min_recall, every_class=every_class))
     if not settings.beats_trivial.enabled:
         results.append(switched_off("beats_trivial", settings.beats_trivial.reason or ""))
+    elif len(prepared.y_train) == 0:  # a champion scored on new data only: nothing to fit a trivial model on
+        results.append(not_applicable("beats_trivial", RuleText("no_training_rows")))
     else:
         primary = config.kpi.primary or DEFAULT_PRIMARY[task]
         trivial = trivial_outputs(task, prepared.y_train, len(rows.y_true), labels=rows.labels)

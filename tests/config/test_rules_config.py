@@ -54,3 +54,52 @@ def test_unknown_rule_and_bad_floor(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         _load(tmp_path, {"catches_defects": {"min_recall": 1.5}})
     assert "kpi.rules.catches_defects.min_recall" in err.value.message
+
+
+def test_starter_writes_the_rules_out(tmp_path: Path) -> None:
+    from axpoc.config._starter import StarterValues, render_starter
+
+    text = render_starter(StarterValues(name="rules_starter", data_block={"demo": {"rows": 100}}))
+    assert "  rules:" in text and "catches_defects: {enabled: true, min_recall: 0.3}" in text
+    assert "enough_evidence: {enabled: true, power: 0.8, alpha: 0.05}" in text
+    path = tmp_path / "poc.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_config(path).kpi.rules.beats_no_model.enabled
+
+
+@pytest.mark.parametrize(
+    ("classes", "defects", "ok"),
+    [
+        (["양품", "버", "크랙", "미성형"], ["버", "크랙", "미성형"], "양품"),
+        (["OK", "scratch", "dent"], ["scratch", "dent"], "OK"),
+        (["정상", "이물"], ["이물"], "정상"),
+        (["A", "B", "C"], [], None),  # nothing looks like the good class: the user must say
+        (["OK", "good", "dent"], [], None),  # two candidates: ambiguous
+    ],
+)
+def test_defect_classes_proposed_from_the_class_names(classes: list, defects: list, ok: str | None) -> None:
+    from axpoc.config._starter import propose_defect_classes
+
+    assert propose_defect_classes(classes) == (defects, ok)
+
+
+def test_init_from_multiclass_data_proposes_defect_classes(cli, tmp_path: Path) -> None:
+    import pandas as pd
+
+    data = tmp_path / "불량유형.csv"
+    kinds = ["양품"] * 6 + ["버", "크랙", "미성형"]
+    pd.DataFrame(
+        {
+            "샷번호": range(1, 181),
+            "금형온도": [40 + (i % 7) for i in range(180)],
+            "불량유형": [kinds[i % len(kinds)] for i in range(180)],
+        }
+    ).to_csv(data, index=False, encoding="utf-8-sig")
+    out = tmp_path / "poc.yaml"
+    result = cli("init", "type_poc", "--from-data", data, "--out", out)
+    assert result.code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "'양품' 외 모든 클래스를 불량으로 추정함" in text and "  rules:" in text
+    config = load_config(out)
+    assert config.target.task == "multiclass"
+    assert set(config.target.defect_classes) == {"버", "크랙", "미성형"}
