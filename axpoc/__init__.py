@@ -12,10 +12,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from axpoc._env import apply_quiet_defaults
-
-apply_quiet_defaults()
-
 __version__ = "0.1.0"
 
 _LAZY = {

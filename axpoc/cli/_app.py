@@ -60,7 +60,12 @@ def init(
 @app.command("demo-data")
 def demo_data(
     process: Annotated[str, typer.Argument(help="process template, e.g. injection_molding")],
-    out: Annotated[Path, typer.Option(help="file to write: .csv, .xlsx or .parquet")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="file to write: .parquet (curves kept: feeds --data), .csv or .xlsx (curves to a side table)"
+        ),
+    ],
     rows: Annotated[int, typer.Option(help="number of cycles")] = 2000,
     defect_rate: Annotated[float, typer.Option(help="share of defective parts")] = 0.03,
     drift: Annotated[float, typer.Option(help="process drift over time, 0 = none")] = 0.0,
@@ -80,6 +85,9 @@ def demo_data(
         emit_json(result)
     else:
         err_console.print(f"데모 데이터 (demo data): {result['rows']} rows → [bold]{result['path']}[/]")
+        if result.get("curves_path"):
+            err_console.print(f"곡선 (curves): {', '.join(result['curves'])} → {result['curves_path']}")
+        err_console.print(f"[dim]읽는 법 (feeds): {result['feeds']}[/]")
 
 
 def _load(config: Path) -> Any:
@@ -208,7 +216,8 @@ def main() -> None:
     """Console-script entry point with axpoc's error boundary.
 
     SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
-    is registered. Before exiting, every object left is frozen out of the cyclic collector: interpreter
+    is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
+    and library log lines go to the project's log file (`axpoc._logs`). Before exiting, every object left is frozen out of the cyclic collector: interpreter
     shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model), about 1 s after any verb.
     """
     import gc
@@ -222,8 +231,12 @@ def main() -> None:
 
     import typer.rich_utils
 
+    from axpoc._env import apply_quiet_defaults
+    from axpoc._logs import route_library_output, stop_routing
     from axpoc.cli._output import expect_json, json_error, run_guarded
 
+    apply_quiet_defaults()
+    route_library_output()
     expect_json("--json" in sys.argv[1:])
 
     def invoke() -> int:
@@ -242,7 +255,10 @@ def main() -> None:
             raise KeyboardInterrupt
         return code if isinstance(code, int) else 0
 
-    code = run_guarded(invoke)
+    try:
+        code = run_guarded(invoke)
+    finally:
+        stop_routing()
     gc.freeze()
     sys.exit(code)
 

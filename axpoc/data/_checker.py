@@ -150,6 +150,8 @@ class _Columns:
             return ~present
         if e.kind == "type":
             return np.zeros(self.n, dtype=bool) if (e.type or "numeric") == "numeric" else present
+        if e.kind == "finite":
+            return np.isinf(values)
         if e.kind == "between":
             fails = np.zeros(self.n, dtype=bool)
             if e.min is not None:
@@ -181,8 +183,8 @@ def failing_rows(frame: pd.DataFrame, expectation: Expectation) -> np.ndarray | 
     """Positions failing a row-level rule as a boolean array; every row when a needed column is missing.
 
     None for rules that cannot be decided per row: batch-level kinds, a rule on a missing column other
-    than ``column_exists`` (that one reports it), and ranges on a column that holds non-numbers (the type
-    rule reports those).
+    than ``column_exists`` (that one reports it), and ranges or the finite rule on a column that holds
+    non-numbers (the type rule reports those).
     """
     n = len(frame)
     if expectation.kind == "column_exists":
@@ -194,9 +196,11 @@ def failing_rows(frame: pd.DataFrame, expectation: Expectation) -> np.ndarray | 
         return series.isna().to_numpy()
     if expectation.kind == "type":
         return type_failures(series, expectation.type or "numeric")
+    if expectation.kind in ("finite", "between") and not holds_numbers(series):
+        return None
+    if expectation.kind == "finite":
+        return np.isinf(_numbers(series).to_numpy(dtype=float))
     if expectation.kind == "between":
-        if not holds_numbers(series):
-            return None
         values = _numbers(series)
         fails = pd.Series(False, index=series.index)
         if expectation.min is not None:

@@ -27,6 +27,7 @@ Kind = Literal[
     "column_exists",
     "not_null",
     "type",
+    "finite",
     "between",
     "in_set",
     "unique",
@@ -39,7 +40,7 @@ ValueType = Literal["numeric", "string", "datetime", "curve"]
 Value = bool | int | float | str
 
 ROW_KINDS: frozenset[str] = frozenset(
-    {"not_null", "type", "between", "in_set", "unique", "column_pair_order"}
+    {"not_null", "type", "finite", "between", "in_set", "unique", "column_pair_order"}
 )
 """Kinds decided row by row; ``column_exists`` and ``max_missing_share`` are about the whole batch."""
 
@@ -125,6 +126,8 @@ class Expectation(BaseModel):
             return "not null"
         if self.kind == "type":
             return f"type {self.type}"
+        if self.kind == "finite":
+            return "finite (no inf)"
         if self.kind == "between":
             if self.min is None:
                 return f"<= {self.max:.6g}"
@@ -284,6 +287,7 @@ def build_contract(
             if kind == "numeric" and column in roles.features and column not in cols.limits:
                 # The model needs numbers where it was trained on numbers: critical although inferred.
                 built.append(Expectation(kind="type", column=column, type="numeric", source="inferred"))
+                built.append(_finite(column, source="inferred"))
             built.extend(
                 _inferred_rules(
                     series,
@@ -395,7 +399,10 @@ def _target_rules(series: pd.Series, task: Task, margin: float) -> list[Expectat
         )
     elif task == "regression":
         rules.append(Expectation(kind="type", column=str(series.name), type="numeric", source="target"))
-        rules.append(_inferred_range(series, margin, source="target"))
+        rules.append(_finite(str(series.name), source="target"))
+        numbers = pd.to_numeric(series, errors="coerce")
+        if np.isfinite(numbers).any():
+            rules.append(_inferred_range(numbers, margin, source="target"))
     return rules
 
 
@@ -413,6 +420,7 @@ def _declared_rules(
         rules.append(
             Expectation(kind="type", column=column, type="numeric", source=source, note="has declared limits")
         )
+        rules.append(_finite(column, source=source))
         rules.append(
             Expectation(
                 kind="between",
@@ -448,7 +456,7 @@ def _inferred_rules(
         )
     if kind == "numeric" and not pd.api.types.is_bool_dtype(series.dtype) and series.notna().any():
         numbers = pd.to_numeric(series, errors="coerce")
-        if numbers.notna().any():
+        if np.isfinite(numbers).any():
             rules.append(_inferred_range(numbers.rename(column), margin, source="inferred"))
     if kind == "string" and not categorized:
         values = series.dropna()
@@ -479,8 +487,15 @@ def _inferred_rules(
     return rules
 
 
+def _finite(column: str, *, source: Source) -> Expectation:
+    """inf, -inf and overflowing numbers (1e400) are no measurement: critical wherever numbers are needed."""
+    return Expectation(kind="finite", column=column, source=source, note="inf / 1e400 is no measurement")
+
+
 def _inferred_range(series: pd.Series, margin: float, *, source: Source) -> Expectation:
-    lo, hi = float(series.min()), float(series.max())
+    """The range of the finite values, widened by ``margin`` x span (inf is the finite rule's business)."""
+    finite = series[np.isfinite(series)]
+    lo, hi = float(finite.min()), float(finite.max())
     span = hi - lo
     pad = margin * span if span > 0 else margin * max(abs(lo), 1.0)
     return Expectation(

@@ -31,6 +31,7 @@ NUMERIC_TYPE_NAMES = (
 DATETIME_TYPE_NAMES = ("datetime64[s]", "datetime64[ms]", "datetime64[us]", "datetime64[ns]", "Timestamp")
 
 SAMPLES = 5
+_LARGEST = float(np.finfo(np.float64).max)
 
 
 class ExpectationResult(BaseModel):
@@ -50,6 +51,13 @@ class ExpectationResult(BaseModel):
     sample_values: list[Any] = []
     note: str = ""
     failing_rows: list[Any] | None = None
+
+    def rows_text(self, limit: int = SAMPLES) -> str:
+        """'data rows 6, 10, 12' (counted from 1 below the header), or '' when the rows are not listed."""
+        if not self.failing_rows or self.kind == "column_exists":
+            return ""
+        shown = ", ".join(str(_row_number(r)) for r in self.failing_rows[:limit])
+        return f"data rows {shown}" + (" ..." if len(self.failing_rows) > limit else "")
 
 
 class ValidationReport(BaseModel):
@@ -114,7 +122,9 @@ class ValidationReport(BaseModel):
         for r in self.critical_failures + self.warnings:
             share = "-" if r.failing_share is None else f"{r.failing_share:.2%}"
             count = "-" if r.failing_count is None else str(r.failing_count)
-            detail = ", ".join(str(v) for v in r.sample_values) or r.note
+            detail = "; ".join(
+                part for part in (", ".join(str(v) for v in r.sample_values) or r.note, r.rows_text()) if part
+            )
             style = "red" if r.severity == "critical" else "yellow"
             column = r.column if r.column_b is None else f"{r.column}, {r.column_b}"
             table.add_row(column, r.rule, r.severity, count, share, detail, style=style)
@@ -129,6 +139,8 @@ class ValidationReport(BaseModel):
             detail = f"{r.failing_count} rows" if r.failing_count is not None else r.note
             if r.sample_values:
                 detail += ", e.g. " + ", ".join(repr(v) for v in r.sample_values[:3])
+            if r.rows_text():
+                detail += f"; {r.rows_text()}"
             parts.append(f"'{r.column}' {r.rule} ({detail})")
         raise ValidationFailed(
             f"{len(parts)} critical data-contract failure(s) in {self.n_rows} rows: "
@@ -180,6 +192,7 @@ def validate(
     else:
         chosen = contract.select(include_target=include_target)
         results = [_pandas_result(frame, e, row_indices=row_indices) for e in chosen]
+    _list_critical_rows(frame, contract, results)
     return ValidationReport(
         contract_name=contract.name,
         contract_digest=contract.digest,
@@ -187,6 +200,26 @@ def validate(
         n_rows=len(frame),
         results=results,
     )
+
+
+def _list_critical_rows(frame: pd.DataFrame, contract: Contract, results: list[ExpectationResult]) -> None:
+    """Critical failures always name their rows (the pandas rule, cheap next to GX's complete format)."""
+    rules = {e.name: e for e in contract.expectations}
+    for result in results:
+        if (
+            result.severity == "critical"
+            and not result.success
+            and result.evaluated
+            and result.failing_rows is None
+        ):
+            mask = failing_rows(frame, rules[result.name])
+            if mask is not None:
+                result.failing_rows = frame.index[mask].tolist()
+
+
+def _row_number(index: Any) -> Any:
+    """A frame position as the data row a user finds in the file (from 1 below the header)."""
+    return index + 1 if isinstance(index, int | np.integer) else index
 
 
 def _gx_expectation(gx: Any, index: int, e: Expectation) -> Any:
@@ -214,6 +247,10 @@ def _gx_expectation(gx: Any, index: int, e: Expectation) -> Any:
             return E.ExpectColumnValuesToBeInSet(column=e.column, value_set=["curve"], **common)
         names = NUMERIC_TYPE_NAMES if e.type == "numeric" else DATETIME_TYPE_NAMES
         return E.ExpectColumnValuesToBeInTypeList(column=e.column, type_list=list(names), **common)
+    if e.kind == "finite":  # the largest float on both sides: only inf (and 1e400, read as inf) is outside
+        return E.ExpectColumnValuesToBeBetween(
+            column=e.column, min_value=-_LARGEST, max_value=_LARGEST, **common
+        )
     if e.kind == "between":
         return E.ExpectColumnValuesToBeBetween(column=e.column, min_value=e.min, max_value=e.max, **common)
     if e.kind == "in_set":
@@ -267,7 +304,9 @@ def _gx_frame(frame: pd.DataFrame, expectations: list[Expectation]) -> pd.DataFr
     reads as a number becomes that number, as in the row checker)."""
     data = frame.reset_index(drop=True)
     typed: dict[str, str] = {e.column: e.type for e in expectations if e.kind == "type" and e.type}
-    numeric = {c for e in expectations if e.kind in ("between", "column_pair_order") for c in e.columns}
+    numeric = {
+        c for e in expectations if e.kind in ("between", "finite", "column_pair_order") for c in e.columns
+    }
     numeric |= {c for c, kind in typed.items() if kind == "numeric"}
     for column in data.columns:
         series = data[column]
@@ -399,7 +438,7 @@ def _considered(frame: pd.DataFrame, e: Expectation) -> int:
 
 def _not_checked(frame: pd.DataFrame, e: Expectation, error: str) -> str:
     for column in e.columns:
-        if not holds_numbers(frame[column]) and e.kind in ("between", "column_pair_order"):
+        if not holds_numbers(frame[column]) and e.kind in ("between", "finite", "column_pair_order"):
             return f"not checked: column '{column}' holds non-numbers (see its type check)"
     return f"not checked: {error.splitlines()[0] if error else 'error in Great Expectations'}"
 

@@ -3,30 +3,35 @@
 A text column is *numeric* when at least ``NUMERIC_SHARE`` (80 %) of its values that are not missing
 look like numbers under the rules below (and at least one does). In such a column:
 
-==================  ==========================  =======================================
-value               read as                     counted as
-==================  ==========================  =======================================
-``<0.01``, ``>100``  the number (also <=, >=)    ``censored`` (a detection limit)
-``158(Hv30)``        the number before ``(``      ``annotated``
-``N/A``, ``-``, ``N``  missing                   ``missing_tokens`` (see ``MISSING_TOKENS``)
-``1,234``            1234, only when             ``thousands``
-                     ``read.thousands`` is set
-anything else        kept as text                ``unparsable`` (up to 5 samples): a
-                                                 validation failure
-==================  ==========================  =======================================
+=========================  ===============================  =========================================
+value                      read as                          counted as
+=========================  ===============================  =========================================
+``<0.01``, ``>500``        the number (also <=, >=, ≤, ≥)   ``censored`` (a detection limit)
+``158(Hv30)``, ``224Hv10``  the leading number               ``annotated`` (a unit, scale or remark
+``67tot33res``                                              after it); a column with more of these
+                                                            than plain numbers holds codes: text
+``150-200``, ``150~200``   the midpoint (175)               ``ranges`` (low <= high, else unparsable)
+``N/A``, ``-``, ``N``,     missing                          ``missing_tokens`` (see ``MISSING_TOKENS``)
+``없음``
+``1,234``                  1234, only when                  ``thousands``
+                           ``read.thousands`` is set
+anything else              kept as text                     ``unparsable`` (up to 5 samples): a
+                                                            validation failure
+=========================  ===============================  =========================================
 
 A column with any unparsable value is left exactly as read, so nothing is lost; the validation layer
 reports it. With ``read.dirty_numbers: fail`` every dirty value counts as unparsable. Text columns
 whose every value is a date or date-time (ISO, dotted, Korean, 오전/오후) become ``datetime64``.
+The counts travel in a :class:`DirtyReport`; its :meth:`DirtyReport.notes` say them in Korean or English.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -34,6 +39,7 @@ import pandas as pd
 from axpoc.config import ReadOptions
 from axpoc.data._times import looks_like_timestamps, parse_time_column
 from axpoc.errors import UserError
+from axpoc.kpi._reasons import Phrase, joined
 
 NUMERIC_SHARE = 0.8
 """Share of non-missing values that must look numeric for a text column to be treated as numeric."""
@@ -41,15 +47,72 @@ NUMERIC_SHARE = 0.8
 MAX_SAMPLES = 5
 
 MISSING_TOKENS = frozenset(
-    {"", "n/a", "na", "nan", "null", "none", "n", "-", "--", "#n/a", "#div/0!", "#value!", "#ref!", "#num!"}
+    {
+        "",
+        "n/a",
+        "na",
+        "nan",
+        "null",
+        "none",
+        "n",
+        "-",
+        "--",
+        "없음",
+        "#n/a",
+        "#div/0!",
+        "#value!",
+        "#ref!",
+        "#num!",
+    }
 )
 """Text read as missing (compared stripped and lower-cased); Excel error codes included."""
 
-_KINDS = ("censored", "annotated", "missing_tokens", "thousands")
+KINDS = ("censored", "annotated", "ranges", "missing_tokens", "thousands")
+"""The rules that read a dirty value, in the order they are reported."""
 
 
-class DirtyNumbersWarning(UserWarning):
-    """Dirty values were read by the rules, or left as text because no rule applies."""
+class DirtyNote(Phrase):
+    """What the rules did in one column, said in the report's language (English for logs and JSON)."""
+
+    templates = MappingProxyType(
+        {
+            "column": ("숫자 열 '{column}': {parts}", "numeric column '{column}': {parts}"),
+            "censored": (
+                "검출 한계 값 {n}개를 그 수로 읽음 ('<0.01' → 0.01)",
+                "{n} censored read as the limit ('<0.01' -> 0.01)",
+            ),
+            "annotated": (
+                "주석이 붙은 값 {n}개를 앞의 수로 읽음 ('158(Hv30)' → 158)",
+                "{n} annotated read as the leading number ('158(Hv30)' -> 158)",
+            ),
+            "ranges": (
+                "범위 값 {n}개를 중간값으로 읽음 ('150-200' → 175)",
+                "{n} ranges read as the midpoint ('150-200' -> 175)",
+            ),
+            "missing_tokens": (
+                "결측 표기 {n}개를 결측으로 읽음 ('N/A', '-', 'N', '없음')",
+                "{n} missing tokens read as missing ('N/A', '-', 'N', '없음')",
+            ),
+            "thousands": (
+                "천 단위 구분 기호 {n}개를 뺌 ('1,234' → 1234)",
+                "{n} thousands separators stripped ('1,234' -> 1234)",
+            ),
+            "unparsable": (
+                "규칙으로 읽을 수 없는 값 {n}개 (예: {samples}) — 열을 텍스트 그대로 둠{hint}",
+                "{n} unparsable, e.g. {samples}; column left as text{hint}",
+            ),
+            "hint_thousands": (
+                " (천 단위 구분 기호를 빼려면 data.read.thousands: '{group}' 설정)",
+                " (set data.read.thousands: '{group}' to strip thousands separators)",
+            ),
+            "hint_fail": (
+                " (data.read.dirty_numbers가 'fail'임; 'parse'는 문서의 규칙으로 읽음)",
+                " (data.read.dirty_numbers is 'fail'; 'parse' reads them by the documented rules)",
+            ),
+            "no_hint": ("", ""),
+            "times": ("'{column}': 날짜·시간으로 읽음", "'{column}': read as date-time"),
+        }
+    )
 
 
 @dataclass
@@ -58,30 +121,31 @@ class DirtyColumn:
 
     censored: int = 0
     annotated: int = 0
+    ranges: int = 0
     missing_tokens: int = 0
     thousands: int = 0
     unparsable: int = 0
     samples: list[str] = field(default_factory=list)
     """Up to five distinct unparsable values, as they appear in the data."""
     converted: bool = False
-    hint: str = ""
+    hint: DirtyNote = field(default_factory=lambda: DirtyNote("no_hint"))
 
     @property
     def parsed(self) -> int:
-        return self.censored + self.annotated + self.missing_tokens + self.thousands
+        return sum(getattr(self, kind) for kind in KINDS)
 
-    def describe(self) -> str:
-        words = {
-            "censored": "censored ('<x'/'>x' read as x)",
-            "annotated": "annotated ('158(Hv30)' read as 158)",
-            "missing_tokens": "missing tokens ('N/A', '-', ... read as missing)",
-            "thousands": "thousands separators stripped",
-        }
-        parts = [f"{getattr(self, kind)} {words[kind]}" for kind in _KINDS if getattr(self, kind)]
+    def counts(self) -> dict[str, int]:
+        """Per rule (and ``unparsable``), the values it met; rules that met none are left out."""
+        named = {kind: getattr(self, kind) for kind in (*KINDS, "unparsable")}
+        return {kind: n for kind, n in named.items() if n}
+
+    def note(self, column: str) -> DirtyNote:
+        """What the rules did in ``column``, one sentence (English as a string, Korean via ``text('ko')``)."""
+        parts = [DirtyNote(kind, {"n": getattr(self, kind)}) for kind in KINDS if getattr(self, kind)]
         if self.unparsable:
             shown = ", ".join(repr(s) for s in self.samples)
-            parts.append(f"{self.unparsable} unparsable, e.g. {shown}; column left as text{self.hint}")
-        return "; ".join(parts)
+            parts.append(DirtyNote("unparsable", {"n": self.unparsable, "samples": shown, "hint": self.hint}))
+        return DirtyNote("column", {"column": column, "parts": joined(*parts)})
 
 
 @dataclass
@@ -101,9 +165,14 @@ class DirtyReport:
     def parsed(self) -> int:
         return sum(col.parsed for col in self.columns.values())
 
-    def lines(self) -> list[str]:
-        lines = [f"{name}: {col.describe()}" for name, col in self.columns.items()]
-        return lines + [f"{name}: read as date-time" for name in self.times]
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Column -> rule -> values met: what ``validate --json`` and ``profile --json`` print."""
+        return {name: col.counts() for name, col in self.columns.items()}
+
+    def notes(self) -> list[DirtyNote]:
+        """One sentence per column: what the rules read, and what they left as text."""
+        notes = [col.note(name) for name, col in self.columns.items()]
+        return notes + [DirtyNote("times", {"column": name}) for name in self.times]
 
     def merge(self, other: DirtyReport) -> DirtyReport:
         return DirtyReport(
@@ -123,14 +192,17 @@ class NumberRules:
         self.group = group
         self.plain = re.compile(rf"^{number}$")
         self.censored = re.compile(rf"^(?:<=|>=|≤|≥|<|>)\s*({number})$")
-        self.annotated = re.compile(rf"^({number})\s*\([^()]*\)$")
+        # the leading number, then a remark in parentheses or anything that starts with a letter
+        self.annotated = re.compile(rf"^({number})\s*(?:\([^()]*\)|[^\W\d_].*)$")
+        bare = rf"(?:\d+(?:{dec}\d*)?|{dec}\d+)"
+        self.range = re.compile(rf"^({bare})\s*[-~–]\s*({bare})$")
         self.grouped = re.compile(rf"^[-+]?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{dec}\d+)?$")
 
     def _float(self, text: str) -> float:
         return float(text.replace(self.decimal, ".") if self.decimal != "." else text)
 
     def classify(self, value: object) -> tuple[str, float]:
-        """(kind, number) with kind in plain, missing_tokens, censored, annotated, thousands, grouped, text."""
+        """(kind, number): kind is plain, grouped, text or one of ``KINDS``; a range gives its midpoint."""
         if isinstance(value, int | float | Decimal | np.integer | np.floating) and not isinstance(
             value, bool
         ):
@@ -146,6 +218,10 @@ class NumberRules:
             return "censored", self._float(match[1])
         if match := self.annotated.match(text):
             return "annotated", self._float(match[1])
+        if (match := self.range.match(text)) and (low := self._float(match[1])) <= (
+            high := self._float(match[2])
+        ):
+            return "ranges", (low + high) / 2
         if self.grouped.match(text):
             if self.thousands is None:
                 return "grouped", np.nan
@@ -158,8 +234,8 @@ def clean_numbers(
 ) -> tuple[pd.DataFrame, DirtyReport]:
     """Read dirty numbers in the text columns that are numeric by the module's rule; see the module doc.
 
-    Returns a new frame (``frame`` is not changed) and the report; warns with the counts when any rule
-    applied or a value stayed unparsable. Columns in ``exclude`` (ids, codes) are never touched.
+    Returns a new frame (``frame`` is not changed) and the report, whose notes the verbs and the report
+    show. Columns in ``exclude`` (ids, codes) are never touched.
     """
     options = options or ReadOptions()
     rules = NumberRules(options)
@@ -192,35 +268,32 @@ def clean_numbers(
             column.converted = True
         if column.parsed or column.unparsable:
             report.columns[str(name)] = column
-    if report.columns:
-        warnings.warn(
-            "Dirty numbers (rules in axpoc.data._numbers): " + " | ".join(report.lines()),
-            DirtyNumbersWarning,
-            stacklevel=2,
-        )
     return out, report
 
 
 def _tally(
     counts: pd.Series, kinds: dict[object, tuple[str, float]], rules: NumberRules, options: ReadOptions
 ) -> DirtyColumn | None:
-    """Count the kinds in one column; None when the column is not numeric by the 80 % rule."""
+    """Count the kinds in one column; None when the column is not numeric by the 80 % rule, or when
+    annotated values outnumber plain numbers."""
     by_kind: dict[str, int] = {}
     for value, n in counts.items():
         kind = kinds[value][0]
         by_kind[kind] = by_kind.get(kind, 0) + int(n)
-    numeric = sum(by_kind.get(k, 0) for k in ("plain", "censored", "annotated", "thousands", "grouped"))
+    numeric = sum(by_kind.get(k, 0) for k in ("plain", "grouped", *KINDS) if k != "missing_tokens")
     present = int(counts.sum()) - by_kind.get("missing_tokens", 0)
     if numeric == 0 or numeric / present < NUMERIC_SHARE:
         return None
-    failing = {"text", "grouped"} | (set(_KINDS) if options.dirty_numbers == "fail" else set())
+    if by_kind.get("annotated", 0) > by_kind.get("plain", 0):
+        return None  # codes that start with digits ('3A', '3B', '4A'), not numbers with remarks
+    failing = {"text", "grouped"} | (set(KINDS) if options.dirty_numbers == "fail" else set())
     column = DirtyColumn(unparsable=sum(by_kind.get(k, 0) for k in failing))
     if options.dirty_numbers == "parse":
-        for kind in _KINDS:
+        for kind in KINDS:
             setattr(column, kind, by_kind.get(kind, 0))
     column.samples = [str(v) for v, (kind, _) in kinds.items() if kind in failing][:MAX_SAMPLES]
     if "grouped" in by_kind:
-        column.hint = f" (set data.read.thousands: '{rules.group}' to strip thousands separators)"
+        column.hint = DirtyNote("hint_thousands", {"group": rules.group})
     elif options.dirty_numbers == "fail" and column.unparsable:
-        column.hint = " (data.read.dirty_numbers is 'fail'; 'parse' reads them by the documented rules)"
+        column.hint = DirtyNote("hint_fail")
     return column

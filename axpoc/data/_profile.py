@@ -91,6 +91,8 @@ class Profile(BaseModel):
     feature_scores: dict[str, float]
     leakage: list[LeakageSuspect]
     problems: list[str]
+    dirty_numbers: dict[str, dict[str, int]] = {}
+    """Column -> rule -> values read by the dirty-number rules (``DirtyReport.counts``), when loaded from files."""
 
     def leakage_columns(self, kind: LeakKind | None = None) -> list[str]:
         return list(dict.fromkeys(s.column for s in self.leakage if kind is None or s.kind == kind))
@@ -131,6 +133,10 @@ class Profile(BaseModel):
         table.add_row("duplicate rows", str(self.duplicate_rows))
         if self.duplicate_ids is not None:
             table.add_row("duplicate ids", str(self.duplicate_ids))
+        for column, counts in self.dirty_numbers.items():
+            found = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+            style = "red" if "unparsable" in counts else None
+            table.add_row(f"dirty numbers '{column}'", found, style=style)
         for suspect in self.leakage:
             table.add_row(f"leakage? ({suspect.kind})", f"{suspect.column}: {suspect.reason}", style="yellow")
         for problem in self.problems:

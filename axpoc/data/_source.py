@@ -81,6 +81,7 @@ def load_data(config: PocConfig, *, path: str | Path | None = None) -> LoadedDat
             loaded.notes.append(
                 f"time column '{cols.time}' holds numbers, not dates: used only to order rows"
             )
+    loaded.notes.extend(loaded.dirty.notes())
     loaded.frame = frame.reset_index(drop=True)
     loaded.digest = frame_digest(loaded.frame)
     return loaded

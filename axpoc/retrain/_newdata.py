@@ -18,7 +18,6 @@ from axpoc.config import PocConfig
 from axpoc.errors import ConfigError, UserError, ValidationFailed
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_ROWS_LISTED = 5
 
 
 class NewDataRejected(ValidationFailed):
@@ -86,10 +85,8 @@ def check_new(frame: pd.DataFrame, contract: Any, *, source: str, labelled: bool
     parts = []
     for result in report.critical_failures:
         where = [] if result.failing_count is None else [f"{result.failing_count} rows"]
-        if result.failing_rows:
-            rows = ", ".join(str(_row_number(r)) for r in result.failing_rows[:_ROWS_LISTED])
-            more = " ..." if len(result.failing_rows) > _ROWS_LISTED else ""
-            where.append(f"data rows {rows}{more}")
+        if result.rows_text():
+            where.append(result.rows_text())
         if result.sample_values:
             where.append("e.g. " + ", ".join(repr(v) for v in result.sample_values[:3]))
         detail = "; ".join(where) or result.note
@@ -102,10 +99,6 @@ def check_new(frame: pd.DataFrame, contract: Any, *, source: str, labelled: bool
         "export (data rows count from 1 below the header) and run again.",
         report=report,
     )
-
-
-def _row_number(index: Any) -> Any:
-    return index + 1 if isinstance(index, int | np.integer) else index
 
 
 def target_like(model: Any, values: pd.Series) -> Any:

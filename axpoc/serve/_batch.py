@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
+import glob
 import hashlib
 import os
+import pickle
 import queue
 import re
 import threading
@@ -32,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig, ReadOptions
+from axpoc.data import check_complete
 from axpoc.data._checker import RowChecker
 from axpoc.data._contract import Contract, expectations_digest
-from axpoc.data._read import _check_file
 from axpoc.errors import UserError
 from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
 from axpoc.serve._compiled import accelerate as _accelerate
@@ -159,12 +162,35 @@ def load_served_model(store: Any, *, version: str | None = None, alias: str = "c
             f"Version {version} of the model '{store.model_name}' could not be loaded (it does not exist or its "
             f"files are gone). Registered versions: {', '.join(map(str, versions)) or 'none'}."
         ) from None
+    except _DAMAGED as exc:
+        raise UserError(
+            f"Version {version} of the model '{store.model_name}' could not be loaded: its model file is damaged "
+            f"or cut off ({type(exc).__name__}: {str(exc)[:200]}). Put the champion back on a sound version with "
+            "'axpoc rollback CONFIG' (or name one with --model-version), or restore the project from a backup "
+            "('axpoc import')."
+        ) from None
     contract = (
         None if not model.contract_json else Contract.from_json(model.contract_json, source="model contract")
     )
     return ServedModel(
         model=model, model_name=store.model_name, version=str(version), alias=used_alias, contract=contract
     )
+
+
+_DAMAGED: tuple[type[BaseException], ...] = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    OverflowError,
+    MemoryError,
+    OSError,
+)
+"""What unpickling a cut-off or altered model file raises (the bytes decide which)."""
 
 
 def open_project_store(config: PocConfig, project_dir: Path | None = None) -> Any:
@@ -559,8 +585,8 @@ class _FileSink:
     (CSV) or an empty table (Parquet).
     """
 
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path, self.kind = path, kind
+    def __init__(self, path: Path, kind: str, *, shown: Path, option: str) -> None:
+        self.path, self.kind, self.shown, self.option = path, kind, shown, option
         self._handle: BinaryIO | None = None
         self._writer: Any = None
         self._schema: Any = None
@@ -570,7 +596,18 @@ class _FileSink:
         if frame.empty and self._writer is None:
             self._empty = frame
             return
-        self._append(frame)
+        with self._failing():
+            self._append(frame)
+
+    @contextmanager
+    def _failing(self) -> Iterator[None]:
+        """A write that fails (disk full, file size limit, permission) as a UserError naming the output."""
+        import pyarrow as pa
+
+        try:
+            yield
+        except (OSError, pa.ArrowException) as exc:
+            raise write_failed(self.shown, exc, option=self.option) from None
 
     def _append(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -596,12 +633,15 @@ class _FileSink:
         return pacsv.CSVWriter(self._handle, schema)
 
     def close(self) -> None:
-        if self._writer is None and self._empty is not None:
-            self._append(self._empty)
-        if self._writer is not None:
-            self._writer.close()
-        if self._handle is not None:
-            self._handle.close()
+        with self._failing():
+            try:
+                if self._writer is None and self._empty is not None:
+                    self._append(self._empty)
+                if self._writer is not None:
+                    self._writer.close()
+            finally:
+                if self._handle is not None:
+                    self._handle.close()
 
 
 class _SqlSink:
@@ -666,16 +706,103 @@ def _transaction(url: str) -> Iterator[Any]:
 
 
 @contextmanager
-def _staged(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it in one step when the block succeeds, else vanishes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
+def _staged(path: Path, *, option: str) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it in one step when the block succeeds, else vanishes.
+
+    Its name, ``.NAME.PID-XXXXXXXX.tmp``, carries the process id, so that a later call can tell the
+    leftovers of a killed process from the file of one still writing (:func:`remove_stale_temps`).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(path, exc, option=option) from None
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     try:
         yield tmp
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise write_failed(path, exc, option=option) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
+LEGACY_TEMP_AGE_S = 3600
+"""Temporary files without a process id (written by axpoc before 0.x) count as stale after this long."""
+
+
+def remove_stale_temps(path: Path) -> list[tuple[Path, int]]:
+    """(file, bytes) of each leftover ``.NAME.*.tmp`` beside ``path`` that was removed.
+
+    A predict killed while writing (SIGKILL, power cut) leaves its temporary file; the next predict on
+    the same output removes it. The file of a process that still runs (a concurrent predict) is kept.
+    """
+    from axpoc.tracking import process_alive
+
+    removed = []
+    try:
+        entries = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:  # an unreadable folder: the write check says what is wrong with it
+        return []
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match is None or match["name"] != path.name:
+            continue
+        try:
+            info = entry.stat()
+            pid = match["pid"]
+            stale = (
+                not process_alive(int(pid))
+                if pid is not None
+                else time.time() - info.st_mtime > LEGACY_TEMP_AGE_S
+            )
+            if stale:
+                entry.unlink()
+                removed.append((entry, info.st_size))
+        except FileNotFoundError:  # its process finished (renamed or removed it) meanwhile
+            continue
+    return removed
+
+
+def check_output(path: Path, *, option: str) -> None:
+    """Refuse, before any work, an output file that cannot be written: a folder, a path under a file,
+    a folder without write permission."""
+    if path.is_dir():
+        raise UserError(
+            f"{option} {path} is a folder; name a file in it, e.g. {path / ('scores' + (path.suffix or '.csv'))}."
+        )
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(
+            f"{option} {path}: {existing} is a file, not a folder, so nothing can be written under it. "
+            f"Choose an output path inside a folder (e.g. {existing.parent / path.name})."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(
+            f"{option} {path}: no permission to write in the folder {existing}. Choose a folder you can write "
+            "to (e.g. under your home folder), or ask for write access to this one."
+        )
+
+
+def write_failed(path: Path, exc: BaseException, *, option: str) -> UserError:
+    """The message for an output that could not be written: what the system said, that nothing changed,
+    and the fix."""
+    number = getattr(exc, "errno", None)
+    reason = getattr(exc, "strerror", None) or str(exc).strip() or type(exc).__name__
+    if number in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        fix = "Free space on that drive (or raise the file size limit)"
+    elif number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "Choose a folder you can write to, or ask for write access"
+    else:
+        fix = "Check the path"
+    return UserError(
+        f"{option} {path}: writing failed ({reason}). Nothing was written: an earlier {path.name} is "
+        f"unchanged and no partial file is left. {fix}, or give another {option}."
+    )
 
 
 # Overlapping reading and writing with scoring -------------------------------------------------------------
@@ -867,12 +994,12 @@ class _Run:
         self.input_flagged = 0
         self.input_flag_reasons: Counter[str] = Counter()
 
-    def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: Path) -> None:
+    def stream(self, source: _Source, rows: int, sink: _FileSink | _SqlSink, rejects: _FileSink) -> None:
         """Read, score and write chunk by chunk; the next chunk is read and file outputs are written in
         background threads meanwhile (Arrow and the CSV parser release the GIL), at most one chunk ahead
         and one behind, so memory stays that of a few chunks. A database sink is written inline: its
         connection belongs to this thread."""
-        reject_sink = _FileSink(rejects, "csv")
+        reject_sink = rejects
         chunks = _read_ahead(source.chunks(self.served.required_columns, rows))
         writer = _Writer(background=isinstance(sink, _FileSink))
         try:
@@ -1015,6 +1142,14 @@ class _Run:
         return notes
 
 
+def _leftover_notes(leftovers: list[tuple[Path, int]]) -> list[str]:
+    if not leftovers:
+        return []
+    size = sum(n for _, n in leftovers) / 1e6
+    names = ", ".join(path.name for path, _ in leftovers[:3])
+    return [f"removed {len(leftovers)} temporary file(s) a killed predict had left ({size:,.1f} MB: {names})"]
+
+
 def _joined(unreadable: str, found: str) -> str:
     """A row's reasons: cells its types cannot read, then the contract's, less 'missing value' for
     those same cells (they were set missing because they could not be read)."""
@@ -1066,7 +1201,21 @@ def predict_batch(
     target = parse_output(str(output))
     text = str(source)
     if not is_query(text) and not _GLOB.search(text) and not Path(text).is_dir():
-        _check_file(Path(text).expanduser())  # a mistyped path is told before the model loads
+        # a mistyped path, or a file an export or copy left cut off, is told before the model loads
+        check_complete(Path(text).expanduser(), config.data.read)
+    run_id = uuid.uuid4().hex
+    if rejects is not None:
+        rejects_path = Path(rejects).expanduser()
+    elif target.path is not None:
+        rejects_path = target.path.with_name(target.path.name[: -len(target.path.suffix)] + REJECT_SUFFIX)
+    else:
+        rejects_path = (
+            config.project_dir(project_dir) / "predictions" / f"{target.table}.{run_id[:8]}{REJECT_SUFFIX}"
+        )
+    outputs = {"--rejects": rejects_path, **({"--output": target.path} if target.path is not None else {})}
+    for option, path in outputs.items():
+        check_output(path, option=option)
+    leftovers = [found for path in outputs.values() for found in remove_stale_temps(path)]
     load_started = time.perf_counter()
     store = open_project_store(config, project_dir)
     served = load_served_model(store, version=model_version, alias=alias)
@@ -1089,15 +1238,6 @@ def predict_batch(
         and (target.path.resolve() == src.path.resolve())
     ):
         raise UserError(f"--output {target.path} is the input file; write the scores to another file.")
-    run_id = uuid.uuid4().hex
-    if rejects is not None:
-        rejects_path = Path(rejects)
-    elif target.path is not None:
-        rejects_path = target.path.with_name(target.path.name[: -len(target.path.suffix)] + REJECT_SUFFIX)
-    else:
-        rejects_path = (
-            config.project_dir(project_dir) / "predictions" / f"{target.table}.{run_id[:8]}{REJECT_SUFFIX}"
-        )
 
     check_started = time.perf_counter()
     duplicates = {}
@@ -1135,12 +1275,23 @@ def predict_batch(
                 f"--output {target.table} is a table but no database is named: give --output-url (a SQLAlchemy "
                 "URL such as 'postgresql+psycopg://user:${DB_PASSWORD}@host/db') or set data.url in the config."
             )
-        with _staged(rejects_path) as rejects_tmp, _transaction(url) as connection:
-            run.stream(src, chunk_rows, _SqlSink(connection, str(target.table), replace=replace), rejects_tmp)
+        with _staged(rejects_path, option="--rejects") as rejects_tmp, _transaction(url) as connection:
+            sink: _FileSink | _SqlSink = _SqlSink(connection, str(target.table), replace=replace)
+            run.stream(
+                src, chunk_rows, sink, _FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects")
+            )
     else:
         assert target.path is not None
-        with _staged(rejects_path) as rejects_tmp, _staged(target.path) as output_tmp:
-            run.stream(src, chunk_rows, _FileSink(output_tmp, target.kind), rejects_tmp)
+        with (
+            _staged(rejects_path, option="--rejects") as rejects_tmp,
+            _staged(target.path, option="--output") as output_tmp,
+        ):
+            run.stream(
+                src,
+                chunk_rows,
+                _FileSink(output_tmp, target.kind, shown=target.path, option="--output"),
+                _FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects"),
+            )
 
     digest = src.digest()
     scores = np.concatenate(run.scores) if run.scores else np.empty(0)
@@ -1165,7 +1316,7 @@ def predict_batch(
         input_flag_reasons=dict(run.input_flag_reasons.most_common(20)),
         timings={k: round(v, 4) for k, v in run.timings.items()},
         elapsed_s=time.perf_counter() - started,
-        notes=[*src.notes, *run.notes()],
+        notes=[*src.notes, *run.notes(), *_leftover_notes(leftovers)],
         accelerated=run.acceleration.engine,
         acceleration=run.acceleration.to_dict(),
     )

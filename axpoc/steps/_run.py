@@ -82,12 +82,14 @@ def run_poc(
     import mlflow
 
     from axpoc import tracking
+    from axpoc._env import apply_quiet_defaults
     from axpoc.steps._compare import run_comparison
     from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
     from axpoc.steps._prepare import prepare
     from axpoc.steps._products import train_product_models
     from axpoc.steps._validate import build_and_check, check_config, save_contract
 
+    apply_quiet_defaults()
     if until not in STEPS:
         raise UserError(f"--until {until!r}: expected one of {', '.join(STEPS)}.")
     if force and not reason:

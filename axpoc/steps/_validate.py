@@ -49,6 +49,7 @@ class ValidationOutcome:
             "contract": str(self.contract_path) if self.contract_path else None,
             "suite": str(self.suite_path) if self.suite_path else None,
             "results": self.report.to_dict(),
+            "dirty_numbers": self.dirty.counts() if self.dirty is not None else {},
             "notes": self.notes,
         }
 
@@ -149,6 +150,9 @@ def validate_data(
     contract, report = build_and_check(config, frame)
     contract_path = suite_path = None
     if save:
+        from axpoc._logs import log_to_project
+
+        log_to_project(config.project_dir(project_dir))
         contract_path, suite_path = save_contract(contract, config.project_dir(project_dir) / "contracts")
     return ValidationOutcome(
         contract=contract,
@@ -170,4 +174,4 @@ def profile_data(config: PocConfig, *, data_path: str | Path | None = None) -> A
 
     check_config(config)
     loaded = load_data(config, path=data_path)
-    return profile(loaded.frame, config)
+    return profile(loaded.frame, config).model_copy(update={"dirty_numbers": loaded.dirty.counts()})

@@ -26,6 +26,7 @@ from axpoc.tracking._store import (
     mark_stale_runs,
     open_store,
     parent_run,
+    process_alive,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "mark_stale_runs",
     "open_store",
     "parent_run",
+    "process_alive",
     "promote",
     "read_promotion_log",
     "register_version",

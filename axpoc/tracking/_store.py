@@ -53,8 +53,16 @@ def default_tracking_uri(project_dir: Path) -> str:
 def open_store(
     *, project_name: str, project_dir: Path, tracking_uri: str | None = None, registry_uri: str | None = None
 ) -> Store:
-    """Create or open the project's experiment; artifacts go under the project folder, never ./mlruns."""
+    """Create or open the project's experiment; artifacts go under the project folder, never ./mlruns.
+
+    Under the CLI, MLflow's own log lines from here on go to ``<project_dir>/logs/axpoc.log``.
+    """
+    from axpoc._env import apply_quiet_defaults
+    from axpoc._logs import log_to_project
+
+    apply_quiet_defaults()
     project_dir.mkdir(parents=True, exist_ok=True)
+    log_to_project(project_dir)
     uri = tracking_uri or default_tracking_uri(project_dir)
     reg = registry_uri or uri
     # set_experiment() elsewhere leaks MLFLOW_EXPERIMENT_ID into child processes that use another store.
@@ -98,7 +106,7 @@ def mark_stale_runs(store: Store) -> list[str]:
         for run in running
         if run.data.tags.get(HOST_TAG) == host
         and run.data.tags.get(PID_TAG, "").isdigit()
-        and not _process_alive(int(run.data.tags[PID_TAG]))
+        and not process_alive(int(run.data.tags[PID_TAG]))
     ]
     killed = []
     for run in stale:
@@ -131,7 +139,7 @@ def mark_stale_runs(store: Store) -> list[str]:
     return killed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a process with this id exists (a reused id counts as alive: never end a live run)."""
     if os.name == "nt":
         import ctypes

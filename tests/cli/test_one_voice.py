@@ -120,3 +120,70 @@ def test_data_rejected_by_validate_carries_the_error_object(cli, tmp_path: Path,
     assert payload["ok"] is False and payload["results"]["results"]
     assert payload["error"]["code"] == "data_rejected" and payload["error"]["exit_code"] == 1
     assert "'part'" in payload["error"]["message"] and "parts.csv" in payload["error"]["message"]
+
+
+def test_the_console_shows_axpocs_messages_and_the_log_file_the_libraries(finished_run: dict) -> None:
+    stderr = finished_run["stderr"]
+    for noise in ("CloudPickle", "Registered model", "Created version", "INFO", "UserWarning"):
+        assert noise not in stderr, noise
+    assert "데이터 (data)" in stderr
+    log = (finished_run["project"] / "logs" / "axpoc.log").read_text(encoding="utf-8")
+    assert "CloudPickle" in log and "Created version '1' of model 'cli_demo'" in log
+
+
+def test_a_new_mlflow_store_says_so_in_the_log_not_on_the_console(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from axpoc._logs import route_library_output; "
+        "route_library_output(); from axpoc import tracking; "
+        "tracking.open_store(project_name='fresh', project_dir=Path(sys.argv[1]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "fresh")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Creating initial MLflow database tables" not in done.stderr
+    log = (tmp_path / "fresh" / "logs" / "axpoc.log").read_text(encoding="utf-8")
+    assert "Creating initial MLflow database tables" in log
+
+
+def test_axpocs_own_warnings_stay_on_the_console_the_others_go_to_the_log(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # Great Expectations turns on logging.captureWarnings when imported: both paths are sorted alike.
+    code = (
+        "import sys, warnings; from pathlib import Path; import axpoc._logs as logs; "
+        "logs.route_library_output(); "
+        "warnings.warn_explicit('axpoc says', UserWarning, logs.__file__, 1); "
+        "warnings.warn_explicit('library says', UserWarning, '/site-packages/lib/x.py', 2); "
+        "import great_expectations; "
+        "warnings.warn_explicit('axpoc again', UserWarning, logs.__file__, 3); "
+        "warnings.warn_explicit('library again', UserWarning, '/site-packages/lib/x.py', 4); "
+        "logs.log_to_project(Path(sys.argv[1]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "경고 / Warning: axpoc says" in done.stderr and "경고 / Warning: axpoc again" in done.stderr
+    assert "library" not in done.stderr
+    log = (tmp_path / "logs" / "axpoc.log").read_text(encoding="utf-8")
+    assert "library says" in log and "library again" in log and "axpoc says" not in log
+
+
+def test_import_axpoc_leaves_the_environment_alone() -> None:
+    import subprocess
+    import sys
+
+    code = "import os; before = dict(os.environ); import axpoc; print(before == dict(os.environ))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "True"

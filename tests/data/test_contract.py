@@ -127,7 +127,12 @@ def test_excluded_columns_keep_their_declared_rules():
     frame = training_frame().assign(humidity=np.linspace(30, 60, 120))
     config = make_config(exclude=["humidity"], limits={"humidity": {"min": 0, "max": 100}})
     rules = {e.name for e in build_contract(frame, config).expectations if e.column == "humidity"}
-    assert rules == {"column_exists:humidity@config", "type:humidity@config", "between:humidity@config"}
+    assert rules == {
+        "column_exists:humidity@config",
+        "type:humidity@config",
+        "finite:humidity@config",
+        "between:humidity@config",
+    }
 
 
 def test_config_categories_take_the_column_kind():
@@ -240,7 +245,9 @@ def test_duplicate_ids_are_a_critical_failure(gx):
     unique = report.result("unique:part_id@config")
     assert (unique.success, unique.failing_count, unique.sample_values) == (False, 3, [1005])
     assert [r.name for r in report.critical_failures] == ["unique:part_id@config"]
-    with pytest.raises(ValidationFailed, match=r"'part_id' unique \(3 rows, e\.g\. 1005\)") as raised:
+    with pytest.raises(
+        ValidationFailed, match=r"'part_id' unique \(3 rows, e\.g\. 1005; data rows 4, 6, 8\)"
+    ) as raised:
         report.raise_for_critical()
     assert raised.value.exit_code == 1
 

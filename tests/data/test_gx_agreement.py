@@ -237,3 +237,38 @@ def test_suite_json_is_stable_and_loads_back(gx, contract):
     reloaded = gx.ExpectationSuite(**first)
     assert len(reloaded.expectations) == len(contract.expectations)
     assert render_gx_suite(contract, include_target=False).expectations[-1].column_A == "temp"
+
+
+def test_inf_and_overflow_fail_the_finite_rule_in_both_engines(gx, training, contract):
+    """inf, -inf and 1e400 (read as inf) are no measurement: critical on every numeric feature."""
+    batch = training.astype({"press": object, "speed": float})
+    batch.loc[1, "temp"] = np.inf
+    batch.loc[2, "speed"] = -np.inf
+    batch.loc[3, "press"] = "1e400"  # text that overflows to inf
+    batch.loc[4, "press"] = "inf"
+    batch = relabel(batch)
+    report, kinds = assert_agreement(batch, contract)
+    assert "finite" in kinds
+    failed = {r.name: r for r in report.critical_failures}
+    assert set(failed["finite:temp@config"].failing_rows) == {batch.index[1]}
+    assert set(failed["finite:speed@inferred"].failing_rows) == {batch.index[2]}
+    assert set(failed["finite:press@inferred"].failing_rows) == {batch.index[3], batch.index[4]}
+    by_pandas = validate(batch, contract, use_gx=False)
+    assert [(r.name, r.success, r.failing_count) for r in report.results] == [
+        (r.name, r.success, r.failing_count) for r in by_pandas.results
+    ]
+    assert by_pandas.result("finite:press@inferred").sample_values == ["1e400", "inf"]  # as written
+    reasons = RowChecker(contract).check(batch)["reasons"]
+    assert "speed: finite (no inf) (got -inf)" in reasons.loc[batch.index[2]]
+
+
+def test_ranges_of_a_column_with_inf_come_from_its_finite_values(training):
+    frame = training.astype({"speed": float})
+    frame.loc[0, "speed"] = np.inf
+    config = config_from_dict(
+        {"project": {"name": "inf"}, "data": {"path": "x.csv"}, "target": {"column": "y"}}
+    )
+    built = build_contract(frame, config)
+    speed = next(e for e in built.expectations if e.name == "between:speed@inferred")
+    assert np.isfinite([speed.min, speed.max]).all()
+    assert json.loads(built.to_json())  # a contract stays valid JSON

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from axpoc.config import ReadOptions
-from axpoc.data._numbers import NUMERIC_SHARE, DirtyNumbersWarning, clean_numbers
+from axpoc.data._numbers import NUMERIC_SHARE, clean_numbers
 from axpoc.data._times import parse_time_column
 from axpoc.errors import UserError
 
@@ -32,10 +32,7 @@ def _frame(values: list[object]) -> pd.DataFrame:
 
 
 def test_every_rule_is_applied_and_counted() -> None:
-    with pytest.warns(
-        DirtyNumbersWarning, match=r"경도: 2 censored .*2 annotated .*4 missing tokens .*1 thousands"
-    ):
-        out, report = clean_numbers(_frame(EVERY_RULE), ReadOptions(thousands=","))
+    out, report = clean_numbers(_frame(EVERY_RULE), ReadOptions(thousands=","))
     expected = [12.5, 0.01, 100.0, 158.0, 160.0, np.nan, np.nan, np.nan, np.nan, 1234.0, 7.0, -300.0]
     np.testing.assert_array_equal(out["경도"].to_numpy(), np.array(expected))
     assert out["경도"].dtype == np.float64
@@ -48,11 +45,10 @@ def test_every_rule_is_applied_and_counted() -> None:
 
 def test_thousands_not_configured_is_unparsable_with_a_hint() -> None:
     values = ["1,234", "2,500", "12", "13", "14", "15", "16", "17"]
-    with pytest.warns(DirtyNumbersWarning):
-        out, report = clean_numbers(_frame(values), ReadOptions())
+    out, report = clean_numbers(_frame(values), ReadOptions())
     column = report.columns["경도"]
     assert (column.unparsable, column.samples, column.converted) == (2, ["1,234", "2,500"], False)
-    assert "set data.read.thousands: ','" in column.describe()
+    assert "set data.read.thousands: ','" in column.note("경도")
     assert out["경도"].tolist() == values  # left exactly as read
 
 
@@ -76,8 +72,8 @@ def test_text_in_a_numeric_column_is_reported_with_samples() -> None:
         "N/A",
     ]
     assert NUMERIC_SHARE == 12 / 15  # 12 numbers among 15 values that are not missing tokens
-    with pytest.warns(DirtyNumbersWarning, match=r"3 unparsable, e\.g\. '측정불가', 'abc'"):
-        out, report = clean_numbers(_frame(values), ReadOptions())
+    out, report = clean_numbers(_frame(values), ReadOptions())
+    assert "3 unparsable, e.g. '측정불가', 'abc'; column left as text" in report.notes()[0]
     assert report.unparsable == {"경도": ["측정불가", "abc"]}
     column = report.columns["경도"]
     assert (column.unparsable, column.censored, column.missing_tokens) == (3, 1, 1)
@@ -95,8 +91,8 @@ def test_mostly_text_columns_are_not_numeric() -> None:
 
 def test_fail_mode_counts_every_dirty_value_as_unparsable() -> None:
     values = ["1", "<0.01", "N/A", "2", "3", "4", "5", "6", "7", "8"]
-    with pytest.warns(DirtyNumbersWarning, match="dirty_numbers is 'fail'"):
-        out, report = clean_numbers(_frame(values), ReadOptions(dirty_numbers="fail"))
+    out, report = clean_numbers(_frame(values), ReadOptions(dirty_numbers="fail"))
+    assert "dirty_numbers is 'fail'" in report.notes()[0]
     column = report.columns["경도"]
     assert (column.unparsable, column.samples, column.censored) == (2, ["<0.01", "N/A"], 0)
     assert out["경도"].tolist() == values
@@ -104,19 +100,14 @@ def test_fail_mode_counts_every_dirty_value_as_unparsable() -> None:
 
 def test_decimal_comma_and_dot_thousands() -> None:
     values = ["1,5", "<0,01", "1.234,5", "2"]
-    with pytest.warns(DirtyNumbersWarning):
-        out, report = clean_numbers(_frame(values), ReadOptions(decimal=",", thousands="."))
+    out, report = clean_numbers(_frame(values), ReadOptions(decimal=",", thousands="."))
     assert out["경도"].tolist() == [1.5, 0.01, 1234.5, 2.0]
     assert (report.columns["경도"].censored, report.columns["경도"].thousands) == (1, 1)
 
 
-def test_excel_mixed_cells_and_clean_text_convert_without_warning() -> None:
+def test_excel_mixed_cells_and_clean_text_convert_without_a_note() -> None:
     frame = pd.DataFrame({"a": pd.Series([1.5, 2, "3.25"], dtype=object), "b": ["1", "2", "3"]})
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DirtyNumbersWarning)
-        out, report = clean_numbers(frame, ReadOptions())
+    out, report = clean_numbers(frame, ReadOptions())
     assert out["a"].tolist() == [1.5, 2.0, 3.25] and out["b"].tolist() == [1.0, 2.0, 3.0]
     assert report.columns == {}
     assert frame["b"].tolist() == ["1", "2", "3"]  # the input is not changed
@@ -124,8 +115,7 @@ def test_excel_mixed_cells_and_clean_text_convert_without_warning() -> None:
 
 def test_excluded_columns_are_untouched() -> None:
     frame = pd.DataFrame({"lot": ["0012", "0013", "<1"], "v": ["1", "2", "<1"]})
-    with pytest.warns(DirtyNumbersWarning):
-        out, report = clean_numbers(frame, ReadOptions(), exclude={"lot"})
+    out, report = clean_numbers(frame, ReadOptions(), exclude={"lot"})
     assert out["lot"].tolist() == ["0012", "0013", "<1"]
     assert out["v"].tolist() == [1.0, 2.0, 1.0] and list(report.columns) == ["v"]
 
@@ -176,3 +166,43 @@ def test_unreadable_time_values_are_an_error_with_samples() -> None:
         UserError, match=r"'생산일시': 2 of 4 values could not be read .*'어제', '모름'.*time_format"
     ):
         parse_time_column(series)
+
+
+def test_hardness_annotations_ranges_and_korean_missing_words() -> None:
+    """The weld database's hardness column: remarks after the number, ranges, and '없음' / 'n/a'."""
+    values = ["158(Hv30)", "224Hv10", "67tot33res", "150-200", "180 ~ 190", "없음", "n/a", "N", "-", "<5"]
+    values += ["201", "199.5", "187"]
+    out, report = clean_numbers(_frame(values), ReadOptions())
+    expected = [158.0, 224.0, 67.0, 175.0, 185.0, np.nan, np.nan, np.nan, np.nan, 5.0, 201.0, 199.5, 187.0]
+    np.testing.assert_array_equal(out["경도"].to_numpy(), np.array(expected))
+    assert report.counts() == {"경도": {"censored": 1, "annotated": 3, "ranges": 2, "missing_tokens": 4}}
+    note = report.notes()[0]
+    assert str(note) == (
+        "numeric column '경도': 1 censored read as the limit ('<0.01' -> 0.01); 3 annotated read as the "
+        "leading number ('158(Hv30)' -> 158); 2 ranges read as the midpoint ('150-200' -> 175); 4 missing "
+        "tokens read as missing ('N/A', '-', 'N', '없음')"
+    )
+    korean = note.text("ko")
+    assert korean.startswith("숫자 열 '경도': 검출 한계 값 1개") and "범위 값 2개를 중간값으로 읽음" in korean
+
+
+def test_a_range_whose_ends_are_reversed_is_not_read() -> None:
+    values = ["200-150", *[str(v) for v in range(10, 20)]]
+    out, report = clean_numbers(_frame(values), ReadOptions())
+    assert report.unparsable == {"경도": ["200-150"]} and out["경도"].tolist() == values
+
+
+def test_mostly_text_with_annotations_stays_text() -> None:
+    """The 80 % rule, and codes that start with digits (mold '3A', '3B') are no numbers with remarks."""
+    for values in (["3A", "lot B", "C-7", "D4", "E5"], ["3A", "3B", "4A", "12", "4A"]):
+        out, report = clean_numbers(_frame(values), ReadOptions())
+        assert out["경도"].tolist() == values and report.columns == {}
+
+
+def test_clean_numbers_never_warns() -> None:
+    """Counts travel in the report (validate, profile, the report's notes), never as a Python warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clean_numbers(_frame(EVERY_RULE), ReadOptions())

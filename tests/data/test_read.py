@@ -451,13 +451,20 @@ def test_cut_values_of_other_shapes(tmp_path: Path) -> None:
             "like '2024",
         ),
         "number": ("a,b\n1,10.5\n2,11.25\n3,12.", "'12.' is an unfinished number"),
-        "decimals": ("a,b\n1,10.25\n2,11.50\n3,12.7", "1 decimal place"),
+        "decimals": (
+            _shots().replace(",OK\n", ",1.00\n").replace(",NG\n", ",2.50\n") + "60,1.00,2.00,x,1.5",
+            "1 decimal place",
+        ),
     }
     for name, (text, message) in cases.items():
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
         with pytest.raises(FileCutOff, match=message):
             read_table(path)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"a,b\r1,2\r3,4\r5")
+    with pytest.raises(FileCutOff, match="line 4, the last line, has 1 of 2 fields"):
+        read_table(mac)
     for encoding in ("utf-8", "cp949"):
         path = tmp_path / f"korean_{encoding}.csv"
         path.write_bytes(
@@ -482,6 +489,10 @@ def test_large_file_cut_names_its_real_line_number(tmp_path: Path) -> None:
     broken.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(FileCutOff, match=r"the \.gz stream ends early"):
         read_table(broken)
+    plain_named_gz = tmp_path / "not_compressed.csv.gz"
+    plain_named_gz.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=r"not_compressed\.csv\.gz: not a readable \.gz file"):
+        read_table(plain_named_gz)
 
 
 def test_complete_files_are_not_taken_for_cut_ones(tmp_path: Path) -> None:
@@ -497,11 +508,14 @@ def test_complete_files_are_not_taken_for_cut_ones(tmp_path: Path) -> None:
         "one_row_no_break": "a,b,c\n1,2,3",
         "trailing_header_separator": "a,b,c,\n1,2,3\n",
         "integers": "a,b\n1,10\n2,200\n3,7",
+        "few_rounded_floats": "a,b\n1,10.25\n2,11.55\n3,12.7",
         "quoted_last": 'a,b\n1,"x, y"\n2,"z"',
+        "old_mac_line_ends": "a,b\r1,2\r3,4\r",
+        "windows_line_ends": "a,b,c\r\n1,2,3\r\n4,5,6",
     }
     for name, text in cases.items():
         path = tmp_path / f"{name}.csv"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="")
         frame, _ = read_table(path)
         assert len(frame) >= 1, name
         check_complete(path)
@@ -513,6 +527,18 @@ def test_cut_workbooks_and_parquet_files(tmp_path: Path) -> None:
         path = tmp_path / name
         write(path, index=False)
         read_table(path)
-        path.write_bytes(path.read_bytes()[:-100])
+        raw = path.read_bytes()
+        path.write_bytes(raw[:-100])
         with pytest.raises(FileCutOff, match=r"(no end record|no end marker).*looks cut off"):
             read_table(path)
+    damaged = tmp_path / "damaged.xlsx"  # whole, but bytes in the middle overwritten
+    frame.to_excel(damaged, index=False)
+    raw = bytearray(damaged.read_bytes())
+    raw[len(raw) // 2 : len(raw) // 2 + 64] = bytes(64)
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(UserError, match=r"damaged\.xlsx: .*(damaged|cannot be opened).*save it again"):
+        read_table(damaged)
+    old = tmp_path / "old.xls"
+    old.write_bytes(_biff8_xls([["a", "b"], [1.0, 2.0]], "s")[:-300])
+    with pytest.raises(FileCutOff, match="not a whole number of blocks"):
+        read_table(old)

@@ -116,5 +116,7 @@ def test_lens_data_validates_without_critical_failures(gx, lens):
     report = validate(lens, contract)
     assert report.critical_failures == []
     assert report.warnings == []
-    assert len(report.results) == len(contract.expectations) == 13 * 4 + 3
+    assert (
+        len(report.results) == len(contract.expectations) == 13 * 5 + 3
+    )  # per feature: exists, type, finite, range, missing share
     assert profile(lens, make_config("quality", "multiclass")).leakage == []

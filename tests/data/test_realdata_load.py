@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,6 @@ import numpy as np
 import pytest
 
 from axpoc.config import config_from_dict
-from axpoc.data._numbers import DirtyNumbersWarning
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._source import LoadedData, load_data
 
@@ -22,9 +20,9 @@ CNC_LOGS = "cnc_mill_tool_wear/experiment_*.csv.gz"
 
 def _load(data_dir: Path, data: dict[str, Any], target: str) -> LoadedData:
     raw = {"project": {"name": "realdata"}, "data": data, "target": {"column": target}}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DirtyNumbersWarning)  # these files are clean: any rule firing is a bug
-        return load_data(config_from_dict(raw, base_dir=data_dir))
+    loaded = load_data(config_from_dict(raw, base_dir=data_dir))
+    assert loaded.dirty.counts() == {}  # these files are clean: any rule firing is a bug
+    return loaded
 
 
 def test_ai4i_bom_handled(data_dir: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import numpy as np
 import pytest
 
 from axpoc.config import PocConfig, config_from_dict
-from axpoc.data._numbers import DirtyNumbersWarning
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._source import frame_digest, load_data
 from axpoc.errors import UserError
@@ -40,8 +38,7 @@ SHOTS = (
 def test_csv_with_dirty_numbers_and_korean_time(tmp_path: Path) -> None:
     _write(tmp_path / "data" / "shots.csv", SHOTS, "cp949")
     config = _config(tmp_path, {"path": "data/shots.csv"}, columns={"time": "일시"})
-    with pytest.warns(DirtyNumbersWarning):
-        loaded = load_data(config)
+    loaded = load_data(config)
     frame = loaded.frame
     assert list(frame.columns) == ["일시", "금형온도", "사출압력", "불량여부"]
     assert frame["일시"].dt.hour.tolist() == [9, 13, 14]
@@ -57,11 +54,9 @@ def test_csv_with_dirty_numbers_and_korean_time(tmp_path: Path) -> None:
 def test_digest_is_stable_and_follows_content(tmp_path: Path) -> None:
     _write(tmp_path / "a.csv", SHOTS)
     _write(tmp_path / "b.csv", SHOTS.replace("179.8", "179.9"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DirtyNumbersWarning)
-        first = load_data(_config(tmp_path, {"path": "a.csv"}))
-        again = load_data(_config(tmp_path, {"path": "a.csv"}))
-        other = load_data(_config(tmp_path, {"path": "a.csv"}), path=tmp_path / "b.csv")
+    first = load_data(_config(tmp_path, {"path": "a.csv"}))
+    again = load_data(_config(tmp_path, {"path": "a.csv"}))
+    other = load_data(_config(tmp_path, {"path": "a.csv"}), path=tmp_path / "b.csv")
     assert first.digest == again.digest
     assert other.digest != first.digest
     assert other.source_label.endswith("b.csv")
@@ -216,8 +211,8 @@ def test_sqlite_source_by_table_name(tmp_path: Path) -> None:
         db.execute('CREATE TABLE shots ("금형온도" TEXT, "불량여부" INTEGER)')
         db.executemany("INSERT INTO shots VALUES (?, ?)", [("180.5", 0), ("<0.5", 1), ("181", 0)])
     config = _config(tmp_path, {"url": f"sqlite:///{tmp_path / 'mes.db'}", "query": "shots"})
-    with pytest.warns(DirtyNumbersWarning, match="1 censored"):
-        loaded = load_data(config)
+    loaded = load_data(config)
+    assert "numeric column '금형온도': 1 censored read as the limit ('<0.01' -> 0.01)" in loaded.notes
     assert loaded.frame["금형온도"].tolist() == [180.5, 0.5, 181.0]
     assert loaded.source_label.endswith("mes.db :: shots")
 

@@ -47,7 +47,6 @@ def test_truncated_and_corrupted_files_are_rejected(cli, project_copy: dict, tmp
 
 
 def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dict, tmp_path: Path) -> None:
-    from axpoc.data._numbers import DirtyNumbersWarning
     from axpoc.tracking import alias_version, open_store
 
     config, project = project_copy["config"], project_copy["project"]
@@ -58,8 +57,7 @@ def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dic
     bad = tmp_path / "bad_month.csv"
     frame.to_csv(bad, index=False)
 
-    with pytest.warns(DirtyNumbersWarning, match="센서오류"):  # counted, never silently NaN
-        result = cli("retrain", config, "--data", bad, "--project-dir", project, "--json")
+    result = cli("retrain", config, "--data", bad, "--project-dir", project, "--json")
     assert result.code == 1
     assert "'mold_temp_c' must be column exists" in result.stderr
     assert "'cushion_mm'" in result.stderr and "data rows 4, 8" in result.stderr
@@ -68,6 +66,22 @@ def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dic
     ]
     assert {r["column"] for r in failed} >= {"mold_temp_c", "cushion_mm"}
     assert alias_version(open_store(project_name=PROJECT, project_dir=project), "champion") == "1"
+
+
+def test_inf_in_new_data_is_a_critical_failure_not_a_traceback(
+    cli, project_copy: dict, tmp_path: Path
+) -> None:
+    config, project = project_copy["config"], project_copy["project"]
+    frame = pd.read_csv(project_copy["new"])
+    frame["cushion_mm"] = frame["cushion_mm"].astype(object)
+    frame.loc[[2, 6], "cushion_mm"] = ["inf", "1e400"]
+    bad = tmp_path / "overflow.csv"
+    frame.to_csv(bad, index=False)
+    for verb in ("retrain", "drift"):
+        result = cli(verb, config, "--data", bad, "--project-dir", project)
+        assert result.code == 1, (verb, result.stderr)
+        assert "'cushion_mm' must be finite (no inf)" in result.stderr and "data rows 3, 7" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_unlabelled_data_drift_works_retrain_says_why_not(cli, project_copy: dict, tmp_path: Path) -> None:

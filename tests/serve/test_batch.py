@@ -133,20 +133,22 @@ def test_a_failure_midway_leaves_the_previous_output(project: Any, tmp_path: Pat
     assert read_prediction_log(project.folder) == []
 
 
-def test_a_bad_line_late_in_a_csv_is_a_user_error_and_the_previous_output_stays(
+def test_a_quote_never_closed_is_refused_before_reading_and_the_previous_output_stays(
     project: Any, tmp_path: Path
 ) -> None:
     import threading
 
+    from axpoc.data import FileCutOff
+
     source = tmp_path / "parts.csv"
     lines = project.parts(300, seed=9).to_csv(index=False).splitlines()
-    # data row 251 opens a quote that never closes: found while earlier chunks are scored and written
+    # data row 251 opens a quote that never closes: the rest of the file would be one value
     lines[251] = lines[251].replace(",", ',"', 1)
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     output = tmp_path / "scores.parquet"
     output.write_bytes(b"yesterday")
 
-    with pytest.raises(UserError, match=r"parts\.csv"):
+    with pytest.raises(FileCutOff, match=r"parts\.csv.*line 252 is never closed"):
         predict_batch(project.config(), source=source, output=output, threads=1, chunk_rows=40)
 
     assert output.read_bytes() == b"yesterday"

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from axpoc.serve import predict_batch
@@ -92,3 +93,16 @@ def test_unusual_values_are_scored_and_flagged_and_inf_is_a_row_reject(project: 
         7: "냉각시간: type numeric (got 12..5)",
     }
     assert report["reject_reasons"] == {"냉각시간: not a finite number": 3, "냉각시간: type numeric": 1}
+
+
+def test_a_file_cut_off_mid_row_is_refused_before_scoring(project: Any, tmp_path: Path) -> None:
+    from axpoc.data import FileCutOff
+
+    source = _write(project.parts(30, seed=33), tmp_path / "cut.csv")
+    text = source.read_bytes()
+    source.write_bytes(text[: text.rstrip(b"\n").rfind(b",")])  # the export stopped inside the last row
+
+    with pytest.raises(FileCutOff) as cut:
+        predict_batch(project.config(), source=source, output=tmp_path / "cut_out.csv", threads=1)
+    assert str(source) in cut.value.message and cut.value.exit_code == 1
+    assert not (tmp_path / "cut_out.csv").exists()
