@@ -91,8 +91,8 @@ def measure(client: httpx.Client, payloads: list[dict[str, Any]]) -> np.ndarray:
 def breakdown(config: str, payloads: list[dict[str, Any]]) -> dict[str, float]:
     """Mean milliseconds per one-row request of each step ``POST /predict`` takes, in this process."""
     from axpoc.config import load_config
-    from axpoc.serve._batch import load_served_model, open_project_store, set_threads
     from axpoc.serve._http import _check, _frame, _records
+    from axpoc.serve._model import load_served_model, open_project_store, set_threads
 
     served = load_served_model(open_project_store(load_config(config)))
     set_threads(served.model, 1)

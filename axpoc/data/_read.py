@@ -77,7 +77,7 @@ def read_table(path: str | Path, options: ReadOptions | None = None) -> tuple[pd
         frame, info = _read_parquet(path)
     else:
         raise UserError(f"{path}: cannot read '{''.join(path.suffixes)}' files. axpoc reads {_SUPPORTED}.")
-    frame = _drop_empty(frame, info)
+    frame = _drop_empty(_drop_repeats_and_totals(frame, info), info)
     info.rows, info.columns = frame.shape
     return frame, info
 
@@ -244,6 +244,50 @@ def _shape_message(file: Path, frame: pd.DataFrame, first: Path, reference: list
         f"{file}: its columns differ from those of {first.name} ({'; '.join(p for p in parts if p)}). Files read "
         "together must have the same columns; fix the header or move the odd file out of the folder."
     )
+
+
+def _drop_repeats_and_totals(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
+    """Drop lines that repeat the header (export pages pasted together) and summary lines at the end.
+
+    A repeated header is a row whose filled cells (at least two) all equal their column's name; a summary
+    line is one of the last :data:`_SUMMARY_TAIL` rows whose first filled cell is a word such as 합계 or
+    Total. Both would otherwise turn numeric columns into text and add a class to the target. Each drop
+    is a note naming the row as a spreadsheet or text editor shows it; columns that hold only numbers
+    once they are gone become numeric again.
+    """
+    if frame.empty:
+        return frame
+    cells = frame.astype(object).map(lambda v: "" if _blank(v) else str(v).strip())
+    names = pd.Series([str(c).strip() for c in frame.columns], index=frame.columns)
+    filled = cells.ne("")
+    repeats = filled.sum(axis=1).ge(2) & (cells.eq(names, axis=1) | ~filled).all(axis=1)
+    first = cells.apply(lambda row: next((v for v in row if v), ""), axis=1)
+    tail = pd.Series(False, index=frame.index)
+    tail.iloc[-_SUMMARY_TAIL:] = True
+    totals = tail & first.str.replace(" ", "").str.casefold().isin(_SUMMARY_WORDS)
+    drop = repeats | totals
+    if not drop.any():
+        return frame
+    line = {i: (info.header_row or 1) + 1 + pos for pos, i in enumerate(frame.index)}
+    if repeats.any():
+        rows = ", ".join(str(line[i]) for i in frame.index[repeats])
+        info.notes.append(f"dropped {int(repeats.sum())} repeated header row(s): row {rows}")
+    for i in frame.index[totals]:
+        info.notes.append(f"dropped the summary row {line[i]} ('{first[i]}') at the end")
+    kept = frame.loc[~drop].reset_index(drop=True)
+    for column in frame.columns[filled.loc[drop].any()]:
+        if pd.api.types.is_numeric_dtype(kept[column]):
+            continue
+        numbers = pd.to_numeric(kept[column], errors="coerce")
+        if numbers.notna().sum() == kept[column].notna().sum():
+            kept[column] = numbers
+    return kept
+
+
+_SUMMARY_TAIL = 3
+_SUMMARY_WORDS = frozenset(
+    {"합계", "소계", "총계", "누계", "계", "평균", "total", "subtotal", "sum", "average"}
+)
 
 
 def _drop_empty(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:

@@ -3,7 +3,8 @@ on the same, most recent holdout -> promote only when the challenger passes the 
 
 Order of safety: the new data is read and checked against the champion's contract before anything is
 trained or logged; the champion alias moves last, under the registry lock, only if it still points at
-the version the decision was made against. A crash, Ctrl-C or kill before that leaves it where it was.
+the version the decision was made against. A crash, Ctrl-C or kill before that leaves it where it was;
+one during the move is completed or undone (the move is journaled, :mod:`axpoc.tracking._moves`).
 """
 
 from __future__ import annotations
@@ -107,7 +108,6 @@ def retrain(
     from axpoc import tracking
     from axpoc.retrain._combine import reference_data
     from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
-    from axpoc.retrain._hooks import pause_point
     from axpoc.retrain._newdata import check_new, labelled_rows, read_new, refuse_unseen_classes
     from axpoc.retrain._project import champion, open_project
     from axpoc.steps._compare import run_comparison
@@ -140,7 +140,7 @@ def retrain(
         forced=force,
         primary=primary_kpi(config),
         model_name=store.model_name,
-        notes=[*new.notes, *notes],
+        notes=[*store.recovered, *new.notes, *notes],
         validation_warnings=warning_dicts(validation),
     )
     say(
@@ -206,7 +206,7 @@ def retrain(
         comparison = run_comparison(train_config, prepared, on_candidate=log_child, on_trial=on_trial)
         outcome.notes.extend(comparison.notes)
         tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
-        pause_point("compare")
+        tracking.pause_point("compare")
 
         model, note, curve = build_poc_model(config, prepared, comparison)
         model.contract_json = contract.to_json()
@@ -254,7 +254,7 @@ def retrain(
         )
         outcome.challenger_version = version
         outcome.non_inferiority = decision.test.numbers() if decision.test is not None else {}
-        pause_point("register")
+        tracking.pause_point("register")
 
         def write_report(decided: Decision) -> Path:
             from axpoc.report._retrain import write_retrain_report

@@ -34,14 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
-from axpoc.serve._batch import (
-    ServedModel,
-    contributions,
-    load_served_model,
-    open_project_store,
-    set_threads,
-    top_contributions,
-)
+from axpoc.serve._explain import contributions, top_contributions
+from axpoc.serve._model import ServedModel, load_served_model, open_project_store, set_threads
 from axpoc.serve._typed import input_flags
 
 log = logging.getLogger("axpoc.serve")

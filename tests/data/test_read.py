@@ -115,6 +115,31 @@ def test_csv_title_rows_are_skipped_and_noted(tmp_path: Path) -> None:
     assert any("header detected on row 4" in note for note in info.notes)
 
 
+def test_repeated_header_lines_are_dropped_and_the_columns_stay_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "pages.csv"
+    path.write_text("id,temp,ok\n1,180.5,OK\n2,181.0,NG\nid,temp,ok\n3,179.5,OK\n", encoding="utf-8")
+    frame, info = read_table(path)
+    assert frame["id"].tolist() == [1, 2, 3] and frame["temp"].dtype == float
+    assert info.notes == ["dropped 1 repeated header row(s): row 4"]
+
+
+def test_summary_line_at_the_end_is_dropped_but_not_in_the_middle(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["샷번호", "중량", "판정"])
+    for row in (
+        [1, 10.5, "OK"],
+        ["계", 3.0, "OK"],
+        *([i, 11.0, "NG"] for i in (2, 3, 4)),
+        [" 합 계", 45, "NG 3건"],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "daily.xlsx")
+    frame, info = read_table(tmp_path / "daily.xlsx")
+    assert frame["샷번호"].tolist() == [1, "계", 2, 3, 4]  # only the last rows can be a summary
+    assert info.notes[-1] == "dropped the summary row 7 ('합 계') at the end"
+
+
 def test_gzip_csv(tmp_path: Path) -> None:
     path = tmp_path / "log.csv.gz"
     path.write_bytes(gzip.compress(KOREAN_CSV.encode("cp949")))
@@ -298,6 +323,15 @@ def test_undetectable_encoding_lists_what_was_tried(tmp_path: Path) -> None:
         UserError, match=r"binary\.csv: the text encoding could not be detected \(tried utf-8, cp949"
     ):
         read_table(tmp_path / "binary.csv", ReadOptions())
+
+
+def test_cp949_file_with_a_utf8_line_names_the_line(tmp_path: Path) -> None:
+    body = ("금형온도,판정\n" + "".join(f"{40 + i},양품\n" for i in range(30))).encode("cp949")
+    (tmp_path / "mixed.csv").write_bytes(body + "41,양품\n".encode())  # UTF-8 "양품" is no CP949
+    with pytest.raises(
+        UserError, match=r"mixed\.csv: line 32 is not cp949 like the lines above it \(it reads as utf-8\)"
+    ):
+        read_table(tmp_path / "mixed.csv", ReadOptions())
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:

@@ -157,7 +157,7 @@ def test_a_quote_never_closed_is_refused_before_reading_and_the_previous_output_
 
 
 def test_reading_ahead_hands_over_chunks_then_the_error_and_stops_when_left() -> None:
-    from axpoc.serve._batch import _read_ahead
+    from axpoc.serve._threads import read_ahead
 
     closed = []
 
@@ -172,11 +172,11 @@ def test_reading_ahead_hands_over_chunks_then_the_error_and_stops_when_left() ->
 
     got = []
     with pytest.raises(UserError, match="line 251"):
-        for chunk in _read_ahead(source(fail=True)):
+        for chunk in read_ahead(source(fail=True)):
             got.append(int(chunk["x"].iloc[0]))
     assert got == [0, 1] and closed == [True]
 
-    reader = _read_ahead(source(fail=False))
+    reader = read_ahead(source(fail=False))
     assert int(next(reader)["x"].iloc[0]) == 0
     reader.close()  # the consumer gave up: the thread ends and the source is closed there
     assert closed == [True, False]
@@ -343,7 +343,8 @@ def test_an_excel_sheet_is_scored_through_the_training_loader(project: Any, tmp_
 
 
 def test_how_inputs_and_outputs_are_told_apart_and_repeats_found() -> None:
-    from axpoc.serve._batch import is_query, parse_output, repeated_values
+    from axpoc.serve._sinks import parse_output
+    from axpoc.serve._sources import is_query, repeated_values
 
     assert parse_output("s.csv").kind == "csv" and parse_output("s.PARQUET").kind == "parquet"
     assert (
