@@ -95,6 +95,18 @@ def test_semicolon_separator_with_decimal_comma(tmp_path: Path) -> None:
     assert frame["press"].tolist() == [95.25, 96.1]
 
 
+def test_undeclared_decimal_comma_is_detected_and_noted(tmp_path: Path) -> None:
+    path = tmp_path / "eu.csv"
+    path.write_text("temp;press;ok\n180,5;1006,0;1\n182,0;96,1;0\n179,25;95,0;0\n", encoding="utf-8")
+    frame, info = read_table(path)
+    assert frame["temp"].tolist() == [180.5, 182.0, 179.25] and frame["press"].dtype == float
+    assert any("decimal mark ',' detected" in note for note in info.notes)
+    thousands = tmp_path / "thousands.csv"
+    thousands.write_text("count;ok\n1,234;1\n2,500;0\n3,750;0\n", encoding="utf-8")
+    frame, info = read_table(thousands)
+    assert frame["count"].tolist() == ["1,234", "2,500", "3,750"]  # ambiguous: left to the number rules
+
+
 def test_decimal_comma_is_never_taken_for_the_separator(tmp_path: Path) -> None:
     path = tmp_path / "eu.txt"
     path.write_text("1,5;2,5\n3,5;4,25\n", encoding="utf-8")
