@@ -122,8 +122,7 @@ class Run:
         good = chunk[ok]
         flags = input_flags(good, self.served.flagger, language=self.config.language)
         self.input_flagged += flags.flagged
-        for heads in flags.heads:
-            self.input_flag_reasons.update(heads)
+        self.input_flag_reasons.update(flags.reasons)
         self.timings["check"] += time.perf_counter() - started
 
         if self.scoring is None and len(good):

@@ -102,3 +102,22 @@ def test_when_the_folds_cannot_compare_tuned_and_default_trials_the_defaults_sta
         "defaults kept: fewer than two folds can compare"
     )  # ... the defaults stay
     assert result.reason.text("ko").startswith("기본값 유지: ")
+
+
+def test_when_no_candidate_can_be_fitted_the_message_names_the_cause_not_the_budget(tmp_path: Path) -> None:
+    import pytest
+
+    from axpoc.config import config_from_dict
+    from axpoc.errors import UserError
+    from axpoc.steps import prepare, run_comparison
+
+    data = tmp_path / "doe.csv"
+    press_doe().to_csv(data, index=False)
+    settings = {**SETTINGS, "data": {"path": str(data)}, "tuning": {"trials": 1, "budget_s": 20}}
+    config = config_from_dict({**settings, "candidates": [{"name": "logistic", "params": {"C": -1.0}}]})
+    with pytest.raises(UserError) as error:
+        run_comparison(config, prepare(config))
+    message = error.value.message
+    assert message.startswith("후보가 하나도 학습되지 않았습니다 (logistic: no trial finished: ")
+    assert "시간 예산 문제가 아닙니다" in message and "This is not the time budget" in message
+    assert "Raise tuning.budget_s" not in message
