@@ -181,6 +181,8 @@ _KO: dict[str, str] = {
     "mean_prediction_binary": "평균 불량 확률",
     "mean_prediction_regression": "평균 예측값",
     "mean_prediction_other": "평균 점수",
+    "mean_prediction_defects": "불량 클래스({classes}) 확률 합의 평균",
+    "mean_prediction_uncertainty": "평균 불확실도 (1 - 최대 클래스 확률; 불량 클래스 미지정)",
     # errors
     "confusion_lead": "행은 실제 값, 열은 모델 판정입니다. 색은 실제 값별 비율입니다.",
     "actual": "실제",
@@ -395,6 +397,8 @@ _EN: dict[str, str] = {
     "mean_prediction_binary": "mean defect probability",
     "mean_prediction_regression": "mean prediction",
     "mean_prediction_other": "mean score",
+    "mean_prediction_defects": "mean summed probability of the defect classes ({classes})",
+    "mean_prediction_uncertainty": "mean uncertainty (1 - top class probability; no defect classes given)",
     "confusion_lead": "Rows are actual values, columns the model's decision. Colour shows the share per actual value.",
     "actual": "actual",
     "predicted": "predicted",

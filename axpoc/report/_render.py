@@ -552,6 +552,13 @@ def _importance(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
         ]
     ylabel_key = {"binary": "mean_prediction_binary", "regression": "mean_prediction_regression"}
     ylabel = t[ylabel_key.get(data.task, "mean_prediction_other")]
+    if data.per_class is not None and not data.per_class.empty:  # which classes the multiclass score is about
+        defects = [str(c) for c, d in zip(data.per_class["class"], data.per_class["defect"], strict=True) if d]
+        ylabel = (
+            t["mean_prediction_defects"].format(classes=", ".join(defects))
+            if defects
+            else t["mean_prediction_uncertainty"]
+        )
     effects = {str(name): frame for name, frame in (data.effects or {}).items()}
     return {
         "lead": t["importance_lead"].format(metric=data.primary_metric or "-"),
