@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from axpoc.kpi import RULE_LABELS, policy_label, rule_of
 from axpoc.kpi._reasons import Phrase
 
 LANGUAGES = ("ko", "en")
@@ -711,3 +712,15 @@ def gate_reason(
     basis = "low" if used_value < value else "high" if used_value > value else "point"
     verdict = "충족" if passed else "미달"
     return f"{label} {_GATE_BASIS_KO[basis]} {used}: 기준 {rule} {verdict}"
+
+
+def rule_label(name: str, language: str) -> str:
+    """``beats_today`` -> "모델 없는 방식보다 나음: 기존 검사 방식"; ``catches_defects[crack]`` -> "...: crack"."""
+    rule = rule_of(name)
+    korean, english = RULE_LABELS.get(rule, (rule, rule))
+    label = korean if language == "ko" else english
+    if rule == "beats_no_model" and name != rule:
+        return f"{label}: {policy_label(name.removeprefix('beats_'), language)}"
+    if "[" in name:
+        return f"{label}: {name.split('[', 1)[1].rstrip(']')}"
+    return label
