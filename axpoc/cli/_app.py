@@ -76,7 +76,12 @@ def init(
 @app.command("demo-data")
 def demo_data(
     process: Annotated[str, typer.Argument(help="process template, e.g. injection_molding")],
-    out: Annotated[Path, typer.Option(help="file to write: .csv, .xlsx or .parquet")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="file to write: .parquet (curves kept: feeds --data), .csv or .xlsx (curves to a side table)"
+        ),
+    ],
     rows: Annotated[int, typer.Option(help="number of cycles")] = 2000,
     defect_rate: Annotated[float, typer.Option(help="share of defective parts")] = 0.03,
     drift: Annotated[float, typer.Option(help="process drift over time, 0 = none")] = 0.0,
@@ -96,6 +101,9 @@ def demo_data(
         emit_json(result)
     else:
         err_console.print(f"데모 데이터 (demo data): {result['rows']} rows → [bold]{result['path']}[/]")
+        if result.get("curves_path"):
+            err_console.print(f"곡선 (curves): {', '.join(result['curves'])} → {result['curves_path']}")
+        err_console.print(f"[dim]읽는 법 (feeds): {result['feeds']}[/]")
 
 
 def _load(config: Path) -> Any:

@@ -30,6 +30,14 @@ class CompareNote(Phrase):
                 "기본 설정에 {cost:.0f}초 예상, 전체 예산 {budget:.0f}초의 두 배를 넘음",
                 "predicted {cost:.0f} s for its default settings, over twice the whole budget of {budget:.0f} s",
             ),
+            "none_fitted": (
+                "후보가 하나도 학습되지 않았습니다 ({reasons}). 시간 예산 문제가 아닙니다: 학습 데이터 {rows}행이 "
+                "너무 작거나 교차검증 폴드의 학습 부분에 한 클래스만 있습니다. 불량 사례를 더 모으거나 다른 후보를 "
+                "고르세요",
+                "No candidate could be fitted ({reasons}). This is not the time budget: the {rows} training rows "
+                "are too few, or a cross-validation fold's training rows hold a single class. Collect more "
+                "defect cases, or choose other candidates",
+            ),
             # trials and tuning
             "no_trial": ("끝난 시도가 없음", "no trial finished"),
             "no_trial_error": ("끝난 시도가 없음: {error}", "no trial finished: {error}"),

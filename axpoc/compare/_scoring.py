@@ -129,5 +129,8 @@ def model_output(model: object, X: object, task: str) -> Output:
         return np.asarray(model.predict(X), dtype=float)
     proba = np.asarray(model.predict_proba(X), dtype=float)
     if task in ("binary", "anomaly"):
-        return proba[:, 1]
+        # A fold whose training rows hold one class gives a one-column model: P(defect) is 0 or 1 then.
+        fitted = np.asarray(getattr(model, "classes_", [0, 1]))
+        column = np.flatnonzero(fitted == 1)
+        return proba[:, column[0]] if column.size else np.zeros(len(proba))
     return proba

@@ -121,10 +121,14 @@ def _evaluate(
     report: Callable[[int, float], None],
     check_time: Callable[[int, float], None],
 ) -> TrialRun:
-    """Cross-validate one configuration; out-of-fold outputs and per-fold metrics for every metric."""
+    """Cross-validate one configuration; out-of-fold outputs and per-fold metrics for every metric.
+
+    A row validated in several folds (repeated cross-validation) gets the mean of its outputs.
+    """
     n = len(X)
     oof_shape = (n, len(classes)) if scorer.task == "multiclass" else (n,)
-    oof = np.full(oof_shape, np.nan)
+    oof_sum = np.zeros(oof_shape)
+    seen = np.zeros(n)
     per_metric: dict[str, list[float]] = {name: [] for name in scorer.names}
     result = TrialRun(params=params)
     for i, (train_idx, valid_idx) in enumerate(splits):
@@ -138,7 +142,8 @@ def _evaluate(
         if scorer.task == "multiclass":
             out = _all_classes(out, np.asarray(model.classes_), classes)
         t2 = time.perf_counter()
-        oof[valid_idx] = out
+        oof_sum[valid_idx] += out
+        seen[valid_idx] += 1
         for name, value in scorer.score_all(y[valid_idx], out, classes).items():
             per_metric[name].append(value)
         result.fit_times.append(t1 - t0)
@@ -151,7 +156,9 @@ def _evaluate(
     result.value = (
         float(np.nanmean(result.fold_scores)) if np.isfinite(result.fold_scores).any() else float("nan")
     )
-    result.oof = oof
+    shape = (-1, 1) if scorer.task == "multiclass" else (-1,)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result.oof = np.where(seen.reshape(shape) > 0, oof_sum / seen.reshape(shape), np.nan)
     return result
 
 

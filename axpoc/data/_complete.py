@@ -29,7 +29,7 @@ from lzma import LZMAError
 from pathlib import Path
 
 from axpoc.data._encoding import open_binary
-from axpoc.errors import ValidationFailed
+from axpoc.errors import UserError, ValidationFailed
 
 TAIL_BYTES = 64 * 1024
 """Only the end of a file is examined: the last rows are where a cut shows."""
@@ -38,9 +38,12 @@ REFERENCE_ROWS = 50
 MAX_SHAPES = 8
 """A last column with more distinct value patterns than this is free text: its end proves nothing."""
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of a compound file (a genuine .xls workbook)."""
+ZIP = b"PK\x03\x04"
+"""The first bytes of a zip archive (an .xlsx workbook)."""
 _ZIP_END = b"PK\x05\x06"
 _PARQUET = b"PAR1"
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,](\d+))?(?:[eE][-+]?\d+)?$")
 _UNFINISHED_NUMBER = re.compile(r"^[-+]?(?:\d+[.,]?)?(?:\d+[eE][-+]?)?$")
 _DIGIT = re.compile(r"\d")
@@ -54,6 +57,8 @@ _FIX = (
 
 class FileCutOff(ValidationFailed):
     """The file looks cut off (an export or copy that stopped early): the data is refused (exit 1)."""
+
+    code = "file_cut_off"
 
 
 def cut_off(path: Path, what: str, *, fix: str = _FIX) -> FileCutOff:
@@ -74,9 +79,9 @@ def check_container(path: Path, kind: str) -> None:
     fix = "Export or save it again (or copy the whole file again) and run again."
     if kind == "parquet" and head.startswith(_PARQUET) and not tail.endswith(_PARQUET):
         raise cut_off(path, "the Parquet file has no end marker", fix=fix)
-    if head.startswith(b"PK\x03\x04") and _ZIP_END not in tail:
+    if head.startswith(ZIP) and _ZIP_END not in tail:
         raise cut_off(path, "the workbook (a zip archive) has no end record", fix=fix)
-    if head.startswith(_OLE2) and size % 512:
+    if head.startswith(OLE2) and size % 512:
         raise cut_off(path, f"the workbook's size ({size:,} bytes) is not a whole number of blocks", fix=fix)
 
 
@@ -88,8 +93,12 @@ def check_stream(path: Path) -> None:
         with open_binary(path) as handle:
             while handle.read(1 << 20):
                 pass
-    except (EOFError, OSError, zlib.error, LZMAError) as exc:
+    except EOFError as exc:
         raise cut_off(path, f"the {path.suffix} stream ends early ({exc})") from None
+    except (OSError, zlib.error, LZMAError) as exc:
+        raise UserError(
+            f"{path}: not a readable {path.suffix} file ({exc}). Compress it again, or give the uncompressed file."
+        ) from None
 
 
 @dataclass

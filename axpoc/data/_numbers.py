@@ -140,18 +140,12 @@ class DirtyColumn:
         return {kind: n for kind, n in named.items() if n}
 
     def note(self, column: str) -> DirtyNote:
-        return DirtyNote("column", {"column": column, "parts": self._parts()})
-
-    def describe(self) -> str:
-        """What the rules did, in English (:meth:`note` without the column)."""
-        return str(self._parts())
-
-    def _parts(self) -> Phrase:
+        """What the rules did in ``column``, one sentence (English as a string, Korean via ``text('ko')``)."""
         parts = [DirtyNote(kind, {"n": getattr(self, kind)}) for kind in KINDS if getattr(self, kind)]
         if self.unparsable:
             shown = ", ".join(repr(s) for s in self.samples)
             parts.append(DirtyNote("unparsable", {"n": self.unparsable, "samples": shown, "hint": self.hint}))
-        return joined(*parts)
+        return DirtyNote("column", {"column": column, "parts": joined(*parts)})
 
 
 @dataclass
@@ -179,9 +173,6 @@ class DirtyReport:
         """One sentence per column: what the rules read, and what they left as text."""
         notes = [col.note(name) for name, col in self.columns.items()]
         return notes + [DirtyNote("times", {"column": name}) for name in self.times]
-
-    def lines(self) -> list[str]:
-        return [str(note) for note in self.notes()]
 
     def merge(self, other: DirtyReport) -> DirtyReport:
         return DirtyReport(

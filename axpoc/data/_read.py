@@ -12,8 +12,10 @@ import csv
 import difflib
 import glob
 import re
+import struct
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
@@ -22,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from axpoc.config import ReadOptions
-from axpoc.data._complete import check_container, check_stream, check_text
+from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
 from axpoc.data._roles import SOURCE_COLUMN
@@ -37,8 +39,6 @@ SEPARATORS = (",", ";", "\t", "|")
 HEADER_SCAN_ROWS = 20
 """The header row is looked for among this many rows at the top of a sheet or text file."""
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _SUPPORTED = ".csv, .tsv, .txt (also .gz/.bz2/.xz), .xlsx, .xlsm, .xls, .parquet"
@@ -77,7 +77,7 @@ def read_table(path: str | Path, options: ReadOptions | None = None) -> tuple[pd
         frame, info = _read_parquet(path)
     else:
         raise UserError(f"{path}: cannot read '{''.join(path.suffixes)}' files. axpoc reads {_SUPPORTED}.")
-    frame = _drop_empty(frame, info)
+    frame = _drop_empty(_drop_repeats_and_totals(frame, info), info)
     info.rows, info.columns = frame.shape
     return frame, info
 
@@ -170,7 +170,7 @@ def _blank(cell: object) -> bool:
 def _sniffed_kind(path: Path) -> str | None:
     """The reader a file needs: by its suffix, and a workbook renamed to .csv sniffed like an .xls."""
     kind = _kind(path)
-    return "xls" if kind == "text" and _head(path).startswith((_OLE2, _ZIP)) else kind
+    return "xls" if kind == "text" and _head(path).startswith((OLE2, ZIP)) else kind
 
 
 def _kind(path: Path) -> str | None:
@@ -246,6 +246,50 @@ def _shape_message(file: Path, frame: pd.DataFrame, first: Path, reference: list
     )
 
 
+def _drop_repeats_and_totals(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
+    """Drop lines that repeat the header (export pages pasted together) and summary lines at the end.
+
+    A repeated header is a row whose filled cells (at least two) all equal their column's name; a summary
+    line is one of the last :data:`_SUMMARY_TAIL` rows whose first filled cell is a word such as 합계 or
+    Total. Both would otherwise turn numeric columns into text and add a class to the target. Each drop
+    is a note naming the row as a spreadsheet or text editor shows it; columns that hold only numbers
+    once they are gone become numeric again.
+    """
+    if frame.empty:
+        return frame
+    cells = frame.astype(object).map(lambda v: "" if _blank(v) else str(v).strip())
+    names = pd.Series([str(c).strip() for c in frame.columns], index=frame.columns)
+    filled = cells.ne("")
+    repeats = filled.sum(axis=1).ge(2) & (cells.eq(names, axis=1) | ~filled).all(axis=1)
+    first = cells.apply(lambda row: next((v for v in row if v), ""), axis=1)
+    tail = pd.Series(False, index=frame.index)
+    tail.iloc[-_SUMMARY_TAIL:] = True
+    totals = tail & first.str.replace(" ", "").str.casefold().isin(_SUMMARY_WORDS)
+    drop = repeats | totals
+    if not drop.any():
+        return frame
+    line = {i: (info.header_row or 1) + 1 + pos for pos, i in enumerate(frame.index)}
+    if repeats.any():
+        rows = ", ".join(str(line[i]) for i in frame.index[repeats])
+        info.notes.append(f"dropped {int(repeats.sum())} repeated header row(s): row {rows}")
+    for i in frame.index[totals]:
+        info.notes.append(f"dropped the summary row {line[i]} ('{first[i]}') at the end")
+    kept = frame.loc[~drop].reset_index(drop=True)
+    for column in frame.columns[filled.loc[drop].any()]:
+        if pd.api.types.is_numeric_dtype(kept[column]):
+            continue
+        numbers = pd.to_numeric(kept[column], errors="coerce")
+        if numbers.notna().sum() == kept[column].notna().sum():
+            kept[column] = numbers
+    return kept
+
+
+_SUMMARY_TAIL = 3
+_SUMMARY_WORDS = frozenset(
+    {"합계", "소계", "총계", "누계", "계", "평균", "total", "subtotal", "sum", "average"}
+)
+
+
 def _drop_empty(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
     """Drop rows with no value and unnamed columns with no value (trailing separators, Excel formatting)."""
     empty_rows = frame.isna().all(axis=1)
@@ -305,7 +349,7 @@ def check_complete(path: str | Path, options: ReadOptions | None = None) -> None
 
 def _check_whole(path: Path, kind: str | None, options: ReadOptions) -> _Layout | None:
     """The completeness check for a file of ``kind``; a text file's layout, detected on the way."""
-    if kind in ("excel", "parquet") or (kind == "xls" and _head(path).startswith((_OLE2, _ZIP))):
+    if kind in ("excel", "parquet") or (kind == "xls" and _head(path).startswith((OLE2, ZIP))):
         check_container(path, kind)
         return None
     if kind not in ("text", "xls"):
@@ -373,48 +417,75 @@ def _detect_separator(lines: list[str], *, exclude: str = "") -> str:
 
 
 def _read_excel(path: Path, options: ReadOptions, *, engine: str) -> tuple[pd.DataFrame, ReadInfo]:
+    """A workbook's sheet; a workbook that cannot be opened or whose sheet is damaged is a UserError."""
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl.utils.exceptions import InvalidFileException
     from xlrd import XLRDError
+    from xlrd.compdoc import CompDocError
 
+    broken = (
+        InvalidFileException,
+        XLRDError,
+        CompDocError,
+        zipfile.BadZipFile,
+        NotImplementedError,  # zipfile, when a damaged entry names an unknown compression
+        zlib.error,
+        ParseError,
+        EOFError,
+        struct.error,  # xlrd meets a damaged BIFF record with these three
+        AssertionError,
+        IndexError,
+    )
     try:
         with warnings.catch_warnings():
             # pandas 3 deprecates xlrd in favour of python-calamine (not a dependency): nothing a user can act on
             warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
             book = pd.ExcelFile(path, engine=engine)
-    except (InvalidFileException, XLRDError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (*broken, KeyError, ValueError, OSError) as exc:
         raise UserError(
             f"{path}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}). Open it in Excel "
             "and save it again as .xlsx."
         ) from None
     with book:
-        sheet = _pick_sheet(path, [str(s) for s in book.sheet_names], options.sheet)
-        info = ReadInfo(path=path, format="excel" if engine == "openpyxl" else "xls", sheet=sheet)
-        if len(book.sheet_names) > 1 and options.sheet is None:
-            info.notes.append(
-                f"read sheet '{sheet}' of {len(book.sheet_names)}; set data.read.sheet for another"
-            )
-        header = options.header_row
-        if header is None:
-            grid = pd.read_excel(
-                book,
-                sheet_name=sheet,
-                header=None,
-                nrows=HEADER_SCAN_ROWS + 3,
-                keep_default_na=False,
-                na_values=[""],
-            )
-            header = detect_header_row(grid.astype(object).values.tolist(), options) or 1
-            info.notes.append(
-                f"header detected on row {header}" + ("" if header == 1 else "; rows above skipped")
-            )
-        info.header_row = header
-        frame = pd.read_excel(
+        try:
+            return _read_sheet(path, book, options, engine=engine)
+        except broken as exc:
+            raise UserError(
+                f"{path}: the workbook is damaged ({type(exc).__name__}: {exc}). Open it in Excel and save it "
+                "again as .xlsx, or export the data again."
+            ) from None
+
+
+def _read_sheet(
+    path: Path, book: pd.ExcelFile, options: ReadOptions, *, engine: str
+) -> tuple[pd.DataFrame, ReadInfo]:
+    sheet = _pick_sheet(path, [str(s) for s in book.sheet_names], options.sheet)
+    info = ReadInfo(path=path, format="excel" if engine == "openpyxl" else "xls", sheet=sheet)
+    if len(book.sheet_names) > 1 and options.sheet is None:
+        info.notes.append(f"read sheet '{sheet}' of {len(book.sheet_names)}; set data.read.sheet for another")
+    header = options.header_row
+    if header is None:
+        grid = pd.read_excel(
             book,
             sheet_name=sheet,
-            header=header - 1,
+            header=None,
+            nrows=HEADER_SCAN_ROWS + 3,
             keep_default_na=False,
-            na_values=["", *options.na_values],
+            na_values=[""],
         )
+        header = detect_header_row(grid.astype(object).values.tolist(), options) or 1
+        info.notes.append(
+            f"header detected on row {header}" + ("" if header == 1 else "; rows above skipped")
+        )
+    info.header_row = header
+    frame = pd.read_excel(
+        book,
+        sheet_name=sheet,
+        header=header - 1,
+        keep_default_na=False,
+        na_values=["", *options.na_values],
+    )
     return frame, info
 
 
@@ -442,7 +513,7 @@ def _read_xls(path: Path, options: ReadOptions, layout: _Layout | None) -> tuple
     """A real BIFF workbook, an .xlsx under the old name, an HTML table, or tab-separated text."""
     head = _head(path)
     if layout is None:  # a workbook: the completeness check saw its first bytes
-        xlsx = head.startswith(_ZIP)
+        xlsx = head.startswith(ZIP)
         frame, info = _read_excel(path, options, engine="openpyxl" if xlsx else "xlrd")
         if path.suffix.lower() != ".xls" or xlsx:
             kind = ".xlsx" if xlsx else ".xls"

@@ -30,6 +30,15 @@ MIN_TEST_CASES = 5
 MIN_GROUPS_PER_SIDE = 3
 """Fewer groups than this on one side of a group split gives a warning."""
 
+SMALL_DATA_ROWS = 100
+"""With ``split.method: auto``, fewer labelled rows than this means no holdout: see `SMALL_DATA_CASES`."""
+SMALL_DATA_CASES = 12
+"""With ``split.method: auto``, fewer cases than this of the rarest class (the defects, usually) means no
+holdout: a test part would hold a handful of them and say nothing. Candidates, KPIs and their intervals then
+come from ``SMALL_DATA_REPEATS`` times repeated stratified cross-validation on all rows (out-of-fold
+predictions: every row is scored by models that never saw it)."""
+SMALL_DATA_REPEATS = 5
+
 _CLASS_TASKS = frozenset({"binary", "multiclass", "anomaly"})
 
 
@@ -43,6 +52,10 @@ class SplitResult:
     of the time block (``block_size`` consecutive test rows in time order) for a ``time`` split, and
     ``None`` for ``stratified`` and ``random`` splits, whose rows are exchangeable.
     ``groups_train`` / ``groups_test`` list the group values on each side (``None`` without groups).
+
+    ``resampled`` (small data, see `SMALL_DATA_CASES`): there is no holdout; both indices hold every row,
+    the cross-validation repeats, and ``out_of_fold`` is where the comparison leaves the chosen model's
+    out-of-fold outputs (key ``"output"``) for the evaluation to score instead of a test part.
     """
 
     train_index: np.ndarray
@@ -54,6 +67,8 @@ class SplitResult:
     groups_test: list[Any] | None = None
     test_groups: np.ndarray | None = None
     block_size: int | None = None
+    resampled: bool = False
+    out_of_fold: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +125,9 @@ def make_split(frame: pd.DataFrame, config: PocConfig) -> SplitResult:
         raise UserError(f"The data has {data.n} row(s); a train/test split needs at least 2 rows.")
     requested = config.split.method
     method, why = _resolve_method(requested, data, config)
+    small = _small_data(data) if requested == "auto" else None
+    if small is not None:
+        return _resampled_split(data, small)
     messages = list(data.notes)
     messages += _leak_warnings(method, data)
     n_test = min(max(round(data.n * config.split.test_size), 1), data.n - 1)
@@ -182,11 +200,14 @@ def cv_splitter(
     if gap < 0:
         raise ValueError(f"gap must be >= 0, got {gap}")
     data = _decode(frame_train, config)
+    if split is not None and split.resampled:
+        return _repeated_plan(data, config)
     method = split.method if split is not None else _resolve_method(config.split.method, data, config)[0]
     if method == "predefined":
         method = "group"
     _require_roles(method, data, config)
     requested, seed = config.split.cv_folds, config.split.seed
+    cases = _cases(data) if method in ("time", "time_group") else None
     limits: list[tuple[int, str]] = [(data.n, SplitNote("limit_rows", {"n": data.n}))]
     units = None  # (unit code of each row, units in time order) for forward chaining
     if method == "time":
@@ -209,27 +230,32 @@ def cv_splitter(
         limits.append(
             (int(counts[rare]), SplitNote("limit_class", {"label": _show(data, rare), "n": counts[rare]}))
         )
+    if cases is not None:  # every block of a time-ordered CV, the first training one included, needs a case
+        limits.append((int(cases.sum()) - 1, SplitNote("limit_cases", {"n": int(cases.sum())})))
     n_splits, reason = min(limits, key=lambda item: item[0])
     if n_splits >= requested:
         n_splits, reason = requested, ""
     if n_splits < 2:
-        raise UserError(
-            f"Cross-validation needs at least 2 folds, but {reason}. The data is too small for a "
-            f"{method} comparison: add more rows (and more groups or periods), or lower split.test_size."
+        raise _too_small(
+            SplitNote("too_few_folds", {"reason": reason, "method": SplitNote(f"method_{method}")})
         )
 
-    found = _forward_folds(*units, n_splits, gap) if units else _sklearn_folds(method, data, n_splits, seed)
+    if units:
+        found = _forward_folds(*units, n_splits, gap, cases=cases)
+    else:
+        found = _sklearn_folds(method, data, n_splits, seed)
     folds = [(train, valid) for train, valid in found if train.size and valid.size]
     if len(folds) < 2:
-        raise UserError(
-            f"Cross-validation found only {len(folds)} usable fold(s) for a {method} comparison: the training "
-            "part is too small or its times/groups too few. Add data or lower split.test_size."
+        raise _too_small(
+            SplitNote("too_few_usable", {"n": len(folds), "method": SplitNote(f"method_{method}")})
         )
     notes: list[str] = []
     if reason:
         notes.append(SplitNote("reduced", {"requested": requested, "n": n_splits, "reason": reason}))
     if len(folds) < n_splits:
         notes.append(SplitNote("fewer_folds", {"n": len(folds)}))
+    if cases is not None:
+        notes.append(SplitNote("blocks_by_cases", {"least": _least_cases(cases, folds)}))
     notes += _empty_class_notes(data, folds)
     return CvPlan(
         method=method,
@@ -480,22 +506,62 @@ def _predefined(data: _Data, config: PocConfig) -> tuple[np.ndarray, np.ndarray,
 
 
 def _forward_folds(
-    unit_codes: np.ndarray, order: np.ndarray, n_splits: int, gap: int
+    unit_codes: np.ndarray, order: np.ndarray, n_splits: int, gap: int, *, cases: np.ndarray | None = None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Expanding-window folds cut only between ordered units, each validation fold later than its train."""
+    """Expanding-window folds cut only between ordered units, each validation fold later than its train.
+
+    Without ``cases`` (regression) the ``n_splits + 1`` blocks hold about equal rows. With ``cases`` (a
+    flag per row: a defect, or a row outside the most common class) they hold about equal *cases*, rows
+    breaking ties, so that rare defects do not leave most validation folds without one; a validation block
+    still without a case or without a non-case is merged into the next one (the last into the one before),
+    and a first training block without a case joins the training part of the next fold.
+    """
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     row_rank = rank[unit_codes]
     # rows_before[j]: training rows when the cut falls after unit j
     rows_before = np.cumsum(np.bincount(row_rank, minlength=order.size))[:-1]
-    fold_rows = unit_codes.size / (n_splits + 1)
-    targets = unit_codes.size - (n_splits - np.arange(n_splits)) * fold_rows
-    cuts = sorted({int(np.argmin(np.abs(rows_before - target))) + 1 for target in targets})
+    row_targets = unit_codes.size - (n_splits - np.arange(n_splits)) * unit_codes.size / (n_splits + 1)
+    if cases is None:
+        cuts = sorted({int(np.argmin(np.abs(rows_before - target))) + 1 for target in row_targets})
+    else:
+        per_unit = np.bincount(row_rank, weights=cases.astype(float), minlength=order.size)
+        cases_before = np.cumsum(per_unit)[:-1]
+        case_targets = (np.arange(n_splits) + 1) * per_unit.sum() / (n_splits + 1)
+        cuts = sorted(
+            {
+                int(np.lexsort((np.abs(rows_before - rows), np.abs(cases_before - wanted)))[0]) + 1
+                for wanted, rows in zip(case_targets, row_targets, strict=True)
+            }
+        )
+        cuts = _merge_blocks(cuts, order.size, per_unit, np.bincount(row_rank, minlength=order.size))
     bounds = [*cuts, order.size]
     return [
         (np.flatnonzero(row_rank < start - gap), np.flatnonzero((row_rank >= start) & (row_rank < end)))
         for start, end in itertools.pairwise(bounds)
     ]
+
+
+def _merge_blocks(cuts: list[int], n_units: int, unit_cases: np.ndarray, unit_rows: np.ndarray) -> list[int]:
+    """Drop cuts until every validation block holds a case and a non-case and the first training block a case."""
+    case_sum = np.concatenate([[0.0], np.cumsum(unit_cases)])
+    row_sum = np.concatenate([[0], np.cumsum(unit_rows)])
+    cuts = list(cuts)
+
+    def mixed(lo: int, hi: int) -> bool:
+        found = case_sum[hi] - case_sum[lo]
+        return 0 < found < row_sum[hi] - row_sum[lo]
+
+    while len(cuts) > 1:
+        if case_sum[cuts[0]] == 0:
+            cuts.pop(0)
+            continue
+        bounds = [*cuts, n_units]
+        bad = next((i for i in range(len(cuts)) if not mixed(bounds[i], bounds[i + 1])), None)
+        if bad is None:
+            break
+        cuts.pop(bad + 1 if bad + 1 < len(cuts) else bad)
+    return cuts
 
 
 def _sklearn_folds(method: str, data: _Data, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -523,6 +589,122 @@ def _empty_class_notes(data: _Data, folds: Sequence[tuple[np.ndarray, np.ndarray
     if not lacking:
         return []
     return [SplitNote("empty_class", {"lacking": lacking, "n": len(folds)})]
+
+
+def _cases(data: _Data) -> np.ndarray | None:
+    """The rows that time-ordered folds spread: defects (binary), or rows outside the most common class."""
+    if data.label_codes is None or data.classes is None or data.classes.size < 2:
+        return None
+    if data.positive is not None:
+        return data.label_codes == data.positive
+    return data.label_codes != int(np.argmax(np.bincount(data.label_codes)))
+
+
+def _least_cases(cases: np.ndarray, folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> int:
+    return min(int(cases[valid].sum()) for _, valid in folds)
+
+
+def _too_small(why: SplitNote) -> UserError:
+    """Too little data to cross-validate: the cause in Korean, then in English, and what to do."""
+    return UserError(f"{why.text('ko')} / {why}")
+
+
+# --- small data: repeated cross-validation on all rows ------------------------------------------
+
+
+def _small_data(data: _Data) -> SplitNote | None:
+    """Why there is too little data for a holdout (`SMALL_DATA_ROWS`, `SMALL_DATA_CASES`), else None."""
+    if data.n < SMALL_DATA_ROWS:
+        return SplitNote("small_rows", {"n": data.n, "limit": SMALL_DATA_ROWS})
+    if data.label_codes is None or data.classes is None or data.classes.size < 2:
+        return None
+    counts = np.bincount(data.label_codes, minlength=data.classes.size)
+    rare = int(data.positive) if data.positive is not None else int(np.argmin(counts))
+    if counts[rare] < SMALL_DATA_CASES:
+        values = {"n": int(counts[rare]), "label": _show(data, rare), "limit": SMALL_DATA_CASES}
+        return SplitNote("small_cases", values)
+    return None
+
+
+def _resampled_split(data: _Data, why: SplitNote) -> SplitResult:
+    """No holdout: every row on both sides, scored out of fold by the repeated cross-validation."""
+    every = np.arange(data.n)
+    row_groups = data.row_groups()
+    groups = None if row_groups is None else _group_list(data, every)
+    return SplitResult(
+        train_index=every,
+        test_index=every,
+        method="stratified" if data.label_codes is not None else "random",
+        description=SplitNote(
+            "resampled",
+            {"why": why, "repeats": SMALL_DATA_REPEATS, "rows": data.n},
+        ),
+        warnings=list(data.notes),
+        groups_train=groups,
+        groups_test=groups,
+        resampled=True,
+    )
+
+
+def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
+    """``SMALL_DATA_REPEATS`` differently seeded (stratified, grouped) k-fold partitions of all rows."""
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
+
+    limits = [(config.split.cv_folds, ""), (data.n // 2, SplitNote("limit_rows", {"n": data.n}))]
+    if data.label_codes is not None:
+        counts = np.bincount(data.label_codes)
+        rare = int(np.argmin(np.where(counts > 0, counts, data.n + 1)))
+        limits.append(
+            (int(counts[rare]), SplitNote("limit_class", {"label": _show(data, rare), "n": counts[rare]}))
+        )
+    if data.group_codes is not None:
+        n_groups = np.unique(data.group_codes).size
+        limits.append((n_groups, SplitNote("limit_groups", {"n": n_groups, "group": data.group_name})))
+    k, reason = min(limits, key=lambda item: item[0])
+    if k < 2:
+        raise _too_small(
+            SplitNote("too_few_folds", {"reason": reason, "method": SplitNote("method_resampled")})
+        )
+    placeholder = np.zeros((data.n, 1))
+    folds: list[tuple[np.ndarray, np.ndarray]] = []
+    for repeat in range(SMALL_DATA_REPEATS):
+        seed = config.split.seed + repeat
+        if data.group_codes is not None:
+            splitter: Any = (
+                StratifiedGroupKFold(k, shuffle=True, random_state=seed)
+                if data.label_codes is not None
+                else GroupKFold(k, shuffle=True, random_state=seed)
+            )
+        elif data.label_codes is not None:
+            splitter = StratifiedKFold(k, shuffle=True, random_state=seed)
+        else:
+            splitter = KFold(k, shuffle=True, random_state=seed)
+        folds += [
+            (train, valid)
+            for train, valid in splitter.split(placeholder, data.label_codes, data.group_codes)
+            if train.size and valid.size
+        ]
+    notes: list[str] = (
+        [SplitNote("reduced", {"requested": config.split.cv_folds, "n": k, "reason": reason})]
+        if reason
+        else []
+    )
+    notes += _empty_class_notes(data, folds)
+    kind = (
+        ("StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold")
+        if data.group_codes is not None
+        else ("StratifiedKFold" if data.label_codes is not None else "KFold")
+    )
+    description = SplitNote(
+        "cv_repeated", {"repeats": SMALL_DATA_REPEATS, "n": k, "kind": kind, "seed": config.split.seed}
+    )
+    return CvPlan(
+        method="resampled",
+        n_splits=len(folds),
+        groups=data.row_groups(),
+        description=joined(description, *notes),
+        folds=tuple(folds),
+    )
 
 
 # --- warnings and descriptions ----------------------------------------------------------------

@@ -86,6 +86,48 @@ class SplitNote(Phrase):
                 "시간/그룹 경계에 맞는 폴드가 {n}개뿐임",
                 "only {n} folds fit the time/group boundaries",
             ),
+            "limit_cases": (
+                "학습 부분의 불량(소수 클래스) 사례가 {n}건뿐임",
+                "the training part has only {n} defect (minority-class) cases",
+            ),
+            "blocks_by_cases": (
+                "블록을 불량 사례 수로 나눔: 검증 폴드마다 불량 {least}건 이상",
+                "blocks sized by defect cases: every validation fold holds at least {least}",
+            ),
+            "method_resampled": ("반복 층화", "repeated stratified"),
+            "too_few_folds": (
+                "데이터가 너무 작아 {method} 교차검증을 할 수 없습니다: 폴드가 2개 이상 필요한데 {reason}. "
+                "불량 사례와 행을 더 모으거나(기간·로트를 늘려), split.test_size를 낮추세요",
+                "the data is too small for {method} cross-validation: it needs at least 2 folds, but {reason}. "
+                "Collect more rows and defect cases (more periods or lots), or lower split.test_size",
+            ),
+            "too_few_usable": (
+                "{method} 교차검증에 쓸 수 있는 폴드가 {n}개뿐입니다: 학습 부분이 너무 작거나 시각·그룹이 너무 "
+                "적습니다. 데이터를 더 모으거나 split.test_size를 낮추세요",
+                "{method} cross-validation found only {n} usable fold(s): the training part is too small or "
+                "its times/groups too few. Collect more data or lower split.test_size",
+            ),
+            # small data: no holdout
+            "small_rows": (
+                "라벨이 있는 행이 {n}개로 {limit}개 미만",
+                "{n} labelled rows, fewer than {limit}",
+            ),
+            "small_cases": (
+                "클래스 {label}의 사례가 {n}건으로 {limit}건 미만",
+                "{n} cases of class {label}, fewer than {limit}",
+            ),
+            "resampled": (
+                "작은 데이터 ({why}): 따로 떼어 둔 테스트 부분 없음. 후보 비교, KPI와 그 구간은 {rows}행 전체의 "
+                "{repeats}회 반복 교차검증에서 나온 교차검증 밖(out-of-fold) 예측으로 계산함 (각 행은 그 행을 "
+                "보지 않은 모델이 채점)",
+                "small data ({why}): no separate test part; the comparison, the KPIs and their intervals come "
+                "from out-of-fold predictions of {repeats}x repeated cross-validation on all {rows} rows (every "
+                "row scored by models that never saw it)",
+            ),
+            "cv_repeated": (
+                "{repeats}회 반복 {n}겹 {kind} (섞음, 시드 {seed}부터)",
+                "{repeats}x repeated {n}-fold {kind} (shuffled, seeds from {seed})",
+            ),
             "empty_class": (
                 "검증 폴드 {n}개 중 {lacking}개에 빠진 클래스가 있음 (그 사례가 적은 그룹이나 기간에 몰려 있음)",
                 "{lacking} of {n} validation folds miss a class (its cases sit in few groups or periods)",

@@ -73,6 +73,15 @@ class _Refused(Exception):
         self.status, self.message, self.errors, self.headers = status, message, errors or [], headers or {}
 
 
+class _Answer(JSONResponse):
+    """JSON that always encodes: text a client sent with an unpaired surrogate (``"\\udae5"``, valid JSON
+    but not Unicode) is echoed back as that same escape instead of failing the answer."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
+
+
 class ModelHolder:
     """The served version and the thread that follows the alias; requests read ``current`` once."""
 
@@ -190,6 +199,7 @@ def create_app(
         description=f"Scores parts with the '{alias}' version of the registered model '{store.model_name}'.",
         version=__version__,
         lifespan=lifespan,
+        default_response_class=_Answer,
     )
     app.state.holder = holder
     app.add_middleware(_Tagging, holder=holder)
@@ -200,7 +210,7 @@ def create_app(
         state = request.state
         version = getattr(state, "model_version", None) or holder.current.version
         payload = {"request_id": getattr(state, "request_id", None), "model_version": version, **body}
-        return JSONResponse(payload, status_code=status, headers=headers)
+        return _Answer(payload, status_code=status, headers=headers)
 
     @app.exception_handler(_Refused)
     async def refused(request: Request, exc: _Refused) -> JSONResponse:
@@ -479,7 +489,9 @@ def _cell(value: Any, kind: str | None) -> tuple[Any, str | None]:
             return None, "finite number"
         return (curve, None) if np.isfinite(curve).all() else (None, "finite number")
     if isinstance(value, str):
-        return value, None
+        return (
+            (value, None) if _unicode(value) else (None, "text without unpaired surrogates (\\ud800-\\udfff)")
+        )
     if kind in ("string", "id") and isinstance(value, int) and not isinstance(value, bool):
         return (str(value) if kind == "string" else value), None
     if kind is None and isinstance(value, _NUMBER) and not isinstance(value, bool):
@@ -489,6 +501,17 @@ def _cell(value: Any, kind: str | None) -> tuple[Any, str | None]:
         "datetime": "type datetime",
         "id": "type id (text or integer)",
     }.get(kind or "", "a plain value")
+
+
+def _unicode(text: str) -> bool:
+    """Whether JSON text is Unicode: a ``\\udae5`` escape alone is valid JSON but no character."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _datetimes(series: pd.Series, column: str) -> pd.Series:

@@ -148,11 +148,26 @@ def run_comparison(
             "boosting families start unweighted on binary targets and tune the choice"
         )
     if comparison.chosen is None:
-        reasons = "; ".join(f"{r.name}: {r.reason}" for r in comparison.results)
-        raise UserError(
-            f"No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates."
-        )
+        raise _none_finished(comparison, n_rows=len(X))
+    if prepared.split.resampled:  # small data: the evaluation scores these instead of a test part
+        prepared.split.out_of_fold["output"] = comparison.chosen.oof
     return comparison
+
+
+def _none_finished(comparison: Comparison, *, n_rows: int) -> UserError:
+    """Why no candidate finished, with the advice that fits: the budget only when the budget stopped them."""
+    from axpoc.compare import CompareNote
+
+    reasons = "; ".join(f"{r.name}: {r.reason}" for r in comparison.results)
+    stopped = any(r.status == "stopped" for r in comparison.results)
+    if stopped:
+        return UserError(
+            f"후보가 하나도 끝나지 않았습니다: 시간 예산 안에 끝난 후보가 없습니다. tuning.budget_s를 늘리거나 더 "
+            f"가벼운 후보를 고르세요 / No candidate finished ({reasons}). Raise tuning.budget_s or pick "
+            "lighter candidates."
+        )
+    note = CompareNote("none_fitted", {"rows": n_rows, "reasons": reasons})
+    return UserError(f"{note.text('ko')} / {note}")
 
 
 def study_prefix(config: PocConfig, *, scope: str = "") -> str:

@@ -53,23 +53,51 @@ def write_demo_data(
     seed: int,
     encoding: str = "utf-8-sig",
 ) -> dict:
+    """Write a process's demo data as a file; what it says under ``feeds`` is how configs read it back.
+
+    Parquet keeps the sensor curves in the same file (one list column per channel), so the file goes to
+    ``--data`` of ``retrain``, ``drift`` and ``predict`` of the process's example config as it is. CSV and
+    Excel cannot hold arrays: the curves go to a long side table ``<name>_curves.csv`` (cycle, index,
+    channel, value), the form a config reads with ``data.curves``; that pair is for practising ingestion.
+    """
+    from axpoc.data import output_file, write_table
+
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".parquet"):
+        raise UserError(f"--out {out}: use a .csv, .xlsx or .parquet file name.")
+    out = output_file(out, option="--out", example=f"{process}_demo.parquet")
     template = load_process(process)
     frame = demo_frame(process, rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)
     cycle = template.roles.get("id") or frame.columns[0]
+    if suffix == ".parquet":
+        write_table(frame, out)
+        _, curves = split_curves(frame.head(1), cycle=cycle)
+        channels = [] if curves is None else sorted(set(curves["channel"]))
+        return {
+            "path": out,
+            "rows": len(frame),
+            "columns": list(frame.columns),
+            "curves": channels,
+            "feeds": f"--data {out} as it is (retrain, drift, predict -i)"
+            + ("; the curves are kept in the file" if channels else ""),
+        }
     scalars, curves = split_curves(frame, cycle=cycle)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    suffix = out.suffix.lower()
     if suffix == ".xlsx":
         scalars.to_excel(out, index=False)
-    elif suffix == ".parquet":
-        scalars.to_parquet(out, index=False)
-    elif suffix in (".csv", ".txt"):
-        scalars.to_csv(out, index=False, encoding=encoding)
     else:
-        raise UserError(f"--out {out}: use a .csv, .xlsx or .parquet file name.")
-    written = {"path": out, "rows": len(scalars), "columns": list(scalars.columns)}
-    if curves is not None:
-        curve_path = out.with_name(f"{out.stem}_curves.csv")
-        curves.to_csv(curve_path, index=False, encoding=encoding)
-        written["curves_path"] = curve_path
+        scalars.to_csv(out, index=False, encoding=encoding)
+    written: dict = {"path": out, "rows": len(scalars), "columns": list(scalars.columns), "curves": []}
+    if curves is None:
+        written["feeds"] = f"--data {out} (retrain, drift, predict -i)"
+        return written
+    curve_path = out.with_name(f"{out.stem}_curves.csv")
+    curves.to_csv(curve_path, index=False, encoding=encoding)
+    written["curves"] = sorted(set(curves["channel"]))
+    written["curves_path"] = curve_path
+    written["data_curves"] = {"path": curve_path.name, "cycle": cycle, "index": "index"}
+    written["feeds"] = (
+        f"a config with data.path: {out.name} and data.curves: {{path: {curve_path.name}, cycle: {cycle}, "
+        f"index: index}}; for --data of retrain, drift or predict write .parquet, which keeps the curves "
+        "in one file"
+    )
     return written

@@ -200,11 +200,18 @@ def evaluate(
     threshold_curve: Any = None,
     n_boot: int = 500,
 ) -> Evaluation:
-    """KPIs with intervals on the test part (touched here, once) and the gate verdicts."""
+    """KPIs with intervals on the test part (touched here, once) and the gate verdicts.
+
+    On small data (``prepared.split.resampled``) there is no test part: every row is scored by the
+    comparison's out-of-fold predictions instead (`axpoc.compare.out_of_fold_model`).
+    """
+    from axpoc.compare import out_of_fold_model
+
     task = config.target.task
     test = prepared.test
     y_true = prepared.y_test
-    predictions = model.predict_frame(test)
+    scoring = out_of_fold_model(model, prepared.split, prepared.train)
+    predictions = scoring.predict_frame(test)
     score = predictions["score"].to_numpy(dtype=float)
     split = prepared.split
     groups, block = split.test_groups, split.block_size if split.test_groups is None else None
@@ -213,7 +220,7 @@ def evaluate(
     labels = list(prepared.target.classes) if task == "multiclass" else None
     if task == "multiclass":
         y_pred = predictions["prediction"].to_numpy()
-        y_score = np.asarray(model.estimator.predict_proba(test[model.features]))
+        y_score = np.asarray(scoring.estimator.predict_proba(test[model.features]))
     elif task == "regression":
         y_pred, y_score = score, None
     else:

@@ -112,10 +112,10 @@ def run_poc(
     outcome.validation_ok = bool(report.ok)
     contract_path, suite_path = save_contract(contract, folder / "contracts")
     if not report.ok:
-        raise ValidationFailed(
-            f"the data has critical validation failures ({len(report.critical_failures)}); nothing was trained. "
-            f"Run 'axpoc validate' to see the table, fix the data or the config, and run again."
-        )
+        try:
+            report.raise_for_critical()  # names each failing column, rule and row, as `validate` does
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"{prepared.source_label}: nothing was trained. {exc.message}") from None
     if until == "validate":
         outcome.elapsed_s = time.monotonic() - started
         return outcome

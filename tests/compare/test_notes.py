@@ -17,6 +17,8 @@ SAMPLES = {
     "cost": 30.2,
     "left": 9.4,
     "budget": 60.0,
+    "rows": 38,
+    "reasons": "logistic: no trial finished",
     "error": "ValueError: Input X contains NaN.",
     "tuned": 0.94304,
     "defaults": 0.917412,

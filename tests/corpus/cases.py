@@ -18,7 +18,9 @@ from typing import Literal
 import exports as ex
 
 Verdict = Literal["refused", "accepted with note", "never champion"]
-Verb = Literal["init", "validate", "run", "predict"]
+Verb = Literal["init", "validate", "run", "predict", "retrain", "drift"]
+REFERENCE_VERBS = frozenset({"predict", "retrain", "drift"})
+"""Verbs that need a trained model: they run against the reference project (the clean shot log)."""
 Writer = Callable[[Path, int], Path]
 
 CUT_OFF = "cut off|잘린|잘렸|끊긴|truncated"
@@ -81,16 +83,21 @@ DOE = {
 MULTICLASS = {"target": {"column": ex.DEFECT_TYPE, "task": "multiclass"}}
 
 
-def _cut(name: str, write: Writer, looks_like: str) -> Case:
-    """A file cut off mid-transfer: every verb that reads it refuses it, naming the file and its end."""
+def _cut(name: str, write: Writer, looks_like: str, verbs: tuple[Verb, ...]) -> Case:
+    """A file cut off mid-transfer: every verb that reads it refuses it, naming the file and its end.
+
+    The cut is found where the file is read, the same for every verb: each case runs ``validate`` and a
+    different pair of the other verbs, so that all of them are covered without running each five times.
+    """
     words = ("{file}", CUT_OFF, "241|240", REEXPORT)
     return Case(
         name,
         write,
         looks_like,
         "refused",
-        "exit 1 from `validate` and `run`: the file looks cut off at its last line; export it again",
-        (Step("validate", 1, words), Step("run", 1, words)),
+        f"exit 1 from {', '.join(f'`{v}`' for v in ('validate', *verbs))}: the file looks cut off at "
+        "its last line; export it again",
+        (Step("validate", 1, words), *(Step(v, 1, words) for v in verbs)),
     )
 
 
@@ -122,15 +129,22 @@ CASES: tuple[Case, ...] = (
         "cut_short_last_line",
         ex.cut_short_last_line,
         "CSV whose last line stops after 4 of 11 fields (newline at the end)",
+        ("drift",),
     ),
-    _cut("cut_after_separator", ex.cut_after_separator, "CSV cut right after a separator of the last line"),
+    _cut(
+        "cut_after_separator",
+        ex.cut_after_separator,
+        "CSV cut right after a separator of the last line",
+        ("run", "retrain"),
+    ),
     _cut(
         "cut_inside_last_field",
         ex.cut_inside_last_field,
         "CSV cut inside the last field (`NG` became `N`), no newline at the end",
+        ("run", "retrain", "drift"),
     ),
-    _cut("cut_mid_quote", ex.cut_mid_quote, "CSV with a quoted remark column, cut inside the last quote"),
-    _cut("cut_no_newline", ex.cut_no_newline, "CSV whose short last line has no newline"),
+    _cut("cut_mid_quote", ex.cut_mid_quote, "CSV with a quoted remark column, cut inside the last quote", ()),
+    _cut("cut_no_newline", ex.cut_no_newline, "CSV whose short last line has no newline", ("retrain",)),
     Case(
         "press_doe_39",
         ex.press_doe_39,
@@ -176,10 +190,12 @@ CASES: tuple[Case, ...] = (
         ex.infinite_cells,
         "`inf`, `1e400` and `-inf` in the pressure column of three shots",
         "refused",
-        "exit 1 from `validate` and `run`: infinite values in 사출압력, with the rows",
+        "exit 1 from `validate`, `run`, `retrain` and `drift`: infinite values in 사출압력, with the rows",
         (
             Step("validate", 1, (ex.PRESSURE, "inf|무한")),
             Step("run", 1, (ex.PRESSURE, "inf|무한")),
+            Step("retrain", 1, (ex.PRESSURE, "inf|무한")),
+            Step("drift", 1, (ex.PRESSURE, "inf|무한")),
         ),
     ),
     Case(

@@ -115,7 +115,7 @@ def _write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def _write_csv(folder: Path, name: str, frame: pd.DataFrame, encoding: str = "utf-8") -> Path:
+def write_csv(folder: Path, name: str, frame: pd.DataFrame, encoding: str = "utf-8") -> Path:
     return _write_text(folder / name, _csv_text(frame), encoding)
 
 
@@ -139,11 +139,11 @@ def _spread(rows: int, count: int, seed: int) -> list[int]:
 
 def clean_shot_log(folder: Path, seed: int = 0) -> Path:
     """The base shot log as a plain UTF-8 CSV: the reference every other case breaks."""
-    return _write_csv(folder, "shots.csv", shot_log(seed=seed))
+    return write_csv(folder, "shots.csv", shot_log(seed=seed))
 
 
 def defect_types_cp949(folder: Path, seed: int = 0) -> Path:
-    return _write_csv(folder, "불량유형_7종.csv", defect_types(seed=seed), encoding="cp949")
+    return write_csv(folder, "불량유형_7종.csv", defect_types(seed=seed), encoding="cp949")
 
 
 def excel_title_row(folder: Path, seed: int = 0) -> Path:
@@ -215,13 +215,13 @@ def cut_no_newline(folder: Path, seed: int = 0) -> Path:
 
 
 def press_doe_39(folder: Path, seed: int = 0) -> Path:
-    return _write_csv(folder, "프레스_DOE_39.csv", press_doe(seed=seed))
+    return write_csv(folder, "프레스_DOE_39.csv", press_doe(seed=seed))
 
 
 def one_class(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(120, seed=seed)
     frame[LABEL] = "OK"
-    return _write_csv(folder, "양품만.csv", frame)
+    return write_csv(folder, "양품만.csv", frame)
 
 
 def empty_file(folder: Path, seed: int = 0) -> Path:
@@ -237,7 +237,7 @@ def infinite_cells(folder: Path, seed: int = 0) -> Path:
     """'inf', '1e400' (overflows to inf) and '-inf' in the pressure column of three shots."""
     frame = shot_log(seed=seed)
     frame = _with_column(frame, PRESSURE, ["inf", "1e400", "-inf"], [57, 123, 201])
-    return _write_csv(folder, "무한대.csv", frame)
+    return write_csv(folder, "무한대.csv", frame)
 
 
 DIRTY_VALUES = {
@@ -250,7 +250,7 @@ def dirty_numbers(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(seed=seed)
     for column, values in DIRTY_VALUES.items():
         frame = _with_column(frame, column, values, _spread(len(frame), len(values), seed))
-    return _write_csv(folder, "경도_더티.csv", frame)
+    return write_csv(folder, "경도_더티.csv", frame)
 
 
 def batch_all_n(folder: Path, seed: int = 0) -> Path:
@@ -258,7 +258,7 @@ def batch_all_n(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(20, seed=seed + 7).drop(columns=[LABEL])
     frame[HOLD] = "N"
     frame[COOL] = "N"
-    return _write_csv(folder, "배치_N.csv", frame)
+    return write_csv(folder, "배치_N.csv", frame)
 
 
 def batch_out_of_range(folder: Path, seed: int = 0) -> Path:
@@ -266,14 +266,14 @@ def batch_out_of_range(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(20, seed=seed + 8).drop(columns=[LABEL])
     frame.loc[5, THICKNESS] = 99999.0
     frame.loc[9, PART] = "신규커버C"
-    return _write_csv(folder, "배치_범위밖.csv", frame)
+    return write_csv(folder, "배치_범위밖.csv", frame)
 
 
 def batch_infinite(folder: Path, seed: int = 0) -> Path:
     """A 20-shot batch with 'inf' and '1e400' in two cells."""
     frame = shot_log(20, seed=seed + 9).drop(columns=[LABEL])
     frame = _with_column(frame, PRESSURE, ["inf", "1e400"], [3, 11])
-    return _write_csv(folder, "배치_무한대.csv", frame)
+    return write_csv(folder, "배치_무한대.csv", frame)
 
 
 def out_of_range_values(folder: Path, seed: int = 0) -> Path:
@@ -281,7 +281,7 @@ def out_of_range_values(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(seed=seed)
     frame.loc[40, MOLD_TEMP] = -999.0
     frame.loc[170, THICKNESS] = 99999.0
-    return _write_csv(folder, "범위밖.csv", frame)
+    return write_csv(folder, "범위밖.csv", frame)
 
 
 def header_repeated(folder: Path, seed: int = 0) -> Path:
@@ -301,7 +301,7 @@ def summary_row(folder: Path, seed: int = 0) -> Path:
     for column in (MOLD_TEMP, PRESSURE, SPEED, HOLD, COOL, THICKNESS):
         total[column] = round(float(frame[column].sum()), 1)
     total[LABEL] = f"NG {int(frame[LABEL].eq('NG').sum())}건"
-    return _write_csv(folder, "합계행.csv", pd.concat([frame.astype(object), pd.DataFrame([total])]))
+    return write_csv(folder, "합계행.csv", pd.concat([frame.astype(object), pd.DataFrame([total])]))
 
 
 def excel_merged_header(folder: Path, seed: int = 0) -> Path:
@@ -339,7 +339,7 @@ def mixed_dates(folder: Path, seed: int = 0) -> Path:
         else:
             formats.append(stamp.strftime("%Y/%m/%d %H:%M"))
     frame[TIME] = formats
-    return _write_csv(folder, "날짜혼합.csv", frame, encoding="cp949")
+    return write_csv(folder, "날짜혼합.csv", frame, encoding="cp949")
 
 
 _FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
@@ -350,7 +350,7 @@ def full_width_digits(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(seed=seed)
     rows = _spread(len(frame), 12, seed)
     values = [str(frame.loc[r, MOLD_TEMP]).translate(_FULL_WIDTH) for r in rows]
-    return _write_csv(folder, "전각숫자.csv", _with_column(frame, MOLD_TEMP, values, rows))
+    return write_csv(folder, "전각숫자.csv", _with_column(frame, MOLD_TEMP, values, rows))
 
 
 def label_variants(folder: Path, seed: int = 0) -> Path:
@@ -360,7 +360,7 @@ def label_variants(folder: Path, seed: int = 0) -> Path:
     bad = frame[LABEL].eq("NG")
     frame.loc[bad, LABEL] = rng.choice(["NG", "NG ", "ng", "불량"], int(bad.sum()))
     frame.loc[~bad, LABEL] = rng.choice(["OK", "OK", "ok", "양품"], int((~bad).sum()))
-    return _write_csv(folder, "판정표기.csv", frame)
+    return write_csv(folder, "판정표기.csv", frame)
 
 
 def empty_columns(folder: Path, seed: int = 0) -> Path:
@@ -368,14 +368,14 @@ def empty_columns(folder: Path, seed: int = 0) -> Path:
     frame = shot_log(seed=seed)
     frame.insert(6, "금형온도2", np.nan)
     frame["비고"] = ""
-    return _write_csv(folder, "빈컬럼.csv", frame)
+    return write_csv(folder, "빈컬럼.csv", frame)
 
 
 def duplicated_ids(folder: Path, seed: int = 0) -> Path:
     """Shot numbers 101..110 appear twice (the counter was reset after a mold change)."""
     frame = shot_log(seed=seed)
     frame.loc[150:159, ID] = frame.loc[100:109, ID].to_numpy()
-    return _write_csv(folder, "샷번호중복.csv", frame)
+    return write_csv(folder, "샷번호중복.csv", frame)
 
 
 STRAY_LABELS = ("?", "재검", "보류")
@@ -385,7 +385,7 @@ def stray_labels(folder: Path, seed: int = 0) -> Path:
     """Three shots whose verdict is not OK/NG ('?', '재검' re-inspect, '보류' on hold)."""
     frame = shot_log(seed=seed)
     rows = _spread(len(frame), len(STRAY_LABELS), seed + 3)
-    return _write_csv(folder, "판정이상값.csv", _with_column(frame, LABEL, list(STRAY_LABELS), rows))
+    return write_csv(folder, "판정이상값.csv", _with_column(frame, LABEL, list(STRAY_LABELS), rows))
 
 
 def excel_several_sheets(folder: Path, seed: int = 0) -> Path:
@@ -415,13 +415,13 @@ def unlabelled_rows(folder: Path, seed: int = 0) -> Path:
     """Eight shots without a verdict (not inspected yet)."""
     frame = shot_log(seed=seed)
     rows = _spread(len(frame), 8, seed + 5)
-    return _write_csv(folder, "판정누락.csv", _with_column(frame, LABEL, [""] * 8, rows))
+    return write_csv(folder, "판정누락.csv", _with_column(frame, LABEL, [""] * 8, rows))
 
 
 def part_name_log(folder: Path, seed: int = 0) -> Path:
     """The shot log without lot and id: only a part-name column can group it (for ``init``'s roles)."""
     frame = shot_log(seed=seed).drop(columns=[LOT])
-    return _write_csv(folder, "품명로그.csv", frame, encoding="cp949")
+    return write_csv(folder, "품명로그.csv", frame, encoding="cp949")
 
 
 def semicolon_decimal_comma(folder: Path, seed: int = 0) -> Path:

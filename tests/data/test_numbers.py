@@ -48,7 +48,7 @@ def test_thousands_not_configured_is_unparsable_with_a_hint() -> None:
     out, report = clean_numbers(_frame(values), ReadOptions())
     column = report.columns["경도"]
     assert (column.unparsable, column.samples, column.converted) == (2, ["1,234", "2,500"], False)
-    assert "set data.read.thousands: ','" in column.describe()
+    assert "set data.read.thousands: ','" in column.note("경도")
     assert out["경도"].tolist() == values  # left exactly as read
 
 
@@ -73,7 +73,7 @@ def test_text_in_a_numeric_column_is_reported_with_samples() -> None:
     ]
     assert NUMERIC_SHARE == 12 / 15  # 12 numbers among 15 values that are not missing tokens
     out, report = clean_numbers(_frame(values), ReadOptions())
-    assert "3 unparsable, e.g. '측정불가', 'abc'; column left as text" in report.lines()[0]
+    assert "3 unparsable, e.g. '측정불가', 'abc'; column left as text" in report.notes()[0]
     assert report.unparsable == {"경도": ["측정불가", "abc"]}
     column = report.columns["경도"]
     assert (column.unparsable, column.censored, column.missing_tokens) == (3, 1, 1)
@@ -92,7 +92,7 @@ def test_mostly_text_columns_are_not_numeric() -> None:
 def test_fail_mode_counts_every_dirty_value_as_unparsable() -> None:
     values = ["1", "<0.01", "N/A", "2", "3", "4", "5", "6", "7", "8"]
     out, report = clean_numbers(_frame(values), ReadOptions(dirty_numbers="fail"))
-    assert "dirty_numbers is 'fail'" in report.lines()[0]
+    assert "dirty_numbers is 'fail'" in report.notes()[0]
     column = report.columns["경도"]
     assert (column.unparsable, column.samples, column.censored) == (2, ["<0.01", "N/A"], 0)
     assert out["경도"].tolist() == values

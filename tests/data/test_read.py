@@ -115,6 +115,31 @@ def test_csv_title_rows_are_skipped_and_noted(tmp_path: Path) -> None:
     assert any("header detected on row 4" in note for note in info.notes)
 
 
+def test_repeated_header_lines_are_dropped_and_the_columns_stay_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "pages.csv"
+    path.write_text("id,temp,ok\n1,180.5,OK\n2,181.0,NG\nid,temp,ok\n3,179.5,OK\n", encoding="utf-8")
+    frame, info = read_table(path)
+    assert frame["id"].tolist() == [1, 2, 3] and frame["temp"].dtype == float
+    assert info.notes == ["dropped 1 repeated header row(s): row 4"]
+
+
+def test_summary_line_at_the_end_is_dropped_but_not_in_the_middle(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["샷번호", "중량", "판정"])
+    for row in (
+        [1, 10.5, "OK"],
+        ["계", 3.0, "OK"],
+        *([i, 11.0, "NG"] for i in (2, 3, 4)),
+        [" 합 계", 45, "NG 3건"],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "daily.xlsx")
+    frame, info = read_table(tmp_path / "daily.xlsx")
+    assert frame["샷번호"].tolist() == [1, "계", 2, 3, 4]  # only the last rows can be a summary
+    assert info.notes[-1] == "dropped the summary row 7 ('합 계') at the end"
+
+
 def test_gzip_csv(tmp_path: Path) -> None:
     path = tmp_path / "log.csv.gz"
     path.write_bytes(gzip.compress(KOREAN_CSV.encode("cp949")))
@@ -489,6 +514,10 @@ def test_large_file_cut_names_its_real_line_number(tmp_path: Path) -> None:
     broken.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(FileCutOff, match=r"the \.gz stream ends early"):
         read_table(broken)
+    plain_named_gz = tmp_path / "not_compressed.csv.gz"
+    plain_named_gz.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=r"not_compressed\.csv\.gz: not a readable \.gz file"):
+        read_table(plain_named_gz)
 
 
 def test_complete_files_are_not_taken_for_cut_ones(tmp_path: Path) -> None:
@@ -523,6 +552,18 @@ def test_cut_workbooks_and_parquet_files(tmp_path: Path) -> None:
         path = tmp_path / name
         write(path, index=False)
         read_table(path)
-        path.write_bytes(path.read_bytes()[:-100])
+        raw = path.read_bytes()
+        path.write_bytes(raw[:-100])
         with pytest.raises(FileCutOff, match=r"(no end record|no end marker).*looks cut off"):
             read_table(path)
+    damaged = tmp_path / "damaged.xlsx"  # whole, but bytes in the middle overwritten
+    frame.to_excel(damaged, index=False)
+    raw = bytearray(damaged.read_bytes())
+    raw[len(raw) // 2 : len(raw) // 2 + 64] = bytes(64)
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(UserError, match=r"damaged\.xlsx: .*(damaged|cannot be opened).*save it again"):
+        read_table(damaged)
+    old = tmp_path / "old.xls"
+    old.write_bytes(_biff8_xls([["a", "b"], [1.0, 2.0]], "s")[:-300])
+    with pytest.raises(FileCutOff, match="not a whole number of blocks"):
+        read_table(old)

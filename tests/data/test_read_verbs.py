@@ -32,6 +32,8 @@ def test_config_verbs_refuse_a_cut_off_file(cli, tmp_path: Path, project_dir: Pa
     )
     extra = [] if verb == "profile" else ["--project-dir", project_dir]
     _assert_cut_off(cli(verb, config, *extra), verb)
+    as_json = cli(verb, config, *extra, "--json")
+    assert as_json.code == 1 and as_json.json()["error"]["code"] == "file_cut_off"
 
 
 def test_init_from_data_refuses_a_cut_off_file(cli, tmp_path: Path) -> None:

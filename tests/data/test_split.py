@@ -124,7 +124,7 @@ def test_time_split_keeps_equal_timestamps_on_one_side() -> None:
             "defect": np.arange(70) % 2,
         }
     )
-    result = make_split(frame, _config(group=None, test_size=0.25))
+    result = make_split(frame, _config(group=None, test_size=0.25, method="time"))
     times = frame["time"].to_numpy()
     assert times[result.train_index].max() < times[result.test_index].min()
     assert result.test_index.size == 21  # 3 whole days, closest to 17.5 rows
@@ -303,8 +303,8 @@ def test_time_split_that_cuts_lots_warns() -> None:
 
 
 def test_few_positives_in_test_warns() -> None:
-    frame = _frame(positives=8)
-    result = make_split(frame, _config(time=None, group=None))
+    frame = _frame(positives=8)  # too few for auto (small data), so the method is named
+    result = make_split(frame, _config(time=None, group=None, method="stratified"))
     assert result.method == "stratified"
     positives = int(frame["defect"].iloc[result.test_index].sum())
     assert positives == 2
@@ -340,7 +340,7 @@ def test_multiclass_rare_class_in_test_warns() -> None:
     rng = np.random.default_rng(5)
     labels = np.array(["OK"] * 380 + ["burr"] * 12 + ["short"] * 8)
     frame = pd.DataFrame({"temp": rng.normal(size=400), "defect": rng.permutation(labels)})
-    result = make_split(frame, _config(time=None, group=None, task="multiclass"))
+    result = make_split(frame, _config(time=None, group=None, task="multiclass", method="stratified"))
     assert result.warnings == [
         "the test part has fewer than 5 cases of some classes ('burr': 3, 'short': 2); their scores are "
         "very uncertain. Collect more cases of those classes or raise split.test_size."
@@ -448,7 +448,7 @@ def test_every_cv_fold_matches_the_holdout_and_never_leaks(
 
 def test_time_cv_folds_are_even_and_the_gap_is_left_out() -> None:
     frame = _frame(n_lots=1, rows_per_lot=600, positives=30)
-    config = _config(group=None)
+    config = _config(group=None, task="regression")  # no classes: blocks of equal rows
     plan = cv_splitter(frame, config)
     assert plan.description == "5-fold forward-chaining CV on 'time' (expanding window, gap 0)"
     assert [(t.size, v.size) for t, v in plan.splits()] == [
@@ -525,7 +525,7 @@ def test_method_without_its_column_is_a_user_error() -> None:
 def test_unreadable_or_constant_times_are_user_errors() -> None:
     frame = _frame(n_lots=4, rows_per_lot=10, positives=4)
     frame["time"] = frame["time"].dt.strftime("%Y.%m.%d %H:%M").astype(object)
-    assert make_split(frame, _config(group=None)).method == "time"  # text times are parsed
+    assert make_split(frame, _config(group=None, method="time")).method == "time"  # text times are parsed
     frame.loc[7, "time"] = "yesterday"
     with pytest.raises(
         UserError, match=r"columns\.time 'time': 1 of 40 rows have no readable time \(first at row 8"
@@ -533,7 +533,7 @@ def test_unreadable_or_constant_times_are_user_errors() -> None:
         make_split(frame, _config(group=None))
     frame["time"] = "2024-01-01"
     with pytest.raises(UserError, match=r"needs at least 2 distinct times in 'time', but the data has 1"):
-        make_split(frame, _config(group=None))
+        make_split(frame, _config(group=None, method="time"))
 
 
 def test_same_seed_same_split_other_seed_other_split() -> None:
@@ -555,3 +555,92 @@ def test_block_size_follows_the_square_root_of_the_test_part() -> None:
     result = make_split(frame, _config(group=None, test_size=0.1))
     assert result.test_index.size == 40 and result.block_size == math.ceil(math.sqrt(40)) == 7
     assert result.test_groups is not None and result.test_groups.max() == 5
+
+
+# --- rare defects in time order, and small data ------------------------------------------------
+
+
+def _shot_log(n: int = 2000, defects: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Shots in time order whose failed shots sit at the given positions (bursts, as on a real line)."""
+    target = np.zeros(n, dtype=int)
+    target[list(defects)] = 1
+    return pd.DataFrame(
+        {
+            "time": pd.Timestamp("2024-03-01") + pd.to_timedelta(np.arange(n), unit="min"),
+            "temp": np.random.default_rng(1).normal(220.0, 5.0, n),
+            "defect": target,
+        }
+    )
+
+
+def test_time_folds_are_sized_by_defect_cases_so_every_validation_fold_holds_some() -> None:
+    # 24 failed shots in three bursts: equal-row blocks would leave 3 of 5 validation folds without one.
+    bursts = (*range(100, 108), *range(900, 908), *range(1850, 1858))
+    frame = _shot_log(defects=bursts)
+    config = _config(group=None, method="time")
+    rows_only = cv_splitter(frame, _config(group=None, method="time", task="regression"))
+    assert sum(frame["defect"].iloc[valid].sum() == 0 for _, valid in rows_only.splits()) >= 3
+
+    plan = cv_splitter(frame, config)
+    y = frame["defect"].to_numpy()
+    assert plan.n_splits >= 2
+    for train, valid in plan.splits():
+        assert 0 < y[valid].sum() < valid.size and y[train].sum() > 0
+        assert frame["time"].iloc[train].max() < frame["time"].iloc[valid].min()
+    least = min(int(y[valid].sum()) for _, valid in plan.splits())
+    assert plan.description.endswith(
+        f"blocks sized by defect cases: every validation fold holds at least {least}"
+    )
+
+
+def test_few_defect_cases_limit_the_time_folds_and_too_few_stop_with_a_korean_reason() -> None:
+    frame = _shot_log(n=38, defects=(3, 12, 20, 29, 35))
+    plan = cv_splitter(frame, _config(group=None, method="time"))
+    assert plan.n_splits == 4  # five cases: a first training block and four validation blocks, one each
+    y = frame["defect"].to_numpy()
+    assert all(y[train].sum() and 0 < y[valid].sum() < valid.size for train, valid in plan.splits())
+    assert "reduced from 5 to 4 folds: the training part has only 5 defect (minority-class) cases" in str(
+        plan.description
+    )
+
+    with pytest.raises(UserError) as error:
+        cv_splitter(_shot_log(n=38, defects=(5, 30)), _config(group=None, method="time"))
+    message = error.value.message
+    assert message.startswith("데이터가 너무 작아 시간 교차검증을 할 수 없습니다")
+    assert "학습 부분의 불량(소수 클래스) 사례가 2건뿐임" in message
+    assert "the training part has only 2 defect (minority-class) cases" in message
+    assert "budget" not in message
+
+
+def test_small_data_on_auto_has_no_holdout_and_repeats_stratified_cv_on_all_rows() -> None:
+    from corpus.exports import press_doe
+
+    frame, target = press_doe(), "크랙"
+    config = _config(time=None, group=None, target=target)
+    result = make_split(frame, config)
+    assert result.resampled and result.method == "stratified"
+    assert np.array_equal(result.train_index, np.arange(39)) and np.array_equal(
+        result.test_index, np.arange(39)
+    )
+    assert result.description.startswith(
+        "small data (39 labelled rows, fewer than 100): no separate test part"
+    )
+    assert result.description.text("ko").startswith("작은 데이터 (라벨이 있는 행이 39개로 100개 미만)")
+
+    plan = cv_splitter(frame, config, split=result)
+    assert (
+        plan.n_splits == 25
+        and plan.description == "5x repeated 5-fold StratifiedKFold (shuffled, seeds from 0)"
+    )
+    y = frame[target].to_numpy()
+    validated = np.zeros(39)
+    for train, valid in plan.splits():
+        assert 0 < y[train].sum() < train.size and 0 < y[valid].sum() < valid.size
+        validated[valid] += 1
+    assert (validated == 5).all()  # every row scored once per repeat
+
+    # Enough rows but few defects is small data too; a method the user names is respected.
+    few = make_split(_frame(n_lots=8, positives=10), _config(time=None, group=None))
+    assert few.resampled and few.description.startswith("small data (10 cases of class 1, fewer than 12)")
+    named = make_split(frame, _config(time=None, group=None, target=target, method="stratified"))
+    assert not named.resampled and named.test_index.size == 10

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -254,3 +256,116 @@ def test_strict_types_limits_and_content_types(project: Any) -> None:
     assert streamed.status_code == 413 and "4,096 bytes" in tagged(streamed)["detail"]
     assert big_no_token == "HTTP/1.1 401 Unauthorized"  # answered before the 50 MB arrive
     assert big_token == "HTTP/1.1 413 Request Entity Too Large"
+
+
+_HUGE = "1" + "0" * 5000  # an integer JSON allows and Python refuses to read (over 4,300 digits)
+
+
+def _fuzz_value(rng: random.Random, depth: int = 0) -> Any:
+    """One JSON value of any kind: the odd numbers, text and nesting a client may send."""
+    pick = rng.randrange(16 if depth < 3 else 11)
+    if pick == 0:
+        return None
+    if pick == 1:
+        return rng.choice([True, False])
+    if pick == 2:
+        return rng.choice([0, -1, 7, 2**53 + 1, -(10**30), 10**400])
+    if pick == 3:
+        return rng.choice([0.0, -0.0, 1e-320, 1e308, -1e308, math.inf, -math.inf, math.nan, 215.5, 99999.0])
+    if pick == 4:
+        return rng.choice(
+            ["", "N", "N/A", "-", "12.5", "inf", "1e400", "<0.01", "158(Hv30)", "A", "Z", "재질"]
+        )
+    if pick == 5:
+        return "".join(chr(rng.randrange(1, 0x2FFFF)) for _ in range(rng.randrange(0, 40)))
+    if pick == 6:
+        return "__HUGE__"
+    if pick == 7:
+        return "x" * rng.choice([1000, 100_000])
+    if pick in (8, 9, 10):
+        return rng.uniform(-1e6, 1e6)
+    if pick in (11, 12, 13):
+        return [_fuzz_value(rng, depth + 1) for _ in range(rng.randrange(0, 5))]
+    return {str(_fuzz_value(rng, 3)): _fuzz_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))}
+
+
+def _fuzz_body(rng: random.Random, good: list[dict[str, Any]]) -> bytes:
+    """A request body: usually rows near a good one with a few cells replaced, dropped or added, sometimes
+    any JSON at all, sometimes not JSON."""
+    kind = rng.randrange(10)
+    if kind == 0:
+        return rng.choice(
+            [
+                b"",
+                b"{",
+                b'{"rows": [',
+                b"[" * 50_000 + b"]" * 50_000,
+                b"\xff\xfe{}",
+                b"nul",
+                b"1e400",
+                b"{'a': 1}",
+            ]
+        )
+    if kind == 1:
+        payload: Any = _fuzz_value(rng)
+    else:
+        rows = []
+        for _ in range(rng.choice([1, 1, 2, 3, 40])):
+            row = dict(rng.choice(good))
+            for _ in range(rng.randrange(0, 4)):
+                action = rng.randrange(3)
+                column = rng.choice([*row, "extra", ""]) if row else "extra"
+                if action == 0 and row:
+                    row.pop(rng.choice(list(row)))
+                else:
+                    row[column] = _fuzz_value(rng)
+            rows.append(row)
+        shape = rng.randrange(5)
+        if shape == 0:
+            payload = rows[0]
+        elif shape == 1:
+            payload = rows
+        elif shape == 2:
+            payload = {"dataframe_records": rows}
+        elif shape == 3:
+            columns = list(rows[0])
+            payload = {"dataframe_split": {"columns": columns, "data": [list(r.values()) for r in rows]}}
+        else:
+            payload = {"rows": rows}
+    text = json.dumps(payload, ensure_ascii=rng.random() < 0.5, allow_nan=True)
+    return text.replace('"__HUGE__"', _HUGE).encode("utf-8", "surrogatepass")
+
+
+@pytest.mark.parametrize("seed", [0])
+def test_fuzzed_requests_never_get_a_5xx(project: Any, seed: int) -> None:
+    """Thousands of random request shapes, values, content types and sizes against the real server."""
+    rng = random.Random(seed)
+    good = rows(project.parts(20, seed=25))
+    app = create_app(project.config(), reload_interval_s=0, token="fuzz", max_body_bytes=200_000)
+    statuses: dict[int, int] = {}
+    sent = 0
+    with serving(app) as client:
+        deadline = time.monotonic() + 90
+        while sent < 2000 and time.monotonic() < deadline:
+            headers = {"Authorization": "Bearer fuzz"} if rng.random() < 0.95 else {}
+            kind = rng.random()
+            if kind < 0.85:
+                headers["Content-Type"] = "application/json"
+            elif kind < 0.9:
+                headers["Content-Type"] = rng.choice(
+                    ["text/plain", "application/x-www-form-urlencoded", "??"]
+                )
+            elif kind < 0.95:
+                headers["Content-Type"] = "application/json; charset=latin-1"
+            params = {"explain": rng.choice([1, 3, -1, 99, "x"])} if rng.random() < 0.05 else {}
+            body = _fuzz_body(rng, good)
+            response = client.post("/predict", content=body, headers=headers, params=params)
+            sent += 1
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code < 500, (response.status_code, response.text[:500], body[:300])
+            answer = response.json()
+            assert answer["request_id"] == response.headers["x-request-id"]
+            if response.status_code != 200:
+                assert answer["detail"], answer
+    assert sent >= 1000, f"only {sent} requests in 90 s"
+    assert {200, 401, 413, 415, 422} <= set(statuses), statuses

@@ -1,0 +1,81 @@
+"""Small data has no test part: the evaluation scores the chosen model's out-of-fold outputs instead.
+
+With too few labelled rows or defect cases for a holdout (`axpoc.data.SMALL_DATA_CASES`) the split keeps
+every row on both sides and the comparison repeats its cross-validation on all of them. `out_of_fold_model`
+gives the evaluation a stand-in for the registered model that answers, for each row, with the mean output
+of the models that did not see that row, through the registered model's own decision rule (calibration
+and threshold, both chosen on the same out-of-fold outputs), so KPIs and their intervals are out-of-sample.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from axpoc.errors import UserError
+
+
+class OutOfFoldReplay(BaseEstimator):
+    """Answers ``predict`` / ``predict_proba`` for known rows (by index label) with stored outputs."""
+
+    def __init__(
+        self, outputs: np.ndarray | None = None, index: pd.Index | None = None, task: str = "binary"
+    ) -> None:
+        self.outputs = outputs
+        self.index = index
+        self.task = task
+
+    def _rows(self, X: pd.DataFrame) -> np.ndarray:
+        assert self.outputs is not None and self.index is not None
+        positions = self.index.get_indexer(X.index)
+        if (positions < 0).any():
+            raise UserError(
+                "out-of-fold outputs exist only for the rows the comparison cross-validated; "
+                "score new rows with the registered model."
+            )
+        return np.asarray(self.outputs)[positions]
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self._rows(X)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        values = self._rows(X)
+        return values if values.ndim == 2 else np.column_stack([1 - values, values])
+
+
+def out_of_fold_model(model: Any, split: Any, frame: pd.DataFrame) -> Any:
+    """``model`` itself, or on small data (``split.resampled``) a copy that scores out of fold.
+
+    ``frame`` is the prepared data whose rows the comparison cross-validated, in the same order. A binary
+    model keeps its calibrator and threshold: the replay stands in for the fitted pipeline underneath.
+    """
+    if not getattr(split, "resampled", False):
+        return model
+    output = split.out_of_fold.get("output")
+    if output is None:
+        raise UserError(
+            "small data: the evaluation scores the comparison's out-of-fold predictions, but none were "
+            "recorded; run the comparison (run_comparison) on this prepared data before evaluating."
+        )
+    replay = OutOfFoldReplay(np.asarray(output), frame.index, model.task)
+    estimator: Any = replay
+    calibrator = _calibrator(model.estimator)
+    if model.task == "binary" and calibrator is not None:
+        from axpoc.artifact import OofCalibratedClassifier
+
+        replay.classes_ = np.array([0, 1])
+        estimator = OofCalibratedClassifier(replay, calibrator).fit(None)
+    return dataclasses.replace(model, estimator=estimator, routes={})
+
+
+def _calibrator(estimator: Any) -> Any:
+    """The OOF calibrator inside a binary decision rule (threshold -> frozen -> calibrated), if any."""
+    while estimator is not None:
+        if hasattr(estimator, "calibrator"):
+            return estimator.calibrator
+        estimator = getattr(estimator, "estimator", None)
+    return None
