@@ -126,7 +126,7 @@ def _target_problem(values: pd.Series) -> str | None:
     present = values.dropna()
     n_classes = present.nunique()
     if len(present) < max(MIN_LABELLED, MIN_LABELLED_SHARE * len(values)):
-        return f"{len(values) - len(present):,} of {len(values):,} cells are empty"
+        return f"only {len(present):,} of {len(values):,} rows have a value"
     if n_classes < 2:
         shown = present.iloc[0] if len(present) else None
         return f"one class only ({shown!r} in all {len(present):,} labelled rows)"

@@ -53,6 +53,11 @@ def starter_from_data(
     from axpoc.steps._prepare import _positive
 
     raw, info = read_table(data_file, ReadOptions())
+    if raw.empty:
+        raise UserError(
+            f"{data_file}: the file has column names but no data rows, so nothing can be inferred. "
+            "Export the data again with its rows."
+        )
     frame, _ = clean_numbers(raw, ReadOptions())
     if target is not None and target not in frame.columns:
         from axpoc.data._roles import _missing_message
