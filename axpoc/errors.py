@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class AxpocError(Exception):
     """Base of every error axpoc raises on purpose; ``exit_code`` is what the CLI returns."""
@@ -32,3 +34,19 @@ class ValidationFailed(AxpocError):
 
     exit_code = 1
     code = "data_rejected"
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM, with a message that says what was registered and where the champion stands.
+
+    A subclass of :class:`KeyboardInterrupt`, so every handler of an interrupt still sees one.
+    """
+
+    latest: ClassVar[str | None] = None
+    """The last message of this process: Typer turns an interrupt into exit code 130 and drops the
+    exception, so the CLI's error boundary reads the message here."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        Interrupted.latest = message

@@ -56,7 +56,7 @@ import axpoc.cli
 t = mark("import_cli", t)
 from axpoc.config import load_config
 from axpoc.serve import load_served_model
-from axpoc.serve._batch import open_project_store
+from axpoc.serve._model import open_project_store
 t = mark("import_serve", t)
 config = load_config(Path({config!r}))
 t = mark("load_config", t)

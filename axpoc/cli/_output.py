@@ -87,16 +87,18 @@ def step(title: str) -> Iterator[None]:
 def run_guarded(fn: Callable[[], int | None]) -> int:
     """Turn axpoc's own errors into a message + exit code; Ctrl-C into 130. Bugs still show a traceback
     (after the error object on stdout, with ``--json``, so a scheduler still reads why)."""
-    from axpoc.errors import AxpocError
+    from axpoc.errors import AxpocError, Interrupted
 
     try:
         code = int(fn() or 0)
     except AxpocError as exc:
         fail(exc.message, code=exc.code, exit_code=exc.exit_code)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # an Interrupted says what was registered and where the champion is
         fail(
-            "interrupted (Ctrl-C); nothing was registered from the unfinished step.",
+            str(exc)
+            or Interrupted.latest
+            or "interrupted (Ctrl-C); nothing was registered from the unfinished step.",
             code="interrupted",
             exit_code=130,
         )

@@ -5,6 +5,7 @@ promote only when not worse), ``drift``, ``models``, ``rollback``, ``export`` / 
 imports (mlflow, sklearn, GX) happen inside the functions.
 """
 
+from axpoc._hooks import PAUSE_ENV, PAUSED_MARK, RESUME_ENV, pause_point
 from axpoc.retrain._bundle import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -16,7 +17,6 @@ from axpoc.retrain._bundle import (
 from axpoc.retrain._combine import ORDER_COLUMN, Combined, combine, recent_holdout, reference_data
 from axpoc.retrain._drift import DriftOutcome, DriftResult, drift_check, drift_step
 from axpoc.retrain._flow import RetrainOutcome, retrain
-from axpoc.retrain._hooks import PAUSE_ENV, PAUSED_MARK, RESUME_ENV, pause_point
 from axpoc.retrain._newdata import NewDataRejected, check_new, read_new, target_like
 from axpoc.retrain._project import open_project
 from axpoc.retrain._versions import champion_history, list_models, rollback

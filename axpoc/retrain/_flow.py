@@ -3,7 +3,8 @@ on the same, most recent holdout -> promote only when the challenger passes the 
 
 Order of safety: the new data is read and checked against the champion's contract before anything is
 trained or logged; the champion alias moves last, under the registry lock, only if it still points at
-the version the decision was made against. A crash, Ctrl-C or kill before that leaves it where it was.
+the version the decision was made against. A crash, Ctrl-C or kill before that leaves it where it was;
+one during the move is completed or undone (the move is journaled, :mod:`axpoc.tracking._moves`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,6 @@ from axpoc.promotion import (
     gate_dict,
     kpi_table,
     log_snapshot,
-    package_versions,
     primary_kpi,
     register_candidate,
 )
@@ -107,7 +107,6 @@ def retrain(
     from axpoc import tracking
     from axpoc.retrain._combine import reference_data
     from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
-    from axpoc.retrain._hooks import pause_point
     from axpoc.retrain._newdata import check_new, labelled_rows, read_new, refuse_unseen_classes
     from axpoc.retrain._project import champion, open_project
     from axpoc.steps._compare import run_comparison
@@ -140,7 +139,7 @@ def retrain(
         forced=force,
         primary=primary_kpi(config),
         model_name=store.model_name,
-        notes=[*new.notes, *notes],
+        notes=[*store.recovered, *new.notes, *notes],
         validation_warnings=warning_dicts(validation),
     )
     say(
@@ -206,7 +205,7 @@ def retrain(
         comparison = run_comparison(train_config, prepared, on_candidate=log_child, on_trial=on_trial)
         outcome.notes.extend(comparison.notes)
         tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
-        pause_point("compare")
+        tracking.pause_point("compare")
 
         model, note, curve = build_poc_model(config, prepared, comparison)
         model.contract_json = contract.to_json()
@@ -254,10 +253,11 @@ def retrain(
         )
         outcome.challenger_version = version
         outcome.non_inferiority = decision.test.numbers() if decision.test is not None else {}
-        pause_point("register")
+        tracking.pause_point("register")
 
         def write_report(decided: Decision) -> Path:
             from axpoc.report._retrain import write_retrain_report
+            from axpoc.retrain._report_data import report_data
 
             data = report_data(
                 config,
@@ -387,88 +387,3 @@ def _champion_on_holdout(
     except KeyError as exc:
         notes.append(RetrainNote("champion_cannot_score", {"version": version, "error": str(exc)}))
         return None
-
-
-def report_data(
-    config: PocConfig,
-    *,
-    store: Any,
-    new: Any,
-    champion_version: str,
-    drift: Any,
-    notes: list[str],
-    outcome: RetrainOutcome | None = None,
-    decision: Decision | None = None,
-    champion: tuple[str, Any] | None = None,
-    evaluation: Any = None,
-) -> Any:
-    """What the retrain (or drift-only) report shows, from the steps' results.
-
-    Without ``outcome``, ``decision`` and ``evaluation`` it is the drift-only report of ``axpoc drift``;
-    ``champion`` is (family, evaluation on the holdout), the evaluation None when it could not score.
-    """
-    from axpoc.report._i18n import decision_text
-    from axpoc.report._retrain import ModelColumn, RetrainReportData
-    from axpoc.steps._report import _kpi_rows, gate_rows
-
-    language = config.language
-    report = drift.report
-
-    def column(role: str, version: str | None, family: str, result: Any) -> Any:
-        return ModelColumn(
-            role=role,
-            version=version,
-            family=family,
-            kpis=_kpi_rows(result, language),
-            gates=gate_rows(result.gates),
-            gates_passed=bool(result.gates_passed),
-        )
-
-    on_new = drift.champion_evaluation
-    data = RetrainReportData(
-        language=language,
-        project_name=config.project.name,
-        title=config.project.title or config.project.name,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        model_name=store.model_name,
-        champion_version=champion_version,
-        data_source=new.source_label,
-        n_new=len(new.frame),
-        reference=drift.reference_label,
-        n_reference=report.n_reference,
-        drift=report.to_frame(),
-        drift_summary=report.summary(language),
-        unseen=report.unseen,
-        sampled=report.sampled,
-        validation=drift.validation.to_frame(failures_only=True) if drift.validation is not None else None,
-        champion_on_new=column("champion", champion_version, "", on_new) if on_new is not None else None,
-        new_products=list(drift.new_products),
-        notes=list(notes),
-        currency=config.kpi.costs.currency,
-        tracking_uri=store.tracking_uri,
-        config_digest=config_digest(config),
-        packages=package_versions(),
-    )
-    if outcome is None or decision is None or evaluation is None:
-        return data
-    data.kind = "retrain"
-    data.verdict = "champion" if decision.promote else "challenger"
-    data.verdict_reason = decision_text(decision.code, decision.values, language)
-    data.forced = outcome.forced
-    data.primary = outcome.primary
-    data.non_inferiority = dict(outcome.non_inferiority)
-    data.challenger_version = outcome.challenger_version
-    data.run_id = outcome.run_id
-    data.holdout = f"{outcome.holdout} ({outcome.n_holdout:,} rows)"
-    if champion is not None and champion[1] is not None:
-        data.models.append(column("champion", champion_version, champion[0], champion[1]))
-    data.models.append(column("challenger", outcome.challenger_version, outcome.family, evaluation))
-    data.training = [
-        ("reference", f"{outcome.reference}: {outcome.n_reference:,}"),
-        ("new", f"{outcome.data_source}: {outcome.n_new:,}"),
-        ("replaced", f"{outcome.n_replaced:,}"),
-        ("window", outcome.window or "-"),
-        ("train_holdout", f"{outcome.n_train:,} / {outcome.n_holdout:,}"),
-        ("retune", "yes" if outcome.retune else "no"),
-    ]
-    return data

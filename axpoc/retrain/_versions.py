@@ -18,19 +18,21 @@ def champion_history(entries: list[dict[str, Any]]) -> list[str]:
         version = str(entry.get("version"))
         if entry.get("action") == "promote":
             stack.append(version)
-        elif entry.get("action") == "rollback":
-            while stack and stack[-1] != version:
+        elif entry.get("action") == "rollback" and version in stack:
+            while stack[-1] != version:
                 stack.pop()
-            if not stack:
-                stack.append(version)
+        elif entry.get("action") == "rollback":  # --to a version outside the chain: one step forward
+            stack.append(version)
     return stack
 
 
 def rollback(store: Any, *, to: str | None = None, reason: str | None = None) -> dict[str, Any]:
     """Move ``champion`` back one step of the promotion log (or to version ``to``) and record it.
 
-    The target must exist and load; the old champion keeps alias ``previous`` and the decision tag
-    ``rolled_back``. Raises :class:`UserError` when there is nothing to roll back to.
+    The target must exist, have been decided (never a version whose run was killed before its decision,
+    nor one with too little evidence) and load; the move is one journaled transaction in which the old
+    champion keeps alias ``previous`` and gets the decision tag ``rolled_back``. Raises
+    :class:`UserError` when there is nothing to roll back to.
     """
     from mlflow.exceptions import MlflowException
 
@@ -47,7 +49,7 @@ def rollback(store: Any, *, to: str | None = None, reason: str | None = None) ->
             f"v{target} is already the champion; nothing to roll back. See 'axpoc models CONFIG'."
         )
     try:
-        store.client.get_model_version(store.model_name, target)
+        version = store.client.get_model_version(store.model_name, target)
     except MlflowException:
         known = ", ".join(
             f"v{v.version}" for v in store.client.search_model_versions(f"name='{store.model_name}'")
@@ -55,22 +57,59 @@ def rollback(store: Any, *, to: str | None = None, reason: str | None = None) ->
         raise UserError(
             f"--to {target}: model '{store.model_name}' has no version {target} (versions: {known})."
         ) from None
-    try:
-        tracking.load_poc_model(store, target)
-    except (MlflowException, OSError) as exc:
-        raise UserError(
-            f"v{target} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}): its files are missing or "
-            "damaged, so it cannot be champion. Pick another version with --to."
-        ) from None
+    _check_decided(store, target, version.tags)
+    _check_loads(store, target)
     why = f"rollback from v{current} to v{target}: {reason or 'no reason given'}"
-    if not tracking.promote(store, target, reason=why, expected_champion=current, action="rollback"):
+    moved = tracking.promote(
+        store,
+        target,
+        reason=why,
+        expected_champion=current,
+        action="rollback",
+        previous_tags={"axpoc.decision": "rolled_back", "axpoc.decision_reason": why[:5000]},
+    )
+    if not moved:
         raise UserError(
             "Another process moved the champion while rolling back; check 'axpoc models CONFIG' "
             "and run the rollback again if it is still needed."
         )
-    store.client.set_model_version_tag(store.model_name, current, "axpoc.decision", "rolled_back")
-    store.client.set_model_version_tag(store.model_name, current, "axpoc.decision_reason", why[:5000])
-    return {"model_name": store.model_name, "from_version": current, "to_version": target, "reason": why}
+    return {
+        "model_name": store.model_name,
+        "from_version": current,
+        "to_version": target,
+        "reason": why,
+        "notes": list(store.recovered),
+    }
+
+
+def _check_decided(store: Any, target: str, tags: dict[str, str]) -> None:
+    """A version whose run stopped before its decision, or with too little evidence, is never champion."""
+    decision = tags.get("axpoc.decision")
+    if decision in (None, "incomplete"):
+        raise UserError(
+            f"--to {target}: v{target} of '{store.model_name}' was never decided (its run was stopped before "
+            "the decision: 'incomplete' in 'axpoc models CONFIG'), so it cannot be champion. Pick a "
+            "version that was decided, or train again with 'axpoc run CONFIG'."
+        )
+    if decision == "insufficient_evidence":
+        raise UserError(
+            f"--to {target}: v{target} of '{store.model_name}' was registered with too little evidence "
+            f"({tags.get('axpoc.decision_reason', '')}); it can never be champion. Pick another version."
+        )
+
+
+def _check_loads(store: Any, target: str) -> None:
+    """The target's model must load: a champion that cannot score would stop predict and serve."""
+    from axpoc import tracking
+
+    try:
+        tracking.load_poc_model(store, target)
+    except Exception as exc:  # whatever a missing or damaged (e.g. truncated) pickle raises
+        raise UserError(
+            f"--to {target}: v{target} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}): its model "
+            "files are missing or damaged, so it cannot be champion. Pick another version with --to "
+            "(see 'axpoc models CONFIG')."
+        ) from None
 
 
 def _previous_champion(store: Any, current: str) -> str:
@@ -140,6 +179,7 @@ def list_models(store: Any) -> dict[str, Any]:
         "champion": tracking.alias_version(store, tracking.CHAMPION),
         "versions": rows,
         "promotion_log": tracking.read_promotion_log(store),
+        "notes": list(store.recovered),
     }
 
 

@@ -11,20 +11,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from axpoc.serve._batch import (
-    COMPILE_MIN_ROWS,
-    DEFAULT_CHUNK_ROWS,
-    BatchProgress,
-    BatchResult,
-    ServedModel,
-    contributions,
-    load_served_model,
-    predict_batch,
-    scoring_contract,
-    top_contributions,
-)
+from axpoc.serve._batch import COMPILE_MIN_ROWS, DEFAULT_CHUNK_ROWS, BatchResult, predict_batch
 from axpoc.serve._compiled import Acceleration, accelerate
+from axpoc.serve._explain import contributions, top_contributions
+from axpoc.serve._model import ServedModel, load_served_model, scoring_contract
 from axpoc.serve._predlog import PREDICTION_LOG, append_prediction_log, read_prediction_log, score_summary
+from axpoc.serve._run import BatchProgress
 
 __all__ = [
     "COMPILE_MIN_ROWS",

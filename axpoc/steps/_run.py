@@ -1,8 +1,9 @@
 """``axpoc run``: validate -> split -> compare -> evaluate -> register -> report, under one MLflow parent run.
 
 A failed or interrupted step never moves ``champion``: the alias moves only at the very end, after the
-model is logged and registered, and only when the gates pass and the model is not worse than the
-current champion on the same test part.
+model is logged and registered, and only when :mod:`axpoc.promotion` decides so (enough evidence, the
+rules and gates pass, not worse than the current champion on the same test part). The move itself is one
+journaled transaction (:mod:`axpoc.tracking._moves`): a kill or Ctrl-C inside it is completed or undone.
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ def run_poc(
         tracking_uri=config.tracking.uri,
         registry_uri=config.tracking.registry_uri,
     )
+    outcome.notes.extend(store.recovered)  # a promotion a stopped process left half done, settled now
     outcome.ui_command = f"axpoc ui <config>   # MLflow UI on {store.tracking_uri}"
     digest_config = config_digest(config)
     with tracking.parent_run(

@@ -81,12 +81,15 @@ def starter_from_data(
     target = roles.targets[0]
     task = roles.task_for(frame, target)
     positive = _positive(frame[target].dropna(), None, target) if task == "binary" else None
+    classes = sorted(frame[target].dropna().unique().tolist(), key=str) if task == "multiclass" else []
     notes = [
         f"'{data_file.name}' 에서 추론함 (inferred from the file): {info.rows} rows, encoding {info.encoding}, "
         f"separator {info.separator!r}.",
         f"{named}: {', '.join(roles.targets)}",
         *_doubts(roles, target),
     ]
+    task = roles.task_for(frame, target)
+    classes = sorted(frame[target].dropna().unique().tolist(), key=str) if task == "multiclass" else []
     return StarterValues(
         name=name,
         title=data_file.stem,
@@ -94,6 +97,7 @@ def starter_from_data(
         target=target,
         task=task,
         positive_class=_plain(positive),
+        classes=classes,
         roles={"id": roles.id, "time": roles.time, "group": roles.group, "product": roles.product},
         exclude=roles.suspicious,
         notes=notes,

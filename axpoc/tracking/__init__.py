@@ -1,17 +1,21 @@
 """Everything MLflow. Import lazily: ``import mlflow`` costs about a second."""
 
-from axpoc.tracking._registry import (
+from axpoc._hooks import MOVE_STAGES, PAUSE_ENV, PAUSED_MARK, RESUME_ENV, pause_point
+from axpoc.tracking._moves import (
+    JOURNAL,
     PROMOTION_LOG,
+    Move,
+    RecoveryNote,
     alias_version,
     append_promotion_log,
-    load_poc_model,
-    log_poc_model,
+    journaled_versions,
     mark_challenger,
     promote,
     read_promotion_log,
-    register_version,
-    save_poc_model,
+    recover,
+    registry_lock,
 )
+from axpoc.tracking._registry import load_poc_model, log_poc_model, register_version, save_poc_model
 from axpoc.tracking._store import (
     CHALLENGER,
     CHAMPION,
@@ -33,13 +37,21 @@ __all__ = [
     "CHALLENGER",
     "CHAMPION",
     "HOST_TAG",
+    "JOURNAL",
+    "MOVE_STAGES",
+    "PAUSED_MARK",
+    "PAUSE_ENV",
     "PID_TAG",
     "PREVIOUS",
     "PROMOTION_LOG",
+    "RESUME_ENV",
+    "Move",
+    "RecoveryNote",
     "Store",
     "alias_version",
     "append_promotion_log",
     "default_tracking_uri",
+    "journaled_versions",
     "load_poc_model",
     "log_candidate",
     "log_dataset",
@@ -49,9 +61,12 @@ __all__ = [
     "mark_stale_runs",
     "open_store",
     "parent_run",
+    "pause_point",
     "process_alive",
     "promote",
     "read_promotion_log",
+    "recover",
     "register_version",
+    "registry_lock",
     "save_poc_model",
 ]

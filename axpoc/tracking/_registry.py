@@ -1,30 +1,22 @@
-"""Log the one pyfunc model, register versions and move aliases safely.
+"""Log the one pyfunc model, register versions, load them back.
 
-Promotion holds a file lock and re-reads the champion before it moves the alias, so two retrains at
-once never both promote; every move is appended to the promotion log (the audit trail).
+Alias moves (promote, reject, rollback) are journaled transactions in :mod:`axpoc.tracking._moves`.
 """
 
 from __future__ import annotations
 
-import getpass
-import json
-import platform
 import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import cloudpickle
 import mlflow
 import pandas as pd
-from filelock import FileLock
 
-from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
-
-PROMOTION_LOG = "promotions.jsonl"
+from axpoc.tracking._store import Store
 
 
 def log_poc_model(poc_model: Any, *, input_example: pd.DataFrame, pip_requirements: list[str]) -> str:
@@ -92,89 +84,6 @@ def register_version(store: Store, model_uri: str, *, tags: dict[str, str], desc
     if description:
         client.update_model_version(store.model_name, version.version, description=description)
     return str(version.version)
-
-
-def alias_version(store: Store, alias: str) -> str | None:
-    from mlflow.exceptions import MlflowException
-
-    try:
-        return str(store.client.get_model_version_by_alias(store.model_name, alias).version)
-    except MlflowException:
-        return None
-
-
-def _lock(store: Store) -> FileLock:
-    return FileLock(str(store.project_dir / "registry.lock"), timeout=120)
-
-
-def append_promotion_log(store: Store, entry: dict[str, Any]) -> None:
-    entry = {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "user": getpass.getuser(),
-        "host": platform.node(),
-        **entry,
-    }
-    with (store.project_dir / PROMOTION_LOG).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-
-def read_promotion_log(store: Store) -> list[dict[str, Any]]:
-    path = store.project_dir / PROMOTION_LOG
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def promote(
-    store: Store,
-    version: str,
-    *,
-    reason: str,
-    forced: bool = False,
-    expected_champion: str | None = None,
-    action: str = "promote",
-    tags: dict[str, str] | None = None,
-) -> bool:
-    """Move ``champion`` to ``version`` (old champion -> ``previous``).
-
-    ``expected_champion`` is the champion the decision was made against; if another process moved the
-    alias meanwhile, nothing moves and False is returned.
-    """
-    client = store.client
-    with _lock(store):
-        current = alias_version(store, CHAMPION)
-        if expected_champion is not None and current != expected_champion:
-            return False
-        if current is not None and current != version:
-            client.set_registered_model_alias(store.model_name, PREVIOUS, current)
-        client.set_registered_model_alias(store.model_name, CHAMPION, version)
-        if alias_version(store, CHALLENGER) == version:
-            client.delete_registered_model_alias(store.model_name, CHALLENGER)
-        client.set_model_version_tag(store.model_name, version, "axpoc.decision", "promoted")
-        client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
-        client.set_model_version_tag(store.model_name, version, "axpoc.forced", str(forced).lower())
-        for key, value in (tags or {}).items():
-            client.set_model_version_tag(store.model_name, version, key, value)
-        append_promotion_log(
-            store,
-            {"action": action, "version": version, "previous": current, "reason": reason, "forced": forced},
-        )
-    return True
-
-
-def mark_challenger(
-    store: Store, version: str, *, reason: str, decision: str = "rejected", tags: dict[str, str] | None = None
-) -> None:
-    client = store.client
-    with _lock(store):
-        client.set_registered_model_alias(store.model_name, CHALLENGER, version)
-        client.set_model_version_tag(store.model_name, version, "axpoc.decision", decision)
-        client.set_model_version_tag(store.model_name, version, "axpoc.decision_reason", reason[:5000])
-        for key, value in (tags or {}).items():
-            client.set_model_version_tag(store.model_name, version, key, value)
-        append_promotion_log(
-            store, {"action": "reject", "version": version, "reason": reason, "forced": False}
-        )
 
 
 def load_poc_model(store: Store, version_or_alias: str) -> Any:

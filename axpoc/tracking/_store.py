@@ -11,7 +11,7 @@ import platform
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
-from axpoc.errors import UserError
+from axpoc.errors import Interrupted, UserError
 from axpoc.kpi import clip_to_range
 
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous"
@@ -37,6 +37,8 @@ class Store:
     experiment_name: str
     model_name: str
     project_dir: Path
+    recovered: list[str] = field(default_factory=list)
+    """What opening the store did with alias moves a stopped process left half done (notes for the user)."""
 
     @property
     def client(self) -> MlflowClient:
@@ -83,6 +85,9 @@ def open_store(
     else:
         experiment_id = experiment.experiment_id
     store = Store(uri, reg, experiment_id, project_name, project_name, project_dir)
+    from axpoc.tracking._moves import recover
+
+    store.recovered.extend(recover(store))  # before the cleanup below, which must see the moves settled
     mark_stale_runs(store)
     return store
 
@@ -92,8 +97,9 @@ def mark_stale_runs(store: Store) -> list[str]:
 
     A run killed with SIGKILL (or a power cut) cannot end itself; the next command that opens the store
     does it, with its unfinished child runs, and tags a model version it registered without a decision
-    ``axpoc.decision=incomplete``. Runs of other hosts, or without the pid tag, are left alone: whether
-    their process lives cannot be known from here. MLflow's SQLite sessions wait up to 20 s on a locked
+    ``axpoc.decision=incomplete`` — never a version that holds an alias or that a journaled alias move
+    names (its move was completed, so it is decided). Runs of other hosts, or without the pid tag, are
+    left alone: whether their process lives cannot be known from here. MLflow's SQLite sessions wait up to 20 s on a locked
     database (``PRAGMA busy_timeout``), so concurrent commands queue instead of failing.
     """
     client = store.client
@@ -108,7 +114,12 @@ def mark_stale_runs(store: Store) -> list[str]:
         and run.data.tags.get(PID_TAG, "").isdigit()
         and not process_alive(int(run.data.tags[PID_TAG]))
     ]
-    killed = []
+    killed: list[str] = []
+    if not stale:
+        return killed
+    from axpoc.tracking._moves import journaled_versions
+
+    settled = journaled_versions(store) | _alias_holders(store)
     for run in stale:
         run_id = run.info.run_id
         children = client.search_runs(
@@ -126,7 +137,7 @@ def mark_stale_runs(store: Store) -> list[str]:
         client.set_terminated(run_id, status="KILLED")
         killed.append(run_id)
         for version in client.search_model_versions(f"name='{store.model_name}' and run_id='{run_id}'"):
-            if "axpoc.decision" not in version.tags:
+            if "axpoc.decision" not in version.tags and str(version.version) not in settled:
                 client.set_model_version_tag(
                     store.model_name, version.version, "axpoc.decision", "incomplete"
                 )
@@ -137,6 +148,15 @@ def mark_stale_runs(store: Store) -> list[str]:
                     "the run was killed before a decision; never promoted",
                 )
     return killed
+
+
+def _alias_holders(store: Store) -> set[str]:
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return {str(v) for v in store.client.get_registered_model(store.model_name).aliases.values()}
+    except MlflowException:  # no registered model yet
+        return set()
 
 
 def process_alive(pid: int) -> bool:
@@ -179,11 +199,36 @@ def parent_run(store: Store, *, run_name: str, tags: dict[str, str] | None = Non
         yield run
     except KeyboardInterrupt:
         mlflow.end_run(status="KILLED")
-        raise
+        raise Interrupted(_interrupted(store, run.info.run_id)) from None
     except BaseException:
         mlflow.end_run(status="FAILED")
         raise
     mlflow.end_run(status="FINISHED")
+
+
+def _interrupted(store: Store, run_id: str) -> str:
+    """What an interrupted run leaves, read from the registry: its versions and where the champion stands."""
+    from mlflow.exceptions import MlflowException
+
+    from axpoc.tracking._moves import alias_version
+
+    try:
+        versions = store.client.search_model_versions(f"name='{store.model_name}' and run_id='{run_id}'")
+        champion = alias_version(store, CHAMPION)
+    except MlflowException:
+        return "interrupted (Ctrl-C); the registry could not be read: see 'axpoc models CONFIG'."
+    said = {
+        "promoted": "was registered and promoted to champion",
+        "rejected": "was registered as challenger",
+        "insufficient_evidence": "was registered as challenger (insufficient evidence)",
+    }
+    done = [
+        f"v{v.version} "
+        + said.get(v.tags.get("axpoc.decision", ""), "was registered without a decision (not champion)")
+        for v in sorted(versions, key=lambda v: int(v.version))
+    ]
+    where = f"the champion is v{champion}" if champion else "there is no champion"
+    return f"interrupted (Ctrl-C); {'; '.join(done) or 'nothing was registered'}; {where}."
 
 
 def _flat_params(params: dict[str, Any], prefix: str = "") -> dict[str, str]:

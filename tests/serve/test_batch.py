@@ -157,7 +157,7 @@ def test_a_quote_never_closed_is_refused_before_reading_and_the_previous_output_
 
 
 def test_reading_ahead_hands_over_chunks_then_the_error_and_stops_when_left() -> None:
-    from axpoc.serve._batch import _read_ahead
+    from axpoc.serve._threads import read_ahead
 
     closed = []
 
@@ -172,11 +172,11 @@ def test_reading_ahead_hands_over_chunks_then_the_error_and_stops_when_left() ->
 
     got = []
     with pytest.raises(UserError, match="line 251"):
-        for chunk in _read_ahead(source(fail=True)):
+        for chunk in read_ahead(source(fail=True)):
             got.append(int(chunk["x"].iloc[0]))
     assert got == [0, 1] and closed == [True]
 
-    reader = _read_ahead(source(fail=False))
+    reader = read_ahead(source(fail=False))
     assert int(next(reader)["x"].iloc[0]) == 0
     reader.close()  # the consumer gave up: the thread ends and the source is closed there
     assert closed == [True, False]
@@ -195,8 +195,16 @@ def test_sql_query_in_and_table_out_append_replace_and_rollback(project: Any, tm
     def score(**options: object) -> object:
         return predict_batch(config, source=query, output="scores", db_url=url, threads=1, **options)
 
+    # a table an axpoc before input_flags wrote: the column is added, its old rows left empty
+    before = pd.DataFrame({"part_id": ["OLD1"], "score": [0.5], "prediction": [0], "decision": [False]})
+    before.assign(model_version="0", scored_at="2026-01-01", run_id="old").to_sql(
+        "scores", engine, index=False
+    )
     first, second = score(), score()
-    table = pd.read_sql("SELECT * FROM scores", engine)
+    table = pd.read_sql("SELECT * FROM scores WHERE run_id != 'old'", engine)
+    assert (
+        pd.read_sql("SELECT input_flags FROM scores WHERE run_id = 'old'", engine)["input_flags"].isna().all()
+    )
     assert first.scored == n_rows and len(table) == 2 * n_rows
     assert table.groupby("run_id").size().to_dict() == {first.run_id: n_rows, second.run_id: n_rows}
     assert first.input.endswith(f":: {query}") and first.input_digest == second.input_digest
@@ -343,7 +351,8 @@ def test_an_excel_sheet_is_scored_through_the_training_loader(project: Any, tmp_
 
 
 def test_how_inputs_and_outputs_are_told_apart_and_repeats_found() -> None:
-    from axpoc.serve._batch import is_query, parse_output, repeated_values
+    from axpoc.serve._sinks import parse_output
+    from axpoc.serve._sources import is_query, repeated_values
 
     assert parse_output("s.csv").kind == "csv" and parse_output("s.PARQUET").kind == "parquet"
     assert (

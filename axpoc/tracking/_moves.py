@@ -1,0 +1,314 @@
+"""Every alias move of the registry (promote, reject, rollback) as one recoverable transaction.
+
+The champion alias, the version tags that say why, and the promotion log's line all happen or none does,
+whatever signal arrives when. Under the registry's file lock a move is:
+
+1. an *intent* line in the journal (``promotions.journal.jsonl`` in the project folder) with a unique id,
+   the aliases before and after, the tags and the log line, written and flushed to disk;
+2. the aliases moved; 3. the tags set; 4. the log line appended (with the move's id);
+5. a *confirmed* line in the journal.
+
+Ctrl-C and SIGTERM wait until step 5 (they are held, then raised as :class:`axpoc.errors.Interrupted`
+saying where the champion stands). After a kill or a power cut, the next command that opens the store
+(:func:`recover`, called by :func:`axpoc.tracking.open_store`) finds the intent without a confirmation:
+if the move's main alias already points at its version, it completes the move (the same tags, the same
+log line, once); otherwise it puts back the aliases as they were and marks the intent undone. A pending
+intent seen under the lock can only belong to a process that died: every move holds the lock to the end.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import platform
+import signal
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from filelock import FileLock
+
+from axpoc._hooks import pause_point
+from axpoc.errors import Interrupted
+from axpoc.kpi import Phrase
+from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
+
+PROMOTION_LOG = "promotions.jsonl"
+JOURNAL = "promotions.journal.jsonl"
+LOCK_FILE = "registry.lock"
+
+
+class RecoveryNote(Phrase):
+    """What the next command did with a move a stopped process left half done (notes, reports, logs)."""
+
+    templates = MappingProxyType(
+        {
+            "completed": (
+                "중단된 별칭 이동을 완료했습니다: {action} v{version} (중단 시각 {time}); 별칭·태그·승격 기록이 "
+                "이제 일치합니다",
+                "completed an alias move a stopped process left half done: {action} v{version} (started "
+                "{time}); aliases, tags and the promotion log agree again",
+            ),
+            "undone": (
+                "중단된 별칭 이동을 취소했습니다: {action} v{version} (중단 시각 {time}); 별칭이 움직이기 전에 "
+                "멈췄으므로 이전 상태 그대로입니다",
+                "undid an alias move a stopped process left half done: {action} v{version} (started {time}); "
+                "it stopped before the alias moved, so everything stays as it was",
+            ),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Move:
+    """One alias move: the aliases to set (None: remove), what they were, tags per version, the log line."""
+
+    action: str
+    version: str
+    aliases: dict[str, str | None]
+    prior: dict[str, str | None]
+    tags: dict[str, dict[str, str]]
+    log: dict[str, Any]
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def main_alias(self) -> str:
+        """The alias whose position tells whether the move happened: champion, or challenger for a reject."""
+        return CHAMPION if CHAMPION in self.aliases else CHALLENGER
+
+    def where(self) -> str:
+        """Where the aliases stand once the move is done, in words."""
+        champion = self.aliases.get(CHAMPION, self.prior.get(CHAMPION))
+        if self.main_alias == CHAMPION:
+            before = self.prior.get(CHAMPION)
+            return f"v{self.version} is champion" + (f" (was v{before})" if before else "")
+        return f"v{self.version} is challenger; the champion is " + (f"v{champion}" if champion else "none")
+
+
+def registry_lock(store: Store) -> FileLock:
+    """The project's registry lock: alias moves, their recovery and ``export`` take it."""
+    return FileLock(str(store.project_dir / LOCK_FILE), timeout=120)
+
+
+def alias_version(store: Store, alias: str) -> str | None:
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(store.client.get_model_version_by_alias(store.model_name, alias).version)
+    except MlflowException:
+        return None
+
+
+def append_promotion_log(store: Store, entry: dict[str, Any]) -> None:
+    """One line of the audit trail (time, user and host added when the entry has none)."""
+    _append_line(store.project_dir / PROMOTION_LOG, {**_stamp(), **entry})
+
+
+def read_promotion_log(store: Store) -> list[dict[str, Any]]:
+    return _read_lines(store.project_dir / PROMOTION_LOG)
+
+
+def promote(
+    store: Store,
+    version: str,
+    *,
+    reason: str,
+    forced: bool = False,
+    expected_champion: str | None = None,
+    action: str = "promote",
+    tags: dict[str, str] | None = None,
+    previous_tags: dict[str, str] | None = None,
+) -> bool:
+    """Move ``champion`` to ``version`` (old champion -> ``previous``), as one journaled move.
+
+    ``expected_champion`` is the champion the decision was made against; if another process moved the
+    alias meanwhile, nothing moves and False is returned. ``previous_tags`` are set on the old champion
+    in the same move (a rollback's ``rolled_back``).
+    """
+    with registry_lock(store):
+        current = alias_version(store, CHAMPION)
+        if expected_champion is not None and current != expected_champion:
+            return False
+        aliases: dict[str, str | None] = {}
+        if current is not None and current != version:
+            aliases[PREVIOUS] = current
+        if alias_version(store, CHALLENGER) == version:
+            aliases[CHALLENGER] = None
+        aliases[CHAMPION] = version
+        version_tags = {
+            "axpoc.decision": "promoted",
+            "axpoc.decision_reason": reason[:5000],
+            "axpoc.forced": str(forced).lower(),
+            **(tags or {}),
+        }
+        all_tags = {version: version_tags}
+        if previous_tags and current is not None and current != version:
+            all_tags[current] = previous_tags
+        log = {"action": action, "version": version, "previous": current, "reason": reason, "forced": forced}
+        _carry_out(store, _move(store, action, version, aliases, all_tags, log))
+    return True
+
+
+def mark_challenger(
+    store: Store, version: str, *, reason: str, decision: str = "rejected", tags: dict[str, str] | None = None
+) -> None:
+    """Give ``version`` the ``challenger`` alias with the decision and its reason, as one journaled move."""
+    with registry_lock(store):
+        version_tags = {"axpoc.decision": decision, "axpoc.decision_reason": reason[:5000], **(tags or {})}
+        log = {"action": "reject", "version": version, "reason": reason, "forced": False}
+        _carry_out(
+            store, _move(store, "reject", version, {CHALLENGER: version}, {version: version_tags}, log)
+        )
+
+
+def recover(store: Store) -> list[RecoveryNote]:
+    """Complete or undo every move a stopped process left half done; returns what was done, in words."""
+    path = store.project_dir / JOURNAL
+    if not _pending(path):  # the usual case: one small file read, no lock
+        return []
+    notes = []
+    with registry_lock(store):
+        for move in _pending(path):
+            values = {"action": move.action, "version": move.version, "time": move.log.get("time", "?")}
+            if alias_version(store, move.main_alias) == move.aliases[move.main_alias]:
+                _set_aliases(store, move.aliases)
+                _set_tags(store, move.tags)
+                if not any(entry.get("id") == move.id for entry in read_promotion_log(store)):
+                    _append_line(store.project_dir / PROMOTION_LOG, move.log)
+                _append_line(path, {"id": move.id, "state": "confirmed", "by": "recovery"})
+                notes.append(RecoveryNote("completed", values))
+            else:
+                _set_aliases(store, move.prior)
+                _append_line(path, {"id": move.id, "state": "undone", "by": "recovery"})
+                notes.append(RecoveryNote("undone", values))
+    return notes
+
+
+def journaled_versions(store: Store) -> set[str]:
+    """Versions named by a move that was not undone: the stale-run cleanup must never touch them."""
+    lines = _read_lines(store.project_dir / JOURNAL)
+    undone = {line.get("id") for line in lines if line.get("state") == "undone"}
+    return {
+        version
+        for line in lines
+        if line.get("state") == "intent" and line.get("id") not in undone
+        for version in {line["move"]["version"], *line["move"]["tags"]}
+    }
+
+
+def _move(
+    store: Store,
+    action: str,
+    version: str,
+    aliases: dict[str, str | None],
+    tags: dict[str, dict[str, str]],
+    log: dict[str, Any],
+) -> Move:
+    """The move with the aliases as they are now (what an undo restores) and a fresh id in its log line."""
+    prior = {alias: alias_version(store, alias) for alias in aliases}
+    move_id = uuid.uuid4().hex
+    return Move(action, version, aliases, prior, tags, {**_stamp(), **log, "id": move_id}, id=move_id)
+
+
+def _carry_out(store: Store, move: Move) -> None:
+    """Steps 1-5 of the module docstring; the caller holds the registry lock. Ctrl-C / SIGTERM wait."""
+    journal = store.project_dir / JOURNAL
+    with _held_interrupts() as held:
+        _append_line(journal, {"id": move.id, "state": "intent", "move": asdict(move)})
+        pause_point("promote:intent")
+        _set_aliases(store, move.aliases)
+        pause_point("promote:aliases")
+        _set_tags(store, move.tags)
+        pause_point("promote:tags")
+        _append_line(store.project_dir / PROMOTION_LOG, move.log)
+        pause_point("promote:log")
+        _append_line(journal, {"id": move.id, "state": "confirmed"})
+    if held:
+        raise Interrupted(
+            f"interrupted (Ctrl-C) during the {move.action} of v{move.version}, which was completed first "
+            f"and recorded in the promotion log: {move.where()}."
+        )
+
+
+def _set_aliases(store: Store, aliases: dict[str, str | None]) -> None:
+    from mlflow.exceptions import MlflowException
+
+    client = store.client
+    for alias, version in aliases.items():
+        if version is not None:
+            client.set_registered_model_alias(store.model_name, alias, version)
+        elif alias_version(store, alias) is not None:
+            try:
+                client.delete_registered_model_alias(store.model_name, alias)
+            except MlflowException:  # removed meanwhile: the goal is reached
+                continue
+
+
+def _set_tags(store: Store, tags: dict[str, dict[str, str]]) -> None:
+    client = store.client
+    for version, values in tags.items():
+        for key, value in values.items():
+            client.set_model_version_tag(store.model_name, version, key, value)
+
+
+@contextmanager
+def _held_interrupts() -> Iterator[list[int]]:
+    """Hold Ctrl-C and SIGTERM until the block ends; yields the signals that arrived meanwhile."""
+    held: list[int] = []
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield held
+        return
+    signals = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
+    before = {number: signal.signal(number, lambda number, frame: held.append(number)) for number in signals}
+    try:
+        yield held
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def _pending(path: Path) -> list[Move]:
+    """The moves whose intent has no confirmation and was not undone, oldest first."""
+    lines = _read_lines(path)
+    closed = {line.get("id") for line in lines if line.get("state") in ("confirmed", "undone")}
+    return [
+        Move(**line["move"])
+        for line in lines
+        if line.get("state") == "intent" and line.get("id") not in closed
+    ]
+
+
+def _stamp() -> dict[str, str]:
+    return {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "user": getpass.getuser(),
+        "host": platform.node(),
+    }
+
+
+def _append_line(path: Path, entry: dict[str, Any]) -> None:
+    """One JSON line, on disk before this returns (a power cut after it keeps the line)."""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON lines of a file; a last line cut off by a kill in mid-write is not a line."""
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
