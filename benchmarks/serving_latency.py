@@ -93,6 +93,7 @@ def breakdown(config: str, payloads: list[dict[str, Any]]) -> dict[str, float]:
     from axpoc.config import load_config
     from axpoc.serve._http import _check, _frame, _records
     from axpoc.serve._model import load_served_model, open_project_store, set_threads
+    from axpoc.serve._typed import Flags
 
     served = load_served_model(open_project_store(load_config(config)))
     set_threads(served.model, 1)
@@ -105,7 +106,7 @@ def breakdown(config: str, payloads: list[dict[str, Any]]) -> dict[str, float]:
         marks.append(time.perf_counter())
         result = served.model.predict_frame(frame)
         marks.append(time.perf_counter())
-        _records(served, frame, result, None, [[]])
+        _records(served, frame, result, None, Flags(1))
         marks.append(time.perf_counter())
         for key, start, end in zip(totals, marks, marks[1:], strict=False):
             totals[key] += end - start

@@ -55,7 +55,7 @@ def out_of_fold_model(model: Any, split: Any, frame: pd.DataFrame) -> Any:
     """
     if not getattr(split, "resampled", False):
         return model
-    output = split.out_of_fold.get("output")
+    output = split.out_of_fold
     if output is None:
         raise UserError(
             "small data: the evaluation scores the comparison's out-of-fold predictions, but none were "

@@ -254,6 +254,44 @@ class VolumeConfig(_Model):
     working_days_per_month: float = Field(22, gt=0)
 
 
+class RuleSwitch(_Model):
+    """A built-in acceptance rule (axpoc.kpi RULES): on unless the config switches it off, with a reason."""
+
+    enabled: bool = True
+    reason: str | None = Field(None, description="why the rule is off; required with enabled: false")
+
+    @model_validator(mode="after")
+    def _reason_when_off(self) -> RuleSwitch:
+        if not self.enabled and not (self.reason or "").strip():
+            raise ValueError(
+                "enabled: false needs a reason: the report prints why this built-in rule was switched off; "
+                "add reason: '...' or remove enabled: false"
+            )
+        return self
+
+
+class RecallRule(RuleSwitch):
+    min_recall: float = Field(0.3, gt=0, lt=1, description="floor on the recall of every defect class")
+
+
+class EvidenceRule(RuleSwitch):
+    power: float = Field(0.8, ge=0.5, lt=1, description="power of the recall-above-floor test")
+    alpha: float = Field(0.05, gt=0, le=0.2, description="one-sided level of that test")
+
+
+class RulesConfig(_Model):
+    """The built-in acceptance rules, applied on top of kpi.gates; see axpoc/kpi/_acceptance.py."""
+
+    beats_no_model: RuleSwitch = Field(
+        default_factory=RuleSwitch, description="cheaper than today's practice, inspect all, inspect none"
+    )
+    catches_defects: RecallRule = Field(default_factory=RecallRule)
+    beats_trivial: RuleSwitch = Field(
+        default_factory=RuleSwitch, description="better than the prior / majority / mean model"
+    )
+    enough_evidence: EvidenceRule = Field(default_factory=EvidenceRule)
+
+
 class KpiConfig(_Model):
     primary: str | None = Field(None, description="primary metric; None = the task's default")
     costs: CostConfig = Field(default_factory=CostConfig)
@@ -263,6 +301,9 @@ class KpiConfig(_Model):
         default_factory=dict, description="KPI name -> comparison like '>= 0.9'"
     )
     conservative: bool = Field(False, description="evaluate gates on the CI bound")
+    rules: RulesConfig = Field(
+        default_factory=RulesConfig, description="built-in acceptance rules, always applied on top of gates"
+    )
     anomaly_false_alarm_rate: float = Field(0.01, gt=0, lt=0.5)
 
 

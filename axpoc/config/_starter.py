@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,6 +31,44 @@ class StarterValues:
     costs: dict[str, float] = field(default_factory=dict)
     spec: dict[str, float] | None = None
     notes: list[str] = field(default_factory=list)
+    classes: list[str | int] = field(default_factory=list)
+    """multiclass: the target's classes, from which :func:`propose_defect_classes` proposes the defects."""
+
+
+_OK_CLASS = re.compile(r"^(ok|good|pass(ed)?|normal|none|no[ _-]?defects?|양품|정상|합격|양호|정상품)$", re.I)
+
+RULES_BLOCK = (
+    "  rules:                # 기본 인수 규칙: 게이트와 별도로 항상 적용 (built-in rules, always applied on top of gates)",
+    "    beats_no_model: {enabled: true}     # 기존 방식·전수 검사·무검사보다 비용(또는 유출)이 확실히 낮음",
+    "    catches_defects: {enabled: true, min_recall: 0.3}   # 불량 클래스마다 재현율 0.3 이상",
+    "    beats_trivial: {enabled: true}      # 단순 모델(불량 비율·최빈 클래스·평균)보다 주 지표가 확실히 좋음",
+    "    enough_evidence: {enabled: true, power: 0.8, alpha: 0.05}   # 시험 구간 불량 수가 검정력 계산을 충족",
+    '    # 끄려면 이유와 함께 (to switch one off, give a reason): beats_trivial: {enabled: false, reason: "..."}',
+)
+"""The kpi.rules section every starter and example writes out, so the user sees the rules that guard."""
+
+
+def propose_defect_classes(classes: list[Any]) -> tuple[list[Any], Any]:
+    """(defect classes, the OK class) for a multiclass target: every class except one obvious good class
+    (OK, 양품, 정상, good ...); ([], None) when no class looks like the good one, so the user must say."""
+    ok = [c for c in classes if _OK_CLASS.match(str(c).strip())]
+    if len(ok) != 1:
+        return [], None
+    return [c for c in classes if c != ok[0]], ok[0]
+
+
+def _defect_classes_lines(classes: list[Any]) -> list[str]:
+    defects, ok = propose_defect_classes(classes)
+    flow = yaml.safe_dump(defects, allow_unicode=True, default_flow_style=True).strip()
+    if ok is None:
+        return [
+            "  defect_classes: []   # 불량 클래스를 추정하지 못함: 적지 않으면 비용 KPI는 정의되지 않음 "
+            "(could not tell which classes are defects; list them, else the cost KPIs stay undefined)"
+        ]
+    return [
+        f"  defect_classes: {flow}   # '{ok}' 외 모든 클래스를 불량으로 추정함: 확인하세요 "
+        f"(inferred: every class except '{ok}'; check)"
+    ]
 
 
 def _yaml_block(value: object, indent: int) -> str:
@@ -64,6 +104,8 @@ def render_starter(values: StarterValues) -> str:
     ]
     if values.positive_class is not None:
         lines.append(f"  positive_class: {values.positive_class}   # 불량 클래스 (the defect class)")
+    if values.task == "multiclass":
+        lines += _defect_classes_lines(values.classes)
     if values.spec:
         lines.append("  spec:                 # 규격 한계 (spec limits)")
         lines.append(_yaml_block(values.spec, 4))
@@ -95,6 +137,7 @@ def render_starter(values: StarterValues) -> str:
         "  volumes: {parts_per_day: 2000, working_days_per_month: 22}",
         "  gates:                # 인수 기준 (acceptance gates)",
         _yaml_block(values.gates, 4) if values.gates else "    {}",
+        *RULES_BLOCK,
         "",
     ]
     return "\n".join(lines)

@@ -80,10 +80,66 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding
+    errors: dict[str, UnicodeDecodeError] = {}
     for encoding in _STRICT:
-        if _decodes(path, encoding) is None:
+        error = _decodes(path, encoding)
+        if error is None:
             return encoding
+        errors[encoding] = error
+    _refuse_mixed(path, errors)
     return _guess(path, head)
+
+
+def _refuse_mixed(path: Path, errors: dict[str, UnicodeDecodeError]) -> None:
+    """Refuse a file whose lines are Korean text in one strict encoding up to a line that is not.
+
+    Typical: a CP949 export with a line appended by a UTF-8 program. A guess for the whole file would
+    garble every Korean header; the line that breaks the pattern is named instead. Only lines above the
+    failing one that hold non-ASCII text count as evidence, so a file with no such line is still guessed.
+    """
+    found = []
+    for encoding, error in errors.items():
+        line, evidence = _line_of(path, error.start)
+        if evidence:
+            found.append((error.start, encoding, line))
+    if not found:
+        return
+    _, encoding, line = max(found)
+    others = [e for e in _STRICT if e != encoding and _line_decodes(path, line, e)]
+    also = f" (it reads as {others[0]})" if others else ""
+    raise UserError(
+        f"{path}: line {line} is not {encoding} like the lines above it{also}, so the file mixes text "
+        "encodings (lines added by another program or pasted in). Save the whole file again in one encoding "
+        f"(Excel: 'CSV UTF-8'), or retype line {line}, and run again."
+    )
+
+
+def _line_of(path: Path, offset: int) -> tuple[int, bool]:
+    """The 1-based line holding byte ``offset``, and whether the lines above it hold non-ASCII bytes."""
+    newlines, seen, evidence, non_ascii = 0, 0, False, False
+    for chunk in _chunks(path):
+        piece = chunk[: max(0, offset - seen)]
+        last = piece.rfind(b"\n")
+        if last >= 0:
+            evidence = non_ascii or not piece[:last].isascii()
+        non_ascii = non_ascii or not piece.isascii()
+        newlines += piece.count(b"\n")
+        seen += len(chunk)
+        if seen >= offset:
+            break
+    return newlines + 1, evidence
+
+
+def _line_decodes(path: Path, line: int, encoding: str) -> bool:
+    with open_binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == line:
+                try:
+                    raw.decode(encoding)
+                except UnicodeDecodeError:
+                    return False
+                return True
+    return False
 
 
 def _guess(path: Path, head: bytes) -> str:

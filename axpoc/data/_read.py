@@ -310,6 +310,7 @@ class _Layout:
     header_row: int
     header: list[str] | None
     notes: list[str]
+    decimal: str = "."
 
 
 def _layout(path: Path, options: ReadOptions) -> _Layout:
@@ -332,7 +333,28 @@ def _layout(path: Path, options: ReadOptions) -> _Layout:
         if header != 1:
             notes.append(f"header detected on row {header}; the {header - 1} row(s) above it were skipped")
     fields = next(csv.reader([lines[header - 1]], delimiter=sep), []) if header <= len(lines) else None
-    return _Layout(encoding=encoding, sep=sep, header_row=header, header=fields, notes=notes)
+    decimal = options.decimal
+    if decimal == "." and sep != "," and options.thousands is None and _decimal_commas(lines[header:], sep):
+        decimal = ","
+        notes.append(
+            "decimal mark ',' detected (numbers such as '40,3'); set data.read.thousands: ',' if "
+            "the commas separate thousands instead"
+        )
+    return _Layout(encoding=encoding, sep=sep, header_row=header, header=fields, notes=notes, decimal=decimal)
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_DECIMAL_POINT = re.compile(r"[+-]?\d*\.\d+")
+
+
+def _decimal_commas(lines: list[str], sep: str) -> bool:
+    """Whether the sampled cells write decimals with a comma: several '40,3'-shaped cells, no '40.3', and
+    at least one that cannot be a thousands group ('1,234' alone would be ambiguous)."""
+    cells = [c.strip() for line in lines[:200] for c in next(csv.reader([line], delimiter=sep), [])]
+    commas = [c for c in cells if _DECIMAL_COMMA.fullmatch(c)]
+    if len(commas) < 3 or any(_DECIMAL_POINT.fullmatch(c) for c in cells):
+        return False
+    return any(len(c.split(",")[1]) != 3 or len(c.split(",")[0].lstrip("+-")) > 3 for c in commas)
 
 
 def check_complete(path: str | Path, options: ReadOptions | None = None) -> None:
@@ -378,7 +400,7 @@ def _read_text(
             header=0,
             keep_default_na=False,
             na_values=["", *options.na_values],
-            decimal=options.decimal,
+            decimal=layout.decimal,
             low_memory=False,
         )
     except pd.errors.EmptyDataError:
@@ -487,6 +509,27 @@ def _read_sheet(
         na_values=["", *options.na_values],
     )
     return frame, info
+
+
+def sheets_holding(
+    path: Path, column: str, options: ReadOptions, *, engine: str = "openpyxl"
+) -> tuple[list[str], list[str]]:
+    """A workbook's sheet names, and those whose header row (detected as when reading) names ``column``."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+        book = pd.ExcelFile(path, engine=engine)
+    with book:
+        names = [str(s) for s in book.sheet_names]
+        holding = []
+        for name in names:
+            grid = pd.read_excel(
+                book, sheet_name=name, header=None, nrows=HEADER_SCAN_ROWS + 3, keep_default_na=False
+            )
+            rows = grid.astype(object).values.tolist()
+            header = options.header_row or detect_header_row(rows, options) or 1
+            if len(rows) >= header and column in (str(c).strip() for c in rows[header - 1]):
+                holding.append(name)
+    return names, holding
 
 
 def _pick_sheet(path: Path, names: list[str], wanted: str | int | None) -> str:

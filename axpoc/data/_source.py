@@ -13,7 +13,7 @@ import pandas as pd
 
 from axpoc.config import CurveSource, LabelJoin, PocConfig, ReadOptions
 from axpoc.data._numbers import DirtyReport, clean_numbers
-from axpoc.data._read import ReadInfo, read_files, read_table
+from axpoc.data._read import ReadInfo, read_files, read_table, sheets_holding
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import parse_time_column
 from axpoc.data._write import holds_arrays
@@ -52,6 +52,8 @@ def load_data(config: PocConfig, *, path: str | Path | None = None) -> LoadedDat
     if path is not None or data.path is not None:
         where = Path(path).expanduser() if path is not None else config.resolve(data.path or "")
         frame = _read_path(where, data.read, loaded)
+        if path is None:
+            _check_sheet(frame, config, loaded.infos)
         loaded.source_label = str(path if path is not None else data.path)
         loaded.source_uri = where.resolve().as_uri()
         if SOURCE_COLUMN not in frame.columns and _needs_file_names(config):
@@ -115,6 +117,30 @@ def _read_path(where: Path, options: ReadOptions, loaded: LoadedData) -> pd.Data
     loaded.infos.extend(infos)
     loaded.notes.extend(f"{info.path.name}: {note}" for info in infos for note in info.notes)
     return frame
+
+
+def _check_sheet(frame: pd.DataFrame, config: PocConfig, infos: list[ReadInfo]) -> None:
+    """A workbook read from its first sheet without the target: say which sheet has it.
+
+    Summaries often come first in a workbook and the rows on a later sheet; the plain "not in the data"
+    message would list the summary's columns and leave the user guessing.
+    """
+    target, read = config.target.column, config.data.read
+    if target in frame.columns or config.data.labels is not None or read.sheet is not None:
+        return
+    if len(infos) != 1 or infos[0].sheet is None:
+        return
+    info = infos[0]
+    names, holding = sheets_holding(
+        info.path, target, read, engine="xlrd" if info.format == "xls" else "openpyxl"
+    )
+    if len(names) < 2 or not holding:
+        return
+    raise UserError(
+        f"{info.path}: sheet '{info.sheet}' (the first of {len(names)}: {', '.join(repr(n) for n in names)}) "
+        f"has no column '{target}'; sheet '{holding[0]}' has it. Set data.read.sheet: {holding[0]} in the "
+        "config (or move that sheet to the front of the workbook)."
+    )
 
 
 def _needs_file_names(config: PocConfig) -> bool:

@@ -54,8 +54,8 @@ class SplitResult:
     ``groups_train`` / ``groups_test`` list the group values on each side (``None`` without groups).
 
     ``resampled`` (small data, see `SMALL_DATA_CASES`): there is no holdout; both indices hold every row,
-    the cross-validation repeats, and ``out_of_fold`` is where the comparison leaves the chosen model's
-    out-of-fold outputs (key ``"output"``) for the evaluation to score instead of a test part.
+    the cross-validation repeats, and the comparison replaces the split with one whose ``out_of_fold``
+    holds the chosen model's out-of-fold outputs, which the evaluation scores instead of a test part.
     """
 
     train_index: np.ndarray
@@ -68,7 +68,7 @@ class SplitResult:
     test_groups: np.ndarray | None = None
     block_size: int | None = None
     resampled: bool = False
-    out_of_fold: dict[str, Any] = field(default_factory=dict)
+    out_of_fold: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)

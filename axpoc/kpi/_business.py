@@ -218,3 +218,26 @@ def business_kpis(
         units={name: KPIS[name].unit_for(cost.currency) for name in ordered},
         details=details,
     )
+
+
+BUSINESS_KPIS: tuple[str, ...] = (
+    *_CONFUSION_KPIS,
+    "baseline_defect_rate",
+    "inspection_hours_saved_per_month",
+    "monthly_saving",
+    "no_model_saving",
+    "saving_vs_best_policy",
+)
+"""Every KPI that needs to know which parts are defects."""
+
+
+def undefined_business_kpis(reason: str, *, currency: str = "KRW") -> BusinessKPIs:
+    """Every business KPI :class:`Undefined` with one reason: when no part can be called a defect (a
+    multiclass target without defect classes), a number would mean nothing."""
+    ordered = [name for name in KPIS if name in BUSINESS_KPIS]
+    return BusinessKPIs(
+        values={name: Undefined(reason) for name in ordered},
+        formulas={name: KPIS[name].formula for name in ordered},
+        units={name: KPIS[name].unit_for(currency) for name in ordered},
+        details={},
+    )

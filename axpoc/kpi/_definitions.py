@@ -127,6 +127,15 @@ _REGISTRY: tuple[KPI, ...] = (
     KPI("monthly_saving", "월간 비용 절감액", "Monthly saving",
        "(baseline cost per part - model cost per part) * parts_per_day * working_days_per_month",
        "currency/month", True, _ALL_TASKS, "productivity"),
+    KPI("no_model_saving", "모델 없이 가능한 월간 절감액", "Monthly saving a no-model policy achieves",
+       "(baseline cost per part - cheapest no-model policy cost per part) * parts_per_day"
+       " * working_days_per_month",
+       "currency/month", True, _ALL_TASKS, "productivity"),
+    KPI("saving_vs_best_policy", "최선의 무모델 방식 대비 월간 절감액",
+       "Monthly saving over the best no-model policy",
+       "(cheapest no-model policy cost per part - model cost per part) * parts_per_day"
+       " * working_days_per_month",
+       "currency/month", True, _ALL_TASKS, "productivity"),
     # stability
     KPI("defect_rate_passed", "합격 판정품 불량률", "Defect rate of passed parts", "FN / (FN + TN)",
        "ratio", False, _ALL_TASKS, "stability"),

@@ -26,6 +26,8 @@ class GateResult:
     """What the gate was checked against: the point, or a CI bound when conservative."""
     passed: bool
     reason: str
+    kind: str = "gate"
+    """``gate`` for a configured gate, ``rule`` for a built-in acceptance rule (:mod:`axpoc.kpi._acceptance`)."""
 
 
 def _fmt(x: float) -> str:

@@ -580,3 +580,36 @@ def point_metric(name: str, y_true: Any, y: Any, *, labels: Sequence[Any] | None
     y_true, y = _pair(y_true, y)
     evaluate, reason = _evaluator(name, y_true, y, labels)
     return _point(evaluate, y_true.size, reason)
+
+
+def paired_mean_diff(
+    values_a: Any,
+    values_b: Any,
+    *,
+    groups: Any = None,
+    block_size: int | None = None,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    random_state: int | np.random.Generator | None = 0,
+) -> Estimate:
+    """mean(a) - mean(b) of two per-row quantities on the same rows (a cost per part under two policies),
+    with an interval from resampling the rows (or whole groups, or moving blocks) once for both."""
+    _check_alpha(alpha)
+    a, b = _as_finite(np.asarray(values_a), "values_a"), _as_finite(np.asarray(values_b), "values_b")
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"values_a and values_b must be 1-D of one length, got {a.shape} and {b.shape}")
+    evaluate = _weighted_mean(a - b)
+    reason = Reason("metric_undefined", {"metric": "mean difference", "why": Reason("no_rows")})
+    point = _point(evaluate, a.size, reason)
+    if math.isnan(point):
+        return Estimate(point, point, point)
+    rng = np.random.default_rng(random_state)
+    weights = _resample_weights(a.size, groups=groups, block_size=block_size, n_boot=n_boot, rng=rng)
+    return _interval(point, np.concatenate([evaluate(w) for w in weights]), alpha, reason)
+
+
+def needs_score(name: str) -> bool:
+    """Whether a resamplable KPI is computed from scores (probabilities) rather than predicted labels."""
+    if name not in _METRICS:
+        raise ValueError(f"{name!r} is not a resamplable KPI; expected one of {', '.join(RESAMPLABLE)}")
+    return _METRICS[name].needs == "score"

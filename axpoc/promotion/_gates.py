@@ -33,6 +33,7 @@ def gate_dict(gate: Any) -> dict[str, Any]:
         "used_value": float(gate.used_value),
         "passed": bool(gate.passed),
         "reason": gate.reason,
+        "kind": getattr(gate, "kind", "gate"),
     }
 
 

@@ -18,6 +18,7 @@ class GateRow:
     used_value: float
     passed: bool
     reason: str = ""
+    kind: str = "gate"  # gate: configured in kpi.gates | rule: a built-in acceptance rule (axpoc.kpi RULES)
 
 
 @dataclass
@@ -76,6 +77,10 @@ class ReportData:
     # evaluation on the test part
     kpis: list[KpiRow] = field(default_factory=list)
     gates: list[GateRow] = field(default_factory=list)
+    evidence: str = (
+        ""  # "insufficient evidence" sentence (a kpi RuleText phrase) or "" when evidence suffices
+    )
+    per_class: pd.DataFrame | None = None  # multiclass: class, defect, support, recall, precision
     threshold: float | None = None
     threshold_note: str = ""  # a RuleNote from the run is said in the report's language; plain text as is
     threshold_curve: pd.DataFrame | None = None  # threshold, cost, recall, false_alarm_rate

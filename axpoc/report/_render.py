@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from axpoc.kpi import RULE_LABELS, policy_label, rule_of
 from axpoc.report import _figures
 from axpoc.report._data import KpiRow, ReportData
 from axpoc.report._fonts import CSS_FONT_STACK
@@ -169,7 +170,7 @@ def _headline(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
 
 def _gates(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dict[str, Any]]:
     rows = []
-    for gate in data.gates:
+    for gate in (g for g in data.gates if g.kind == "gate"):
         value, used = kpis.value(gate.name, gate.value), kpis.value(gate.name, gate.used_value)
         rule = f"{_OPS.get(gate.op, gate.op)} {kpis.value(gate.name, gate.target)}"
         reason = ""
@@ -198,6 +199,33 @@ def _gates(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dic
     return rows
 
 
+def _rule_label(name: str, language: str) -> str:
+    """``beats_today`` -> "모델 없는 방식보다 나음: 기존 검사 방식"; ``catches_defects[crack]`` -> "...: crack"."""
+    rule = rule_of(name)
+    korean, english = RULE_LABELS.get(rule, (rule, rule))
+    label = korean if language == "ko" else english
+    if rule == "beats_no_model" and name != rule:
+        return f"{label}: {policy_label(name.removeprefix('beats_'), language)}"
+    if "[" in name:
+        return f"{label}: {name.split('[', 1)[1].rstrip(']')}"
+    return label
+
+
+def _rules(data: ReportData, t: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The built-in acceptance rules, each with what it found said in the report's language."""
+    return [
+        {
+            "label": _rule_label(rule.name, data.language),
+            "name": rule.name,
+            "reason": say(rule.reason, data.language),
+            "passed": rule.passed,
+            "off": getattr(rule.reason, "code", "") == "off",
+        }
+        for rule in data.gates
+        if rule.kind == "rule"
+    ]
+
+
 def _tile(kpis: _KpiFormat, name: str, caption: str, t: Mapping[str, str]) -> dict[str, str] | None:
     row = kpis.rows.get(name)
     if row is None:
@@ -213,13 +241,13 @@ def _tile(kpis: _KpiFormat, name: str, caption: str, t: Mapping[str, str]) -> di
 
 def _summary(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> dict[str, Any]:
     verdict = data.verdict if data.verdict in _VERDICTS else "not_registered"
-    gates = _gates(data, t, kpis)
+    gates, rules = _gates(data, t, kpis), _rules(data, t)
     tiles = [
-        _tile(kpis, "monthly_saving", t["monthly_saving"], t)
+        _tile(kpis, "saving_vs_best_policy", kpis.label("saving_vs_best_policy"), t)
         or {"caption": t["monthly_saving"], "value": "–", "detail": t["saving_missing"]},
         {
             "caption": t["gates_passed"],
-            "value": f"{sum(g['passed'] for g in gates)} / {len(gates)}",
+            "value": f"{sum(g['passed'] for g in [*gates, *rules])} / {len(gates) + len(rules)}",
             "detail": "",
         },
         _tile(kpis, "inspection_hours_saved_per_month", t["hours_saved"], t),
@@ -242,10 +270,31 @@ def _summary(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> dict[s
         "verdict_reason": data.verdict_reason,
         "tiles": [tile for tile in tiles if tile is not None],
         "gates": gates,
+        "rules": rules,
+        "evidence": say(data.evidence, data.language),
+        "per_class": _per_class(data, t),
         "headline": _headline(data, t),
         "assumptions": list(data.assumptions),
         "undefined": undefined,
     }
+
+
+def _per_class(data: ReportData, t: Mapping[str, str]) -> dict[str, Any] | None:
+    """multiclass: which class each class-specific number is about, with its recall and precision."""
+    if data.per_class is None or data.per_class.empty:
+        return None
+    rows = [
+        [
+            str(row["class"]),
+            t["yes"] if row["defect"] else t["no"],
+            f"{int(row['support']):,}",
+            _optional(row["recall"], "{:.3f}"),
+            _optional(row["precision"], "{:.3f}"),
+        ]
+        for row in data.per_class.to_dict(orient="records")
+    ]
+    header = [t["class"], t["defect_class"], t["support"], t["class_recall"], t["class_precision"]]
+    return {"header": header, "rows": rows}
 
 
 def _join(items: list[str], t: Mapping[str, str]) -> str:

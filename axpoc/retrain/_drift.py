@@ -191,7 +191,7 @@ def drift_check(
     report_path = None
     if write_html:
         from axpoc.report._retrain import write_retrain_report
-        from axpoc.retrain._flow import report_data
+        from axpoc.retrain._report_data import report_data
 
         stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
         path = config.project_dir(project_dir) / "reports" / f"drift_report_{stamp}.html"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ from axpoc.promotion import (
     gate_dict,
     kpi_table,
     log_snapshot,
-    package_versions,
     primary_kpi,
     register_candidate,
 )
@@ -258,6 +257,7 @@ def retrain(
 
         def write_report(decided: Decision) -> Path:
             from axpoc.report._retrain import write_retrain_report
+            from axpoc.retrain._report_data import report_data
 
             data = report_data(
                 config,
@@ -387,88 +387,3 @@ def _champion_on_holdout(
     except KeyError as exc:
         notes.append(RetrainNote("champion_cannot_score", {"version": version, "error": str(exc)}))
         return None
-
-
-def report_data(
-    config: PocConfig,
-    *,
-    store: Any,
-    new: Any,
-    champion_version: str,
-    drift: Any,
-    notes: list[str],
-    outcome: RetrainOutcome | None = None,
-    decision: Decision | None = None,
-    champion: tuple[str, Any] | None = None,
-    evaluation: Any = None,
-) -> Any:
-    """What the retrain (or drift-only) report shows, from the steps' results.
-
-    Without ``outcome``, ``decision`` and ``evaluation`` it is the drift-only report of ``axpoc drift``;
-    ``champion`` is (family, evaluation on the holdout), the evaluation None when it could not score.
-    """
-    from axpoc.report._i18n import decision_text
-    from axpoc.report._retrain import ModelColumn, RetrainReportData
-    from axpoc.steps._report import _kpi_rows, gate_rows
-
-    language = config.language
-    report = drift.report
-
-    def column(role: str, version: str | None, family: str, result: Any) -> Any:
-        return ModelColumn(
-            role=role,
-            version=version,
-            family=family,
-            kpis=_kpi_rows(result, language),
-            gates=gate_rows(result.gates),
-            gates_passed=bool(result.gates_passed),
-        )
-
-    on_new = drift.champion_evaluation
-    data = RetrainReportData(
-        language=language,
-        project_name=config.project.name,
-        title=config.project.title or config.project.name,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        model_name=store.model_name,
-        champion_version=champion_version,
-        data_source=new.source_label,
-        n_new=len(new.frame),
-        reference=drift.reference_label,
-        n_reference=report.n_reference,
-        drift=report.to_frame(),
-        drift_summary=report.summary(language),
-        unseen=report.unseen,
-        sampled=report.sampled,
-        validation=drift.validation.to_frame(failures_only=True) if drift.validation is not None else None,
-        champion_on_new=column("champion", champion_version, "", on_new) if on_new is not None else None,
-        new_products=list(drift.new_products),
-        notes=list(notes),
-        currency=config.kpi.costs.currency,
-        tracking_uri=store.tracking_uri,
-        config_digest=config_digest(config),
-        packages=package_versions(),
-    )
-    if outcome is None or decision is None or evaluation is None:
-        return data
-    data.kind = "retrain"
-    data.verdict = "champion" if decision.promote else "challenger"
-    data.verdict_reason = decision_text(decision.code, decision.values, language)
-    data.forced = outcome.forced
-    data.primary = outcome.primary
-    data.non_inferiority = dict(outcome.non_inferiority)
-    data.challenger_version = outcome.challenger_version
-    data.run_id = outcome.run_id
-    data.holdout = f"{outcome.holdout} ({outcome.n_holdout:,} rows)"
-    if champion is not None and champion[1] is not None:
-        data.models.append(column("champion", champion_version, champion[0], champion[1]))
-    data.models.append(column("challenger", outcome.challenger_version, outcome.family, evaluation))
-    data.training = [
-        ("reference", f"{outcome.reference}: {outcome.n_reference:,}"),
-        ("new", f"{outcome.data_source}: {outcome.n_new:,}"),
-        ("replaced", f"{outcome.n_replaced:,}"),
-        ("window", outcome.window or "-"),
-        ("train_holdout", f"{outcome.n_train:,} / {outcome.n_holdout:,}"),
-        ("retune", "yes" if outcome.retune else "no"),
-    ]
-    return data

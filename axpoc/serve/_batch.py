@@ -29,7 +29,7 @@ from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
 from axpoc.serve._compiled import accelerate as _accelerate
 from axpoc.serve._model import ServedModel, load_served_model, open_project_store, set_threads
 from axpoc.serve._predlog import append_prediction_log, score_summary
-from axpoc.serve._run import BatchProgress, Run
+from axpoc.serve._run import INPUT_FLAGS, BatchProgress, Run
 from axpoc.serve._sinks import (
     FileSink,
     SqlSink,
@@ -166,7 +166,7 @@ def predict_batch(
         check_complete(Path(text).expanduser(), config.data.read)
     run_id = uuid.uuid4().hex
     rejects_path = _rejects_path(config, project_dir, target, rejects, run_id)
-    leftovers = prepare_outputs({"--rejects": rejects_path, "--output": target.path})
+    leftovers = prepare_outputs({"--output": target.path, "--rejects": rejects_path})
     load_started = time.perf_counter()
     served = load_served_model(open_project_store(config, project_dir), version=model_version, alias=alias)
     threads = threads or os.cpu_count() or 1
@@ -196,7 +196,9 @@ def predict_batch(
                 "URL such as 'postgresql+psycopg://user:${DB_PASSWORD}@host/db') or set data.url in the config."
             )
         with staged(rejects_path, option="--rejects") as rejects_tmp, transaction(url) as connection:
-            sink: FileSink | SqlSink = SqlSink(connection, str(target.table), replace=replace)
+            sink: FileSink | SqlSink = SqlSink(
+                connection, str(target.table), replace=replace, added_columns=(INPUT_FLAGS,)
+            )
             run.stream(
                 src, chunk_rows, sink, FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects")
             )

@@ -36,7 +36,7 @@ from axpoc.config import PocConfig
 from axpoc.errors import UserError
 from axpoc.serve._explain import contributions, top_contributions
 from axpoc.serve._model import ServedModel, load_served_model, open_project_store, set_threads
-from axpoc.serve._typed import input_flags
+from axpoc.serve._typed import Flags, input_flags
 
 log = logging.getLogger("axpoc.serve")
 
@@ -289,17 +289,13 @@ def _score(
         log.exception("request %s: scoring failed", request_id)
         raise _Refused(500, "the model failed on this input; the server log has the details") from None
     flags = input_flags(frame, served.flagger, language=language)
-    reasons: dict[str, int] = {}
-    for heads in flags.heads:
-        for head in heads:
-            reasons[head] = reasons.get(head, 0) + 1
     return {
         "request_id": request_id,
         "model_name": served.model_name,
         "model_version": served.version,
         "input_flagged": flags.flagged,
-        "input_flag_reasons": reasons,
-        "predictions": _records(served, frame, result, extra, flags.items),
+        "input_flag_reasons": dict(flags.reasons),
+        "predictions": _records(served, frame, result, extra, flags),
     }
 
 
@@ -570,7 +566,7 @@ def _records(
     frame: pd.DataFrame,
     result: pd.DataFrame,
     extra: pd.DataFrame | None,
-    flags: list[list[str]],
+    flags: Flags,
 ) -> list[dict[str, Any]]:
     id_column = served.id_column
     ids = frame[id_column].tolist() if id_column and id_column in frame else None
@@ -584,7 +580,7 @@ def _records(
                 "score": _plain(score),
                 "prediction": _plain(prediction),
                 "decision": bool(decision),
-                "input_flags": flags[i],
+                "input_flags": flags.of(i),
             }
         )
         if extra is not None:

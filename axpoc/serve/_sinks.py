@@ -125,16 +125,24 @@ class FileSink:
 
 
 class SqlSink:
-    """Chunks appended to a table inside one open transaction (the first one replaces the table if asked)."""
+    """Chunks appended to a table inside one open transaction (the first one replaces the table if asked).
 
-    def __init__(self, connection: Any, table: str, *, replace: bool) -> None:
-        self.connection, self.replace = connection, replace
+    A table written by an earlier axpoc lacks the text columns added since (``added_columns``): they are
+    added to it (``ALTER TABLE ... ADD COLUMN``, in the same transaction), earlier rows left empty there.
+    """
+
+    def __init__(
+        self, connection: Any, table: str, *, replace: bool, added_columns: tuple[str, ...] = ()
+    ) -> None:
+        self.connection, self.replace, self.added_columns = connection, replace, added_columns
         self.schema, _, self.name = table.rpartition(".")
         self._first = True
 
     def write(self, frame: pd.DataFrame) -> None:
         if frame.empty and not self._first:
             return
+        if self._first and not self.replace:
+            self._add_columns(frame)
         mode = "replace" if self._first and self.replace else "append"
         frame.to_sql(
             self.name,
@@ -145,6 +153,25 @@ class SqlSink:
             chunksize=10_000,
         )
         self._first = False
+
+    def _add_columns(self, frame: pd.DataFrame) -> None:
+        import sqlalchemy as sa
+
+        inspector = sa.inspect(self.connection)
+        if not inspector.has_table(self.name, schema=self.schema or None):
+            return
+        present = {c["name"] for c in inspector.get_columns(self.name, schema=self.schema or None)}
+        preparer = self.connection.dialect.identifier_preparer
+        table = (
+            preparer.quote(self.name)
+            if not self.schema
+            else f"{preparer.quote_schema(self.schema)}.{preparer.quote(self.name)}"
+        )
+        for column in self.added_columns:
+            if column in frame.columns and column not in present:
+                self.connection.execute(
+                    sa.text(f"ALTER TABLE {table} ADD COLUMN {preparer.quote(column)} TEXT")
+                )
 
     def close(self) -> None:
         """Nothing to close: the transaction commits when the caller's block ends."""

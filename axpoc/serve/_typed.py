@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -220,36 +221,44 @@ def flag_rules(contract: Contract | None, columns: Iterable[str]) -> list[Expect
 
 @dataclass
 class Flags:
-    """Per row the flag texts (in the config's language) and their heads (what ``--json`` counts)."""
+    """The flag texts (in the config's language) of the rows that have any, and how often each head
+    (what ``--json`` counts) was met."""
 
-    items: list[list[str]]
-    heads: list[list[str]]
+    n: int
+    items: dict[int, list[str]] = field(default_factory=dict)
+    """row position -> its flags; rows without a flag are absent."""
+    reasons: Counter[str] = field(default_factory=Counter)
 
     @property
     def texts(self) -> np.ndarray:
         """One cell per row: the row's flags "; "-joined, "" when none."""
-        return np.array(["; ".join(row) for row in self.items], dtype=object)
+        texts = np.full(self.n, "", dtype=object)
+        for i, row in self.items.items():
+            texts[i] = "; ".join(row)
+        return texts
+
+    def of(self, i: int) -> list[str]:
+        return self.items.get(i, [])
 
     @property
     def flagged(self) -> int:
-        return sum(1 for row in self.items if row)
+        return len(self.items)
 
 
 def input_flags(frame: pd.DataFrame, checker: RowChecker | None, *, language: str) -> Flags:
     """Rows whose values lie outside the training range or hold a category unseen in training."""
-    n = len(frame)
-    flags = Flags([[] for _ in range(n)], [[] for _ in range(n)])
-    if checker is None or not n:
+    flags = Flags(len(frame))
+    if checker is None or not len(frame):
         return flags
     for rule, mask in checker.failing(frame):
-        values = frame[rule.column].to_numpy(dtype=object)
         head = _head(rule)
-        said = head.text(language)
-        for i in np.flatnonzero(mask):
-            flags.items[i].append(
-                InputFlag("with_value", {"head": head, "value": _shown(values[i])}).text(language)
-            )
-            flags.heads[i].append(said)
+        # the sentence once per rule, the value put in per row
+        prefix, suffix = InputFlag("with_value", {"head": head, "value": "\0"}).text(language).split("\0")
+        where = np.flatnonzero(mask)
+        values = frame[rule.column].to_numpy(dtype=object)[where]
+        for i, value in zip(where.tolist(), values, strict=True):
+            flags.items.setdefault(i, []).append(f"{prefix}{_shown(value)}{suffix}")
+        flags.reasons[head.text(language)] += len(where)
     return flags
 
 

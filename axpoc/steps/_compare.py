@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -150,7 +151,7 @@ def run_comparison(
     if comparison.chosen is None:
         raise _none_finished(comparison, n_rows=len(X))
     if prepared.split.resampled:  # small data: the evaluation scores these instead of a test part
-        prepared.split.out_of_fold["output"] = comparison.chosen.oof
+        prepared.split = dataclasses.replace(prepared.split, out_of_fold=comparison.chosen.oof)
     return comparison
 
 

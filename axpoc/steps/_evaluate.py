@@ -14,25 +14,38 @@ from axpoc.config import PocConfig
 from axpoc.errors import ConfigError
 from axpoc.kpi import (
     KPIS,
+    RESAMPLABLE,
     Baseline,
     CostModel,
+    GateResult,
+    Phrase,
     Reason,
+    RuleText,
     SpecLimits,
     Volumes,
     anomaly_threshold,
+    beats_no_model,
+    beats_trivial,
     bootstrap_ci,
     business_kpis,
     calibrate_oof,
     capability,
     capability_passed,
+    catches_defects,
     compute_metrics,
     control_signals,
     cost_optimal_threshold,
+    defect_catches,
+    enough_evidence,
     evaluate_gates,
+    needs_score,
+    not_applicable,
     regression_flags,
+    switched_off,
+    trivial_outputs,
+    undefined_business_kpis,
     undefined_reason,
 )
-from axpoc.kpi._metrics import RESAMPLABLE
 from axpoc.report._i18n import RuleNote
 
 _MONEY_NEEDS = {
@@ -82,7 +95,9 @@ class Evaluation:
     kpis: dict[str, float]
     cis: dict[str, tuple[float, float]]
     gates: list[Any]
+    """The configured gates, then the built-in acceptance rules (``GateResult.kind == "rule"``)."""
     gates_passed: bool
+    """Every gate and rule passed; never true for an empty list."""
     formulas: dict[str, str] = field(default_factory=dict)
     threshold_curve: pd.DataFrame | None = None
     capability: dict[str, Any] = field(default_factory=dict)
@@ -90,6 +105,10 @@ class Evaluation:
     confusion: pd.DataFrame | None = None
     undefined: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    evidence: Phrase | None = None
+    """"근거 부족 / insufficient evidence" with how many more defect cases to collect; None when enough."""
+    per_class: pd.DataFrame | None = None
+    """multiclass: one row per class (support, recall, precision, defect class or not)."""
 
 
 def _decision_rule(
@@ -181,6 +200,9 @@ def build_poc_model(config: PocConfig, prepared: Any, comparison: Any) -> tuple[
 
 
 def _actual_defects(config: PocConfig, prepared: Any, y_true: np.ndarray) -> np.ndarray | None:
+    """Which test parts are defects; None when nothing says so (no spec limits, no defect classes)."""
+    if config.target.task == "multiclass":
+        return prepared.target.is_defect(y_true) if prepared.target.defect_classes else None
     if config.target.task != "regression":
         return prepared.target.is_defect(y_true)
     if config.target.spec is None:
@@ -245,25 +267,13 @@ def evaluate(
     defects = _actual_defects(config, prepared, np.asarray(y_true))
     flagged = predictions["decision"].to_numpy(dtype=bool)
     result_capability: dict[str, Any] = {}
+    if task == "multiclass" and defects is None:
+        business = undefined_business_kpis(RuleText("no_defect_classes"), currency=config.kpi.costs.currency)
+        kpis.update(business.values)
+        formulas.update(business.formulas)
     if defects is not None:
-        costs, base, vol = config.kpi.costs, config.kpi.baseline, config.kpi.volumes
-        business = business_kpis(
-            defects,
-            flagged,
-            cost=CostModel(
-                inspection_cost=costs.inspection_cost,
-                escape_cost=costs.escape_cost,
-                false_alarm_cost=costs.false_alarm_cost,
-                currency=costs.currency,
-                inspection_minutes_per_part=costs.inspection_minutes_per_part,
-            ),
-            baseline=Baseline(
-                mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate
-            ),
-            volumes=Volumes(
-                parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month
-            ),
-        )
+        cost, baseline, volumes = _business_inputs(config)
+        business = business_kpis(defects, flagged, cost=cost, baseline=baseline, volumes=volumes)
         kpis.update(business.values)
         formulas.update(business.formulas)
         for name in ("defect_escape_rate", "false_alarm_rate", "manual_inspection_share"):
@@ -300,6 +310,10 @@ def evaluate(
     kpis["control_signal_rate"] = control.rate
     formulas["control_signal_rate"] = KPIS["control_signal_rate"].formula
     gate_results = evaluate_gates(gates, kpis, cis=cis, conservative=config.kpi.conservative)
+    test_rows = _TestRows(y_true, y_pred, y_score, defects, flagged, groups, block, labels)
+    rules, evidence, rule_kpis = acceptance_rules(config, prepared, test_rows, n_boot=n_boot)
+    kpis.update(rule_kpis)
+    formulas.update({name: KPIS[name].formula for name in rule_kpis})
     confusion = None
     if task != "regression":
         actual = (
@@ -322,14 +336,16 @@ def evaluate(
         predictions=predictions,
         kpis=kpis,
         cis=cis,
-        gates=gate_results,
-        gates_passed=all(g.passed for g in gate_results),
+        gates=[*gate_results, *rules],
+        gates_passed=bool(gate_results or rules) and all(g.passed for g in [*gate_results, *rules]),
         formulas=formulas,
         threshold_curve=threshold_curve,
         capability=result_capability,
         control={"rate": control.rate, "ucl": control.ucl, "lcl": control.lcl, "center": control.center},
         confusion=confusion,
         undefined=undefined,
+        evidence=evidence,
+        per_class=_per_class(prepared, y_true, y_pred) if task == "multiclass" else None,
     )
 
 
@@ -338,3 +354,131 @@ def _time_order(prepared: Any, test: pd.DataFrame) -> np.ndarray | None:
     if column is None:
         return None
     return pd.to_datetime(test[column], errors="coerce").rank(method="first").to_numpy()
+
+
+def _business_inputs(config: PocConfig) -> tuple[CostModel, Baseline, Volumes]:
+    costs, base, vol = config.kpi.costs, config.kpi.baseline, config.kpi.volumes
+    return (
+        CostModel(
+            inspection_cost=costs.inspection_cost,
+            escape_cost=costs.escape_cost,
+            false_alarm_cost=costs.false_alarm_cost,
+            currency=costs.currency,
+            inspection_minutes_per_part=costs.inspection_minutes_per_part,
+        ),
+        Baseline(mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate),
+        Volumes(parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month),
+    )
+
+
+@dataclass(frozen=True)
+class _TestRows:
+    """What the model did on the test part, as the acceptance rules read it."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    y_score: np.ndarray | None
+    defects: np.ndarray | None
+    """Which test parts are defects; None when the target says nothing about defects."""
+    flagged: np.ndarray
+    groups: Any
+    block: int | None
+    labels: list[Any] | None
+
+
+def acceptance_rules(
+    config: PocConfig, prepared: Any, rows: _TestRows, *, n_boot: int
+) -> tuple[list[GateResult], Phrase | None, dict[str, float]]:
+    """The built-in rules (axpoc.kpi._acceptance) on the test part: (rows, evidence sentence, KPIs).
+
+    A rule the config switches off is a row with the user's reason; one the target cannot support (no
+    defects defined) is a row saying why. ``no_model_saving`` / ``saving_vs_best_policy`` come from the
+    no-model comparison.
+    """
+    from axpoc.compare import DEFAULT_PRIMARY
+
+    settings, task, target = config.kpi.rules, config.target.task, prepared.target
+    resample = {"groups": rows.groups, "block_size": rows.block, "n_boot": n_boot}
+    if rows.defects is not None:
+        catches = {
+            _defect_name(config, target): (int((rows.defects & rows.flagged).sum()), int(rows.defects.sum()))
+        }
+        if task == "multiclass":
+            catches = defect_catches(rows.y_true, rows.flagged, target.defect_classes)
+    elif task == "multiclass":
+        catches = defect_catches(rows.y_true, rows.y_pred == rows.y_true, list(target.classes))
+    else:
+        catches = {}
+    no_defects = RuleText("no_defect_classes") if task == "multiclass" else RuleText("no_spec")
+    results: list[GateResult] = []
+    kpis: dict[str, float] = {}
+    evidence = None
+    if not settings.beats_no_model.enabled:
+        results.append(switched_off("beats_no_model", settings.beats_no_model.reason or ""))
+    elif rows.defects is None:
+        results.append(not_applicable("beats_no_model", no_defects))
+    else:
+        cost, baseline, volumes = _business_inputs(config)
+        comparison = beats_no_model(
+            rows.defects, rows.flagged, baseline=baseline, cost=cost, volumes=volumes, **resample
+        )
+        results.extend(comparison.rules)
+        kpis.update(comparison.kpis)
+    recall = settings.catches_defects
+    every_class = task == "multiclass" and rows.defects is None
+    if not recall.enabled:
+        results.append(switched_off("catches_defects", recall.reason or ""))
+    elif not catches:
+        results.append(not_applicable("catches_defects", no_defects))
+    else:
+        results.extend(catches_defects(catches, min_recall=recall.min_recall, every_class=every_class))
+    if not settings.beats_trivial.enabled:
+        results.append(switched_off("beats_trivial", settings.beats_trivial.reason or ""))
+    elif len(prepared.y_train) == 0:  # a champion scored on new data only: nothing to fit a trivial model on
+        results.append(not_applicable("beats_trivial", RuleText("no_training_rows")))
+    else:
+        primary = config.kpi.primary or DEFAULT_PRIMARY[task]
+        trivial = trivial_outputs(task, prepared.y_train, len(rows.y_true), labels=rows.labels)
+        scored = primary in RESAMPLABLE and needs_score(primary)
+        output = rows.y_score if scored else rows.y_pred
+        results.append(beats_trivial(primary, rows.y_true, output, trivial, labels=rows.labels, **resample))
+    proof = settings.enough_evidence
+    if not proof.enabled:
+        results.append(switched_off("enough_evidence", proof.reason or ""))
+    elif not catches:
+        results.append(not_applicable("enough_evidence", no_defects))
+    else:
+        found, evidence = enough_evidence(
+            catches,
+            min_recall=recall.min_recall,
+            alpha=proof.alpha,
+            power=proof.power,
+            test_share=len(rows.y_true) / max(len(prepared.frame), 1),
+        )
+        results.extend(found)
+    return results, evidence, kpis
+
+
+def _defect_name(config: PocConfig, target: Any) -> Any:
+    """What the report calls a defect of a binary, anomaly or spec-limited regression target."""
+    if config.target.task == "regression":
+        return "out of spec"
+    return target.positive_label if target.positive_label is not None else "defect"
+
+
+def _per_class(prepared: Any, y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
+    """One row per class: parts in the test part, recall, precision, and whether it is a defect class."""
+    rows = []
+    for cls in prepared.target.classes:
+        actual, predicted = y_true == cls, y_pred == cls
+        hits = int((actual & predicted).sum())
+        rows.append(
+            {
+                "class": cls,
+                "defect": cls in set(prepared.target.defect_classes),
+                "support": int(actual.sum()),
+                "recall": hits / actual.sum() if actual.any() else np.nan,
+                "precision": hits / predicted.sum() if predicted.any() else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -26,6 +26,7 @@ def gate_rows(gates: list[Any]) -> list[GateRow]:
             used_value=_num(g.used_value),
             passed=bool(g.passed),
             reason=g.reason,
+            kind=getattr(g, "kind", "gate"),
         )
         for g in gates
     ]
@@ -139,6 +140,8 @@ def assemble_report_data(
         why_family=why,
         kpis=_kpi_rows(evaluation, language),
         gates=gate_rows(evaluation.gates),
+        evidence=evaluation.evidence or "",
+        per_class=evaluation.per_class,
         threshold=model.threshold,
         threshold_note=evaluation.threshold_note,
         threshold_curve=evaluation.threshold_curve,

@@ -58,12 +58,15 @@ def starter_from_data(name: str, data_file: Path, *, config_dir: Path) -> Starte
         f"separator {info.separator!r}.",
         f"목표 열 후보 (target candidates): {', '.join(roles.targets) or 'none found - set target.column'}",
     ]
+    task = roles.task_for(frame, target)
+    classes = sorted(frame[target].dropna().unique().tolist(), key=str) if task == "multiclass" else []
     return StarterValues(
         name=name,
         title=data_file.stem,
         data_block=block,
         target=target,
-        task=roles.task_for(frame, target),
+        task=task,
+        classes=classes,
         roles={"id": roles.id, "time": roles.time, "group": roles.group, "product": None},
         exclude=roles.suspicious,
         notes=notes,

@@ -60,11 +60,17 @@ def serve_mlflow_ui(config: PocConfig, *, project_dir: Path | None = None, port:
     with _hangup_stops():
         server = subprocess.Popen(argv, env=env, **_own_group())
         try:
-            return server.wait()
+            code = server.wait()
         except KeyboardInterrupt:
             return 0
         finally:
             _stop_group(server)
+    if code != 0:  # its own exit code (often 1) would read as "data rejected" to a scheduler
+        raise UserError(
+            f"the MLflow server stopped with exit code {code}; its messages are above (a store it cannot open "
+            "or reach, the port taken meanwhile)."
+        )
+    return 0
 
 
 def _check_port_free(port: int) -> None:

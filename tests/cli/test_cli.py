@@ -114,7 +114,7 @@ def test_profile_json_reports_readiness(cli, write_config, tmp_path: Path) -> No
     result = cli("profile", config, "--json")
     assert result.code == 0, result.stderr
     payload = result.json()
-    assert payload["n_rows"] == 900
+    assert payload["n_rows"] == 2000
     assert json.dumps(payload, ensure_ascii=False)
 
 
@@ -135,6 +135,14 @@ def test_run_registers_champion_with_report(finished_run: dict) -> None:
     outcome = finished_run["outcome"]
     assert outcome["alias"] == "champion" and outcome["model_version"] == "1"
     assert outcome["gates_passed"] is True
+    rules = {g["name"] for g in outcome["gates"] if g["kind"] == "rule"}
+    assert {
+        "beats_today",
+        "beats_inspect_none",
+        "catches_defects",
+        "beats_trivial",
+        "enough_evidence",
+    } <= rules
     assert Path(outcome["report_path"]).is_file()
     assert outcome["leaderboard"][0]["rank"] == 1
     assert {row["candidate"] for row in outcome["leaderboard"]} == {"logistic", "lightgbm"}

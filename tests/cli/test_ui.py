@@ -131,3 +131,12 @@ def test_ui_refuses_a_port_in_use(cli, write_config, project_dir: Path, tmp_path
         port = busy.getsockname()[1]
         result = cli("ui", config, "--project-dir", project_dir, "--port", str(port))
     assert result.code == 2 and f"--port {port}" in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_ui_whose_server_fails_is_exit_2_not_1(cli, write_config, tmp_path: Path) -> None:
+    """A server that cannot open its store exits 1, which a scheduler would read as "data rejected"."""
+    config = write_config(tmp_path, {"tracking.uri": "sqlite:////proc/no_such_dir/mlflow.db"})
+    result = cli("ui", config, "--port", str(_free_port()))
+    assert result.code == 2, result.stderr
+    assert "MLflow server stopped with exit code" in result.stderr

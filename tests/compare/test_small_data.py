@@ -66,3 +66,58 @@ def test_a_39_run_doe_runs_out_of_fold_and_retrains(cli, project_dir: Path, tmp_
     retrained = again.json()
     assert retrained["n_reference"] == 39 and retrained["n_new"] == 12
     assert retrained["challenger_version"] == "2"
+
+
+def test_when_the_folds_cannot_compare_tuned_and_default_trials_the_defaults_stay() -> None:
+    """Two of three validation folds hold one class (their AP is undefined): one fold cannot pick a winner."""
+    from axpoc.compare import Scorer, compare_candidates
+    from axpoc.config import CandidateConfig, TuningConfig
+    from axpoc.models import build_pipeline, get_family
+
+    rng = np.random.default_rng(0)
+    y = np.r_[rng.permutation([1] * 8 + [0] * 12), np.ones(20, dtype=int), np.zeros(20, dtype=int)]
+    X = pd.DataFrame({"x": y + rng.normal(0, 1.0, 60), "z": rng.normal(size=60)})
+    blocks = np.repeat(np.arange(3), 20)
+    splits = [(np.flatnonzero(blocks != b), np.flatnonzero(blocks == b)) for b in range(3)]
+    family = get_family("random_forest")
+    comparison = compare_candidates(
+        X,
+        y,
+        task="binary",
+        classes=np.array([0, 1]),
+        splits=splits,
+        candidates=[CandidateConfig(name="random_forest", params={"n_estimators": 20})],
+        families={"random_forest": family},
+        builder=lambda fam, params: build_pipeline(fam, params, frame=X, features=["x", "z"], task="binary"),
+        defaults={"random_forest": family.defaults(task="binary", n_rows=60, n_features=2, n_classes=2)},
+        skipped={},
+        tuning=TuningConfig(trials=8),
+        scorer=Scorer.for_task("binary", "average_precision"),
+    )
+    result = comparison.results[0]
+    assert int(np.isfinite(result.fold_scores).sum()) == 1
+    tuned = max(float(v) for v in result.trials["value"].dropna())
+    assert tuned > result.interval.mean  # a tuned trial scored higher on the one fold ...
+    assert result.reason.startswith(
+        "defaults kept: fewer than two folds can compare"
+    )  # ... the defaults stay
+    assert result.reason.text("ko").startswith("기본값 유지: ")
+
+
+def test_when_no_candidate_can_be_fitted_the_message_names_the_cause_not_the_budget(tmp_path: Path) -> None:
+    import pytest
+
+    from axpoc.config import config_from_dict
+    from axpoc.errors import UserError
+    from axpoc.steps import prepare, run_comparison
+
+    data = tmp_path / "doe.csv"
+    press_doe().to_csv(data, index=False)
+    settings = {**SETTINGS, "data": {"path": str(data)}, "tuning": {"trials": 1, "budget_s": 20}}
+    config = config_from_dict({**settings, "candidates": [{"name": "logistic", "params": {"C": -1.0}}]})
+    with pytest.raises(UserError) as error:
+        run_comparison(config, prepare(config))
+    message = error.value.message
+    assert message.startswith("후보가 하나도 학습되지 않았습니다 (logistic: no trial finished: ")
+    assert "시간 예산 문제가 아닙니다" in message and "This is not the time budget" in message
+    assert "Raise tuning.budget_s" not in message

@@ -402,8 +402,13 @@ def excel_several_sheets(folder: Path, seed: int = 0) -> Path:
 
 
 def cp949_stray_utf8(folder: Path, seed: int = 0) -> Path:
-    """A CP949 file with one line appended later by a UTF-8 tool (its Korean part name is mojibake)."""
+    """A CP949 file with one line appended later by a UTF-8 tool.
+
+    The line's part name is 하우징, whose UTF-8 bytes are no CP949 (some words', such as 불량, are: those
+    lines read as garbage and no decoder can notice).
+    """
     frame = shot_log(seed=seed)
+    frame.loc[frame.index[-1], PART] = "하우징"
     body = _csv_text(frame.iloc[:-1]).encode("cp949")
     tail = _csv_text(frame.iloc[-1:]).split("\n", 1)[1].encode("utf-8")
     path = folder / "인코딩혼합.csv"

@@ -147,6 +147,8 @@ def test_cp949_file_with_one_utf8_line(tmp_path: Path) -> None:
     body.decode("cp949")
     assert last.decode("utf-8")
     with pytest.raises(UnicodeDecodeError):
+        last.decode("cp949")
+    with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
 
 

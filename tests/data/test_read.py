@@ -95,6 +95,18 @@ def test_semicolon_separator_with_decimal_comma(tmp_path: Path) -> None:
     assert frame["press"].tolist() == [95.25, 96.1]
 
 
+def test_undeclared_decimal_comma_is_detected_and_noted(tmp_path: Path) -> None:
+    path = tmp_path / "eu.csv"
+    path.write_text("temp;press;ok\n180,5;1006,0;1\n182,0;96,1;0\n179,25;95,0;0\n", encoding="utf-8")
+    frame, info = read_table(path)
+    assert frame["temp"].tolist() == [180.5, 182.0, 179.25] and frame["press"].dtype == float
+    assert any("decimal mark ',' detected" in note for note in info.notes)
+    thousands = tmp_path / "thousands.csv"
+    thousands.write_text("count;ok\n1,234;1\n2,500;0\n3,750;0\n", encoding="utf-8")
+    frame, info = read_table(thousands)
+    assert frame["count"].tolist() == ["1,234", "2,500", "3,750"]  # ambiguous: left to the number rules
+
+
 def test_decimal_comma_is_never_taken_for_the_separator(tmp_path: Path) -> None:
     path = tmp_path / "eu.txt"
     path.write_text("1,5;2,5\n3,5;4,25\n", encoding="utf-8")
@@ -323,6 +335,15 @@ def test_undetectable_encoding_lists_what_was_tried(tmp_path: Path) -> None:
         UserError, match=r"binary\.csv: the text encoding could not be detected \(tried utf-8, cp949"
     ):
         read_table(tmp_path / "binary.csv", ReadOptions())
+
+
+def test_cp949_file_with_a_utf8_line_names_the_line(tmp_path: Path) -> None:
+    body = ("금형온도,판정\n" + "".join(f"{40 + i},양품\n" for i in range(30))).encode("cp949")
+    (tmp_path / "mixed.csv").write_bytes(body + "41,양품\n".encode())  # UTF-8 "양품" is no CP949
+    with pytest.raises(
+        UserError, match=r"mixed\.csv: line 32 is not cp949 like the lines above it \(it reads as utf-8\)"
+    ):
+        read_table(tmp_path / "mixed.csv", ReadOptions())
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:

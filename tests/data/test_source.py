@@ -68,6 +68,21 @@ def test_header_only_file_has_no_rows(tmp_path: Path) -> None:
         load_data(_config(tmp_path, {"path": "h.csv"}))
 
 
+def test_workbook_whose_first_sheet_lacks_the_target_names_the_sheet_that_has_it(tmp_path: Path) -> None:
+    import pandas as pd
+
+    with pd.ExcelWriter(tmp_path / "book.xlsx", engine="openpyxl") as writer:
+        pd.DataFrame({"품명": ["A"], "NG수": [3]}).to_excel(writer, sheet_name="요약", index=False)
+        pd.DataFrame({"온도": [1.0, 2.0], "불량여부": [0, 1]}).to_excel(writer, sheet_name="샷", index=False)
+    with pytest.raises(
+        UserError,
+        match=r"sheet '요약' \(the first of 2: '요약', '샷'\) has no column '불량여부'; sheet '샷' has it",
+    ):
+        load_data(_config(tmp_path, {"path": "book.xlsx"}))
+    loaded = load_data(_config(tmp_path, {"path": "book.xlsx", "read": {"sheet": "샷"}}))
+    assert loaded.frame["불량여부"].tolist() == [0, 1]
+
+
 def test_missing_data_file_names_the_path(tmp_path: Path) -> None:
     _write(tmp_path / "shots_2024.csv", SHOTS)
     with pytest.raises(UserError, match=r"File not found: .*shot_2024\.csv\. Did you mean 'shots_2024\.csv'"):

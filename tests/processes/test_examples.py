@@ -76,7 +76,8 @@ def test_example_runs_end_to_end(process: str, tmp_path: Path, project_dir: Path
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout)
     assert outcome["model_version"] == "1" and outcome["model_name"] == raw["project"]["name"]
-    assert {g["name"] for g in outcome["gates"]} == set(raw["kpi"]["gates"])
+    assert {g["name"] for g in outcome["gates"] if g["kind"] == "gate"} == set(raw["kpi"]["gates"])
+    assert {g["name"] for g in outcome["gates"] if g["kind"] == "rule"}, "the built-in rules always apply"
     assert outcome["gates_passed"] == all(g["passed"] for g in outcome["gates"])
     assert outcome["alias"] == ("champion" if outcome["gates_passed"] else "challenger")
     assert Path(outcome["report_path"]).is_file()

@@ -54,6 +54,10 @@ def _copy(name: str, folder: Path, **changes: Any) -> Path:
     return path
 
 
+def _rules_passed(outcome: dict[str, Any]) -> bool:
+    return all(g["passed"] for g in outcome["gates"] if g["kind"] == "rule")
+
+
 def _small_run(name: str, folder: Path, project: Path, **changes: Any) -> dict[str, Any]:
     raw = yaml.safe_load((REALDATA / f"{name}.yaml").read_text(encoding="utf-8"))
     split = {**raw["split"], "cv_folds": 3}
@@ -65,7 +69,8 @@ def _small_run(name: str, folder: Path, project: Path, **changes: Any) -> dict[s
     outcome = json.loads(done.stdout)
     assert outcome["model_version"] == "1" and Path(outcome["report_path"]).is_file()
     assert outcome["alias"] == ("champion" if outcome["gates_passed"] else "challenger")
-    assert {g["name"] for g in outcome["gates"]} == set(raw["kpi"]["gates"])
+    assert {g["name"] for g in outcome["gates"] if g["kind"] == "gate"} == set(raw["kpi"]["gates"])
+    assert {g["name"] for g in outcome["gates"] if g["kind"] == "rule"}, "the built-in rules always apply"
     return outcome
 
 
@@ -166,7 +171,7 @@ def test_tool_wear_rows_keep_experiments_apart(data_dir: Path, tmp_path: Path, p
     assert len(screen) == 1 and "feedrate, clamp_pressure" in screen[0], outcome["notes"]
     assert "so every candidate leaves them out" in screen[0]
     auc = outcome["kpis"]["roc_auc"]
-    assert np.isfinite(auc) and outcome["gates_passed"] == (auc >= 0.8)
+    assert np.isfinite(auc) and outcome["gates_passed"] == (auc >= 0.8 and _rules_passed(outcome))
 
 
 def test_tool_wear_experiments_run_and_warn_about_tiny_data(data_dir: Path, tmp_path: Path) -> None:
@@ -179,4 +184,4 @@ def test_tool_wear_experiments_run_and_warn_about_tiny_data(data_dir: Path, tmp_
     assert any(
         "only 18 labelled rows" in note and "not a firm conclusion" in note for note in outcome["notes"]
     )
-    assert outcome["gates_passed"] == (outcome["kpis"]["roc_auc"] >= 0.8)
+    assert outcome["gates_passed"] == (outcome["kpis"]["roc_auc"] >= 0.8 and _rules_passed(outcome))

@@ -38,6 +38,33 @@ def kpi(
     )
 
 
+def built_in_rules() -> list[GateRow]:
+    """Rule rows as the run makes them: today's practice beaten, every defect caught, one rule switched off."""
+    from axpoc.kpi import GateResult, RuleText, catches_defects, enough_evidence, switched_off
+
+    today = RuleText(
+        "beats_cost",
+        {
+            "policy_name": "today",
+            "model": "3,100,000",
+            "policy": "15,440,000",
+            "diff": "-12,340,000",
+            "low": "-14,900,000",
+            "high": "-9,800,000",
+            "unit": "KRW/month",
+        },
+    )
+    rules = [
+        GateResult("beats_today", "<", 0.0, -12_340_000.0, -9_800_000.0, True, today, kind="rule"),
+        *catches_defects({"불량": (96, 117)}),
+        switched_off("beats_trivial", "고객사 요청: 단순 모델 비교 제외"),
+        *enough_evidence({"불량": (117, 117)})[0],
+    ]
+    return [
+        GateRow(r.name, r.op, r.target, r.value, r.used_value, r.passed, r.reason, kind=r.kind) for r in rules
+    ]
+
+
 def gate(name: str, op: str, target: float, value: float, passed: bool, reason: str = "") -> GateRow:
     return GateRow(
         name=name, op=op, target=target, value=value, used_value=value, passed=passed, reason=reason
@@ -326,6 +353,8 @@ def binary_data(language: str = "ko") -> ReportData:
         kpi("manual_inspection_share", 0.0521, language=language),
         kpi("inspection_hours_saved_per_month", 86.4, language=language),
         kpi("monthly_saving", 12_340_000.0, (9_800_000.0, 14_900_000.0), language=language),
+        kpi("no_model_saving", 3_240_000.0, language=language),
+        kpi("saving_vs_best_policy", 9_100_000.0, language=language),
         kpi("defect_rate_passed", 0.0021, language=language),
         kpi("baseline_defect_rate", 0.0087, language=language),
     ]
@@ -340,6 +369,7 @@ def binary_data(language: str = "ko") -> ReportData:
             True,
             "monthly_saving point 12,340,000 meets >= 5e6",
         ),
+        *built_in_rules(),
     ]
     confusion = pd.DataFrame(
         [[9342, 301], [21, 96]],

@@ -66,9 +66,16 @@ def test_binary_report_is_korean_complete_and_self_contained(make_report_data: M
 
     summary = _section(html, "summary")
     assert 'data-verdict="champion"' in summary and "승격 · 합격" in summary
-    assert summary.count("✔ 합격") == 3 and "✘ 불합격" not in summary
+    assert summary.count("✔ 합격") == 3 + 3 and "✘ 불합격" not in summary
     assert "≥ 75.0%" in summary and "≤ 5.00%" in summary and "≥ 5,000,000원" in summary
-    assert "12,340,000원" in summary and "9,800,000원 – 14,900,000원" in summary
+    # the headline saving is the model's own, over the best no-model policy; the configured gate on the
+    # saving over today's practice still shows its value
+    assert "최선의 무모델 방식 대비 월간 절감액" in summary and "9,100,000원" in summary
+    assert "12,340,000원" in summary
+    rules = summary[summary.index('id="rules"') :]
+    assert "기본 인수 규칙" in rules and "모델 없는 방식보다 나음: 기존 검사 방식" in rules
+    assert "&#39;불량&#39; 불량 117건 중 96건 검출" in rules and "근거 충분" in rules
+    assert "사용자가 끔: 고객사 요청: 단순 모델 비교 제외" in rules and ">꺼짐<" in rules
     assert "0.87%" in summary and "0.21%" in summary and "86.4시간" in summary
     assert "가정 사항" in summary and "예시용 가정값" in summary
 

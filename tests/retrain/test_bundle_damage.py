@@ -9,6 +9,8 @@ import shutil
 import struct
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -124,6 +126,23 @@ def test_damaged_bundle_is_exit_2_with_the_bundle_named(cli, small_bundle: Path,
     assert result.code == 2, result.stderr
     assert str(damaged) in result.stderr and "manifest.json" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "p").exists()
+    assert result.json()["ok"] is False and str(damaged) in result.json()["error"]["message"]
+
+    result = cli("import", tmp_path, "--into", tmp_path / "p")
+    assert result.code == 2 and "is a folder" in result.stderr, result.stderr
+
+
+def test_killed_export_leftover_is_replaced_by_the_next_export(trained: dict, tmp_path: Path) -> None:
+    from axpoc.config import load_config
+    from axpoc.retrain import export_project
+
+    out = tmp_path / "b.axpoc.zip"
+    partial = tmp_path / ".b.axpoc.zip.partial"
+    partial.write_bytes(b"PK half a bundle")
+    export_project(
+        load_config(trained["config"]), config_path=trained["config"], out=out, project_dir=trained["project"]
+    )
+    assert zipfile.is_zipfile(out) and not partial.exists()
 
 
 def test_killed_import_leftovers_are_removed_by_the_next_import(small_bundle: Path, tmp_path: Path) -> None:
@@ -160,23 +179,45 @@ def test_export_to_a_bad_place_is_exit_2_naming_it(cli, trained: dict, tmp_path:
     assert not list(tmp_path.rglob("*.partial"))
 
 
+@contextmanager
+def _disk_full_after(kilobytes: int) -> Iterator[None]:
+    """A file-size limit (RLIMIT_FSIZE) stands in for a full disk: a write past it fails with EFBIG."""
+    import resource
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the signal ends the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (kilobytes * 1024, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
 @pytest.mark.parametrize("limit_kb", [64, 1024])
 def test_export_on_a_full_disk_is_exit_2_and_leaves_no_partial(
     cli, trained: dict, tmp_path: Path, limit_kb: int
 ) -> None:
-    """A file-size limit (RLIMIT_FSIZE) stands in for a full disk: the store copy or the zip fails mid-write."""
-    import resource
-    import signal
-
+    """The store copy (64 KB) or the zip (1 MB) fails mid-write."""
     out = tmp_path / "full" / "b.axpoc.zip"
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit_kb * 1024, hard))
-    try:
+    with _disk_full_after(limit_kb):
         result = cli("export", trained["config"], "--out", out, "--project-dir", trained["project"])
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, previous)
     assert result.code == 2, result.stderr
     assert "disk space" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert not out.exists() and not list(out.parent.iterdir())
+
+
+def test_import_under_a_file_is_exit_2(cli, small_bundle: Path, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    into = tmp_path / "notes.txt" / "project"
+    result = cli("import", small_bundle, "--into", into)
+    assert result.code == 2 and "is a file, not a folder" in result.stderr, result.stderr
+
+
+def test_import_on_a_full_disk_is_exit_2_and_leaves_nothing(cli, small_bundle: Path, tmp_path: Path) -> None:
+    into = tmp_path / "place" / "project"
+    with _disk_full_after(64):
+        result = cli("import", small_bundle, "--into", into)
+    assert result.code == 2 and "disk space" in result.stderr, result.stderr
+    assert not into.exists() and not list(into.parent.iterdir())

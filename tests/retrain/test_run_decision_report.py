@@ -73,7 +73,8 @@ def test_korean_report_words_decision_gates_and_threshold_in_korean(
     outcome = run_poc(load_config(config), project_dir=project)
 
     assert outcome.alias == "challenger" and outcome.gates_passed is False
-    assert outcome.decision_reason == "gates failed: roc_auc"  # the registry and the CLI stay English
+    # the registry and the CLI stay English; a built-in rule may fail beside the gate
+    assert outcome.decision_reason.startswith("gates failed: roc_auc")
     roc_auc = next(g for g in outcome.gates if g["name"] == "roc_auc")
     html = Path(outcome.report_path).read_text(encoding="utf-8")
     assert "게이트 불합격: roc_auc" in html

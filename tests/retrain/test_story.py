@@ -67,7 +67,7 @@ def test_handover_story(cli, project_copy: dict, tmp_path: Path) -> None:
     assert promoted["alias"] == "champion" and promoted["promoted"] is True, promoted["decision_reason"]
     assert promoted["challenger_version"] == "2" and promoted["champion_version"] == "1"
     assert promoted["non_inferiority"]["low"] > -0.05
-    assert promoted["n_reference"] == 900 and promoted["n_new"] == 600
+    assert promoted["n_reference"] == 2000 and promoted["n_new"] == 600
     assert promoted["holdout"].startswith("holdout: the most recent 25%")
     assert promoted["new_products"][0]["product"] == NEW_PRODUCT
     assert "check its predictions" in promoted["new_products"][0]["action"]  # reported, not silently learned

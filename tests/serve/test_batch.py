@@ -195,8 +195,16 @@ def test_sql_query_in_and_table_out_append_replace_and_rollback(project: Any, tm
     def score(**options: object) -> object:
         return predict_batch(config, source=query, output="scores", db_url=url, threads=1, **options)
 
+    # a table an axpoc before input_flags wrote: the column is added, its old rows left empty
+    before = pd.DataFrame({"part_id": ["OLD1"], "score": [0.5], "prediction": [0], "decision": [False]})
+    before.assign(model_version="0", scored_at="2026-01-01", run_id="old").to_sql(
+        "scores", engine, index=False
+    )
     first, second = score(), score()
-    table = pd.read_sql("SELECT * FROM scores", engine)
+    table = pd.read_sql("SELECT * FROM scores WHERE run_id != 'old'", engine)
+    assert (
+        pd.read_sql("SELECT input_flags FROM scores WHERE run_id = 'old'", engine)["input_flags"].isna().all()
+    )
     assert first.scored == n_rows and len(table) == 2 * n_rows
     assert table.groupby("run_id").size().to_dict() == {first.run_id: n_rows, second.run_id: n_rows}
     assert first.input.endswith(f":: {query}") and first.input_digest == second.input_digest

@@ -1,0 +1,599 @@
+"""Acceptance rules that guard every model, on top of the gates a project configures.
+
+An empty gate set must never mean "pass". Before a model replaces today's practice, a plant asks:
+
+* ``beats_no_model``: does it cost less than every policy that needs no model (today's practice, inspect
+  everything, inspect nothing, and for a sampling baseline the best sampling rate)? Judged on the upper
+  bound of the paired interval of (model - policy) cost per part on the same test rows. Without unit costs
+  the KPI is escapes per 1000 parts, and a model can only be weighed against policies that inspect no
+  more parts than it flags (inspect nothing, random inspection of as many parts, today's practice when it
+  inspects no more): fewer escapes bought with more inspection needs costs to judge.
+* ``catches_defects``: is the share of each defect class's parts it flags at least a stated floor
+  (:data:`DEFAULT_MIN_RECALL`), with at least one caught? A model that flags nothing never passes.
+* ``beats_trivial``: is it better on the primary metric than the prior / most frequent class / mean model,
+  judged on the bound of a paired bootstrap interval on the same test rows?
+* ``enough_evidence``: does the test part hold enough defect cases of each class for an exact one-sided
+  binomial test of "recall above the floor" to have the stated power (:func:`required_defects`)? Below it
+  the verdict is "insufficient evidence", with how many more defect cases to collect.
+
+Which rules apply: classification (binary, anomaly, multiclass) gets all four; a multiclass target
+without ``defect_classes`` has no cost (``beats_no_model`` is not applicable) and ``catches_defects`` and
+``enough_evidence`` then ask it of every class (its own class predicted). A regression target gets
+``beats_trivial`` (the training mean); with spec limits the out-of-spec parts are its defects and the other
+three rules apply to them too.
+
+Each result is a :class:`GateResult` of kind ``"rule"``; pure functions on arrays, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from axpoc.kpi._business import Baseline, CostModel, Volumes
+from axpoc.kpi._definitions import KPIS, Undefined
+from axpoc.kpi._gates import GateResult
+from axpoc.kpi._metrics import needs_score, paired_bootstrap_diff, paired_mean_diff, point_metric
+from axpoc.kpi._reasons import Phrase, Reason, joined
+
+RULES = ("beats_no_model", "catches_defects", "beats_trivial", "enough_evidence")
+"""The built-in rules, in the order the report lists them."""
+DEFAULT_MIN_RECALL = 0.3
+"""A model that finds fewer than 3 in 10 defects of a kind is no defect detector, whatever its accuracy;
+raise it (``kpi.rules.catches_defects.min_recall``) where escapes are expensive."""
+DEFAULT_POWER = 0.8
+DEFAULT_ALPHA = 0.05
+PLANNING_STEP = 0.2
+"""The evidence test plans for a recall at least this far above the floor."""
+PLANNING_CAP = 0.9
+"""... and at most this: no model is planned to find more than 9 in 10 defects, however lucky its test."""
+
+POLICY_NAMES = ("today", "inspect_all", "inspect_none", "best_sampling", "same_workload")
+
+
+class RuleText(Phrase):
+    """What a built-in rule found, said in the report's language; its ``str`` is the English sentence."""
+
+    templates = MappingProxyType(
+        {
+            "beats_cost": (
+                "모델 비용 {model} vs {policy_word} {policy} ({unit}): 차이 {diff} "
+                "[95% 구간 {low} ~ {high}]; 상한이 0보다 작아야 합니다",
+                "model cost {model} vs {policy_word} {policy} ({unit}): difference {diff} "
+                "[95% interval {low} to {high}]; the upper bound must be below 0",
+            ),
+            "beats_escapes": (
+                "1,000개당 유출 불량 모델 {model} vs {policy_word} {policy}: 차이 {diff} "
+                "[95% 구간 {low} ~ {high}]; 상한이 0보다 작아야 합니다 (비용 미입력: 유출 기준)",
+                "escapes per 1000 parts, model {model} vs {policy_word} {policy}: difference {diff} "
+                "[95% interval {low} to {high}]; the upper bound must be below 0 (no costs given: judged on escapes)",
+            ),
+            "today_needs_costs": (
+                "기존 방식은 부품의 {today}를 검사하고 모델은 {model}만 검사 대상으로 올립니다: 검사를 줄여 "
+                "늘어나는 유출은 비용(kpi.costs)이 있어야 비교할 수 있어, 같은 검사량의 무작위 검사와 비교했습니다",
+                "today's practice inspects {today} of the parts and the model flags {model}: more escapes for "
+                "less inspection can only be weighed with costs (kpi.costs), so the model is judged against "
+                "random inspection of as many parts",
+            ),
+            "recall": (
+                "'{cls}' 불량 {total}건 중 {caught}건 검출 (재현율 {recall}); 기준 {floor} 이상",
+                "caught {caught} of {total} '{cls}' defects (recall {recall}); the floor is {floor}",
+            ),
+            "recall_class": (
+                "'{cls}' {total}건 중 {caught}건을 맞힘 (재현율 {recall}); 기준 {floor} 이상 (불량 클래스 미지정: "
+                "모든 클래스에 적용)",
+                "{caught} of {total} '{cls}' parts predicted as such (recall {recall}); the floor is {floor} "
+                "(defect classes not given: asked of every class)",
+            ),
+            "no_defect_in_test": (
+                "시험 구간에 '{cls}' 불량이 없음",
+                "no '{cls}' defect in the test part",
+            ),
+            "beats_trivial": (
+                "{metric}: 모델 {model} vs 단순 모델({trivial_word}) {trivial}, 차이 {diff} "
+                "[95% 구간 {low} ~ {high}]; {side}",
+                "{metric}: model {model} vs trivial model ({trivial_word}) {trivial}, difference {diff} "
+                "[95% interval {low} to {high}]; {side}",
+            ),
+            "no_training_rows": (
+                "학습 행이 없어 단순 모델을 만들 수 없음 (새 데이터로만 평가)",
+                "no training rows to fit a trivial model on (scored on new data only)",
+            ),
+            "metric_not_resamplable": (
+                "주 지표 {metric}는 같은 시험 행의 쌍체 검정을 할 수 없는 지표임",
+                "the primary metric {metric} cannot be compared by a paired test on the test rows",
+            ),
+            "model_undefined": (
+                "모델의 {metric} 정의 불가: {why}",
+                "the model's {metric} is undefined: {why}",
+            ),
+            "enough": (
+                "'{cls}' 불량 {have}건: 재현율이 기준 {floor}보다 높음을 보이려면 {need}건 필요 "
+                "(정확 이항 검정, 검정력 {power}, 유의수준 {alpha}, 계획 재현율 {planned})",
+                "{have} '{cls}' defects: {need} are needed to show recall above the floor {floor} "
+                "(exact binomial test, power {power}, level {alpha}, planned recall {planned})",
+            ),
+            "insufficient": (
+                "근거 부족: 시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
+                "불량 사례를 약 {more_total}건 더 모으세요 (시험 구간에 {more}건 더 들어가도록)",
+                "insufficient evidence: {have} '{cls}' defects in the test part are too few ({need} needed). "
+                "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
+            ),
+            "model_catches_none": (
+                "모델이 불량을 하나도 잡지 못함: 절감액은 모델 없이도 가능한 것임",
+                "the model catches no defect: any saving needs no model",
+            ),
+            "off": ("사용자가 끔: {reason}", "switched off by the user: {reason}"),
+            "not_applicable": ("해당 없음: {why}", "not applicable: {why}"),
+            "no_defect_classes": (
+                "불량 클래스(target.defect_classes)나 클래스별 비용이 없어 비용을 정할 수 없음",
+                "no defect classes (target.defect_classes) or per-class costs, so no cost is defined",
+            ),
+            "no_spec": (
+                "규격 한계(target.spec)가 없어 불량이 정의되지 않음",
+                "no spec limits (target.spec), so no part is a defect",
+            ),
+        }
+    )
+
+    @classmethod
+    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
+        ko = language == "ko"
+        words: dict[str, object] = {}
+        if "policy_name" in values:
+            words["policy_word"] = policy_label(str(values["policy_name"]), language)
+        if "trivial_kind" in values:
+            kind = str(values["trivial_kind"])
+            words["trivial_word"] = _TRIVIAL[kind][0 if ko else 1]
+        if "higher" in values:
+            words["side"] = (
+                ("하한이 0보다 커야 합니다" if ko else "the lower bound must be above 0")
+                if values["higher"]
+                else ("상한이 0보다 작아야 합니다" if ko else "the upper bound must be below 0")
+            )
+        return words
+
+
+_POLICY_LABELS = {
+    "today": ("기존 검사 방식", "today's practice"),
+    "inspect_all": ("전수 검사", "inspect everything"),
+    "inspect_none": ("무검사", "inspect nothing"),
+    "best_sampling": ("최적 비율 샘플링 검사", "sampling at the best rate"),
+    "same_workload": ("같은 수량 무작위 검사", "random inspection of as many parts"),
+}
+_TRIVIAL = {
+    "prior": ("불량 비율을 점수로", "the defect share as score"),
+    "majority": ("최빈 클래스", "most frequent class"),
+    "flag_all": ("모두 불량 판정", "flag every part"),
+    "mean": ("학습 평균", "training mean"),
+}
+RULE_LABELS = MappingProxyType(
+    {
+        "beats_no_model": ("모델 없는 방식보다 나음", "beats every no-model policy"),
+        "catches_defects": ("불량을 잡아냄", "catches defects"),
+        "beats_trivial": ("단순 모델보다 나음", "beats a trivial model"),
+        "enough_evidence": ("근거 충분", "enough evidence"),
+    }
+)
+"""Rule name -> (Korean, English) label for reports."""
+
+
+def policy_label(name: str, language: str) -> str:
+    """A no-model policy's name in ``language``."""
+    korean, english = _POLICY_LABELS[name]
+    return korean if language == "ko" else english
+
+
+def rule_of(result_name: str) -> str:
+    """The built-in rule a result row belongs to (``beats_today`` -> ``beats_no_model``)."""
+    if result_name in RULES:
+        return result_name
+    if result_name.startswith("beats_") and result_name.removeprefix("beats_") in POLICY_NAMES:
+        return "beats_no_model"
+    return result_name.split("[", 1)[0]
+
+
+def _fmt(x: float) -> str:
+    return "–" if not math.isfinite(x) else (f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}")
+
+
+def _rule(name: str, op: str, value: float, used: float, passed: bool, reason: str) -> GateResult:
+    return GateResult(name, op, 0.0, float(value), float(used), bool(passed), reason, kind="rule")
+
+
+def switched_off(name: str, reason: str) -> GateResult:
+    """The row of a rule the user switched off in the config, with their reason for the report."""
+    return _rule(name, "", math.nan, math.nan, True, RuleText("off", {"reason": reason}))
+
+
+def not_applicable(name: str, why: str) -> GateResult:
+    """The row of a rule that cannot apply to this task or target, saying why."""
+    return _rule(name, "", math.nan, math.nan, True, RuleText("not_applicable", {"why": why}))
+
+
+# ---------------------------------------------------------------- beats every no-model policy
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A way to decide what to inspect without a model: a share of parts, finding a share of their defects."""
+
+    name: str
+    inspected_share: float
+    detection_rate: float
+
+    def row_cost(self, defects: np.ndarray, cost: CostModel) -> np.ndarray:
+        """Expected cost of each part under this policy (the baseline formula, per row)."""
+        assert cost.inspection_cost is not None and cost.escape_cost is not None
+        caught = self.inspected_share * self.detection_rate
+        return self.inspected_share * cost.inspection_cost + defects * (1 - caught) * cost.escape_cost
+
+    def row_escapes(self, defects: np.ndarray) -> np.ndarray:
+        return 1000 * defects * (1 - self.inspected_share * self.detection_rate)
+
+
+def costs_known(cost: CostModel | None) -> bool:
+    """Whether every unit cost the model and policy costs need is given."""
+    return cost is not None and None not in (cost.inspection_cost, cost.escape_cost, cost.false_alarm_cost)
+
+
+def no_model_policies(
+    baseline: Baseline, *, cost: CostModel | None, defect_share: float, flagged_share: float
+) -> tuple[list[Policy], bool]:
+    """The policies a model must beat, and whether today's practice is among them.
+
+    With costs: today's practice, inspect everything (finding the baseline's ``detection_rate`` of the
+    defects, as mass inspection does today), inspect nothing and, for a sampling baseline, the best sampling rate (cost is linear in the rate,
+    so it is 0 or 1). Without costs only policies inspecting no more parts than the model flags are
+    comparable: inspect nothing, random inspection of as many parts, and today's practice when it
+    inspects no more. Policies with the same inspected share and catch rate are listed once.
+    """
+    today = Policy("today", baseline.inspected_share, baseline.detection_rate)
+    if costs_known(cost):
+        assert cost is not None and cost.inspection_cost is not None and cost.escape_cost is not None
+        policies = [
+            today,
+            Policy("inspect_all", 1.0, baseline.detection_rate),
+            Policy("inspect_none", 0.0, 0.0),
+        ]
+        if baseline.mode == "sample":
+            worth = cost.inspection_cost < defect_share * baseline.detection_rate * cost.escape_cost
+            policies.append(Policy("best_sampling", 1.0 if worth else 0.0, baseline.detection_rate))
+        comparable_today = True
+    else:
+        comparable_today = today.inspected_share <= flagged_share
+        policies = [Policy("inspect_none", 0.0, 0.0), Policy("same_workload", flagged_share, 1.0)]
+        if comparable_today:
+            policies.insert(0, today)
+    seen: set[tuple[float, float]] = set()
+    unique = []
+    for policy in policies:
+        key = (policy.inspected_share, policy.inspected_share * policy.detection_rate)
+        if key not in seen:
+            seen.add(key)
+            unique.append(policy)
+    return unique, comparable_today
+
+
+def model_row_cost(defects: np.ndarray, flagged: np.ndarray, cost: CostModel) -> np.ndarray:
+    """Expected cost of each part under the model (:data:`~axpoc.kpi.MODEL_COST_FORMULA`, per row)."""
+    assert None not in (cost.inspection_cost, cost.escape_cost, cost.false_alarm_cost)
+    f, y = flagged.astype(float), defects.astype(float)
+    return (
+        f * cost.inspection_cost  # type: ignore[operator]
+        + f * (1 - y) * cost.false_alarm_cost  # type: ignore[operator]
+        + y * (1 - f) * cost.escape_cost  # type: ignore[operator]
+    )
+
+
+@dataclass(frozen=True)
+class PolicyComparison:
+    """The ``beats_<policy>`` rows and who earns the saving: the best no-model policy or the model."""
+
+    rules: list[GateResult]
+    kpis: dict[str, float] = field(default_factory=dict)
+    """``no_model_saving`` and ``saving_vs_best_policy`` (per month); Undefined with a reason when unknown."""
+    best_policy: str | None = None
+
+
+def beats_no_model(
+    defects: Any,
+    flagged: Any,
+    *,
+    baseline: Baseline,
+    cost: CostModel | None = None,
+    volumes: Volumes | None = None,
+    groups: Any = None,
+    block_size: int | None = None,
+    n_boot: int = 1000,
+    alpha: float = DEFAULT_ALPHA,
+) -> PolicyComparison:
+    """Is the model cheaper (or, without costs, leaking fewer defects) than every no-model policy?
+
+    One row per policy; each passes only when the upper bound of the paired interval of (model - policy)
+    on the same test rows is below 0. Money is per month when the volumes are known, else per part. The
+    saving over today's practice splits into what the cheapest no-model policy saves already
+    (``no_model_saving``) and what the model adds (``saving_vs_best_policy``, undefined when the model
+    catches no defect: then nothing it saves needs a model).
+    """
+    y, f = np.asarray(defects).astype(float), np.asarray(flagged).astype(float)
+    if y.size == 0:
+        raise ValueError("the no-model comparison needs at least one part, got none")
+    policies, comparable_today = no_model_policies(
+        baseline, cost=cost, defect_share=float(y.mean()), flagged_share=float(f.mean())
+    )
+    with_costs = costs_known(cost)
+    per_month = (volumes or Volumes()).parts_per_month
+    monthly = with_costs and per_month is not None
+    scale = per_month if monthly and per_month is not None else 1.0
+    currency = cost.currency if cost else "KRW"
+    unit = f"{currency}/month" if monthly else f"{currency}/part"
+    model_rows = model_row_cost(y, f, cost) if with_costs and cost else 1000 * y * (1 - f)
+    rows = []
+    costs: dict[str, float] = {}
+    for policy in policies:
+        policy_rows = policy.row_cost(y, cost) if with_costs and cost else policy.row_escapes(y)
+        est = paired_mean_diff(
+            model_rows, policy_rows, groups=groups, block_size=block_size, n_boot=n_boot, alpha=alpha
+        )
+        diff, low, high = (float(v) * scale for v in est)
+        costs[policy.name] = float(policy_rows.mean()) * scale
+        passed = math.isfinite(high) and high < 0
+        values = {
+            "policy_name": policy.name,
+            "model": _fmt(float(model_rows.mean()) * scale),
+            "policy": _fmt(costs[policy.name]),
+            "diff": _fmt(diff),
+            "low": _fmt(low),
+            "high": _fmt(high),
+            "unit": unit,
+        }
+        reason = RuleText("beats_cost" if with_costs else "beats_escapes", values)
+        rows.append(_rule(f"beats_{policy.name}", "<", diff, high, passed, reason))
+    if not comparable_today:
+        why = RuleText(
+            "today_needs_costs",
+            {"today": f"{baseline.inspected_share:.0%}", "model": f"{float(f.mean()):.1%}"},
+        )
+        rows.insert(0, not_applicable("beats_today", why))
+    best = min(costs, key=costs.__getitem__)
+    kpis: dict[str, float] = {}
+    if monthly:
+        model_cost = float(model_rows.mean()) * scale
+        today_cost = Policy("today", baseline.inspected_share, baseline.detection_rate).row_cost(y, cost)  # type: ignore[arg-type]
+        kpis["no_model_saving"] = float(today_cost.mean()) * scale - costs[best]
+        caught = float((y * f).sum())
+        kpis["saving_vs_best_policy"] = (
+            costs[best] - model_cost if caught > 0 else Undefined(RuleText("model_catches_none"))
+        )
+    else:
+        missing = "kpi.costs" if not with_costs else "kpi.volumes.parts_per_day"
+        for name in ("no_model_saving", "saving_vs_best_policy"):
+            kpis[name] = Undefined(Reason("missing_inputs", {"kpi": name, "missing": missing}))
+    return PolicyComparison(rules=rows, kpis=kpis, best_policy=best)
+
+
+# ---------------------------------------------------------------- catches defects, enough evidence
+
+
+def defect_catches(y_true: Any, caught: Any, classes: Sequence[Any]) -> dict[Any, tuple[int, int]]:
+    """Per class in ``classes``: (parts of the class that ``caught`` marks, parts of the class)."""
+    y, c = np.asarray(y_true), np.asarray(caught).astype(bool)
+    return {cls: (int((c & (y == cls)).sum()), int((y == cls).sum())) for cls in classes}
+
+
+def _recall_text(code: str, cls: Any, caught: int, total: int, floor: float) -> RuleText:
+    recall = caught / total if total else math.nan
+    values = {"cls": cls, "caught": caught, "total": total, "recall": _fmt(recall), "floor": _fmt(floor)}
+    return RuleText(code, values)
+
+
+def _row_name(rule: str, cls: Any, many: bool) -> str:
+    return f"{rule}[{cls}]" if many else rule
+
+
+def catches_defects(
+    catches: Mapping[Any, tuple[int, int]],
+    *,
+    min_recall: float = DEFAULT_MIN_RECALL,
+    every_class: bool = False,
+) -> list[GateResult]:
+    """One row per defect class: passes when at least one is caught and the recall reaches ``min_recall``.
+
+    ``every_class`` says the classes are all classes of a multiclass target whose defect classes are unknown
+    (then "caught" means predicted as its own class).
+    """
+    if not 0 < min_recall < 1:
+        raise ValueError(f"min_recall must be between 0 and 1, got {min_recall}")
+    rows = []
+    many = len(catches) > 1
+    for cls, (caught, total) in catches.items():
+        name = _row_name("catches_defects", cls, many)
+        if total == 0:
+            rows.append(
+                _rule(name, ">=", math.nan, math.nan, False, RuleText("no_defect_in_test", {"cls": cls}))
+            )
+            continue
+        recall = caught / total
+        reason = _recall_text("recall_class" if every_class else "recall", cls, caught, total, min_recall)
+        row = GateResult(
+            name, ">=", min_recall, recall, recall, caught > 0 and recall >= min_recall, reason, "rule"
+        )
+        rows.append(row)
+    return rows
+
+
+def required_defects(
+    min_recall: float,
+    planned_recall: float,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    power: float = DEFAULT_POWER,
+    max_n: int = 20_000,
+) -> int | None:
+    """Fewest defect cases for an exact one-sided binomial test of recall > ``min_recall`` to reach ``power``
+    when the true recall is ``planned_recall``; None when even ``max_n`` are not enough.
+
+    For each n the test rejects when at least k of n are caught, k the smallest count with
+    P(X >= k | min_recall) <= alpha; its power is P(X >= k | planned_recall).
+    """
+    from scipy.stats import binom
+
+    if not 0 <= min_recall < planned_recall <= 1:
+        raise ValueError(
+            f"expected 0 <= min_recall < planned_recall <= 1, got {min_recall}, {planned_recall}"
+        )
+    n = np.arange(1, max_n + 1)
+    k = binom.ppf(1 - alpha, n, min_recall) + 1
+    reached = np.flatnonzero(binom.sf(k - 1, n, planned_recall) >= power)
+    return int(n[reached[0]]) if reached.size else None
+
+
+def planned_recall(observed: float, min_recall: float) -> float:
+    """The recall the evidence test plans for: the observed one, at least :data:`PLANNING_STEP` above the
+    floor (a model just above it would need hundreds of cases) and at most :data:`PLANNING_CAP`."""
+    seen = observed if math.isfinite(observed) else 0.0
+    return min(PLANNING_CAP, max(seen, min_recall + PLANNING_STEP, min_recall + 1e-3))
+
+
+def enough_evidence(
+    catches: Mapping[Any, tuple[int, int]],
+    *,
+    min_recall: float = DEFAULT_MIN_RECALL,
+    alpha: float = DEFAULT_ALPHA,
+    power: float = DEFAULT_POWER,
+    test_share: float = 0.25,
+) -> tuple[list[GateResult], Phrase | None]:
+    """Rows per defect class, and the "insufficient evidence" sentence (None when every class has enough).
+
+    The sentence says how many more defect cases to collect: the shortfall in the test part, and about
+    ``shortfall / test_share`` in the whole data, since only that share of new cases lands in the test part.
+    """
+    if not 0 < test_share <= 1:
+        raise ValueError(f"test_share must be in (0, 1], got {test_share}")
+    rows, short = [], []
+    many = len(catches) > 1
+    for cls, (caught, total) in catches.items():
+        planned = planned_recall(caught / total if total else math.nan, min_recall)
+        need = required_defects(min(min_recall, planned - 1e-3), planned, alpha=alpha, power=power)
+        need = need if need is not None else 20_000
+        values = {
+            "cls": cls,
+            "have": total,
+            "need": need,
+            "floor": _fmt(min_recall),
+            "power": _fmt(power),
+            "alpha": _fmt(alpha),
+            "planned": f"{planned:.2f}",
+        }
+        passed = total >= need
+        rows.append(
+            GateResult(
+                _row_name("enough_evidence", cls, many),
+                ">=",
+                need,
+                total,
+                total,
+                passed,
+                RuleText("enough", values),
+                "rule",
+            )
+        )
+        if not passed:
+            more = need - total
+            values |= {"more": more, "more_total": math.ceil(more / test_share)}
+            short.append(RuleText("insufficient", values))
+    return rows, (joined(*short) if short else None)
+
+
+# ---------------------------------------------------------------- beats a trivial model
+
+
+def trivial_outputs(
+    task: str, y_train: Any, n: int, *, labels: Sequence[Any] | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+    """Trivial models fitted on the training part, as kind -> (predictions, scores) for ``n`` test rows.
+
+    binary/anomaly: the defect share as a constant score with the majority label, and (for metrics the
+    majority leaves undefined, such as precision) flagging every part; multiclass: the most frequent class
+    with the class shares as probabilities; regression: the training mean.
+    """
+    y = np.asarray(y_train)
+    if y.size == 0:
+        raise ValueError("a trivial model needs training rows, got none")
+    if task == "regression":
+        return {"mean": (np.full(n, float(np.mean(y.astype(float)))), None)}
+    if task == "multiclass":
+        classes = np.asarray(labels) if labels is not None else np.unique(y)
+        shares = np.array([(y == c).mean() for c in classes])
+        majority = classes[int(np.argmax(shares))]
+        return {"majority": (np.full(n, majority, dtype=classes.dtype), np.tile(shares, (n, 1)))}
+    share = float(np.mean(y.astype(float)))
+    majority = int(share > 0.5)
+    score = np.full(n, share)
+    return {"prior": (np.full(n, majority), score), "flag_all": (np.ones(n, dtype=int), score)}
+
+
+def beats_trivial(
+    metric: str,
+    y_true: Any,
+    model_output: Any,
+    trivial: Mapping[str, tuple[np.ndarray, np.ndarray | None]],
+    *,
+    groups: Any = None,
+    block_size: int | None = None,
+    n_boot: int = 1000,
+    alpha: float = DEFAULT_ALPHA,
+    labels: Sequence[Any] | None = None,
+) -> GateResult:
+    """Is the model better than the first trivial model on which ``metric`` is defined, by a paired
+    bootstrap on the same test rows? ``model_output`` is what ``metric`` reads: labels/values or scores."""
+    from axpoc.kpi._metrics import RESAMPLABLE
+
+    if metric not in RESAMPLABLE:
+        return not_applicable("beats_trivial", RuleText("metric_not_resamplable", {"metric": metric}))
+    higher = KPIS[metric].higher_is_better
+    model_value = point_metric(metric, y_true, model_output, labels=labels)
+    if math.isnan(model_value):
+        why = RuleText("model_undefined", {"metric": metric, "why": getattr(model_value, "reason", "")})
+        return _rule("beats_trivial", ">" if higher else "<", math.nan, math.nan, False, why)
+    usable = [
+        (kind, score if needs_score(metric) else pred)
+        for kind, (pred, score) in trivial.items()
+        if (score if needs_score(metric) else pred) is not None
+    ]
+    defined = [(k, v) for k, v in usable if not math.isnan(point_metric(metric, y_true, v, labels=labels))]
+    kind, values = (defined or usable)[0]
+    est = paired_bootstrap_diff(
+        metric,
+        y_true,
+        model_output,
+        values,
+        groups=groups,
+        block_size=block_size,
+        n_boot=n_boot,
+        alpha=alpha,
+        labels=labels,
+    )
+    point, low, high = (float(v) for v in est)
+    bound = low if higher else high
+    passed = math.isfinite(bound) and (bound > 0 if higher else bound < 0)
+    text = RuleText(
+        "beats_trivial",
+        {
+            "metric": metric,
+            "model": _fmt(model_value),
+            "trivial": _fmt(model_value - point),
+            "trivial_kind": kind,
+            "diff": _fmt(point),
+            "low": _fmt(low),
+            "high": _fmt(high),
+            "higher": higher,
+        },
+    )
+    return _rule("beats_trivial", ">" if higher else "<", point, bound, passed, text)

@@ -1,0 +1,59 @@
+"""End to end: ``axpoc run`` on a tiny demo project whose model flags nothing is never champion, its report
+shows the built-in rules apart from the configured gates, and no saving is headlined for it."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+from config_files import write_yaml_config
+
+FLAGS_NOTHING = {
+    "project": {"name": "rules_e2e", "title": "규칙 테스트"},
+    "process": "injection_molding",
+    "language": "ko",
+    "data": {"demo": {"rows": 1200, "defect_rate": 0.08, "seed": 3}},
+    "target": {"column": "defect", "task": "binary", "positive_class": 1},
+    "columns": {"id": "shot_id", "time": "timestamp", "exclude": ["defect_type", "cavity_pressure"]},
+    "split": {"cv_folds": 3},
+    "candidates": ["logistic"],
+    "tuning": {"trials": 1},
+    "kpi": {
+        # an escape costs less than inspecting a part: the cost-optimal threshold flags nothing, and
+        # stopping inspection "saves" money that needs no model (the issue's shot-log case)
+        "costs": {"inspection_cost": 300, "escape_cost": 10, "false_alarm_cost": 1500},
+        "volumes": {"parts_per_day": 4000},
+        "gates": {},  # the process template's gates apply; the built-in rules apply on top
+    },
+}
+
+
+def test_model_that_flags_nothing_is_never_champion(tmp_path: Path, project_dir: Path) -> None:
+    config = write_yaml_config(FLAGS_NOTHING, tmp_path, None, "poc.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout)
+    assert outcome["alias"] != "champion" and outcome["gates_passed"] is False
+    rules = {g["name"]: g for g in outcome["gates"] if g["kind"] == "rule"}
+    assert not rules["catches_defects"]["passed"] and rules["catches_defects"]["value"] == 0
+    # stopping inspection is cheaper than today's practice, but inspecting nothing needs no model
+    assert outcome["kpis"]["monthly_saving"] > 0
+    assert not rules["beats_inspect_none"]["passed"]
+    saving = outcome["kpis"]["saving_vs_best_policy"]
+    assert saving is None or math.isnan(saving)
+    html = Path(outcome["report_path"]).read_text(encoding="utf-8")
+    summary = html[html.index('<section id="summary">') : html.index('<section id="data">')]
+    assert "기본 인수 규칙" in summary and 'data-rule="catches_defects"' in summary
+    assert "불량을 잡아냄" in summary and "모델 없는 방식보다 나음: 무검사" in summary
+    tiles = summary[summary.index('class="tile"') : summary.index('class="grid2"')]
+    assert f"{outcome['kpis']['monthly_saving']:,.0f}원" not in tiles
+    assert "모델이 불량을 하나도 잡지 못함" in tiles
