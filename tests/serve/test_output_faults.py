@@ -51,6 +51,21 @@ def test_bad_output_locations_are_refused_before_any_work(project: Any, tmp_path
     assert not (tmp_path / "ok.csv").exists()
 
 
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write in any folder")
+def test_a_folder_without_write_permission_is_refused_before_any_work(project: Any, tmp_path: Path) -> None:
+    source = _parts(project, tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(UserError) as refused:
+            _predict(project, source, locked / "scores.csv")
+    finally:
+        locked.chmod(0o755)
+    assert f"no permission to write in the folder {locked}" in refused.value.message
+    assert list(locked.iterdir()) == []
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc, a folder nobody may write in")
 def test_a_folder_that_refuses_the_write_is_a_clear_message(project: Any, tmp_path: Path) -> None:
     source = _parts(project, tmp_path)
