@@ -72,7 +72,23 @@ def _headline(evaluation: Any, language: str) -> list[tuple[str, str, str]]:
             label = KPIS[after].label_ko if language == "ko" else KPIS[after].label_en
             fmt = "{:.2%}" if "rate" in after else "{:.2f}"
             out.append((label, fmt.format(_num(k[before])), fmt.format(_num(k[after]))))
+    if not out and evaluation.per_class is not None:
+        out = _metric_headline(evaluation, language)
     return out
+
+
+def _metric_headline(evaluation: Any, language: str) -> list[tuple[str, str, str]]:
+    """multiclass without business KPIs (no defect classes): macro F1 and each class's recall, with no
+    "before" to compare with, so no before -> after chart is drawn for numbers that mean nothing."""
+    ko = language == "ko"
+    rows = []
+    if np.isfinite(_num(evaluation.kpis.get("macro_f1"))):
+        label = KPIS["macro_f1"].label_ko if ko else KPIS["macro_f1"].label_en
+        rows.append((label, "–", f"{_num(evaluation.kpis['macro_f1']):.3f}"))
+    for row in evaluation.per_class.to_dict(orient="records"):
+        if np.isfinite(_num(row["recall"])):
+            rows.append((f"{'재현율' if ko else 'Recall'}: {row['class']}", "–", f"{row['recall']:.3f}"))
+    return rows
 
 
 def assemble_report_data(
