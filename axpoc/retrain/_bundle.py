@@ -169,12 +169,18 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
     from filelock import FileLock
 
     bundle = Path(bundle).expanduser()
+    if bundle.is_dir():
+        raise UserError(f"{bundle} is a folder; give the bundle file 'axpoc export' wrote (NAME.axpoc.zip).")
     if not bundle.is_file():
         raise UserError(f"{bundle}: no such bundle file. Give the file 'axpoc export' wrote.")
     try:
         archive = zipfile.ZipFile(bundle)
     except zipfile.BadZipFile:
         raise UserError(f"{bundle}: not an axpoc bundle (not a readable zip file); copy it again.") from None
+    except PermissionError:
+        raise UserError(
+            f"{bundle}: no permission to read it; copy it somewhere you can read, or run as its owner."
+        ) from None
     except (*_DAMAGED, OSError) as exc:
         raise _damaged(bundle, "the zip directory", exc) from None
     with archive:

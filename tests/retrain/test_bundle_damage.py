@@ -126,6 +126,23 @@ def test_damaged_bundle_is_exit_2_with_the_bundle_named(cli, small_bundle: Path,
     assert result.code == 2, result.stderr
     assert str(damaged) in result.stderr and "manifest.json" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "p").exists()
+    assert result.json()["ok"] is False and str(damaged) in result.json()["error"]["message"]
+
+    result = cli("import", tmp_path, "--into", tmp_path / "p")
+    assert result.code == 2 and "is a folder" in result.stderr, result.stderr
+
+
+def test_killed_export_leftover_is_replaced_by_the_next_export(trained: dict, tmp_path: Path) -> None:
+    from axpoc.config import load_config
+    from axpoc.retrain import export_project
+
+    out = tmp_path / "b.axpoc.zip"
+    partial = tmp_path / ".b.axpoc.zip.partial"
+    partial.write_bytes(b"PK half a bundle")
+    export_project(
+        load_config(trained["config"]), config_path=trained["config"], out=out, project_dir=trained["project"]
+    )
+    assert zipfile.is_zipfile(out) and not partial.exists()
 
 
 def test_killed_import_leftovers_are_removed_by_the_next_import(small_bundle: Path, tmp_path: Path) -> None:
