@@ -34,25 +34,41 @@ def init(
     from_data: Annotated[
         Path | None, typer.Option("--from-data", help="infer the config from this file")
     ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="with --from-data: the column to predict (else inferred)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="where to write the config (default NAME.yaml)")] = None,
     force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a commented starter config (from a process template or from your own data file)."""
     from axpoc.config._starter import write_starter
+    from axpoc.errors import UserError
     from axpoc.process import load_process
     from axpoc.steps._starter import starter_from_data, starter_from_template
 
-    target = out or Path(f"{name}.yaml")
+    destination = out or Path(f"{name}.yaml")
+    if target is not None and from_data is None:
+        raise UserError("--target goes with --from-data (a template names its own target).")
     if from_data is not None:
-        values = starter_from_data(name, from_data, config_dir=target.resolve().parent)
+        values = starter_from_data(name, from_data, config_dir=destination.resolve().parent, target=target)
         values.process = process
     else:
         values = starter_from_template(name, load_process(process))
-    path = write_starter(values, target, overwrite=force)
+    path = write_starter(values, destination, overwrite=force)
     if as_json:
-        emit_json({"config": path, "process": values.process, "target": values.target, "task": values.task})
+        emit_json(
+            {
+                "config": path,
+                "process": values.process,
+                "target": values.target,
+                "task": values.task,
+                "notes": values.notes,
+            }
+        )
     else:
+        for note in values.notes[1:]:
+            err_console.print(f"- {note}", style="dim", soft_wrap=True, markup=False)
         err_console.print(f"설정 파일을 만들었습니다 (config written): [bold]{path}[/]")
         err_console.print(f"다음 단계 (next): axpoc validate {path}")
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from axpoc.config._load import config_from_dict
 from axpoc.config._schema import SLUG
 from axpoc.errors import UserError
 
@@ -71,6 +72,15 @@ def _defect_classes_lines(classes: list[Any]) -> list[str]:
     ]
 
 
+def _scalar(value: object) -> str:
+    """One YAML value as it must be written to read back the same (``yes``, ``1.0``, ``a: b`` quoted)."""
+    if value is None:
+        return "null"
+    return (
+        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip().removesuffix("...").strip()
+    )
+
+
 def _yaml_block(value: object, indent: int) -> str:
     text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False).rstrip()
     pad = " " * indent
@@ -99,11 +109,11 @@ def render_starter(values: StarterValues) -> str:
         _yaml_block(values.data_block, 2),
         "",
         "target:                 # 예측 대상 (what to predict)",
-        f"  column: {values.target}",
+        f"  column: {_scalar(values.target)}",
         f"  task: {values.task}           # binary | multiclass | regression | anomaly",
     ]
     if values.positive_class is not None:
-        lines.append(f"  positive_class: {values.positive_class}   # 불량 클래스 (the defect class)")
+        lines.append(f"  positive_class: {_scalar(values.positive_class)}   # 불량 클래스 (the defect class)")
     if values.task == "multiclass":
         lines += _defect_classes_lines(values.classes)
     if values.spec:
@@ -112,7 +122,7 @@ def render_starter(values: StarterValues) -> str:
     lines += [
         "",
         "columns:                # 열의 역할 (column roles); 없으면 null",
-        *(f"  {key}: {value if value is not None else 'null'}" for key, value in roles.items()),
+        *(f"  {key}: {_scalar(value)}" for key, value in roles.items()),
         f"  exclude: {yaml.safe_dump(values.exclude, allow_unicode=True, default_flow_style=True).strip()}"
         "   # 특징에서 뺄 열 (not features: e.g. post-process results)",
         "  limits: {}            # 물리적 한계 (declared physical limits, critical): {열: {min: , max: }}",
@@ -146,6 +156,9 @@ def render_starter(values: StarterValues) -> str:
 def write_starter(values: StarterValues, out: Path, *, overwrite: bool = False) -> Path:
     if out.exists() and not overwrite:
         raise UserError(f"{out} already exists; choose another --out or pass --force to overwrite it.")
+    text = render_starter(values)
+    # What init writes must load: a draft the schema refuses would be our mistake, not the user's.
+    config_from_dict(yaml.safe_load(text), base_dir=out.resolve().parent, source=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_starter(values), encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
     return out

@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from axpoc.kpi import RULE_LABELS, policy_label, rule_of
 from axpoc.kpi._reasons import Phrase
 
 LANGUAGES = ("ko", "en")
@@ -181,6 +182,8 @@ _KO: dict[str, str] = {
     "mean_prediction_binary": "평균 불량 확률",
     "mean_prediction_regression": "평균 예측값",
     "mean_prediction_other": "평균 점수",
+    "mean_prediction_defects": "불량 클래스({classes}) 확률 합의 평균",
+    "mean_prediction_uncertainty": "평균 불확실도 (1 - 최대 클래스 확률; 불량 클래스 미지정)",
     # errors
     "confusion_lead": "행은 실제 값, 열은 모델 판정입니다. 색은 실제 값별 비율입니다.",
     "actual": "실제",
@@ -395,6 +398,8 @@ _EN: dict[str, str] = {
     "mean_prediction_binary": "mean defect probability",
     "mean_prediction_regression": "mean prediction",
     "mean_prediction_other": "mean score",
+    "mean_prediction_defects": "mean summed probability of the defect classes ({classes})",
+    "mean_prediction_uncertainty": "mean uncertainty (1 - top class probability; no defect classes given)",
     "confusion_lead": "Rows are actual values, columns the model's decision. Colour shows the share per actual value.",
     "actual": "actual",
     "predicted": "predicted",
@@ -707,3 +712,15 @@ def gate_reason(
     basis = "low" if used_value < value else "high" if used_value > value else "point"
     verdict = "충족" if passed else "미달"
     return f"{label} {_GATE_BASIS_KO[basis]} {used}: 기준 {rule} {verdict}"
+
+
+def rule_label(name: str, language: str) -> str:
+    """``beats_today`` -> "모델 없는 방식보다 나음: 기존 검사 방식"; ``catches_defects[crack]`` -> "...: crack"."""
+    rule = rule_of(name)
+    korean, english = RULE_LABELS.get(rule, (rule, rule))
+    label = korean if language == "ko" else english
+    if rule == "beats_no_model" and name != rule:
+        return f"{label}: {policy_label(name.removeprefix('beats_'), language)}"
+    if "[" in name:
+        return f"{label}: {name.split('[', 1)[1].rstrip(']')}"
+    return label

@@ -16,11 +16,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from axpoc.kpi import RULE_LABELS, policy_label, rule_of
 from axpoc.report import _figures
 from axpoc.report._data import KpiRow, ReportData
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, say, texts, unit_label
+from axpoc.report._i18n import (
+    as_number,
+    fmt_kpi,
+    fmt_number,
+    gate_reason,
+    rule_label,
+    say,
+    texts,
+    unit_label,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -199,23 +207,11 @@ def _gates(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dic
     return rows
 
 
-def _rule_label(name: str, language: str) -> str:
-    """``beats_today`` -> "모델 없는 방식보다 나음: 기존 검사 방식"; ``catches_defects[crack]`` -> "...: crack"."""
-    rule = rule_of(name)
-    korean, english = RULE_LABELS.get(rule, (rule, rule))
-    label = korean if language == "ko" else english
-    if rule == "beats_no_model" and name != rule:
-        return f"{label}: {policy_label(name.removeprefix('beats_'), language)}"
-    if "[" in name:
-        return f"{label}: {name.split('[', 1)[1].rstrip(']')}"
-    return label
-
-
 def _rules(data: ReportData, t: Mapping[str, str]) -> list[dict[str, Any]]:
     """The built-in acceptance rules, each with what it found said in the report's language."""
     return [
         {
-            "label": _rule_label(rule.name, data.language),
+            "label": rule_label(rule.name, data.language),
             "name": rule.name,
             "reason": say(rule.reason, data.language),
             "passed": rule.passed,
@@ -552,6 +548,15 @@ def _importance(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
         ]
     ylabel_key = {"binary": "mean_prediction_binary", "regression": "mean_prediction_regression"}
     ylabel = t[ylabel_key.get(data.task, "mean_prediction_other")]
+    if data.per_class is not None and not data.per_class.empty:  # which classes the multiclass score is about
+        defects = [
+            str(c) for c, d in zip(data.per_class["class"], data.per_class["defect"], strict=True) if d
+        ]
+        ylabel = (
+            t["mean_prediction_defects"].format(classes=", ".join(defects))
+            if defects
+            else t["mean_prediction_uncertainty"]
+        )
     effects = {str(name): frame for name, frame in (data.effects or {}).items()}
     return {
         "lead": t["importance_lead"].format(metric=data.primary_metric or "-"),

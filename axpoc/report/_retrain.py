@@ -23,7 +23,7 @@ import pandas as pd
 from axpoc.report import _figures
 from axpoc.report._data import GateRow, KpiRow
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, say, texts
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, rule_label, say, texts
 
 TEMPLATE = "retrain_report.html.j2"
 _MAX_DRIFT_ROWS = 40
@@ -479,6 +479,17 @@ def _gate_rows(column: ModelColumn, data: RetrainReportData, t: Mapping[str, str
     units = {k.name: k.unit for k in column.kpis}
     out = []
     for gate in column.gates:
+        if gate.kind == "rule":  # a built-in acceptance rule: its name in Korean, what it found
+            out.append(
+                {
+                    "name": rule_label(gate.name, data.language),
+                    "rule": "",
+                    "value": "",
+                    "passed": gate.passed,
+                    "reason": say(gate.reason, data.language),
+                }
+            )
+            continue
         fmt = functools.partial(
             fmt_kpi,
             name=gate.name,

@@ -166,7 +166,7 @@ def predict_batch(
         check_complete(Path(text).expanduser(), config.data.read)
     run_id = uuid.uuid4().hex
     rejects_path = _rejects_path(config, project_dir, target, rejects, run_id)
-    leftovers = prepare_outputs({"--rejects": rejects_path, "--output": target.path})
+    leftovers = prepare_outputs({"--output": target.path, "--rejects": rejects_path})
     load_started = time.perf_counter()
     served = load_served_model(open_project_store(config, project_dir), version=model_version, alias=alias)
     threads = threads or os.cpu_count() or 1

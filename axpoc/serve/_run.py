@@ -205,7 +205,9 @@ class Run:
         for name, (parsed, unparsable) in self.dirty.items():
             parts = [
                 f"{parsed} dirty number(s) read by the rules" if parsed else "",
-                f"{unparsable} unreadable value(s) (rejected by the type check)" if unparsable else "",
+                f"{unparsable} value(s) not readable as a finite number (those rows rejected)"
+                if unparsable
+                else "",
             ]
             notes.append(f"{name}: " + ", ".join(p for p in parts if p))
         if self.served.checker is None:

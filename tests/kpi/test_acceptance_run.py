@@ -57,3 +57,43 @@ def test_model_that_flags_nothing_is_never_champion(tmp_path: Path, project_dir:
     tiles = summary[summary.index('class="tile"') : summary.index('class="grid2"')]
     assert f"{outcome['kpis']['monthly_saving']:,.0f}원" not in tiles
     assert "모델이 불량을 하나도 잡지 못함" in tiles
+
+
+def test_multiclass_without_defect_classes_headlines_no_money(tmp_path: Path, project_dir: Path) -> None:
+    """A defect-type model whose config says no class is a defect: no business KPI is a number, the rules
+    ask recall of every class, and the report shows metric KPIs and the per-class table instead."""
+    raw = {
+        **FLAGS_NOTHING,
+        "project": {"name": "rules_types", "title": "불량 유형"},
+        "target": {"column": "defect_type", "task": "multiclass"},
+        "columns": {"id": "shot_id", "time": "timestamp", "exclude": ["defect", "cavity_pressure"]},
+        "split": {"method": "stratified", "cv_folds": 3},
+        "kpi": {
+            "primary": "macro_f1",
+            "costs": {"inspection_cost": 300, "escape_cost": 50000, "false_alarm_cost": 1500},
+            "volumes": {"parts_per_day": 4000},
+            "gates": {"macro_f1": ">= 0.1"},
+        },
+    }
+    config = write_yaml_config(raw, tmp_path, None, "poc.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout)
+    for name in ("monthly_saving", "saving_vs_best_policy", "defects_caught_per_1000", "defect_rate_passed"):
+        value = outcome["kpis"][name]
+        assert value is None or math.isnan(value), name
+    rules = {g["name"]: g for g in outcome["gates"] if g["kind"] == "rule"}
+    assert "not applicable" in rules["beats_no_model"]["reason"]
+    per_class = [name for name in rules if name.startswith("catches_defects[")]
+    assert {"catches_defects[none]", "catches_defects[flash]"} <= set(per_class)
+    html = Path(outcome["report_path"]).read_text(encoding="utf-8")
+    summary = html[html.index('<section id="summary">') : html.index('<section id="data">')]
+    assert 'id="per-class"' in summary and "불량 클래스" in summary and "클래스별 결과" in summary
+    assert "매크로 F1" in summary and "재현율: flash" in summary
+    assert "불량 클래스(target.defect_classes)나 클래스별 비용이 없어" in html

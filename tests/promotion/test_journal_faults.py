@@ -10,6 +10,7 @@ the promotion log's last move, and its tags say the same (promoted, the reason, 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -24,8 +25,6 @@ from axpoc.tracking import JOURNAL, MOVE_STAGES, PAUSE_ENV, PAUSED_MARK, RESUME_
 
 
 def _axpoc(*args: Any, env: dict[str, str] | None = None) -> subprocess.Popen:
-    import os
-
     return subprocess.Popen(
         [sys.executable, "-m", "axpoc", *map(str, args)],
         stdout=subprocess.PIPE,
@@ -64,18 +63,18 @@ def assert_consistent(listing: dict) -> dict:
     return row
 
 
-def _next_command(config: Path, project: Path, *, as_subprocess: bool) -> dict:
-    """``axpoc models --json``: as a process for the issue's own case (champion moved, nothing else),
-    in this process otherwise (the same functions, without another interpreter start per case)."""
+def _next_command(config: Path, project: Path, *, as_subprocess: bool) -> tuple[dict, str]:
+    """``axpoc models --json`` and its console: as a process for the issue's own case (champion moved,
+    nothing else), in this process otherwise (the same functions, without another interpreter start)."""
     if as_subprocess:
         after = _axpoc("models", config, "--project-dir", project, "--json")
         out, err = after.communicate(timeout=120)
         assert after.returncode == 0, err[-2000:]
-        return json.loads(out)
+        return json.loads(out), err
     from axpoc.config import load_config
     from axpoc.retrain import list_models, open_project
 
-    return json.loads(json.dumps(list_models(open_project(load_config(config), project))))
+    return json.loads(json.dumps(list_models(open_project(load_config(config), project)))), ""
 
 
 def _pending(project: Path) -> list[str]:
@@ -111,7 +110,7 @@ def test_champion_move_is_all_or_nothing(promo_copy: dict, tmp_path: Path, stage
         assert "Traceback" not in err and "nothing was registered" not in err
         assert "completed first" in err and "v1 is champion (was v2)" in err, err[-2000:]
 
-    listing = _next_command(config, project, as_subprocess=stage == "promote:aliases")
+    listing, console = _next_command(config, project, as_subprocess=stage == "promote:aliases")
     champion = assert_consistent(listing)
     assert not _pending(project)
     rolled_back = how == "SIGINT" or stage != "promote:intent"  # killed with only the intent: undone
@@ -127,5 +126,46 @@ def test_champion_move_is_all_or_nothing(promo_copy: dict, tmp_path: Path, stage
     if how == "SIGKILL":
         word = "completed" if rolled_back else "undid"
         assert any(note.startswith(word) for note in listing["notes"]), listing["notes"]
+        if console:  # the command says it too, and keeps it in the project's log file
+            assert f"WARNING: {word} an alias move" in console, console[-2000:]
+            assert f"{word} an alias move" in (project / "logs" / "axpoc.log").read_text(encoding="utf-8")
     else:
         assert listing["notes"] == []
+
+
+def test_forced_promotion_killed_after_the_alias_moved_is_completed_with_its_flag(
+    promo_copy: dict, tmp_path: Path
+) -> None:
+    """The issue's own case: a forced promotion killed right after ``champion`` moved (no tags, no log
+    line yet). The next opening completes it: the forced flag and the reason are the move's, not lost."""
+    from axpoc import tracking
+    from axpoc.retrain import list_models
+
+    project = promo_copy["project"]
+    script = (
+        "import sys; from pathlib import Path; from axpoc import tracking; "
+        "store = tracking.open_store(project_name=sys.argv[1], project_dir=Path(sys.argv[2])); "
+        "tracking.promote(store, '1', reason='forced: 라인 긴급 전환', forced=True)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "promo_demo", str(project)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, PAUSE_ENV: "promote:aliases", RESUME_ENV: str(tmp_path / "never")},
+    )
+    try:
+        _wait_paused(proc, "promote:aliases")
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    store = tracking.open_store(project_name="promo_demo", project_dir=project)
+    assert [note.code for note in store.recovered] == ["completed"]  # type: ignore[attr-defined]
+    listing = json.loads(json.dumps(list_models(store)))
+    champion = assert_consistent(listing)
+    assert (
+        champion["version"] == "1" and champion["forced"] and champion["reason"] == "forced: 라인 긴급 전환"
+    )
+    assert listing["promotion_log"][-1]["previous"] == "2"

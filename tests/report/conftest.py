@@ -419,6 +419,15 @@ def multiclass_data() -> ReportData:
         confusion=pd.DataFrame(
             counts, index=pd.Index(classes, name="actual"), columns=pd.Index(classes, name="predicted")
         ),
+        per_class=pd.DataFrame(
+            {
+                "class": classes,
+                "defect": [False, True, True, True],
+                "support": counts.sum(axis=1),
+                "recall": counts.diagonal() / counts.sum(axis=1),
+                "precision": counts.diagonal() / counts.sum(axis=0),
+            }
+        ),
     )
 
 

@@ -149,6 +149,10 @@ def test_multiclass_report_shows_the_confusion_matrix_and_no_threshold(make_repo
     assert "macro_f1 (평균)" in _section(html, "leaderboard")
     assert "mean over classes c of 2*TP_c / (2*TP_c + FP_c + FN_c)" in _section(html, "kpis")
     assert "다중 분류 (불량 유형)" in html
+    per_class = html[html.index('id="per-class"') :]
+    assert "클래스별 결과" in per_class and "불량 클래스" in per_class
+    assert "<td>미성형</td><td>예</td><td>155</td><td>0.910</td>" in per_class
+    assert "<td>정상</td><td>아니오</td>" in per_class
     _assert_self_contained(html)
 
 
