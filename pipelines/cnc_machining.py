@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from axpoc.process import ColumnSpec, ProcessTemplate
-from pipelines._physics import (
+
+from ._physics import (
     check_args,
     codes,
     cold_share,

@@ -627,14 +627,21 @@ def _small_data(data: _Data) -> SplitNote | None:
 
 
 def _resampled_split(data: _Data, why: SplitNote) -> SplitResult:
-    """No holdout: every row on both sides, scored out of fold by the repeated cross-validation."""
+    """No holdout: every row on both sides, scored out of fold by the repeated cross-validation.
+
+    With a group column the KPI intervals resample whole groups (``test_groups``), as the folds keep them.
+    """
     every = np.arange(data.n)
     row_groups = data.row_groups()
     groups = None if row_groups is None else _group_list(data, every)
     return SplitResult(
         train_index=every,
         test_index=every,
-        method="stratified" if data.label_codes is not None else "random",
+        method="group"
+        if row_groups is not None
+        else "stratified"
+        if data.label_codes is not None
+        else "random",
         description=SplitNote(
             "resampled",
             {"why": why, "repeats": SMALL_DATA_REPEATS, "rows": data.n},
@@ -642,14 +649,13 @@ def _resampled_split(data: _Data, why: SplitNote) -> SplitResult:
         warnings=list(data.notes),
         groups_train=groups,
         groups_test=groups,
+        test_groups=row_groups,
         resampled=True,
     )
 
 
 def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
     """``SMALL_DATA_REPEATS`` differently seeded (stratified, grouped) k-fold partitions of all rows."""
-    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
-
     limits = [(config.split.cv_folds, ""), (data.n // 2, SplitNote("limit_rows", {"n": data.n}))]
     if data.label_codes is not None:
         counts = np.bincount(data.label_codes)
@@ -665,38 +671,28 @@ def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
         raise _too_small(
             SplitNote("too_few_folds", {"reason": reason, "method": SplitNote("method_resampled")})
         )
-    placeholder = np.zeros((data.n, 1))
-    folds: list[tuple[np.ndarray, np.ndarray]] = []
-    for repeat in range(SMALL_DATA_REPEATS):
-        seed = config.split.seed + repeat
-        if data.group_codes is not None:
-            splitter: Any = (
-                StratifiedGroupKFold(k, shuffle=True, random_state=seed)
-                if data.label_codes is not None
-                else GroupKFold(k, shuffle=True, random_state=seed)
-            )
-        elif data.label_codes is not None:
-            splitter = StratifiedKFold(k, shuffle=True, random_state=seed)
-        else:
-            splitter = KFold(k, shuffle=True, random_state=seed)
-        folds += [
-            (train, valid)
-            for train, valid in splitter.split(placeholder, data.label_codes, data.group_codes)
-            if train.size and valid.size
-        ]
+    method = (
+        "group"
+        if data.group_codes is not None
+        else "stratified"
+        if data.label_codes is not None
+        else "random"
+    )
+    folds = [
+        (train, valid)
+        for repeat in range(SMALL_DATA_REPEATS)
+        for train, valid in _sklearn_folds(method, data, k, config.split.seed + repeat)
+        if train.size and valid.size
+    ]
     notes: list[str] = (
         [SplitNote("reduced", {"requested": config.split.cv_folds, "n": k, "reason": reason})]
         if reason
         else []
     )
     notes += _empty_class_notes(data, folds)
-    kind = (
-        ("StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold")
-        if data.group_codes is not None
-        else ("StratifiedKFold" if data.label_codes is not None else "KFold")
-    )
     description = SplitNote(
-        "cv_repeated", {"repeats": SMALL_DATA_REPEATS, "n": k, "kind": kind, "seed": config.split.seed}
+        "cv_repeated",
+        {"repeats": SMALL_DATA_REPEATS, "n": k, "kind": _kind(method, data), "seed": config.split.seed},
     )
     return CvPlan(
         method="resampled",
@@ -851,8 +847,11 @@ def _describe_cv(method: str, data: _Data, n_splits: int, gap: int, seed: int) -
     names = {"time": data.time_name, "group": data.group_name, "n": n_splits, "gap": gap, "seed": seed}
     if method in ("time", "time_group"):
         return SplitNote(f"cv_{method}", names)
+    return SplitNote("cv_group" if method == "group" else "cv_plain", {**names, "kind": _kind(method, data)})
+
+
+def _kind(method: str, data: _Data) -> str:
+    """The scikit-learn splitter `_sklearn_folds` uses for ``method``."""
     if method == "group":
-        kind = "StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold"
-        return SplitNote("cv_group", {**names, "kind": kind})
-    kind = "StratifiedKFold" if method == "stratified" else "KFold"
-    return SplitNote("cv_plain", {**names, "kind": kind})
+        return "StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold"
+    return "StratifiedKFold" if method == "stratified" else "KFold"

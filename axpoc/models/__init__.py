@@ -10,10 +10,19 @@ from typing import Any
 
 from axpoc.models._adapters import IsolationForestAnomaly, Resampled
 from axpoc.models._ensemble import BlendClassifier, BlendRegressor
-from axpoc.models._families import FAMILIES, Family, get_family, size_tier
 from axpoc.models._pipeline import DataShape, build_pipeline, data_shape
 from axpoc.models._preprocess import Preprocessor, build_preprocessor
 from axpoc.models._skip import SkipReason
+from axpoc.models.families import (
+    ANOMALY,
+    CLASSIFICATION,
+    FAMILIES,
+    SUPERVISED,
+    Family,
+    get_family,
+    register_family,
+    size_tier,
+)
 
 _TORCH_NAMES = (
     "TorchAutoencoderAnomaly",
@@ -25,7 +34,10 @@ _TORCH_NAMES = (
 )
 
 __all__ = [
+    "ANOMALY",
+    "CLASSIFICATION",
     "FAMILIES",
+    "SUPERVISED",
     "BlendClassifier",
     "BlendRegressor",
     "DataShape",
@@ -38,6 +50,7 @@ __all__ = [
     "build_preprocessor",
     "data_shape",
     "get_family",
+    "register_family",
     "size_tier",
     *_TORCH_NAMES,
 ]

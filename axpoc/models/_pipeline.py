@@ -17,8 +17,8 @@ from axpoc.config import Task
 from axpoc.errors import UserError
 from axpoc.models._adapters import Resampled
 from axpoc.models._ensemble import BlendClassifier, BlendRegressor, member_specs
-from axpoc.models._families import CLASSIFICATION, Family, get_family
 from axpoc.models._preprocess import _kind, build_preprocessor
+from axpoc.models.families import CLASSIFICATION, Family, get_family
 
 Resample = Literal["none", "oversample", "undersample"]
 

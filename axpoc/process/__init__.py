@@ -1,14 +1,25 @@
 """Process templates: the bridge between axpoc and the process modules in ``pipelines/``."""
 
 from axpoc.process._apply import mapped_columns, template_expectations, template_label_columns
-from axpoc.process._template import ColumnSpec, ProcessTemplate, available_processes, load_process
+from axpoc.process._template import (
+    ENTRY_POINT_GROUP,
+    INSTALLED_PACKAGE,
+    ColumnSpec,
+    ProcessTemplate,
+    available_processes,
+    load_process,
+    register_process,
+)
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
+    "INSTALLED_PACKAGE",
     "ColumnSpec",
     "ProcessTemplate",
     "available_processes",
     "load_process",
     "mapped_columns",
+    "register_process",
     "template_expectations",
     "template_label_columns",
 ]

@@ -1,10 +1,19 @@
-"""What a process module (``pipelines/<name>.py``) hands to axpoc: plain data, no pickled classes."""
+"""What a process module (``pipelines/<name>.py`` or a plug-in's) hands to axpoc, and where axpoc finds it.
+
+A template is plain data, no pickled classes. axpoc's own templates live in the repo's top-level
+``pipelines/`` folder, installed as ``axpoc_pipelines`` so that installing axpoc claims no generic
+top-level name; other packages add theirs through the entry-point group ``axpoc.processes``.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
 from typing import Literal
 
 import pandas as pd
@@ -55,31 +64,105 @@ class ProcessTemplate:
         return next((c for c in self.columns if c.name == name), None)
 
 
-def load_process(name: str) -> ProcessTemplate:
-    """Find the process module a config names (``pipelines.<name>``) and return its ``TEMPLATE``."""
-    try:
-        module = importlib.import_module(f"pipelines.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name not in (f"pipelines.{name}", "pipelines"):
-            raise
-        raise UserError(
-            f"process: no process module 'pipelines/{name}.py'. Use one of {', '.join(available_processes())}, "
-            "or 'generic' for data that fits no template."
-        ) from None
-    template = getattr(module, "TEMPLATE", None)
+ENTRY_POINT_GROUP = "axpoc.processes"
+INSTALLED_PACKAGE = "axpoc_pipelines"
+"""The name the repo's ``pipelines/`` folder is installed under (a generic top-level name would clash)."""
+_REGISTERED: dict[str, ProcessTemplate] = {}
+
+
+def register_process(template: ProcessTemplate, *, replace: bool = False) -> ProcessTemplate:
+    """Make ``template`` available under its name for this session (a notebook, a test); returns it."""
     if not isinstance(template, ProcessTemplate):
         raise UserError(
-            f"process: pipelines/{name}.py defines no TEMPLATE (an axpoc.process.ProcessTemplate)."
+            f"register_process: expected an axpoc.process.ProcessTemplate, got {type(template).__name__}."
+        )
+    if template.name in _REGISTERED and not replace:
+        raise UserError(
+            f"register_process: a process template named '{template.name}' is already registered; "
+            "choose another name or pass replace=True."
+        )
+    _REGISTERED[template.name] = template
+    return template
+
+
+def load_process(name: str) -> ProcessTemplate:
+    """The process template a config names.
+
+    Looked up in this order: `register_process`, the entry-point group ``axpoc.processes`` of installed
+    packages (a company's own templates), then axpoc's own ``pipelines/<name>.py`` (its ``TEMPLATE``).
+    """
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    entry = _entry_points().get(name)
+    if entry is not None:
+        return _template_of(_load_entry(entry), _entry_source(entry), name)
+    package = _builtin_package()
+    module = None
+    if package is not None:
+        try:
+            module = importlib.import_module(f"{package.__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package.__name__}.{name}":
+                raise
+    if module is None:
+        raise UserError(
+            f"process: no process module 'pipelines/{name}.py' and no package's '{ENTRY_POINT_GROUP}' entry point "
+            f"named '{name}'. Use one of {', '.join(available_processes())}, or 'generic' for data that fits no "
+            "template."
+        )
+    return _template_of(module, f"pipelines/{name}.py", name)
+
+
+def available_processes() -> list[str]:
+    """The names `load_process` accepts: axpoc's own templates, plug-ins' and registered ones."""
+    import pkgutil
+
+    package = _builtin_package()
+    own = [] if package is None else [m.name for m in pkgutil.iter_modules(package.__path__)]
+    names = {*(n for n in own if not n.startswith("_")), *_entry_points(), *_REGISTERED}
+    return sorted(names)
+
+
+def _template_of(found: object, source: str, name: str) -> ProcessTemplate:
+    """The template of a module (its ``TEMPLATE``) or the template itself; it must carry the name it is found by."""
+    template = found if isinstance(found, ProcessTemplate) else getattr(found, "TEMPLATE", None)
+    if not isinstance(template, ProcessTemplate):
+        raise UserError(f"process: {source} defines no TEMPLATE (an axpoc.process.ProcessTemplate).")
+    if template.name != name:
+        raise UserError(
+            f"process: {source} is found as '{name}' but its TEMPLATE is named '{template.name}'; "
+            "make the two names the same."
         )
     return template
 
 
-def available_processes() -> list[str]:
-    """Process modules installed beside axpoc."""
-    import pkgutil
+def _builtin_package() -> ModuleType | None:
+    """axpoc's own templates: the ``pipelines/`` folder beside the ``axpoc`` folder of a source checkout,
+    else the installed copy (`INSTALLED_PACKAGE`). A foreign top-level ``pipelines`` is never taken."""
+    checkout = Path(__file__).resolve().parents[2] / "pipelines"
+    spec = importlib.util.find_spec("pipelines")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if any(Path(location).resolve() == checkout for location in locations):
+        return importlib.import_module("pipelines")
+    if importlib.util.find_spec(INSTALLED_PACKAGE) is not None:
+        return importlib.import_module(INSTALLED_PACKAGE)
+    return None
 
+
+def _entry_points() -> dict[str, metadata.EntryPoint]:
+    return {entry.name: entry for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _entry_source(entry: metadata.EntryPoint) -> str:
+    dist = entry.dist.name if entry.dist is not None else "an installed package"
+    return f"entry point '{entry.name} = {entry.value}' (group {ENTRY_POINT_GROUP}) of {dist}"
+
+
+def _load_entry(entry: metadata.EntryPoint) -> object:
     try:
-        package = importlib.import_module("pipelines")
-    except ModuleNotFoundError:
-        return []
-    return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
+        return entry.load()
+    except Exception as exc:  # any import failure of a foreign package: said, not raised raw
+        raise UserError(
+            f"process: {_entry_source(entry)} failed to load ({type(exc).__name__}: {exc}). Fix or uninstall "
+            "that package."
+        ) from exc

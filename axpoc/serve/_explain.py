@@ -15,23 +15,25 @@ _INDICATOR = "missingindicator_"
 def contributions(model: Any, frame: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     """(feature names, rows x features) contribution of each of the user's columns to each row's score.
 
-    LightGBM models inside an axpoc pipeline: exact SHAP values (LightGBM's ``pred_contrib``) in the
-    booster's raw units (log-odds for classifiers, before calibration; target units for regression),
+    Models whose family gives exact contributions (`Family.contributions`; LightGBM: SHAP values from
+    its ``pred_contrib``) inside an axpoc pipeline: those values in the model's raw units (log-odds for classifiers, before calibration; target units for regression),
     summed from the model's columns back to the user's (one-hot levels, missing-value indicators and
     curve features count for their source column); multiclass: the predicted class's values. Any other
     model (and per-product routed models): occlusion, the score minus the score with that column set
     missing, which the pipeline fills with the training median or the "(missing)" level.
     """
-    parts = None if model.routes else _lightgbm_parts(model.estimator)
-    if parts is None:
+    parts = None if model.routes else _exact_parts(model)
+    raw = None
+    if parts is not None:
+        family, prep, fitted = parts
+        positional = prep.transform(frame[model.features])
+        raw = family.contributions(fitted, positional)
+    if raw is None:
         return _occlusion(model, frame)
-    prep, booster_model = parts
-    positional = prep.transform(frame[model.features])
-    raw = np.asarray(booster_model.predict(positional, pred_contrib=True))
     width = positional.shape[1] + 1
     if raw.shape[1] > width:  # multiclass: one block per class, the predicted class's block
         blocks = raw.reshape(len(raw), -1, width)
-        chosen = np.asarray(booster_model.predict_proba(positional)).argmax(axis=1)
+        chosen = np.asarray(fitted.predict_proba(positional)).argmax(axis=1)
         raw = blocks[np.arange(len(raw)), chosen]
     sources = _positional_sources(prep)
     names = list(dict.fromkeys(sources))
@@ -53,17 +55,25 @@ def top_contributions(names: list[str], values: np.ndarray, top: int, *, index: 
     return pd.DataFrame(columns, index=index)
 
 
-def _lightgbm_parts(estimator: Any) -> tuple[Any, Any] | None:
-    """(fitted axpoc Preprocessor, fitted LightGBM model) of a ``prep`` + ``model`` pipeline, if that is the model."""
+def _exact_parts(model: Any) -> tuple[Any, Any, Any] | None:
+    """(family, fitted axpoc Preprocessor, fitted estimator) of the model's ``prep`` + ``model`` pipeline.
+
+    None when the model's family is not registered here or is a blend of pipelines: occlusion then.
+    """
     from sklearn.pipeline import Pipeline
 
-    for candidate in nested_estimators(estimator):
+    from axpoc.models import FAMILIES
+
+    family = FAMILIES.get(model.family)
+    if family is None or family.combines_members:
+        return None
+    for candidate in nested_estimators(model.estimator):
         if not isinstance(candidate, Pipeline) or len(candidate.steps) != 2:
             continue
-        prep, model = candidate.steps[0][1], candidate.steps[1][1]
-        model = getattr(model, "estimator_", model)  # Resampled keeps the fitted model here
-        if type(model).__module__.startswith("lightgbm") and hasattr(prep, "column_transformer_"):
-            return prep, model
+        prep, fitted = candidate.steps[0][1], candidate.steps[1][1]
+        fitted = getattr(fitted, "estimator_", fitted)  # Resampled keeps the fitted model here
+        if hasattr(prep, "column_transformer_"):
+            return family, prep, fitted
     return None
 
 

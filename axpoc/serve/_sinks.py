@@ -224,6 +224,7 @@ def staged(path: Path, *, option: str) -> Iterator[Path]:
     except OSError as exc:
         raise write_failed(path, exc, option=option) from None
     tmp = path.parent / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+    _WRITING.add(tmp.name)
     try:
         yield tmp
         try:
@@ -233,6 +234,13 @@ def staged(path: Path, *, option: str) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        _WRITING.discard(tmp.name)
+
+
+_WRITING: set[str] = set()
+"""Names of the temporary files this process is writing now: a file with this process's id and another
+name was left by an earlier process that had the same id (a container's fresh process often has)."""
 
 
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
@@ -260,11 +268,12 @@ def remove_stale_temps(path: Path) -> list[tuple[Path, int]]:
         try:
             info = entry.stat()
             pid = match["pid"]
-            stale = (
-                not process_alive(int(pid))
-                if pid is not None
-                else time.time() - info.st_mtime > LEGACY_TEMP_AGE_S
-            )
+            if pid is None:
+                stale = time.time() - info.st_mtime > LEGACY_TEMP_AGE_S
+            elif int(pid) == os.getpid():
+                stale = entry.name not in _WRITING
+            else:
+                stale = not process_alive(int(pid))
             if stale:
                 entry.unlink()
                 removed.append((entry, info.st_size))

@@ -14,43 +14,6 @@ from axpoc.promotion import Decision
 from axpoc.report._data import GateRow, KpiRow, ReportData
 from axpoc.report._i18n import decision_text
 
-_WHY = {
-    "lightgbm": (
-        "빠르고 정확한 그래디언트 부스팅 트리: 표 형태 공정 데이터의 기본 강자",
-        "fast, accurate gradient-boosted trees: the usual strongest family on tabular process data",
-    ),
-    "hist_gradient_boosting": (
-        "scikit-learn의 히스토그램 부스팅: 결측값을 자체 처리",
-        "scikit-learn's histogram boosting: handles missing values natively",
-    ),
-    "random_forest": (
-        "많은 결정 트리의 평균: 안정적이고 과적합에 강함",
-        "an average of many decision trees: stable and hard to overfit",
-    ),
-    "extra_trees": ("무작위 분할 트리의 앙상블: 잡음에 강함", "extremely randomised trees: robust to noise"),
-    "logistic": (
-        "선형 모델: 해석이 쉽고 데이터가 적을 때 강함",
-        "a linear model: easy to explain, strong on small data",
-    ),
-    "ridge": ("정규화된 선형 회귀: 해석이 쉬움", "regularised linear regression: easy to explain"),
-    "svm": ("커널 SVM: 작은 데이터에서 비선형 경계", "kernel SVM: non-linear boundaries on small data"),
-    "knn": ("최근접 이웃: 비슷한 과거 부품으로 판단", "nearest neighbours: judges by similar past parts"),
-    "mlp": ("다층 퍼셉트론(MLP) 신경망", "a multi-layer perceptron neural network"),
-    "cnn1d": ("센서 곡선을 직접 읽는 1D-CNN", "a 1D-CNN reading the sensor curves directly"),
-    "autoencoder": (
-        "양품만으로 학습한 오토인코더: 재구성 오차로 이상 탐지",
-        "an autoencoder trained on good parts: flags parts it cannot reconstruct",
-    ),
-    "isolation_forest": (
-        "아이솔레이션 포레스트: 레이블 없이 이상 탐지",
-        "isolation forest: anomaly detection without labels",
-    ),
-    "ensemble": (
-        "여러 후보 모델의 가중 평균: 서로 다른 실수를 상쇄해 단일 모델보다 안정적",
-        "a weighted average of several candidates: their different mistakes partly cancel out",
-    ),
-}
-
 
 def gate_rows(gates: list[Any]) -> list[GateRow]:
     """The report's rows of evaluated gates (run and retrain reports alike)."""
@@ -76,7 +39,7 @@ def _num(value: Any) -> float:
         return math.nan
 
 
-def _kpi_rows(evaluation: Any, language: str) -> list[KpiRow]:
+def kpi_rows(evaluation: Any, language: str) -> list[KpiRow]:
     rows = []
     for name, value in evaluation.kpis.items():
         kpi = KPIS.get(name)
@@ -157,7 +120,9 @@ def assemble_report_data(
     )
     if model.threshold is not None:
         pipeline_steps.append(f"decision: threshold {model.threshold:.3f} (FixedThresholdClassifier)")
-    why = _WHY.get(comparison.chosen.name, ("", ""))[0 if language == "ko" else 1]
+    from axpoc.models import get_family
+
+    why = get_family(comparison.chosen.name).why(language)
     verdict = "champion" if decision.promote else "challenger"
     return ReportData(
         language=language,
@@ -189,7 +154,7 @@ def assemble_report_data(
         chosen_params=dict(comparison.chosen.params),
         pipeline_steps=pipeline_steps,
         why_family=why,
-        kpis=_kpi_rows(evaluation, language),
+        kpis=kpi_rows(evaluation, language),
         gates=gate_rows(evaluation.gates),
         evidence=evaluation.evidence or "",
         per_class=evaluation.per_class,

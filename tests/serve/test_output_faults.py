@@ -141,7 +141,11 @@ def test_temp_files_of_a_killed_predict_are_removed_by_the_next_one(project: Any
     left = _hidden(tmp_path)  # the scores' file (the rejects' opens at the first rejected row)
     assert len(left) == 1 and left[0].startswith(f".scores.csv.{victim.pid}-") and left[0].endswith(".tmp")
 
-    concurrent = tmp_path / f".scores.csv.{os.getpid()}-0a1b2c3d.tmp"  # a live process's: kept
+    concurrent = tmp_path / f".scores.csv.{os.getppid()}-0a1b2c3d.tmp"  # a live process's: kept
+    same_pid = (
+        tmp_path / f".scores.csv.{os.getpid()}-0a1b2c3e.tmp"
+    )  # an earlier process with this id (container)
+    same_pid.write_bytes(b"x")
     concurrent.write_bytes(b"still writing")
     legacy_old = tmp_path / ".scores.csv.deadbeef.tmp"  # written by an older axpoc, untouched for a day
     legacy_old.write_bytes(b"x" * 1000)
@@ -150,14 +154,14 @@ def test_temp_files_of_a_killed_predict_are_removed_by_the_next_one(project: Any
     legacy_new.write_bytes(b"x")
     other = tmp_path / ".other.csv.12345678.tmp"  # another output's: not ours to judge
     other.write_bytes(b"x")
-    assert process_alive(os.getpid()) and not process_alive(victim.pid)
+    assert process_alive(os.getppid()) and not process_alive(victim.pid)
 
     result = _predict(project, source, output)
 
     assert result.scored == 30 and output.exists()
     assert _hidden(tmp_path) == sorted([concurrent.name, legacy_new.name, other.name])
     assert any(
-        note.startswith("removed 2 temporary file(s) a killed predict had left") for note in result.notes
+        note.startswith("removed 3 temporary file(s) a killed predict had left") for note in result.notes
     )
 
 
