@@ -184,19 +184,10 @@ def rollback(
     if as_json:
         emit_json(result)
     else:
-        _say_notes(result["notes"], cfg.language)
         err_console.print(
             f"롤백 (rollback): {result['model_name']} champion v{result['from_version']} → "
             f"[green]v{result['to_version']}[/] ({result['reason']})"
         )
-
-
-def _say_notes(notes: list[str], language: str) -> None:
-    """Notes of opening the project (an alias move a stopped process left half done, settled now)."""
-    from axpoc.report._i18n import say
-
-    for note in notes:
-        err_console.print(f"[yellow]{say(note, language)}[/]", soft_wrap=True)
 
 
 def models(
@@ -232,7 +223,6 @@ def models(
             style=style,
         )
     err_console.print(table)
-    _say_notes(result["notes"], cfg.language)
     for entry in result["promotion_log"][-5:]:
         err_console.print(
             f"[dim]{entry.get('time')} {entry.get('user')}@{entry.get('host')} {entry.get('action')} "

@@ -149,6 +149,7 @@ def non_inferior(
     compared: the new model is then judged by its gates alone.
     """
     from axpoc import tracking
+    from axpoc.compare import out_of_fold_model
     from axpoc.kpi import KPIS, paired_bootstrap_diff
 
     primary = primary_kpi(config)
@@ -168,7 +169,9 @@ def non_inferior(
         return NonInferiority(
             True, "champion_cannot_score", _frozen({"champion": champion, "error": str(exc)})
         )
-    new_score = primary_input(model, test, config)
+    # Small data has no test part: the new model is judged on its out-of-fold predictions (the champion,
+    # which may have seen these rows, only looks better for it, so the test errs against promotion).
+    new_score = primary_input(out_of_fold_model(model, prepared.split, prepared.train), test, config)
     est = paired_bootstrap_diff(
         primary,
         prepared.y_test,

@@ -31,7 +31,7 @@ def report_data(
     """
     from axpoc.report._i18n import decision_text
     from axpoc.report._retrain import ModelColumn, RetrainReportData
-    from axpoc.steps._report import _kpi_rows, gate_rows
+    from axpoc.steps._report import gate_rows, kpi_rows
 
     language = config.language
     report = drift.report
@@ -41,7 +41,7 @@ def report_data(
             role=role,
             version=version,
             family=family,
-            kpis=_kpi_rows(result, language),
+            kpis=kpi_rows(result, language),
             gates=gate_rows(result.gates),
             gates_passed=bool(result.gates_passed),
         )

@@ -30,7 +30,6 @@ from axpoc.config import ReadOptions
 from axpoc.data import Contract, Expectation, NumberRules, RowChecker, expectations_digest
 from axpoc.kpi import Phrase
 
-TYPE_SOURCES = ("numeric", "string", "datetime", "curve")
 _FLAG_KINDS = frozenset({"between", "in_set"})
 
 
@@ -77,10 +76,6 @@ class Typed:
     dirty: dict[str, list[int]] = field(default_factory=dict)
     """column -> [values read by a dirty-number rule, values no rule reads]."""
 
-    @property
-    def ok(self) -> np.ndarray:
-        return self.reasons == ""
-
 
 def type_frame(frame: pd.DataFrame, types: Mapping[str, str | None], options: ReadOptions) -> Typed:
     """``frame`` with each column of ``types`` in its training type; unreadable cells become row reasons.
@@ -125,6 +120,19 @@ def _numbers(
             bad[infinite] = [_not_finite(v) for v in values.to_numpy()[infinite]]
             values = values.where(~infinite)
         return values, bad, 0
+    try:
+        return _numbers_by_value(series, rules, options)
+    except TypeError:  # unhashable cells (lists, arrays) where numbers belong: read cell by cell
+        readings = series.map(lambda v: _read_number(v, rules, options), na_action="ignore")
+        values = readings.map(lambda r: r[0], na_action="ignore").astype("float64")
+        bad = readings.map(lambda r: r[1] or "", na_action="ignore").fillna("").to_numpy(dtype=object)
+        return values, bad, 0
+
+
+def _numbers_by_value(
+    series: pd.Series, rules: NumberRules, options: ReadOptions
+) -> tuple[pd.Series, np.ndarray, int]:
+    """:func:`_numbers` reading each distinct value once (a column holds few distinct dirty values)."""
     counts = series.dropna().value_counts(sort=False)
     numbers: dict[Any, float] = {}
     problems: dict[Any, str] = {}

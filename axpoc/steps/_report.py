@@ -39,7 +39,7 @@ def _num(value: Any) -> float:
         return math.nan
 
 
-def _kpi_rows(evaluation: Any, language: str) -> list[KpiRow]:
+def kpi_rows(evaluation: Any, language: str) -> list[KpiRow]:
     rows = []
     for name, value in evaluation.kpis.items():
         kpi = KPIS.get(name)
@@ -154,7 +154,7 @@ def assemble_report_data(
         chosen_params=dict(comparison.chosen.params),
         pipeline_steps=pipeline_steps,
         why_family=why,
-        kpis=_kpi_rows(evaluation, language),
+        kpis=kpi_rows(evaluation, language),
         gates=gate_rows(evaluation.gates),
         evidence=evaluation.evidence or "",
         per_class=evaluation.per_class,

@@ -83,9 +83,8 @@ class Move:
         """The alias whose position tells whether the move happened: champion, or challenger for a reject."""
         return CHAMPION if CHAMPION in self.aliases else CHALLENGER
 
-    def where(self) -> str:
-        """Where the aliases stand once the move is done, in words."""
-        champion = self.aliases.get(CHAMPION, self.prior.get(CHAMPION))
+    def where(self, champion: str | None) -> str:
+        """Where the aliases stand once the move is done (``champion`` then), in words."""
         if self.main_alias == CHAMPION:
             before = self.prior.get(CHAMPION)
             return f"v{self.version} is champion" + (f" (was v{before})" if before else "")
@@ -233,7 +232,7 @@ def _carry_out(store: Store, move: Move) -> None:
     if held:
         raise Interrupted(
             f"interrupted (Ctrl-C) during the {move.action} of v{move.version}, which was completed first "
-            f"and recorded in the promotion log: {move.where()}."
+            f"and recorded in the promotion log: {move.where(alias_version(store, CHAMPION))}."
         )
 
 

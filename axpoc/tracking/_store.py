@@ -6,6 +6,7 @@ candidate; one registered model per project with aliases ``champion``/``challeng
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import tempfile
@@ -88,6 +89,8 @@ def open_store(
     from axpoc.tracking._moves import recover
 
     store.recovered.extend(recover(store))  # before the cleanup below, which must see the moves settled
+    for note in store.recovered:  # every verb says it: on the console and in the project's log file
+        logging.getLogger(__name__).warning("%s", note)
     mark_stale_runs(store)
     return store
 

@@ -4,6 +4,8 @@ moved)."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,3 +44,41 @@ def test_a_version_promoted_before_the_interrupt_is_named_as_champion(empty_stor
         "interrupted (Ctrl-C); v1 was registered and promoted to champion; v2 was registered without a "
         "decision (not champion); the champion is v1."
     )
+
+
+def test_ctrl_c_inside_a_move_waits_for_it_and_then_says_where_things_stand(
+    empty_store: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ctrl-C arrives while a reject move waits at ``promote:tags``: the move is finished first (tags,
+    log line, confirmation), then the interrupt is raised, naming the challenger and the champion."""
+    import os
+    import signal
+    import threading
+
+    from axpoc import tracking
+
+    client = empty_store.client
+    client.create_registered_model(empty_store.model_name)
+    for source in ("file:///a", "file:///b"):
+        client.create_model_version(empty_store.model_name, source)
+    assert tracking.promote(empty_store, "1", reason="first")
+    go = tmp_path / "go"
+    monkeypatch.setenv(tracking.PAUSE_ENV, "promote:tags")
+    monkeypatch.setenv(tracking.RESUME_ENV, str(go))
+
+    def press_ctrl_c_then_resume() -> None:
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+        go.touch()
+
+    threading.Thread(target=press_ctrl_c_then_resume, daemon=True).start()
+    with pytest.raises(Interrupted) as caught:
+        tracking.mark_challenger(empty_store, "2", reason="gates failed: recall")
+
+    assert caught.value.message.endswith(
+        "completed first and recorded in the promotion log: v2 is challenger; the champion is v1."
+    )
+    assert client.get_model_version(empty_store.model_name, "2").tags["axpoc.decision"] == "rejected"
+    assert tracking.read_promotion_log(empty_store)[-1]["action"] == "reject"
+    assert tracking.recover(empty_store) == []  # nothing left half done

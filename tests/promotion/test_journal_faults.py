@@ -63,18 +63,18 @@ def assert_consistent(listing: dict) -> dict:
     return row
 
 
-def _next_command(config: Path, project: Path, *, as_subprocess: bool) -> dict:
-    """``axpoc models --json``: as a process for the issue's own case (champion moved, nothing else),
-    in this process otherwise (the same functions, without another interpreter start per case)."""
+def _next_command(config: Path, project: Path, *, as_subprocess: bool) -> tuple[dict, str]:
+    """``axpoc models --json`` and its console: as a process for the issue's own case (champion moved,
+    nothing else), in this process otherwise (the same functions, without another interpreter start)."""
     if as_subprocess:
         after = _axpoc("models", config, "--project-dir", project, "--json")
         out, err = after.communicate(timeout=120)
         assert after.returncode == 0, err[-2000:]
-        return json.loads(out)
+        return json.loads(out), err
     from axpoc.config import load_config
     from axpoc.retrain import list_models, open_project
 
-    return json.loads(json.dumps(list_models(open_project(load_config(config), project))))
+    return json.loads(json.dumps(list_models(open_project(load_config(config), project)))), ""
 
 
 def _pending(project: Path) -> list[str]:
@@ -110,7 +110,7 @@ def test_champion_move_is_all_or_nothing(promo_copy: dict, tmp_path: Path, stage
         assert "Traceback" not in err and "nothing was registered" not in err
         assert "completed first" in err and "v1 is champion (was v2)" in err, err[-2000:]
 
-    listing = _next_command(config, project, as_subprocess=stage == "promote:aliases")
+    listing, console = _next_command(config, project, as_subprocess=stage == "promote:aliases")
     champion = assert_consistent(listing)
     assert not _pending(project)
     rolled_back = how == "SIGINT" or stage != "promote:intent"  # killed with only the intent: undone
@@ -126,6 +126,9 @@ def test_champion_move_is_all_or_nothing(promo_copy: dict, tmp_path: Path, stage
     if how == "SIGKILL":
         word = "completed" if rolled_back else "undid"
         assert any(note.startswith(word) for note in listing["notes"]), listing["notes"]
+        if console:  # the command says it too, and keeps it in the project's log file
+            assert f"WARNING: {word} an alias move" in console, console[-2000:]
+            assert f"{word} an alias move" in (project / "logs" / "axpoc.log").read_text(encoding="utf-8")
     else:
         assert listing["notes"] == []
 
