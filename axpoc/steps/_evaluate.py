@@ -314,6 +314,7 @@ def evaluate(
     rules, evidence, rule_kpis = acceptance_rules(config, prepared, test_rows, n_boot=n_boot)
     kpis.update(rule_kpis)
     formulas.update({name: KPIS[name].formula for name in rule_kpis})
+    checks = [*gate_results, *rules]
     confusion = None
     if task != "regression":
         actual = (
@@ -336,8 +337,8 @@ def evaluate(
         predictions=predictions,
         kpis=kpis,
         cis=cis,
-        gates=[*gate_results, *rules],
-        gates_passed=bool(gate_results or rules) and all(g.passed for g in [*gate_results, *rules]),
+        gates=checks,
+        gates_passed=bool(checks) and all(g.passed for g in checks),
         formulas=formulas,
         threshold_curve=threshold_curve,
         capability=result_capability,
