@@ -59,6 +59,9 @@ PLANNING_STEP = 0.2
 PLANNING_CAP = 0.9
 """... and at most this: no model is planned to find more than 9 in 10 defects, however lucky its test."""
 
+_MAX_DEFECTS = 20_000
+"""Where the evidence search stops: a floor so close to 1 needs more defects than any PoC collects."""
+
 POLICY_NAMES = ("today", "inspect_all", "inspect_none", "best_sampling", "same_workload")
 
 
@@ -468,9 +471,11 @@ def required_defects(
 
 def planned_recall(observed: float, min_recall: float) -> float:
     """The recall the evidence test plans for: the observed one, at least :data:`PLANNING_STEP` above the
-    floor (a model just above it would need hundreds of cases) and at most :data:`PLANNING_CAP`."""
+    floor (a model just above it would need hundreds of cases) and at most :data:`PLANNING_CAP` (or halfway
+    from a floor above that cap to 1), so always above the floor."""
     seen = observed if math.isfinite(observed) else 0.0
-    return min(PLANNING_CAP, max(seen, min_recall + PLANNING_STEP, min_recall + 1e-3))
+    cap = max(PLANNING_CAP, (1 + min_recall) / 2)
+    return min(cap, max(seen, min_recall + PLANNING_STEP))
 
 
 def enough_evidence(
@@ -492,8 +497,8 @@ def enough_evidence(
     many = len(catches) > 1
     for cls, (caught, total) in catches.items():
         planned = planned_recall(caught / total if total else math.nan, min_recall)
-        need = required_defects(min(min_recall, planned - 1e-3), planned, alpha=alpha, power=power)
-        need = need if need is not None else 20_000
+        need = required_defects(min_recall, planned, alpha=alpha, power=power, max_n=_MAX_DEFECTS)
+        need = need if need is not None else _MAX_DEFECTS
         values = {
             "cls": cls,
             "have": total,

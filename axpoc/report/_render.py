@@ -236,12 +236,27 @@ def _tile(kpis: _KpiFormat, name: str, caption: str, t: Mapping[str, str]) -> di
     return {"caption": caption, "value": value, "detail": "" if detail == "–" else detail}
 
 
+def _saving_tile(kpis: _KpiFormat, t: Mapping[str, str]) -> dict[str, str]:
+    """The model's own monthly saving, over the cheapest policy that needs no model; the detail says how much
+    of the saving over today's practice that policy achieves without a model."""
+    tile = _tile(kpis, "saving_vs_best_policy", kpis.label("saving_vs_best_policy"), t)
+    if tile is None:
+        return {"caption": t["monthly_saving"], "value": "–", "detail": t["saving_missing"]}
+    total, no_model = kpis.rows.get("monthly_saving"), kpis.rows.get("no_model_saving")
+    if total is not None and no_model is not None and (as_number(no_model.value) or 0) > 0:
+        split = t["saving_split"].format(
+            total=kpis.value("monthly_saving", total.value),
+            no_model=kpis.value("no_model_saving", no_model.value),
+        )
+        tile["detail"] = f"{tile['detail']} · {split}" if tile["detail"] else split
+    return tile
+
+
 def _summary(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> dict[str, Any]:
     verdict = data.verdict if data.verdict in _VERDICTS else "not_registered"
     gates, rules = _gates(data, t, kpis), _rules(data, t)
     tiles = [
-        _tile(kpis, "saving_vs_best_policy", kpis.label("saving_vs_best_policy"), t)
-        or {"caption": t["monthly_saving"], "value": "–", "detail": t["saving_missing"]},
+        _saving_tile(kpis, t),
         {
             "caption": t["gates_passed"],
             "value": f"{sum(g['passed'] for g in [*gates, *rules])} / {len(gates) + len(rules)}",

@@ -71,6 +71,7 @@ def test_binary_report_is_korean_complete_and_self_contained(make_report_data: M
     # the headline saving is the model's own, over the best no-model policy; the configured gate on the
     # saving over today's practice still shows its value
     assert "최선의 무모델 방식 대비 월간 절감액" in summary and "9,100,000원" in summary
+    assert "기존 방식 대비 12,340,000원 중 3,240,000원은(는) 모델 없이도 가능" in summary
     assert "12,340,000원" in summary
     rules = summary[summary.index('id="rules"') :]
     assert "기본 인수 규칙" in rules and "모델 없는 방식보다 나음: 기존 검사 방식" in rules
