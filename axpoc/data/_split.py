@@ -708,16 +708,14 @@ def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
 
 def _leak_warnings(method: str, data: _Data) -> list[str]:
     if method in ("random", "stratified") and (data.time_name or data.group_name):
-        roles = " and ".join(
-            f"columns.{role} '{name}'"
+        named = [
+            SplitNote("role", {"role": role, "name": name})
             for role, name in (("time", data.time_name), ("group", data.group_name))
             if name
-        )
-        better = "time_group" if data.time_name and data.group_name else "time" if data.time_name else "group"
-        return [
-            f"split.method '{method}' ignores {roles}: rows from the same period or lot land on both sides, "
-            f"so the test score will look better than it will be on new data. Use split.method: auto ({better})."
         ]
+        roles = named[0] if len(named) == 1 else SplitNote("and", {"first": named[0], "second": named[1]})
+        better = "time_group" if data.time_name and data.group_name else "time" if data.time_name else "group"
+        return [SplitNote("ignores_roles", {"method": method, "roles": roles, "better": better})]
     return []
 
 
@@ -726,31 +724,24 @@ def _overlap_warnings(method: str, data: _Data, train: np.ndarray, test: np.ndar
     if method == "time" and data.group_codes is not None:
         cut = np.intersect1d(data.group_codes[train], data.group_codes[test]).size
         if cut:
-            return [
-                f"the time split cuts through {cut} group(s) of '{data.group_name}' (rows on both sides); "
-                "use split.method: time_group to keep them whole."
-            ]
+            return [SplitNote("cuts_groups", {"cut": int(cut), "group": data.group_name})]
     if method == "time_group" and data.time_key is not None:
         early = int((data.time_key[test] < data.time_key[train].max()).sum())
         if early:
-            return [
-                f"groups of '{data.group_name}' overlap in time: {early:,} test rows are earlier than the last "
-                "training row. Groups are kept whole and ordered by their median time."
-            ]
+            return [SplitNote("groups_overlap", {"early": early, "group": data.group_name})]
     return []
 
 
 def _group_count_warnings(method: str, data: _Data, train: np.ndarray, test: np.ndarray) -> list[str]:
     if method not in ("group", "time_group", "predefined") or data.group_codes is None:
         return []
-    messages = []
+    messages: list[str] = []
     for side, rows in (("train", train), ("test", test)):
         count = np.unique(data.group_codes[rows]).size
         if count < MIN_GROUPS_PER_SIDE:
-            messages.append(
-                f"the {side} part holds only {count} group(s) of '{data.group_name}'; a score from fewer than "
-                f"{MIN_GROUPS_PER_SIDE} lots/molds/tools says little about new ones. Add data from more groups."
-            )
+            values = {"side": side, "side_word": SplitNote(f"side_{side}"), "count": int(count)}
+            values |= {"group": data.group_name, "minimum": MIN_GROUPS_PER_SIDE}
+            messages.append(SplitNote("few_groups", values))
     return messages
 
 
@@ -762,10 +753,7 @@ def _few_cases_warnings(data: _Data, test: np.ndarray) -> list[str]:
         found = int(counts[data.positive])
         if found >= MIN_TEST_CASES:
             return []
-        return [
-            f"the test part has only {found} positive case(s) (class {_show(data, data.positive)}); KPI "
-            "estimates on so few defects are very uncertain. Collect more defect cases or raise split.test_size."
-        ]
+        return [SplitNote("few_positives", {"found": found, "label": _show(data, data.positive)})]
     if data.classes.size < 3:  # binary/anomaly data without a usable positive class
         return []
     rare = [
@@ -775,10 +763,7 @@ def _few_cases_warnings(data: _Data, test: np.ndarray) -> list[str]:
     ]
     if not rare:
         return []
-    return [
-        f"the test part has fewer than {MIN_TEST_CASES} cases of some classes ({', '.join(rare)}); their "
-        "scores are very uncertain. Collect more cases of those classes or raise split.test_size."
-    ]
+    return [SplitNote("few_class_cases", {"minimum": MIN_TEST_CASES, "rare": ", ".join(rare)})]
 
 
 def _show(data: _Data, code: int) -> str:

@@ -312,6 +312,7 @@ def test_few_positives_in_test_warns() -> None:
         "the test part has only 2 positive case(s) (class 1); KPI estimates on so few defects are very "
         "uncertain. Collect more defect cases or raise split.test_size."
     ]
+    assert result.warnings[0].text("ko").startswith("테스트 부분의 양성 사례가 2건뿐입니다 (클래스 1)")
 
 
 def test_few_positives_follow_the_configured_positive_class() -> None:
