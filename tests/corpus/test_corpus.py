@@ -98,6 +98,8 @@ def _step(case: Case, step: Step, data: Path, folder: Path, project: Path, refer
         answer = axpoc("init", f"corpus_{case.name}", "--from-data", data, "--out", out, cwd=folder)
         answer.written = out.read_text(encoding="utf-8") if out.is_file() else ""
         return answer
+    if step.verb == "profile":
+        return axpoc("profile", folder / "poc.yaml", cwd=folder)
     if step.verb in ("validate", "run"):
         return axpoc(step.verb, folder / "poc.yaml", "--project-dir", project, cwd=folder)
     config, trained = reference["config"], reference["project"]
