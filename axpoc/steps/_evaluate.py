@@ -165,12 +165,11 @@ def _decision_rule(
         f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
         threshold = float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5
         note = RuleNote("f1_optimal", {"threshold": threshold})
-    wrapped = OofCalibratedClassifier(model, calibrator).fit(None)
+    wrapped = OofCalibratedClassifier.from_fitted(model, calibrator)
     fixed = FixedThresholdClassifier(
         FrozenEstimator(wrapped), threshold=threshold, response_method="predict_proba"
     )
-    sample = prepared.train[prepared.roles.features].head(2)
-    fixed.fit(sample, np.array([0, 1]))
+    fixed.fit(prepared.train[prepared.roles.features], y)  # frozen: nothing is refitted on these rows
     return fixed, threshold, True, note, curve
 
 
