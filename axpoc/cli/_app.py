@@ -89,13 +89,27 @@ def demo_data(
     encoding: Annotated[
         str, typer.Option(help="CSV encoding, e.g. cp949 to practise Korean Windows files")
     ] = "utf-8-sig",
+    after: Annotated[
+        Path | None,
+        typer.Option(
+            "--after",
+            help="a config with data.demo: ids, times and lots continue after its data (next month)",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a process's seeded demo data as a file a trainer can hand out."""
     from axpoc.steps._demo import write_demo_data
 
     result = write_demo_data(
-        process, out, rows=rows, defect_rate=defect_rate, drift=drift, seed=seed, encoding=encoding
+        process,
+        out,
+        rows=rows,
+        defect_rate=defect_rate,
+        drift=drift,
+        seed=seed,
+        encoding=encoding,
+        after=_load(after) if after is not None else None,
     )
     if as_json:
         emit_json(result)

@@ -16,6 +16,12 @@ class CompareNote(Phrase):
 
     templates = MappingProxyType(
         {
+            "imbalanced": (
+                "클래스 불균형 (소수 클래스 {share:.1%}): 기본으로 클래스 가중치 'balanced'를 씁니다. 부스팅 계열은 "
+                "이진 분류에서 가중치 없이 시작해 튜닝으로 선택합니다",
+                "classes are imbalanced (minority {share:.1%}): class weights 'balanced' by default; boosting "
+                "families start unweighted on binary targets and tune the choice",
+            ),
             # the time budget
             "stopped": ("시간 예산 초과: {why}", "stopped by the time budget: {why}"),
             "predicted_folds": (

@@ -68,7 +68,7 @@ def out_of_fold_model(model: Any, split: Any, frame: pd.DataFrame) -> Any:
         from axpoc.artifact import OofCalibratedClassifier
 
         replay.classes_ = np.array([0, 1])
-        estimator = OofCalibratedClassifier(replay, calibrator).fit(None)
+        estimator = OofCalibratedClassifier.from_fitted(replay, calibrator)
     return dataclasses.replace(model, estimator=estimator, routes={})
 
 

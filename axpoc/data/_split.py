@@ -627,14 +627,21 @@ def _small_data(data: _Data) -> SplitNote | None:
 
 
 def _resampled_split(data: _Data, why: SplitNote) -> SplitResult:
-    """No holdout: every row on both sides, scored out of fold by the repeated cross-validation."""
+    """No holdout: every row on both sides, scored out of fold by the repeated cross-validation.
+
+    With a group column the KPI intervals resample whole groups (``test_groups``), as the folds keep them.
+    """
     every = np.arange(data.n)
     row_groups = data.row_groups()
     groups = None if row_groups is None else _group_list(data, every)
     return SplitResult(
         train_index=every,
         test_index=every,
-        method="stratified" if data.label_codes is not None else "random",
+        method="group"
+        if row_groups is not None
+        else "stratified"
+        if data.label_codes is not None
+        else "random",
         description=SplitNote(
             "resampled",
             {"why": why, "repeats": SMALL_DATA_REPEATS, "rows": data.n},
@@ -642,14 +649,13 @@ def _resampled_split(data: _Data, why: SplitNote) -> SplitResult:
         warnings=list(data.notes),
         groups_train=groups,
         groups_test=groups,
+        test_groups=row_groups,
         resampled=True,
     )
 
 
 def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
     """``SMALL_DATA_REPEATS`` differently seeded (stratified, grouped) k-fold partitions of all rows."""
-    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
-
     limits = [(config.split.cv_folds, ""), (data.n // 2, SplitNote("limit_rows", {"n": data.n}))]
     if data.label_codes is not None:
         counts = np.bincount(data.label_codes)
@@ -665,38 +671,28 @@ def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
         raise _too_small(
             SplitNote("too_few_folds", {"reason": reason, "method": SplitNote("method_resampled")})
         )
-    placeholder = np.zeros((data.n, 1))
-    folds: list[tuple[np.ndarray, np.ndarray]] = []
-    for repeat in range(SMALL_DATA_REPEATS):
-        seed = config.split.seed + repeat
-        if data.group_codes is not None:
-            splitter: Any = (
-                StratifiedGroupKFold(k, shuffle=True, random_state=seed)
-                if data.label_codes is not None
-                else GroupKFold(k, shuffle=True, random_state=seed)
-            )
-        elif data.label_codes is not None:
-            splitter = StratifiedKFold(k, shuffle=True, random_state=seed)
-        else:
-            splitter = KFold(k, shuffle=True, random_state=seed)
-        folds += [
-            (train, valid)
-            for train, valid in splitter.split(placeholder, data.label_codes, data.group_codes)
-            if train.size and valid.size
-        ]
+    method = (
+        "group"
+        if data.group_codes is not None
+        else "stratified"
+        if data.label_codes is not None
+        else "random"
+    )
+    folds = [
+        (train, valid)
+        for repeat in range(SMALL_DATA_REPEATS)
+        for train, valid in _sklearn_folds(method, data, k, config.split.seed + repeat)
+        if train.size and valid.size
+    ]
     notes: list[str] = (
         [SplitNote("reduced", {"requested": config.split.cv_folds, "n": k, "reason": reason})]
         if reason
         else []
     )
     notes += _empty_class_notes(data, folds)
-    kind = (
-        ("StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold")
-        if data.group_codes is not None
-        else ("StratifiedKFold" if data.label_codes is not None else "KFold")
-    )
     description = SplitNote(
-        "cv_repeated", {"repeats": SMALL_DATA_REPEATS, "n": k, "kind": kind, "seed": config.split.seed}
+        "cv_repeated",
+        {"repeats": SMALL_DATA_REPEATS, "n": k, "kind": _kind(method, data), "seed": config.split.seed},
     )
     return CvPlan(
         method="resampled",
@@ -712,16 +708,14 @@ def _repeated_plan(data: _Data, config: PocConfig) -> CvPlan:
 
 def _leak_warnings(method: str, data: _Data) -> list[str]:
     if method in ("random", "stratified") and (data.time_name or data.group_name):
-        roles = " and ".join(
-            f"columns.{role} '{name}'"
+        named = [
+            SplitNote("role", {"role": role, "name": name})
             for role, name in (("time", data.time_name), ("group", data.group_name))
             if name
-        )
-        better = "time_group" if data.time_name and data.group_name else "time" if data.time_name else "group"
-        return [
-            f"split.method '{method}' ignores {roles}: rows from the same period or lot land on both sides, "
-            f"so the test score will look better than it will be on new data. Use split.method: auto ({better})."
         ]
+        roles = named[0] if len(named) == 1 else SplitNote("and", {"first": named[0], "second": named[1]})
+        better = "time_group" if data.time_name and data.group_name else "time" if data.time_name else "group"
+        return [SplitNote("ignores_roles", {"method": method, "roles": roles, "better": better})]
     return []
 
 
@@ -730,31 +724,24 @@ def _overlap_warnings(method: str, data: _Data, train: np.ndarray, test: np.ndar
     if method == "time" and data.group_codes is not None:
         cut = np.intersect1d(data.group_codes[train], data.group_codes[test]).size
         if cut:
-            return [
-                f"the time split cuts through {cut} group(s) of '{data.group_name}' (rows on both sides); "
-                "use split.method: time_group to keep them whole."
-            ]
+            return [SplitNote("cuts_groups", {"cut": int(cut), "group": data.group_name})]
     if method == "time_group" and data.time_key is not None:
         early = int((data.time_key[test] < data.time_key[train].max()).sum())
         if early:
-            return [
-                f"groups of '{data.group_name}' overlap in time: {early:,} test rows are earlier than the last "
-                "training row. Groups are kept whole and ordered by their median time."
-            ]
+            return [SplitNote("groups_overlap", {"early": early, "group": data.group_name})]
     return []
 
 
 def _group_count_warnings(method: str, data: _Data, train: np.ndarray, test: np.ndarray) -> list[str]:
     if method not in ("group", "time_group", "predefined") or data.group_codes is None:
         return []
-    messages = []
+    messages: list[str] = []
     for side, rows in (("train", train), ("test", test)):
         count = np.unique(data.group_codes[rows]).size
         if count < MIN_GROUPS_PER_SIDE:
-            messages.append(
-                f"the {side} part holds only {count} group(s) of '{data.group_name}'; a score from fewer than "
-                f"{MIN_GROUPS_PER_SIDE} lots/molds/tools says little about new ones. Add data from more groups."
-            )
+            values = {"side": side, "side_word": SplitNote(f"side_{side}"), "count": int(count)}
+            values |= {"group": data.group_name, "minimum": MIN_GROUPS_PER_SIDE}
+            messages.append(SplitNote("few_groups", values))
     return messages
 
 
@@ -766,10 +753,7 @@ def _few_cases_warnings(data: _Data, test: np.ndarray) -> list[str]:
         found = int(counts[data.positive])
         if found >= MIN_TEST_CASES:
             return []
-        return [
-            f"the test part has only {found} positive case(s) (class {_show(data, data.positive)}); KPI "
-            "estimates on so few defects are very uncertain. Collect more defect cases or raise split.test_size."
-        ]
+        return [SplitNote("few_positives", {"found": found, "label": _show(data, data.positive)})]
     if data.classes.size < 3:  # binary/anomaly data without a usable positive class
         return []
     rare = [
@@ -779,10 +763,7 @@ def _few_cases_warnings(data: _Data, test: np.ndarray) -> list[str]:
     ]
     if not rare:
         return []
-    return [
-        f"the test part has fewer than {MIN_TEST_CASES} cases of some classes ({', '.join(rare)}); their "
-        "scores are very uncertain. Collect more cases of those classes or raise split.test_size."
-    ]
+    return [SplitNote("few_class_cases", {"minimum": MIN_TEST_CASES, "rare": ", ".join(rare)})]
 
 
 def _show(data: _Data, code: int) -> str:
@@ -851,8 +832,11 @@ def _describe_cv(method: str, data: _Data, n_splits: int, gap: int, seed: int) -
     names = {"time": data.time_name, "group": data.group_name, "n": n_splits, "gap": gap, "seed": seed}
     if method in ("time", "time_group"):
         return SplitNote(f"cv_{method}", names)
+    return SplitNote("cv_group" if method == "group" else "cv_plain", {**names, "kind": _kind(method, data)})
+
+
+def _kind(method: str, data: _Data) -> str:
+    """The scikit-learn splitter `_sklearn_folds` uses for ``method``."""
     if method == "group":
-        kind = "StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold"
-        return SplitNote("cv_group", {**names, "kind": kind})
-    kind = "StratifiedKFold" if method == "stratified" else "KFold"
-    return SplitNote("cv_plain", {**names, "kind": kind})
+        return "StratifiedGroupKFold" if data.label_codes is not None else "GroupKFold"
+    return "StratifiedKFold" if method == "stratified" else "KFold"

@@ -17,6 +17,47 @@ class SplitNote(Phrase):
     templates = MappingProxyType(
         {
             # the holdout: "{method} split{auto}{on}: train {train}, test {test}{seeded}{positives}"
+            # warnings about the split
+            "ignores_roles": (
+                "split.method '{method}'은(는) {roles}을(를) 무시합니다: 같은 기간·로트의 행이 양쪽에 들어가 테스트 "
+                "점수가 새 데이터에서보다 좋아 보입니다. split.method: auto ({better})를 쓰세요.",
+                "split.method '{method}' ignores {roles}: rows from the same period or lot land on both sides, "
+                "so the test score will look better than it will be on new data. Use split.method: auto ({better}).",
+            ),
+            "role": ("columns.{role} '{name}'", "columns.{role} '{name}'"),
+            "and": ("{first}와(과) {second}", "{first} and {second}"),
+            "cuts_groups": (
+                "시간 분할이 '{group}'의 그룹 {cut}개를 가릅니다 (양쪽에 행이 있음); 그룹을 온전히 두려면 "
+                "split.method: time_group을 쓰세요.",
+                "the time split cuts through {cut} group(s) of '{group}' (rows on both sides); use "
+                "split.method: time_group to keep them whole.",
+            ),
+            "groups_overlap": (
+                "'{group}'의 그룹들이 시간상 겹칩니다: 테스트 {early:,}행이 마지막 학습 행보다 이릅니다. 그룹은 "
+                "온전히 두고 중앙 시각 순으로 나눴습니다.",
+                "groups of '{group}' overlap in time: {early:,} test rows are earlier than the last training row. "
+                "Groups are kept whole and ordered by their median time.",
+            ),
+            "few_groups": (
+                "{side_word}에 '{group}'의 그룹이 {count}개뿐입니다; 로트·금형·공구 {minimum}개 미만에서 나온 점수는 "
+                "새 그룹에 대해 말해 주는 것이 적습니다. 더 많은 그룹의 데이터를 모으세요.",
+                "the {side} part holds only {count} group(s) of '{group}'; a score from fewer than {minimum} "
+                "lots/molds/tools says little about new ones. Add data from more groups.",
+            ),
+            "side_train": ("학습 부분", "train"),
+            "side_test": ("테스트 부분", "test"),
+            "few_positives": (
+                "테스트 부분의 양성 사례가 {found}건뿐입니다 (클래스 {label}); 이렇게 적은 불량으로 낸 KPI 추정은 "
+                "매우 불확실합니다. 불량 사례를 더 모으거나 split.test_size를 키우세요.",
+                "the test part has only {found} positive case(s) (class {label}); KPI estimates on so few defects "
+                "are very uncertain. Collect more defect cases or raise split.test_size.",
+            ),
+            "few_class_cases": (
+                "테스트 부분에 {minimum}건 미만인 클래스가 있습니다 ({rare}); 그 점수는 매우 불확실합니다. 그 클래스의 "
+                "사례를 더 모으거나 split.test_size를 키우세요.",
+                "the test part has fewer than {minimum} cases of some classes ({rare}); their scores are very "
+                "uncertain. Collect more cases of those classes or raise split.test_size.",
+            ),
             "split": (
                 "{method} 분할{auto}{on}: 학습 {train}, 테스트 {test}{seeded}{positives}",
                 "{method} split{auto}{on}: train {train}, test {test}{seeded}{positives}",

@@ -38,7 +38,13 @@ import numpy as np
 from axpoc.kpi._business import Baseline, CostModel, Volumes
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._gates import GateResult
-from axpoc.kpi._metrics import needs_score, paired_bootstrap_diff, paired_mean_diff, point_metric
+from axpoc.kpi._metrics import (
+    RESAMPLABLE,
+    needs_score,
+    paired_bootstrap_diff,
+    paired_mean_diff,
+    point_metric,
+)
 from axpoc.kpi._reasons import Phrase, Reason, joined
 
 RULES = ("beats_no_model", "catches_defects", "beats_trivial", "enough_evidence")
@@ -52,6 +58,9 @@ PLANNING_STEP = 0.2
 """The evidence test plans for a recall at least this far above the floor."""
 PLANNING_CAP = 0.9
 """... and at most this: no model is planned to find more than 9 in 10 defects, however lucky its test."""
+
+_MAX_DEFECTS = 20_000
+"""Where the evidence search stops: a floor so close to 1 needs more defects than any PoC collects."""
 
 POLICY_NAMES = ("today", "inspect_all", "inspect_none", "best_sampling", "same_workload")
 
@@ -220,6 +229,24 @@ def not_applicable(name: str, why: str) -> GateResult:
 
 
 @dataclass(frozen=True)
+class UnitCosts:
+    """The unit costs a decision is priced with, every one known."""
+
+    inspection: float
+    escape: float
+    false_alarm: float
+
+    @classmethod
+    def of(cls, cost: CostModel | None) -> UnitCosts | None:
+        """The cost model's unit costs, or None when any is missing (then escapes are compared instead)."""
+        if cost is None or cost.inspection_cost is None or cost.escape_cost is None:
+            return None
+        if cost.false_alarm_cost is None:
+            return None
+        return cls(cost.inspection_cost, cost.escape_cost, cost.false_alarm_cost)
+
+
+@dataclass(frozen=True)
 class Policy:
     """A way to decide what to inspect without a model: a share of parts, finding a share of their defects."""
 
@@ -227,19 +254,20 @@ class Policy:
     inspected_share: float
     detection_rate: float
 
-    def row_cost(self, defects: np.ndarray, cost: CostModel) -> np.ndarray:
+    def row_cost(self, defects: np.ndarray, unit: UnitCosts) -> np.ndarray:
         """Expected cost of each part under this policy (the baseline formula, per row)."""
-        assert cost.inspection_cost is not None and cost.escape_cost is not None
         caught = self.inspected_share * self.detection_rate
-        return self.inspected_share * cost.inspection_cost + defects * (1 - caught) * cost.escape_cost
+        return self.inspected_share * unit.inspection + defects * (1 - caught) * unit.escape
 
     def row_escapes(self, defects: np.ndarray) -> np.ndarray:
+        """Expected escapes per 1000 parts, per row."""
         return 1000 * defects * (1 - self.inspected_share * self.detection_rate)
 
 
-def costs_known(cost: CostModel | None) -> bool:
-    """Whether every unit cost the model and policy costs need is given."""
-    return cost is not None and None not in (cost.inspection_cost, cost.escape_cost, cost.false_alarm_cost)
+def model_row_cost(defects: np.ndarray, flagged: np.ndarray, unit: UnitCosts) -> np.ndarray:
+    """Expected cost of each part under the model (:data:`~axpoc.kpi.MODEL_COST_FORMULA`, per row)."""
+    f, y = flagged.astype(float), defects.astype(float)
+    return f * unit.inspection + f * (1 - y) * unit.false_alarm + y * (1 - f) * unit.escape
 
 
 def no_model_policies(
@@ -248,21 +276,22 @@ def no_model_policies(
     """The policies a model must beat, and whether today's practice is among them.
 
     With costs: today's practice, inspect everything (finding the baseline's ``detection_rate`` of the
-    defects, as mass inspection does today), inspect nothing and, for a sampling baseline, the best sampling rate (cost is linear in the rate,
-    so it is 0 or 1). Without costs only policies inspecting no more parts than the model flags are
-    comparable: inspect nothing, random inspection of as many parts, and today's practice when it
-    inspects no more. Policies with the same inspected share and catch rate are listed once.
+    defects, as mass inspection does today), inspect nothing and, for a sampling baseline, the best
+    sampling rate (cost is linear in the rate, so it is 0 or 1). Without costs only policies inspecting no
+    more parts than the model flags are comparable: inspect nothing, random inspection of as many parts,
+    and today's practice when it inspects no more. Policies with the same inspected share and catch rate
+    are listed once.
     """
     today = Policy("today", baseline.inspected_share, baseline.detection_rate)
-    if costs_known(cost):
-        assert cost is not None and cost.inspection_cost is not None and cost.escape_cost is not None
+    unit = UnitCosts.of(cost)
+    if unit is not None:
         policies = [
             today,
             Policy("inspect_all", 1.0, baseline.detection_rate),
             Policy("inspect_none", 0.0, 0.0),
         ]
         if baseline.mode == "sample":
-            worth = cost.inspection_cost < defect_share * baseline.detection_rate * cost.escape_cost
+            worth = unit.inspection < defect_share * baseline.detection_rate * unit.escape
             policies.append(Policy("best_sampling", 1.0 if worth else 0.0, baseline.detection_rate))
         comparable_today = True
     else:
@@ -278,17 +307,6 @@ def no_model_policies(
             seen.add(key)
             unique.append(policy)
     return unique, comparable_today
-
-
-def model_row_cost(defects: np.ndarray, flagged: np.ndarray, cost: CostModel) -> np.ndarray:
-    """Expected cost of each part under the model (:data:`~axpoc.kpi.MODEL_COST_FORMULA`, per row)."""
-    assert None not in (cost.inspection_cost, cost.escape_cost, cost.false_alarm_cost)
-    f, y = flagged.astype(float), defects.astype(float)
-    return (
-        f * cost.inspection_cost  # type: ignore[operator]
-        + f * (1 - y) * cost.false_alarm_cost  # type: ignore[operator]
-        + y * (1 - f) * cost.escape_cost  # type: ignore[operator]
-    )
 
 
 @dataclass(frozen=True)
@@ -327,33 +345,32 @@ def beats_no_model(
     policies, comparable_today = no_model_policies(
         baseline, cost=cost, defect_share=float(y.mean()), flagged_share=float(f.mean())
     )
-    with_costs = costs_known(cost)
+    unit = UnitCosts.of(cost)
     per_month = (volumes or Volumes()).parts_per_month
-    monthly = with_costs and per_month is not None
-    scale = per_month if monthly and per_month is not None else 1.0
+    scale = per_month if unit is not None and per_month is not None else 1.0
     currency = cost.currency if cost else "KRW"
-    unit = f"{currency}/month" if monthly else f"{currency}/part"
-    model_rows = model_row_cost(y, f, cost) if with_costs and cost else 1000 * y * (1 - f)
+    model_rows = model_row_cost(y, f, unit) if unit is not None else 1000 * y * (1 - f)
+    model_mean = float(model_rows.mean()) * scale
     rows = []
-    costs: dict[str, float] = {}
+    means: dict[str, float] = {}
     for policy in policies:
-        policy_rows = policy.row_cost(y, cost) if with_costs and cost else policy.row_escapes(y)
+        policy_rows = policy.row_cost(y, unit) if unit is not None else policy.row_escapes(y)
         est = paired_mean_diff(
             model_rows, policy_rows, groups=groups, block_size=block_size, n_boot=n_boot, alpha=alpha
         )
         diff, low, high = (float(v) * scale for v in est)
-        costs[policy.name] = float(policy_rows.mean()) * scale
-        passed = math.isfinite(high) and high < 0
+        means[policy.name] = float(policy_rows.mean()) * scale
         values = {
             "policy_name": policy.name,
-            "model": _fmt(float(model_rows.mean()) * scale),
-            "policy": _fmt(costs[policy.name]),
+            "model": _fmt(model_mean),
+            "policy": _fmt(means[policy.name]),
             "diff": _fmt(diff),
             "low": _fmt(low),
             "high": _fmt(high),
-            "unit": unit,
+            "unit": f"{currency}/month" if scale != 1.0 else f"{currency}/part",
         }
-        reason = RuleText("beats_cost" if with_costs else "beats_escapes", values)
+        reason = RuleText("beats_cost" if unit is not None else "beats_escapes", values)
+        passed = math.isfinite(high) and high < 0
         rows.append(_rule(f"beats_{policy.name}", "<", diff, high, passed, reason))
     if not comparable_today:
         why = RuleText(
@@ -361,18 +378,16 @@ def beats_no_model(
             {"today": f"{baseline.inspected_share:.0%}", "model": f"{float(f.mean()):.1%}"},
         )
         rows.insert(0, not_applicable("beats_today", why))
-    best = min(costs, key=costs.__getitem__)
+    best = min(means, key=means.__getitem__)
     kpis: dict[str, float] = {}
-    if monthly:
-        model_cost = float(model_rows.mean()) * scale
-        today_cost = Policy("today", baseline.inspected_share, baseline.detection_rate).row_cost(y, cost)  # type: ignore[arg-type]
-        kpis["no_model_saving"] = float(today_cost.mean()) * scale - costs[best]
+    if unit is not None and per_month is not None:
+        kpis["no_model_saving"] = means["today"] - means[best]
         caught = float((y * f).sum())
         kpis["saving_vs_best_policy"] = (
-            costs[best] - model_cost if caught > 0 else Undefined(RuleText("model_catches_none"))
+            means[best] - model_mean if caught > 0 else Undefined(RuleText("model_catches_none"))
         )
     else:
-        missing = "kpi.costs" if not with_costs else "kpi.volumes.parts_per_day"
+        missing = "kpi.costs" if unit is None else "kpi.volumes.parts_per_day"
         for name in ("no_model_saving", "saving_vs_best_policy"):
             kpis[name] = Undefined(Reason("missing_inputs", {"kpi": name, "missing": missing}))
     return PolicyComparison(rules=rows, kpis=kpis, best_policy=best)
@@ -456,9 +471,11 @@ def required_defects(
 
 def planned_recall(observed: float, min_recall: float) -> float:
     """The recall the evidence test plans for: the observed one, at least :data:`PLANNING_STEP` above the
-    floor (a model just above it would need hundreds of cases) and at most :data:`PLANNING_CAP`."""
+    floor (a model just above it would need hundreds of cases) and at most :data:`PLANNING_CAP` (or halfway
+    from a floor above that cap to 1), so always above the floor."""
     seen = observed if math.isfinite(observed) else 0.0
-    return min(PLANNING_CAP, max(seen, min_recall + PLANNING_STEP, min_recall + 1e-3))
+    cap = max(PLANNING_CAP, (1 + min_recall) / 2)
+    return min(cap, max(seen, min_recall + PLANNING_STEP))
 
 
 def enough_evidence(
@@ -480,8 +497,8 @@ def enough_evidence(
     many = len(catches) > 1
     for cls, (caught, total) in catches.items():
         planned = planned_recall(caught / total if total else math.nan, min_recall)
-        need = required_defects(min(min_recall, planned - 1e-3), planned, alpha=alpha, power=power)
-        need = need if need is not None else 20_000
+        need = required_defects(min_recall, planned, alpha=alpha, power=power, max_n=_MAX_DEFECTS)
+        need = need if need is not None else _MAX_DEFECTS
         values = {
             "cls": cls,
             "have": total,
@@ -553,8 +570,6 @@ def beats_trivial(
 ) -> GateResult:
     """Is the model better than the first trivial model on which ``metric`` is defined, by a paired
     bootstrap on the same test rows? ``model_output`` is what ``metric`` reads: labels/values or scores."""
-    from axpoc.kpi._metrics import RESAMPLABLE
-
     if metric not in RESAMPLABLE:
         return not_applicable("beats_trivial", RuleText("metric_not_resamplable", {"metric": metric}))
     higher = KPIS[metric].higher_is_better

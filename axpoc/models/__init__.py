@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from axpoc.models._adapters import IsolationForestAnomaly, Resampled
+from axpoc.models._adapters import EstimatorInputError, IsolationForestAnomaly, Resampled
 from axpoc.models._ensemble import BlendClassifier, BlendRegressor
 from axpoc.models._pipeline import DataShape, build_pipeline, data_shape
 from axpoc.models._preprocess import Preprocessor, build_preprocessor
@@ -41,6 +41,7 @@ __all__ = [
     "BlendClassifier",
     "BlendRegressor",
     "DataShape",
+    "EstimatorInputError",
     "Family",
     "IsolationForestAnomaly",
     "Preprocessor",

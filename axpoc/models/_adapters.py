@@ -9,17 +9,82 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from numbers import Integral, Real
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.ensemble import IsolationForest
-from sklearn.utils import Tags, check_random_state
+from sklearn.utils import Tags, _safe_indexing, check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from axpoc.errors import UserError
+
+
+class EstimatorInputError(UserError, ValueError):
+    """Bad data or settings for one of axpoc's estimators.
+
+    A ``UserError`` so the CLI prints one paragraph, and a ``ValueError`` so scikit-learn tooling
+    (``check_estimator``, ``cross_validate(error_score=...)``) treats it like its own validation errors.
+    """
+
+
+def good_rows(owner: str, y: Any, n_rows: int) -> np.ndarray:
+    """The rows an anomaly detector learns from: those labelled 0 (good) in ``y`` (1 = defect).
+
+    The anomaly task's labels are 0 and 1 whatever the data said (the target is mapped before); anything
+    else is an `EstimatorInputError` naming what came instead.
+    """
+    from sklearn.utils.multiclass import type_of_target
+
+    labels = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True)
+    check_consistent_length(labels, np.empty(n_rows))
+    kind = type_of_target(labels, input_name="y")
+    if kind not in ("binary", "multiclass"):
+        raise EstimatorInputError(f"{owner}: Unknown label type: {kind}; y must be 0 (good) or 1 (defect).")
+    if kind == "multiclass":
+        raise EstimatorInputError(
+            f"{owner}: Only binary classification is supported. y must be 0 (good) or 1 (defect); got the "
+            f"labels {np.unique(labels.astype(str))[:5].tolist()}."
+        )
+    if not np.isin(labels, [0, 1]).all():
+        raise EstimatorInputError(
+            f"{owner}: y must be 0 (good) or 1 (defect); got the labels {np.unique(labels.astype(str)).tolist()}."
+        )
+    good = labels == 0
+    if not good.any():
+        raise EstimatorInputError(f"{owner} needs good rows (y == 0) to learn from; y has none.")
+    return good
+
+
+def checked_input(
+    owner: str, X: Any, y: Any = None, *, fitting: bool = False
+) -> tuple[Any, np.ndarray | None]:
+    """(X, y) checked the way scikit-learn checks them, for a wrapper whose inner estimators read X.
+
+    A DataFrame passes through as it is (its columns may hold curves or text the inner pipeline
+    reads); anything else becomes a 2-D array (sparse input CSR or CSC, which rows can be taken from). When ``fitting``, y is required,
+    made 1-D and must have one label per row.
+    """
+    if not isinstance(X, pd.DataFrame):
+        X = check_array(X, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
+    if not fitting:
+        return X, None
+    if y is None:
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
+    labels = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True)
+    check_consistent_length(X, labels)
+    return X, labels
 
 
 class AnomalyScoreMixin:
@@ -52,6 +117,19 @@ class IsolationForestAnomaly(AnomalyScoreMixin, ClassifierMixin, BaseEstimator):
     ranking and ROC curves, not a calibrated probability.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "max_samples": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="right"),
+        ],
+        "max_features": [Interval(Integral, 1, None, closed="left"), Interval(Real, 0, 1, closed="right")],
+        "contamination_quantile": [Interval(Real, 0, 1, closed="right")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(
         self,
         *,
@@ -71,19 +149,10 @@ class IsolationForestAnomaly(AnomalyScoreMixin, ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> IsolationForestAnomaly:
         """Fit the forest on the good rows and set the anomaly threshold from their scores."""
-        if not 0.0 < self.contamination_quantile <= 1.0:
-            raise ValueError(f"contamination_quantile={self.contamination_quantile!r} must be in (0, 1]")
+        self._validate_params()
         data = validate_data(self, X, dtype=np.float64)
         if y is not None:
-            labels = column_or_1d(np.asarray(y))
-            if len(labels) != len(data) or not np.isin(labels, [0, 1]).all():
-                raise UserError(
-                    "IsolationForestAnomaly: y must hold one label per row, 0 (good) or 1 (defect); got "
-                    f"{len(labels)} labels for {len(data)} rows with values {np.unique(labels.astype(str))[:5]}."
-                )
-            data = data[labels == 0]
-            if len(data) == 0:
-                raise UserError("IsolationForestAnomaly needs good rows (y == 0) to learn from; y has none.")
+            data = data[good_rows(type(self).__name__, y, len(data))]
         self.forest_ = IsolationForest(
             n_estimators=self.n_estimators,
             max_samples=self.max_samples,
@@ -137,10 +206,19 @@ class Resampled(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.strategy = strategy
         self.random_state = random_state
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "strategy": [StrOptions({"oversample", "undersample"})],
+        "random_state": ["random_state"],
+    }
+
     def fit(self, X: Any, y: Any, **fit_params: Any) -> Resampled:
-        labels = column_or_1d(np.asarray(y))
+        self._validate_params()
+        X, labels = checked_input(type(self).__name__, X, y, fitting=True)
+        validate_data(self, X, skip_check_array=True)  # the inner estimator checks the values itself
+        check_classification_targets(labels)
         rows = _balanced_rows(labels, self.strategy, check_random_state(self.random_state))
-        sampled = X.iloc[rows] if isinstance(X, pd.DataFrame) else np.asarray(X)[rows]
+        sampled = _safe_indexing(X, rows)
         if fit_params.get("sample_weight") is not None:
             fit_params["sample_weight"] = np.asarray(fit_params["sample_weight"])[rows]
         self.estimator_ = clone(self.estimator).fit(sampled, labels[rows], **fit_params)
@@ -148,30 +226,37 @@ class Resampled(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.n_resampled_ = len(rows)
         return self
 
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator).input_tags
+        tags.input_tags.sparse, tags.input_tags.allow_nan = inner.sparse, inner.allow_nan
+        return tags
+
     def predict(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "estimator_")
+        X, _ = checked_input(type(self).__name__, X)
+        validate_data(self, X, skip_check_array=True, reset=False)
         return self.estimator_.predict(X)
 
     @available_if(_inner_has("predict_proba"))
     def predict_proba(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "estimator_")
+        X, _ = checked_input(type(self).__name__, X)
+        validate_data(self, X, skip_check_array=True, reset=False)
         return self.estimator_.predict_proba(X)
 
     @available_if(_inner_has("decision_function"))
     def decision_function(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "estimator_")
+        X, _ = checked_input(type(self).__name__, X)
+        validate_data(self, X, skip_check_array=True, reset=False)
         return self.estimator_.decision_function(X)
 
 
 def _balanced_rows(labels: np.ndarray, strategy: str, rng: np.random.RandomState) -> np.ndarray:
     """Sorted row indices in which every class appears equally often."""
     classes, counts = np.unique(labels, return_counts=True)
-    if strategy == "oversample":
-        target = counts.max()
-    elif strategy == "undersample":
-        target = counts.min()
-    else:
-        raise ValueError(f"strategy={strategy!r}: expected 'oversample' or 'undersample'")
+    target = counts.max() if strategy == "oversample" else counts.min()
     parts = []
     for label, count in zip(classes, counts, strict=True):
         rows = np.flatnonzero(labels == label)

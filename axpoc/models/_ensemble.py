@@ -13,8 +13,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.utils import Tags, get_tags
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from axpoc.errors import UserError
+from axpoc.models._adapters import checked_input
 
 
 class _Blend(BaseEstimator):
@@ -27,6 +30,8 @@ class _Blend(BaseEstimator):
         self.weights = weights
 
     def fit(self, X: Any, y: Any) -> _Blend:
+        X, y = checked_input(type(self).__name__, X, y, fitting=True)
+        validate_data(self, X, skip_check_array=True)  # each member pipeline checks the values itself
         members = list(self.members or [])
         if not members:
             raise ValueError("a blend needs at least one member")
@@ -38,8 +43,19 @@ class _Blend(BaseEstimator):
         return self
 
     def _average(self, method: str, X: Any) -> np.ndarray:
+        check_is_fitted(self, "members_")
+        X, _ = checked_input(type(self).__name__, X)
+        validate_data(self, X, skip_check_array=True, reset=False)
         outputs = [np.asarray(getattr(model, method)(X), dtype=float) for _, model in self.members_]
         return sum(w * out for w, out in zip(self.weights_, outputs, strict=True))
+
+    def __sklearn_tags__(self) -> Tags:
+        """Inputs as the members take them: sparse or missing values only when every member does."""
+        tags = super().__sklearn_tags__()
+        inputs = [get_tags(estimator).input_tags for _, estimator in self.members or []]
+        tags.input_tags.sparse = bool(inputs) and all(i.sparse for i in inputs)
+        tags.input_tags.allow_nan = bool(inputs) and all(i.allow_nan for i in inputs)
+        return tags
 
 
 class BlendClassifier(ClassifierMixin, _Blend):
@@ -54,7 +70,8 @@ class BlendClassifier(ClassifierMixin, _Blend):
         return self._average("predict_proba", X)
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class BlendRegressor(RegressorMixin, _Blend):

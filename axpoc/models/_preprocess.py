@@ -113,13 +113,13 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         }
         self.feature_names_in_ = np.asarray(list(self.kinds), dtype=object)
         self.n_features_in_ = len(self.kinds)
-        self.__dict__.pop("_plan", None)
+        self._plan = self._build_plan()
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Features of every row of ``X`` under positional names; the index of ``X`` is kept."""
         check_is_fitted(self, "feature_names_map_")
-        plan = self._fast_plan()
+        plan = self._plan
         if plan is not None:
             self._check_frame(X)
             values = plan.transform(X)
@@ -148,13 +148,16 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         state.pop("_plan", None)
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "column_transformer_" in state:  # fitted (also by an older axpoc): transform never builds it
+            self._plan = self._build_plan()
+
     # Internals -------------------------------------------------------------------------------------
-    def _fast_plan(self) -> _FastPlan | None:
+    def _build_plan(self) -> _FastPlan | None:
         """The numpy replay of ``column_transformer_``; None when it has a part the plan cannot replay."""
-        if "_plan" not in self.__dict__:
-            transformer = self.column_transformer_
-            self._plan = None if transformer is None or self._raw_curves() else _FastPlan.of(transformer)
-        return self._plan
+        transformer = self.column_transformer_
+        return None if transformer is None or self._raw_curves() else _FastPlan.of(transformer)
 
     def _check_frame(self, X: pd.DataFrame) -> None:
         if not isinstance(X, pd.DataFrame):

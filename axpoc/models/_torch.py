@@ -32,7 +32,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from axpoc.models._adapters import AnomalyScoreMixin
+from axpoc.models._adapters import AnomalyScoreMixin, good_rows
 from axpoc.models._torch_base import (
     EpochCallback,
     TorchInputError,
@@ -544,17 +544,7 @@ class TorchAutoencoderAnomaly(AnomalyScoreMixin, _TabularInput, ClassifierMixin,
             )
         data = self._validate_X(X, reset=True)
         if y is not None:
-            y = column_or_1d(check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True)
-            if len(y) != len(data) or not np.isin(y, [0, 1]).all():
-                raise TorchInputError(
-                    f"{type(self).__name__}: y must hold one label per row of X, 0 (good) or 1 (defect); got "
-                    f"{len(y)} labels for {len(data)} rows with values {np.unique(y.astype(str))[:5].tolist()}."
-                )
-            data = data[y == 0]
-            if len(data) == 0:
-                raise TorchInputError(
-                    f"{type(self).__name__} needs good rows (y == 0) to learn from; y has none."
-                )
+            data = data[good_rows(type(self).__name__, y, len(data))]
         self.mean_, self.scale_ = _standardise(data, axis=0)
         self.classes_ = np.array([0, 1])
         self.architecture_ = {

@@ -22,6 +22,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from axpoc.errors import UserError
+from axpoc.models._adapters import EstimatorInputError
 
 if TYPE_CHECKING:
     import torch
@@ -31,12 +32,8 @@ _PREDICT_CHUNK = 8192
 EpochCallback = Callable[[int, float], None]
 
 
-class TorchInputError(UserError, ValueError):
-    """Bad data or settings for a torch estimator.
-
-    A ``UserError`` so the CLI prints one paragraph, and a ``ValueError`` so scikit-learn tooling
-    (``check_estimator``, ``cross_validate(error_score=...)``) treats it like its own validation errors.
-    """
+class TorchInputError(EstimatorInputError):
+    """Bad data or settings for a torch estimator (a `UserError` and a ``ValueError``)."""
 
 
 def _require_torch(owner: str) -> None:

@@ -7,6 +7,7 @@ separators, ratios as percentages, money with the currency word of the language 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -76,6 +77,7 @@ _KO: dict[str, str] = {
     "hours_saved": "월간 검사 시간 절감",
     "chosen_model": "선택 모델",
     "saving_missing": "비용 정보가 없어 월간 절감액을 계산하지 않았습니다.",
+    "saving_split": "기존 방식 대비 {total} 중 {no_model}은(는) 모델 없이도 가능",
     "headline": "핵심 KPI 변화 (기존 → 모델 적용)",
     "before": "기존",
     "after": "모델 적용",
@@ -95,6 +97,8 @@ _KO: dict[str, str] = {
     "validation": "데이터 검증 결과",
     "validation_summary": "검증 항목 {total}개 중 {failed}개 실패 (치명 {critical}개, 경고 {warning}개)",
     "validation_more": "… 외 {n}개 항목 (모두 통과)",
+    "validation_more_failed": "… 외 실패 {n}개 항목 (axpoc validate 로 전체 목록 확인)",
+    "validation_passed": "통과한 검사 {n}개 보기",
     "no_validation": "데이터 검증 결과가 없습니다.",
     "no_profile": "데이터 프로파일이 없습니다.",
     "notes": "참고 사항",
@@ -105,6 +109,17 @@ _KO: dict[str, str] = {
     "vsource_config": "설정",
     "vsource_inferred": "데이터에서 추론",
     "vsource_target": "목표 변수",
+    "vsource_template": "공정 템플릿",
+    "prof_dirty": "숫자로 정리한 값",
+    "dirty_censored": "검출 한계 값",
+    "dirty_annotated": "주석이 붙은 값",
+    "dirty_ranges": "범위 값",
+    "dirty_missing_tokens": "결측 표기",
+    "dirty_thousands": "천 단위 구분 기호",
+    "dirty_unparsable": "읽을 수 없는 값",
+    "span_days": "{n}일",
+    "span_hours": "{n}시간",
+    "span_minutes": "{n}분",
     "vcol_column": "열",
     "vcol_expectation": "기대 조건",
     "vcol_kind": "검사 종류",
@@ -189,7 +204,8 @@ _KO: dict[str, str] = {
     "actual": "실제",
     "predicted": "예측",
     "no_confusion": "혼동 행렬이 없습니다.",
-    "residual_lead": "점선은 규격 한계(LSL/USL)입니다. 대각선에 가까울수록 예측이 정확합니다.",
+    "residual_lead": "대각선에 가까울수록 예측이 정확합니다.",
+    "residual_lead_spec": "점선은 규격 한계(LSL/USL)입니다. 대각선에 가까울수록 예측이 정확합니다.",
     "residual": "잔차 (예측 - 실제)",
     "no_residuals": "예측값과 실제값이 없어 잔차 그림을 그리지 않았습니다.",
     "fig_pred_vs_actual": "예측값 vs 실제값",
@@ -296,6 +312,7 @@ _EN: dict[str, str] = {
     "hours_saved": "Inspection hours saved per month",
     "chosen_model": "Chosen model",
     "saving_missing": "No costs given, so the monthly saving was not computed.",
+    "saving_split": "of {total} saved over today's practice, {no_model} needs no model",
     "headline": "Key KPIs (current practice → with the model)",
     "before": "Current",
     "after": "With model",
@@ -314,6 +331,8 @@ _EN: dict[str, str] = {
     "validation": "Validation results",
     "validation_summary": "{failed} of {total} expectations failed ({critical} critical, {warning} warnings)",
     "validation_more": "… {n} more expectations (all passed)",
+    "validation_more_failed": "… {n} more failed expectations (axpoc validate lists them all)",
+    "validation_passed": "Show the {n} passed checks",
     "no_validation": "No validation results.",
     "no_profile": "No data profile.",
     "notes": "Notes",
@@ -324,6 +343,17 @@ _EN: dict[str, str] = {
     "vsource_config": "config",
     "vsource_inferred": "inferred from data",
     "vsource_target": "target",
+    "vsource_template": "process template",
+    "prof_dirty": "Dirty numbers read",
+    "dirty_censored": "censored",
+    "dirty_annotated": "annotated",
+    "dirty_ranges": "ranges",
+    "dirty_missing_tokens": "missing tokens",
+    "dirty_thousands": "thousands separators",
+    "dirty_unparsable": "unparsable",
+    "span_days": "{n} d",
+    "span_hours": "{n} h",
+    "span_minutes": "{n} min",
     "vcol_column": "Column",
     "vcol_expectation": "Expectation",
     "vcol_kind": "Check",
@@ -404,7 +434,8 @@ _EN: dict[str, str] = {
     "actual": "actual",
     "predicted": "predicted",
     "no_confusion": "No confusion matrix.",
-    "residual_lead": "Dashed lines are the spec limits (LSL/USL). The closer to the diagonal, the better.",
+    "residual_lead": "The closer to the diagonal, the better.",
+    "residual_lead_spec": "Dashed lines are the spec limits (LSL/USL). The closer to the diagonal, the better.",
     "residual": "residual (predicted - actual)",
     "no_residuals": "No predictions and actual values, so no residual plot.",
     "fig_pred_vs_actual": "Predicted vs actual",
@@ -712,6 +743,55 @@ def gate_reason(
     basis = "low" if used_value < value else "high" if used_value > value else "point"
     verdict = "충족" if passed else "미달"
     return f"{label} {_GATE_BASIS_KO[basis]} {used}: 기준 {rule} {verdict}"
+
+
+# Data-contract checks: the contract names each rule and note in English (logs, JSON, reject files); the
+# report says them in its language. Patterns follow `axpoc.data._contract.Expectation.describe` and the notes
+# the contract and the checker write; text that matches none is shown as it is.
+_CHECK_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), korean)
+    for pattern, korean in (
+        (r"^column exists$", "열이 있음"),
+        (r"^not null$", "빈 값 없음"),
+        (r"^type numeric$", "형식: 숫자"),
+        (r"^type datetime$", "형식: 날짜·시각"),
+        (r"^type string$", "형식: 문자"),
+        (r"^type curve$", "형식: 센서 곡선"),
+        (r"^finite \(no inf\)$", "유한한 값 (무한대 없음)"),
+        (r"^between (\S+) and (\S+)$", r"\1 이상 \2 이하"),
+        (r"^<= (\S+)$", r"\1 이하"),
+        (r"^>= (\S+)$", r"\1 이상"),
+        (r"^in \{(.*)\}$", r"허용 값 {\1}"),
+        (r"^unique$", "중복 없음"),
+        (r"^missing share <= (\S+)$", r"결측 비율 \1 이하"),
+        (r"^rows need a label$", "모든 행에 라벨이 있어야 함"),
+        (r"^declared id \(columns\.id\)$", "설정한 ID 열 (columns.id)"),
+        (r"^declared time column$", "설정한 시간 열 (columns.time)"),
+        (r"^declared in columns\.(\w+)(.*)$", r"설정 columns.\1에 선언됨\2"),
+        (r"^has declared limits$", "한계값이 선언된 열"),
+        (r"^categories seen in training$", "학습 데이터에 있던 범주"),
+        (r"^inf / 1e400 is no measurement$", "무한대(inf, 1e400)는 측정값이 아님"),
+        (
+            r"^training range (\S+)\.\.(\S+) widened by (\S+) of the span$",
+            r"학습 범위 \1~\2를 폭의 \3만큼 넓힘",
+        ),
+        (r"^(\S+) missing in training$", r"학습 데이터 결측 \1"),
+        (r"^(\S+) missing \((\S+) missing in training\)$", r"결측 \1 (학습 데이터 \2)"),
+        (r"^(\S+) missing$", r"결측 \1"),
+        (r"^column '(.+)' is missing$", r"'\1' 열이 없음"),
+        (r"^plausible range of '(.+?)' \((.+)\) in (.+)$", r"공정 템플릿의 타당 범위: '\1' (\2)"),
+    )
+)
+
+
+def say_check(text: str, language: str) -> str:
+    """A data-contract rule or note (English, as the contract writes it) in ``language``."""
+    if language != "ko" or not isinstance(text, str):
+        return text
+    for pattern, korean in _CHECK_TEXT:
+        if pattern.search(text):
+            return pattern.sub(korean, text)
+    return text
 
 
 def rule_label(name: str, language: str) -> str:

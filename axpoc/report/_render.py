@@ -26,6 +26,7 @@ from axpoc.report._i18n import (
     gate_reason,
     rule_label,
     say,
+    say_check,
     texts,
     unit_label,
 )
@@ -235,12 +236,27 @@ def _tile(kpis: _KpiFormat, name: str, caption: str, t: Mapping[str, str]) -> di
     return {"caption": caption, "value": value, "detail": "" if detail == "–" else detail}
 
 
+def _saving_tile(kpis: _KpiFormat, t: Mapping[str, str]) -> dict[str, str]:
+    """The model's own monthly saving, over the cheapest policy that needs no model; the detail says how much
+    of the saving over today's practice that policy achieves without a model."""
+    tile = _tile(kpis, "saving_vs_best_policy", kpis.label("saving_vs_best_policy"), t)
+    if tile is None:
+        return {"caption": t["monthly_saving"], "value": "–", "detail": t["saving_missing"]}
+    total, no_model = kpis.rows.get("monthly_saving"), kpis.rows.get("no_model_saving")
+    if total is not None and no_model is not None and (as_number(no_model.value) or 0) > 0:
+        split = t["saving_split"].format(
+            total=kpis.value("monthly_saving", total.value),
+            no_model=kpis.value("no_model_saving", no_model.value),
+        )
+        tile["detail"] = f"{tile['detail']} · {split}" if tile["detail"] else split
+    return tile
+
+
 def _summary(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> dict[str, Any]:
     verdict = data.verdict if data.verdict in _VERDICTS else "not_registered"
     gates, rules = _gates(data, t, kpis), _rules(data, t)
     tiles = [
-        _tile(kpis, "saving_vs_best_policy", kpis.label("saving_vs_best_policy"), t)
-        or {"caption": t["monthly_saving"], "value": "–", "detail": t["saving_missing"]},
+        _saving_tile(kpis, t),
         {
             "caption": t["gates_passed"],
             "value": f"{sum(g['passed'] for g in [*gates, *rules])} / {len(gates) + len(rules)}",
@@ -309,7 +325,7 @@ def _profile_facts(profile: Mapping[str, Any], t: Mapping[str, str]) -> list[tup
         facts.append(
             (
                 t["prof_time"],
-                f"{time.get('start')} ~ {time.get('end')} ({time.get('span')}), {time.get('column')}",
+                f"{time.get('start')} ~ {time.get('end')} ({_span(time.get('span'), t)}), {time.get('column')}",
             )
         )
         step = as_number(time.get("median_step_s"))
@@ -332,6 +348,15 @@ def _profile_facts(profile: Mapping[str, Any], t: Mapping[str, str]) -> list[tup
         else:
             text = ", ".join(f"{k} {fmt_number(v)}" for k, v in label.items() if as_number(v) is not None)
         facts.append((t["prof_label"], text))
+    dirty = profile.get("dirty_numbers")
+    if isinstance(dirty, Mapping) and dirty:
+        found = [
+            f"{column}: "
+            + ", ".join(f"{t.get(f'dirty_{kind}', kind)} {int(n):,}" for kind, n in counts.items())
+            for column, counts in dirty.items()
+            if isinstance(counts, Mapping)
+        ]
+        facts.append((t["prof_dirty"], "; ".join(found)))
     missing = profile.get("missing_share")
     if isinstance(missing, Mapping):
         worst = sorted(
@@ -370,8 +395,23 @@ _PROFILE_KEYS = frozenset(
         "feature_scores",
         "leakage",
         "problems",
+        "dirty_numbers",
     }
 )
+
+
+def _span(span: object, t: Mapping[str, str]) -> str:
+    """A time span as people say it ('3시간 8분', '2일 4시간'), not pandas' '0 days 03:08:30'."""
+    try:
+        seconds = pd.Timedelta(str(span)).total_seconds()
+    except ValueError:
+        return str(span)
+    days, rest = divmod(int(seconds), 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = [(days, "span_days"), (hours, "span_hours"), (minutes, "span_minutes")]
+    said = [t[key].format(n=n) for n, key in parts if n][:2]
+    return " ".join(said) or t["span_minutes"].format(n=0)
 
 
 def _profile(profile: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Any]:
@@ -404,7 +444,12 @@ def _profile(profile: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Any]
     }
 
 
-def _validation(frame: pd.DataFrame | None, t: Mapping[str, str]) -> dict[str, Any] | None:
+def _validation(frame: pd.DataFrame | None, t: Mapping[str, str], language: str) -> dict[str, Any] | None:
+    """The failed checks as a table (critical first); the passed ones folded away behind their count.
+
+    Rules and notes are said in the report's language (`say_check`); the check kind repeats the rule and
+    is left out.
+    """
     if frame is None or frame.empty:
         return None
     success = frame["success"].astype(bool) if "success" in frame else pd.Series(True, index=frame.index)
@@ -419,24 +464,30 @@ def _validation(frame: pd.DataFrame | None, t: Mapping[str, str]) -> dict[str, A
         warning=int((failed & (severity != "critical")).sum()),
     )
     order = np.lexsort(((severity != "critical").to_numpy(), success.to_numpy()))  # failed, critical first
-    shown = frame.iloc[order]
+    shown = frame.iloc[order].drop(columns=[c for c in ("kind",) if c in frame])
     empty = [c for c in shown.columns if (shown[c].isna() | (shown[c].astype(str) == "")).all()]
     records = []
     for record in shown.drop(columns=empty).to_dict("records"):
         for key in ("severity", "source"):
             if key in record:
                 record[key] = t.get(f"v{key}_{record[key]}", record[key])
+        for key in ("expectation", "note"):
+            if key in record:
+                record[key] = say_check(record[key], language)
         if "success" in record:
             record["success"] = t["ok"] if bool(record["success"]) else t["failed"]
         if isinstance(record.get("failing_share"), float):
             record["failing_share"] = _optional(record["failing_share"], "{:.2%}")
         records.append({t.get(f"vcol_{key}", key): value for key, value in record.items()})
-    table = _table(records, t)
+    n_failed = int(failed.sum())
+    bad, good = _table(records[:n_failed], t), _table(records[n_failed:], t)
     return {
-        **table,
+        **bad,
+        "header": bad["header"] or good["header"],
         "summary": summary,
-        "failed_rows": [not bool(v) for v in success.iloc[order].iloc[: len(table["rows"])]],
         "critical": bool((failed & (severity == "critical")).any()),
+        "passed": good,
+        "passed_count": len(frame) - n_failed,
     }
 
 
@@ -452,7 +503,7 @@ def _readiness(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
     return {
         "facts": [(label, value) for label, value in facts if value],
         "profile": _profile(data.profile, t) if data.profile else None,
-        "validation": _validation(data.validation, t),
+        "validation": _validation(data.validation, t, data.language),
         "notes": [say(note, data.language) for note in data.notes],
     }
 
@@ -571,7 +622,7 @@ def _errors(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
         figure = _figures.regression_chart(data.y_true, data.y_pred, data.spec, target=data.target, t=t)
         return {
             "title": t["sec_errors_regression"],
-            "lead": t["residual_lead"],
+            "lead": t["residual_lead_spec"] if _has_spec(data.spec) else t["residual_lead"],
             "figure": figure,
             "missing": t["no_residuals"],
         }
@@ -581,6 +632,11 @@ def _errors(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
         "figure": _figures.confusion_chart(data.confusion, t=t),
         "missing": t["no_confusion"],
     }
+
+
+def _has_spec(spec: Mapping[str, float | None] | None) -> bool:
+    """Whether the chart draws spec-limit lines (the caption speaks of them only then)."""
+    return any(as_number((spec or {}).get(key)) is not None for key in ("lsl", "usl"))
 
 
 def _threshold(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:

@@ -163,8 +163,9 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
     """Unpack a bundle into a new project folder, point the store at it, and check the champion loads.
 
     Every file is unpacked into a hidden folder beside the target and checked against its sha256 first;
-    only a complete, matching copy is moved into place. A champion that then fails to load takes the
-    folder away again: a refused import leaves nothing behind.
+    only a complete, matching copy is moved into place, marked unverified until its champion has loaded.
+    A champion that fails to load takes the folder away again: a refused import leaves nothing behind, and
+    what a killed import left (a hidden folder, a still-marked target) the next import into it removes.
     """
     from filelock import FileLock
 
@@ -190,39 +191,22 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
             if into is not None
             else (Path.cwd() / "axpoc_projects" / manifest["project"]).resolve()
         )
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise UserError(
-                f"{target} already exists and is not empty; import into a new folder with --into."
-            )
         parent = _import_parent(target)
         _remove_stale_imports(parent, target.name)
+        _refuse_occupied(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=parent))
         try:
-            with FileLock(str(staging / _STAGING_LOCK)):
-                _extract(archive, manifest, staging, bundle)
-                project = staging / "project"
-                rewritten = relocate_project(
-                    project, old_dir=manifest["source_dir"], old_uri=manifest["source_uri"], new_dir=target
-                )
-                config_name = Path(manifest["config_file"]).name
-                config_text = (staging / manifest["config_file"]).read_text(encoding="utf-8-sig")
-                (project / config_name).write_text(point_config_here(config_text), encoding="utf-8")
-                if target.exists():
-                    target.rmdir()
-                os.replace(project, target)
-        except OSError as exc:
-            raise UserError(
-                f"{target}: unpacking the bundle failed ({exc.strerror or exc}); free some disk space or "
-                "import into another folder with --into. Nothing was imported."
-            ) from None
+            with FileLock(str(staging / _STAGING_LOCK)):  # held until verified: see _remove_stale_imports
+                rewritten, config_name = _unpack_into(archive, manifest, staging, bundle, target)
+                try:
+                    champion = _verify(target / config_name, manifest, bundle)
+                except BaseException:
+                    shutil.rmtree(target, ignore_errors=True)
+                    raise
+                (target / _UNVERIFIED).unlink()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     config_path = target / config_name
-    try:
-        champion = _verify(config_path, manifest, bundle)
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
     return {
         "project": manifest["project"],
         "into": str(target),
@@ -250,6 +234,7 @@ _DAMAGED: tuple[type[BaseException], ...] = (
     OverflowError,
 )
 _STAGING_LOCK = "import.lock"
+_UNVERIFIED = ".axpoc-import-unverified"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -283,10 +268,44 @@ def _import_parent(target: Path) -> Path:
     return target.parent
 
 
+def _unpack_into(
+    archive: zipfile.ZipFile, manifest: dict[str, Any], staging: Path, bundle: Path, target: Path
+) -> tuple[int, str]:
+    """Unpack and check every file in ``staging``, point the copy at ``target``, move it there marked
+    unverified. Returns the number of rewritten locations and the config's file name."""
+    try:
+        _extract(archive, manifest, staging, bundle)
+        project = staging / "project"
+        rewritten = relocate_project(
+            project, old_dir=manifest["source_dir"], old_uri=manifest["source_uri"], new_dir=target
+        )
+        config_name = Path(manifest["config_file"]).name
+        config_text = (staging / manifest["config_file"]).read_text(encoding="utf-8-sig")
+        (project / config_name).write_text(point_config_here(config_text), encoding="utf-8")
+        (project / _UNVERIFIED).write_text(f"axpoc import of {bundle}\n", encoding="utf-8")
+        _refuse_occupied(target)  # another import may have finished meanwhile
+        if target.exists():
+            target.rmdir()
+        os.replace(project, target)
+    except OSError as exc:
+        raise UserError(
+            f"{target}: unpacking the bundle failed ({exc.strerror or exc}); free some disk space or "
+            "import into another folder with --into. Nothing was imported."
+        ) from None
+    return rewritten, config_name
+
+
+def _refuse_occupied(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UserError(f"{target} already exists and is not empty; import into a new folder with --into.")
+
+
 def _remove_stale_imports(parent: Path, name: str) -> None:
-    """Remove what an import into the same folder left when it was killed (its lock is free)."""
+    """Remove what an import into the same folder left when it was killed: its hidden folder (whose lock is
+    free), and a target still marked unverified (killed between the move and the champion check)."""
     from filelock import FileLock, Timeout
 
+    running = False
     for staging in parent.glob(f".{glob.escape(name)}.importing-*"):
         if not staging.is_dir():
             continue
@@ -294,9 +313,12 @@ def _remove_stale_imports(parent: Path, name: str) -> None:
         try:
             lock.acquire()
         except Timeout:
-            continue  # another import into this folder is running
+            running = True  # another import into this folder is running: leave its work alone
+            continue
         lock.release()
         shutil.rmtree(staging, ignore_errors=True)
+    if not running and (parent / name / _UNVERIFIED).is_file():
+        shutil.rmtree(parent / name)
 
 
 def _manifest(archive: zipfile.ZipFile, bundle: Path) -> dict[str, Any]:

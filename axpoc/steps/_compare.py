@@ -13,6 +13,7 @@ import pandas as pd
 from axpoc.compare import (
     Budget,
     CandidateResult,
+    CompareNote,
     Comparison,
     GroupLevelScreen,
     Scorer,
@@ -144,10 +145,7 @@ def run_comparison(
     if screen is not None:
         comparison.notes.append(screen.note)
     if class_weight:
-        comparison.notes.append(
-            f"classes are imbalanced (minority {_minority_share(y):.1%}): class weights 'balanced' by default; "
-            "boosting families start unweighted on binary targets and tune the choice"
-        )
+        comparison.notes.append(CompareNote("imbalanced", {"share": _minority_share(y)}))
     if comparison.chosen is None:
         raise _none_finished(comparison, n_rows=len(X))
     if prepared.split.resampled:  # small data: the evaluation scores these instead of a test part

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from axpoc.config import PocConfig
 from axpoc.errors import UserError
 from axpoc.process import load_process
+
+_CODE = re.compile(r"^(.*?)(\d+)$")
 
 
 def demo_frame(process: str, *, rows: int, defect_rate: float, drift: float, seed: int) -> pd.DataFrame:
@@ -16,6 +21,39 @@ def demo_frame(process: str, *, rows: int, defect_rate: float, drift: float, see
     if template.generate is None:
         raise UserError(f"process '{process}' has no demo-data generator; pick one of the process templates.")
     return template.generate(rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)
+
+
+def follow(frame: pd.DataFrame, reference: pd.DataFrame, *, roles: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` as the export that comes after ``reference``: ids continue after its last id, times start
+    whole days after its last time (so shift hours stay), group codes (lots, tools) continue after its last.
+
+    Why: demo data that repeats the training data's ids, times and lots is not new data: ``retrain`` would
+    replace training rows with it and ``drift`` would compare a period with itself.
+    """
+    moved = frame.copy()
+    key, time, group = roles.get("id"), roles.get("time"), roles.get("group")
+    if key in moved and key in reference and pd.api.types.is_integer_dtype(moved[key]):
+        moved[key] = moved[key] - moved[key].min() + reference[key].max() + 1
+    if time in moved and time in reference:
+        days = (reference[time].max() - moved[time].min()) // pd.Timedelta(days=1) + 1
+        moved[time] = moved[time] + pd.Timedelta(days=max(int(days), 0))
+    if group in moved and group in reference:
+        moved[group] = _codes_after(moved[group], reference[group])
+    return moved
+
+
+def _codes_after(codes: pd.Series, earlier: pd.Series) -> pd.Series:
+    """Codes such as ``R24-0003`` renumbered to follow the last of ``earlier``; other codes get ``N-`` in front."""
+    values = pd.unique(pd.concat([codes, earlier]).astype(str))
+    if not all(_CODE.match(value) for value in values):
+        return "N-" + codes.astype(str)
+    last = max(int(_CODE.match(value)[2]) for value in pd.unique(earlier.astype(str)))
+
+    def renumber(code: str) -> str:
+        prefix, digits = _CODE.match(code).groups()
+        return f"{prefix}{int(digits) + last:0{len(digits)}d}"
+
+    return codes.astype(str).map(renumber)
 
 
 def split_curves(frame: pd.DataFrame, *, cycle: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -52,6 +90,7 @@ def write_demo_data(
     drift: float,
     seed: int,
     encoding: str = "utf-8-sig",
+    after: PocConfig | None = None,
 ) -> dict:
     """Write a process's demo data as a file; what it says under ``feeds`` is how configs read it back.
 
@@ -59,6 +98,7 @@ def write_demo_data(
     ``--data`` of ``retrain``, ``drift`` and ``predict`` of the process's example config as it is. CSV and
     Excel cannot hold arrays: the curves go to a long side table ``<name>_curves.csv`` (cycle, index,
     channel, value), the form a config reads with ``data.curves``; that pair is for practising ingestion.
+    ``after`` (a config with ``data.demo`` of the same process) makes the file that config's next export.
     """
     from axpoc.data import output_file, write_table
 
@@ -68,6 +108,8 @@ def write_demo_data(
     out = output_file(out, option="--out", example=f"{process}_demo.parquet")
     template = load_process(process)
     frame = demo_frame(process, rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)
+    if after is not None:
+        frame = follow(frame, _demo_of(after, process), roles=template.roles)
     cycle = template.roles.get("id") or frame.columns[0]
     if suffix == ".parquet":
         write_table(frame, out)
@@ -101,3 +143,14 @@ def write_demo_data(
         "in one file"
     )
     return written
+
+
+def _demo_of(config: PocConfig, process: str) -> pd.DataFrame:
+    """The demo data a config trains on, for ``--after``."""
+    demo = config.data.demo
+    if demo is None or config.process != process:
+        raise UserError(
+            f"--after: the config's data is {'demo data of ' + repr(config.process) if demo else 'not demo data'}; "
+            f"--after takes a config with data.demo of process '{process}' (e.g. configs/examples/{process}.yaml)."
+        )
+    return demo_frame(process, rows=demo.rows, defect_rate=demo.defect_rate, drift=demo.drift, seed=demo.seed)

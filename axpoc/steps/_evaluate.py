@@ -165,12 +165,11 @@ def _decision_rule(
         f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
         threshold = float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5
         note = RuleNote("f1_optimal", {"threshold": threshold})
-    wrapped = OofCalibratedClassifier(model, calibrator).fit(None)
+    wrapped = OofCalibratedClassifier.from_fitted(model, calibrator)
     fixed = FixedThresholdClassifier(
         FrozenEstimator(wrapped), threshold=threshold, response_method="predict_proba"
     )
-    sample = prepared.train[prepared.roles.features].head(2)
-    fixed.fit(sample, np.array([0, 1]))
+    fixed.fit(prepared.train[prepared.roles.features], y)  # frozen: nothing is refitted on these rows
     return fixed, threshold, True, note, curve
 
 
@@ -314,6 +313,7 @@ def evaluate(
     rules, evidence, rule_kpis = acceptance_rules(config, prepared, test_rows, n_boot=n_boot)
     kpis.update(rule_kpis)
     formulas.update({name: KPIS[name].formula for name in rule_kpis})
+    checks = [*gate_results, *rules]
     confusion = None
     if task != "regression":
         actual = (
@@ -336,8 +336,8 @@ def evaluate(
         predictions=predictions,
         kpis=kpis,
         cis=cis,
-        gates=[*gate_results, *rules],
-        gates_passed=bool(gate_results or rules) and all(g.passed for g in [*gate_results, *rules]),
+        gates=checks,
+        gates_passed=bool(checks) and all(g.passed for g in checks),
         formulas=formulas,
         threshold_curve=threshold_curve,
         capability=result_capability,

@@ -64,7 +64,8 @@ def serve_mlflow_ui(config: PocConfig, *, project_dir: Path | None = None, port:
         except KeyboardInterrupt:
             return 0
         finally:
-            _stop_group(server)
+            with _interrupts_held():
+                _stop_group(server)
     if code != 0:  # its own exit code (often 1) would read as "data rejected" to a scheduler
         raise UserError(
             f"the MLflow server stopped with exit code {code}; its messages are above (a store it cannot open "
@@ -106,6 +107,21 @@ def _hangup_stops() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """A second Ctrl-C or SIGTERM while the server stops must not cut the stop short (and orphan it)."""
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    held = {
+        sig: signal.signal(sig, signal.SIG_IGN)
+        for sig in (getattr(signal, n) for n in names if hasattr(signal, n))
+    }
+    try:
+        yield
+    finally:
+        for sig, previous in held.items():
+            signal.signal(sig, previous)
 
 
 def _stop_group(server: subprocess.Popen[bytes]) -> None:

@@ -6,24 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "configs" / "examples"
 # Two quick candidates and two trials: the flow of the example, a fraction of its time. A machining test part
-# needs several whole tools (a tool lasts ~250 parts), hence more rows there.
+# needs several whole tools (a tool lasts ~250 parts) and enough out-of-spec parts to be evidence (a model
+# is never champion without it), hence more rows and a higher defect rate there.
 SMALL = {
-    "injection_molding": (["logistic", "lightgbm"], 900),
-    "press_forming": (["logistic", "lightgbm"], 900),
-    "cnc_machining": (["ridge", "lightgbm"], 3000),
+    "injection_molding": (["logistic", "lightgbm"], 900, None),
+    "press_forming": (["logistic", "lightgbm"], 900, None),
+    "cnc_machining": (["ridge", "lightgbm"], 3000, 0.2),
 }
 
 
 def _small_example(process: str, folder: Path) -> Path:
     raw = yaml.safe_load((EXAMPLES / f"{process}.yaml").read_text(encoding="utf-8"))
-    candidates, rows = SMALL[process]
+    candidates, rows, defect_rate = SMALL[process]
     raw["data"]["demo"]["rows"] = rows
+    if defect_rate is not None:
+        raw["data"]["demo"]["defect_rate"] = defect_rate
     raw["candidates"] = candidates
     raw["tuning"] = {"trials": 2, "budget_s": None}
     raw["split"]["cv_folds"] = 3
@@ -40,7 +44,10 @@ def test_demo_parquet_feeds_drift_predict_and_retrain_of_the_example(
     config = _small_example(process, tmp_path)
     new = tmp_path / "next_month.parquet"
     rows = SMALL[process][1] // 3
-    made = cli("demo-data", process, "--out", new, "--rows", rows, "--seed", 11, "--drift", 0.5, "--json")
+    made = cli(
+        "demo-data", process, "--out", new, "--rows", rows, "--seed", 11, "--drift", 0.5, "--after", config,
+        "--json",
+    )  # fmt: skip
     assert made.code == 0, made.stderr
     assert made.json()["curves"], "every example process has sensor curves"
 
@@ -60,6 +67,27 @@ def test_demo_parquet_feeds_drift_predict_and_retrain_of_the_example(
     retrained = cli("retrain", config, "--data", new, *where, "--json")
     assert retrained.code == 0, retrained.stderr[-3000:]
     assert retrained.json()["challenger_version"] == "2"
+    assert retrained.json()["n_replaced"] == 0 and retrained.json()["n_new"] == rows  # new rows, not repeats
+
+
+def test_demo_after_a_config_is_its_next_export(cli, tmp_path: Path) -> None:
+    from axpoc.steps import demo_frame
+
+    config = _small_example("injection_molding", tmp_path)
+    out = tmp_path / "next.parquet"
+    made = cli("demo-data", "injection_molding", "--out", out, "--rows", 100, "--after", config, "--json")
+    assert made.code == 0, made.stderr
+    new = pd.read_parquet(out)
+    old = demo_frame("injection_molding", rows=900, defect_rate=0.04, drift=0.0, seed=0)
+    assert new["shot_id"].min() == old["shot_id"].max() + 1
+    assert new["timestamp"].min() > old["timestamp"].max()
+    assert (
+        new["timestamp"].dt.hour.min() == old["timestamp"].dt.hour.min()
+    )  # whole days: shifts keep their hours
+    assert not set(new["lot"]) & set(old["lot"]) and new["lot"].str.match(r"^R24-\d{4}$").all()
+
+    other = cli("demo-data", "press_forming", "--out", out, "--rows", 100, "--after", config)
+    assert other.code == 2 and "--after" in other.stderr, other.stderr
 
 
 def test_demo_csv_pair_is_read_back_by_the_data_curves_it_names(cli, tmp_path: Path) -> None:

@@ -96,6 +96,8 @@ def test_every_failing_verb_prints_the_error_object(cli, tmp_path: Path) -> None
         "predict": ["predict", missing, tmp_path / "in.csv", "--output", tmp_path / "out.csv"],
         "init": ["init", "voice_check", "--out", existing],
         "demo-data": ["demo-data", "no_such_process", "--out", tmp_path / "d.csv"],
+        "ui": ["ui", missing],
+        "serve": ["serve", missing],
         "usage": ["validate", existing, "--no-such-option"],
     }
     for verb, args in calls.items():

@@ -312,6 +312,7 @@ def test_few_positives_in_test_warns() -> None:
         "the test part has only 2 positive case(s) (class 1); KPI estimates on so few defects are very "
         "uncertain. Collect more defect cases or raise split.test_size."
     ]
+    assert result.warnings[0].text("ko").startswith("테스트 부분의 양성 사례가 2건뿐입니다 (클래스 1)")
 
 
 def test_few_positives_follow_the_configured_positive_class() -> None:
@@ -644,3 +645,16 @@ def test_small_data_on_auto_has_no_holdout_and_repeats_stratified_cv_on_all_rows
     assert few.resampled and few.description.startswith("small data (10 cases of class 1, fewer than 12)")
     named = make_split(frame, _config(time=None, group=None, target=target, method="stratified"))
     assert not named.resampled and named.test_index.size == 10
+
+
+def test_small_data_with_lots_keeps_lots_whole_in_every_repeat() -> None:
+    frame = _frame(n_lots=12, rows_per_lot=6, positives=9)
+    config = _config(time=None)
+    result = make_split(frame, config)
+    assert result.resampled and result.method == "group"
+    assert np.array_equal(result.test_groups, frame["lot"].to_numpy())  # intervals resample whole lots
+    plan = cv_splitter(frame, config, split=result)
+    assert plan.description.startswith("5x repeated 5-fold StratifiedGroupKFold (shuffled, seeds from 0)")
+    lots = frame["lot"].to_numpy()
+    for train, valid in plan.splits():
+        assert not set(lots[train]) & set(lots[valid])

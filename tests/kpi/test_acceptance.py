@@ -302,3 +302,11 @@ def test_result_rows_map_back_to_their_rule():
     assert rule_of("beats_trivial") == "beats_trivial"
     assert rule_of("catches_defects[crack]") == "catches_defects"
     assert rule_of("enough_evidence") == "enough_evidence"
+
+
+@pytest.mark.parametrize("floor", [0.05, 0.3, 0.7, 0.9, 0.95])
+def test_planned_recall_stays_above_any_floor(floor: float):
+    rows, _ = enough_evidence({"NG": (0, 10)}, min_recall=floor)
+    assert rows[0].target >= 1 and "planned recall" in rows[0].reason
+    high, _ = enough_evidence({"NG": (10, 10)}, min_recall=floor)
+    assert high[0].target <= rows[0].target  # a model that catches more needs no more evidence

@@ -59,7 +59,7 @@ def test_replay_matches_the_column_transformer_on_any_rows(scale: bool) -> None:
     prep = build_preprocessor(train, FEATURES, scale=scale, curves="features").set_params(max_onehot=10)
     prep.fit(train)
     assert prep.encodings_ == {"재질": "one-hot", "금형번호": "ordinal"}
-    assert prep._fast_plan() is not None
+    assert prep._plan is not None
     for n in (1, 1, 2, 3, 7, 50, 400):
         X = _scoring(rng, n)
         out = prep.transform(X)
@@ -104,10 +104,14 @@ def test_the_plan_is_never_pickled_and_is_rebuilt_after_loading() -> None:
     train = _training(rng)
     prep = build_preprocessor(train, FEATURES, scale=True, curves="features").fit(train)
     X = _scoring(rng, 5)
+    state = dict(vars(prep))
     before = prep.transform(X)
-    assert "_plan" in prep.__dict__
-    loaded = pickle.loads(pickle.dumps(prep))
-    assert "_plan" not in loaded.__dict__  # as a model pickled before the plan existed
+    assert vars(prep).keys() == state.keys()  # transform changes no state; fit built the plan
+    assert all(vars(prep)[key] is value for key, value in state.items())
+    data = pickle.dumps(prep)
+    assert b"_FastPlan" not in data  # as a model pickled before the plan existed
+    loaded = pickle.loads(data)
+    assert loaded._plan is not None
     pd.testing.assert_frame_equal(loaded.transform(X), before)
     prep.fit(_training(np.random.default_rng(4)))  # a refit forgets the plan of the old statistics
     np.testing.assert_array_equal(prep.transform(X).to_numpy(), _reference(prep, X), strict=True)
@@ -118,5 +122,5 @@ def test_curve_columns_keep_the_column_transformer() -> None:
     curves = [rng.normal(size=30) for _ in range(40)]
     train = pd.DataFrame({"x": rng.normal(size=40), "압력곡선": curves})
     prep = build_preprocessor(train, ["x", "압력곡선"], scale=False, curves="features").fit(train)
-    assert prep._fast_plan() is None
+    assert prep._plan is None
     np.testing.assert_array_equal(prep.transform(train.head(3)).to_numpy(), _reference(prep, train.head(3)))

@@ -16,6 +16,7 @@ from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from axpoc.errors import UserError
+from axpoc.models import EstimatorInputError
 from axpoc.models._torch import (
     TorchAutoencoderAnomaly,
     TorchCNN1DClassifier,
@@ -282,7 +283,7 @@ def test_autoencoder_flags_injected_anomalies_after_fitting_on_good_rows_only():
 
 def test_autoencoder_rejects_labels_other_than_zero_and_one():
     X, _, _, _ = anomaly_data(seed=14)
-    with pytest.raises(TorchInputError, match="0 \\(good\\) or 1 \\(defect\\)"):
+    with pytest.raises(EstimatorInputError, match="0 \\(good\\) or 1 \\(defect\\)"):
         TorchAutoencoderAnomaly(max_epochs=1).fit(X, np.where(np.arange(len(X)) % 2, "OK", "NG"))
 
 

@@ -148,7 +148,15 @@ def test_turning_roughness_runs_end_to_end(data_dir: Path, tmp_path: Path, proje
     outcome = _small_run("cnc_turning_surface_roughness_12L14", tmp_path, project_dir)
     assert outcome["split"].startswith("group split on 'Number': train 13 groups")
     assert outcome["kpis"]["r2"] > 0.6 and outcome["kpis"]["rmse"] < 0.8
-    assert outcome["gates_passed"] is True
+    gates = {g["name"]: g for g in outcome["gates"]}
+    assert all(g["passed"] for g in gates.values() if g["kind"] == "gate")
+    # The model catches most out-of-spec parts and beats the mean model, and it is cheaper than today's
+    # inspection on the point estimate; but with a handful of test experiments resampled whole, the upper
+    # bound of that saving's interval is above 0: not surely cheaper, so it stays a challenger.
+    assert gates["catches_defects"]["passed"] and gates["beats_trivial"]["passed"]
+    today = gates["beats_today"]
+    assert today["value"] < 0 and today["passed"] == (today["used_value"] < 0)
+    assert outcome["gates_passed"] == all(g["passed"] for g in gates.values())
 
 
 @pytest.mark.slow

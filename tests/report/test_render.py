@@ -71,6 +71,7 @@ def test_binary_report_is_korean_complete_and_self_contained(make_report_data: M
     # the headline saving is the model's own, over the best no-model policy; the configured gate on the
     # saving over today's practice still shows its value
     assert "최선의 무모델 방식 대비 월간 절감액" in summary and "9,100,000원" in summary
+    assert "기존 방식 대비 12,340,000원 중 3,240,000원은(는) 모델 없이도 가능" in summary
     assert "12,340,000원" in summary
     rules = summary[summary.index('id="rules"') :]
     assert "기본 인수 규칙" in rules and "모델 없는 방식보다 나음: 기존 검사 방식" in rules
@@ -332,3 +333,30 @@ def test_split_and_cv_descriptions_are_said_in_the_report_language(
     data.cv_description = SplitNote("cv_group", {**names, "n": 3, "kind": "GroupKFold", "seed": 0, "gap": 0})
     data_section = _section(render_report(data), "data").replace("&#39;", "'")
     assert split in data_section and cv in data_section
+
+
+def test_data_checks_show_the_failures_and_fold_the_passed_ones_in_korean(make_report_data: Make) -> None:
+    data = _section(render_report(make_report_data("binary")), "data")
+    failed, _, passed = data.partition('<details class="passed-checks">')
+    assert "통과한 검사 3개 보기" in passed  # the three passed checks wait behind their count
+    assert "사이클시간" in failed and "10 이상 95 이하" in failed  # the failed one, its rule said in Korean
+    assert "금형온도" not in failed and "20 이상 120 이하" in passed
+    assert "between" not in data and "not null" not in data and "빈 값 없음" in passed
+    english = _section(render_report(make_report_data("binary", "en")), "data")
+    assert "between 10 and 95" in english and "Show the 3 passed checks" in english
+
+
+def test_the_residual_caption_speaks_of_spec_lines_only_when_there_are_some(make_report_data: Make) -> None:
+    data = make_report_data("regression")
+    assert "LSL/USL" in render_report(data)
+    data.spec = None
+    assert "LSL/USL" not in render_report(data)
+
+
+def test_a_time_span_is_said_as_people_say_it() -> None:
+    from axpoc.report._i18n import texts
+    from axpoc.report._render import _span
+
+    assert _span("0 days 03:08:30", texts("ko")) == "3시간 8분"
+    assert _span("21 days 04:00:00", texts("en")) == "21 d 4 h"
+    assert _span("12.5 units", texts("ko")) == "12.5 units"

@@ -154,6 +154,55 @@ def test_killed_import_leftovers_are_removed_by_the_next_import(small_bundle: Pa
     result = import_project(small_bundle, into=tmp_path / "p")
     assert result["champion"] == "1" and not stale.exists()
 
+    unverified = tmp_path / "q"  # killed after the move, before the champion check
+    unverified.mkdir()
+    (unverified / ".axpoc-import-unverified").write_text("axpoc import\n", encoding="utf-8")
+    (unverified / "mlflow.db").write_bytes(b"not checked")
+    result = import_project(small_bundle, into=unverified)
+    assert result["champion"] == "1" and not (unverified / ".axpoc-import-unverified").exists()
+
+
+@pytest.mark.slow
+def test_import_killed_at_any_moment_leaves_nothing_or_a_whole_project(
+    small_bundle: Path, tmp_path: Path
+) -> None:
+    """SIGKILL an ``axpoc import`` process at several moments: the target is absent, marked unverified (the
+    next import replaces it) or whole; the next import into it imports or refuses an occupied folder."""
+    import subprocess
+    import sys
+
+    from axpoc.errors import UserError
+    from axpoc.retrain import import_project
+
+    tally: Counter = Counter()
+    for delay in (0.5, 1.5, 2.5, 3.5, 4.5, 6.0):
+        into = tmp_path / f"k{delay}"
+        argv = [sys.executable, "-m", "axpoc", "import", str(small_bundle), "--into", str(into)]
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        state = (
+            "absent"
+            if not into.exists()
+            else "marked unverified"
+            if (into / ".axpoc-import-unverified").exists()
+            else "whole"
+        )
+        tally[state] += 1
+        if state == "whole":
+            assert (into / "mlflow.db").is_file() and (into / "poc.yaml").is_file()
+            with pytest.raises(UserError, match="not empty"):
+                import_project(small_bundle, into=into)
+        else:
+            assert import_project(small_bundle, into=into)["champion"] == "1"
+        assert not [p.name for p in tmp_path.iterdir() if ".importing-" in p.name]
+    print(
+        f"\nimport killed at {sum(tally.values())} moments: {dict(tally)}; every next import succeeded or refused"
+    )
+
 
 @pytest.mark.parametrize("case", ["folder", "under_a_file", "no_permission"])
 def test_export_to_a_bad_place_is_exit_2_naming_it(cli, trained: dict, tmp_path: Path, case: str) -> None:

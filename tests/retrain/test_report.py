@@ -120,3 +120,23 @@ def test_drift_only_report_has_no_training_sections() -> None:
     assert 'data-verdict="drift"' in html and "드리프트 점검 보고서" in html
     assert 'id="compare"' not in html and 'id="training"' not in html
     assert 'data-gate="roc_auc"' in html  # the champion's gates on the new data
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_retrain_report_names_the_built_in_rules_in_its_language(language: str) -> None:
+    from axpoc.kpi import catches_defects
+    from axpoc.report._retrain import render_retrain_report
+
+    data = _data(language, "retrain")
+    (rule,) = catches_defects({"NG": (1, 10)})
+    row = GateRow(
+        rule.name, rule.op, rule.target, rule.value, rule.used_value, rule.passed, rule.reason, "rule"
+    )
+    data.models[1].gates.append(row)
+    html = render_retrain_report(data)
+    label, found = (
+        ("불량을 잡아냄", "&#39;NG&#39; 불량 10건 중 1건 검출")
+        if language == "ko"
+        else ("catches defects", "caught 1 of 10 &#39;NG&#39; defects")
+    )
+    assert f"{label}<span" in html and found in html

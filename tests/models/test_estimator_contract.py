@@ -1,0 +1,96 @@
+"""Every estimator axpoc defines keeps scikit-learn's contract (``check_estimator``), with tags that tell the truth.
+
+The estimators come from the family registry (each family's estimator for each task it serves, where
+axpoc defines it) plus the wrappers that carry other estimators (resampling, blends). A check is
+expected to fail only where it cannot apply, with the reason.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import pytest
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from axpoc.models import FAMILIES, BlendClassifier, BlendRegressor, Resampled
+
+FAST_TORCH = {"max_epochs": 30, "batch_size": 32, "patience": 5}
+"""Enough training for the checks' accuracy bars on their small data; they fit each estimator some fifty times."""
+
+ZERO_ONE = "anomaly labels are 0 (good) and 1 (defect) by the task's contract; the check fits on other labels"
+ANOMALY_ONLY_CHECKS = {
+    "check_estimators_dtypes": ZERO_ONE,
+    "check_classifier_data_not_an_array": ZERO_ONE,
+    "check_classifiers_classes": ZERO_ONE,
+    "check_fit2d_1feature": ZERO_ONE,
+    "check_fit2d_1sample": ZERO_ONE,
+    "check_classifiers_one_label": (
+        "a detector trained on good parts only (one label) is its normal use, and it still flags anomalies"
+    ),
+    "check_classifiers_train": (
+        "the check wants 83 % accuracy on labelled blobs; a detector that learns the good rows alone is not "
+        "trained to separate them (the autoencoder reaches it or not by its training length)"
+    ),
+}
+
+
+def _family_estimators() -> list[Any]:
+    """Each family's estimator for each task, where axpoc defines the class (the others are the libraries')."""
+    found: dict[type, Any] = {}
+    for family in FAMILIES.values():
+        if family.combines_members:
+            continue
+        for task in sorted(family.tasks):
+            if any(r.startswith("torch") for r in family.pip_requirements) and not importlib.util.find_spec(
+                "torch"
+            ):
+                continue
+            estimator = family.make_estimator(task=task, random_state=0, n_jobs=1, class_weight=None)
+            if type(estimator).__module__.startswith("axpoc.") and type(estimator) not in found:
+                fast = {k: v for k, v in FAST_TORCH.items() if k in estimator.get_params()}
+                found[type(estimator)] = estimator.set_params(**fast)
+    return list(found.values())
+
+
+def _wrappers() -> list[Any]:
+    return [
+        Resampled(LogisticRegression()),
+        BlendClassifier(
+            members=[("logistic", LogisticRegression()), ("tree", DecisionTreeClassifier(max_depth=3))]
+        ),
+        BlendRegressor(members=[("ridge", Ridge()), ("tree", DecisionTreeRegressor(max_depth=3))]),
+    ]
+
+
+def _expected_failures(estimator: Any) -> dict[str, str]:
+    return ANOMALY_ONLY_CHECKS if hasattr(estimator, "contamination_quantile") else {}
+
+
+def _is_torch(estimator: Any) -> bool:
+    return type(estimator).__module__.startswith("axpoc.models._torch")
+
+
+ESTIMATORS = _family_estimators() + _wrappers()
+
+
+@parametrize_with_checks(
+    [e for e in ESTIMATORS if not _is_torch(e)], expected_failed_checks=_expected_failures
+)
+def test_estimator_keeps_the_scikit_learn_contract(estimator: Any, check: Any) -> None:
+    check(estimator)
+
+
+@pytest.mark.slow  # about a minute on two cores: each check trains the network again
+@parametrize_with_checks([e for e in ESTIMATORS if _is_torch(e)], expected_failed_checks=_expected_failures)
+def test_torch_estimator_keeps_the_scikit_learn_contract(estimator: Any, check: Any) -> None:
+    check(estimator)
+
+
+def test_the_registry_yields_axpoc_estimators() -> None:
+    names = {type(e).__name__ for e in ESTIMATORS}
+    assert {"IsolationForestAnomaly", "Resampled", "BlendClassifier", "BlendRegressor"} <= names
+    if importlib.util.find_spec("torch"):
+        assert {"TorchMLPClassifier", "TorchMLPRegressor", "TorchAutoencoderAnomaly"} <= names
