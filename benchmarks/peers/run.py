@@ -23,6 +23,7 @@ each tool's log go under ``--work`` (default ``benchmarks/peers/.work``, git-ign
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -205,6 +206,9 @@ def _short(meta: dict[str, Any]) -> dict[str, Any]:
         **{k: v for k, v in meta.items() if k not in drop},
         "n_train": len(meta["train_rows"]),
         "n_test": len(meta["test_rows"]),
+        # Seeds that give the same test rows are one split counted twice (a group split of unequal
+        # groups places them largest first, so its seed may change nothing): the summary counts them.
+        "test_digest": hashlib.sha1(json.dumps(meta["test_rows"]).encode()).hexdigest()[:12],
     }
 
 
@@ -231,6 +235,7 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
                 "seeds": [r["seed"] for r in rows],
                 "primary": meta["primary"],
                 "higher_is_better": higher,
+                "distinct_test_parts": len({r["meta"]["test_digest"] for r in rows}),
                 "tools": {},
             }
             for tool in tools:
@@ -338,7 +343,8 @@ def markdown(payload: dict[str, Any]) -> str:
             "",
             f"axpoc's rank by mean: {entry['axpoc_rank']} of {len(entry['ranked'])} "
             f"({' > '.join(entry['ranked'])}); seeds where axpoc is significantly worse than that seed's "
-            f"best other tool: {entry['axpoc_significantly_worse_than_best']} of {len(entry['seeds'])}.",
+            f"best other tool: {entry['axpoc_significantly_worse_than_best']} of {len(entry['seeds'])}. "
+            f"Distinct test parts among these seeds: {entry['distinct_test_parts']}.",
             "",
         ]
     lines += [
