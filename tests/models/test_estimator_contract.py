@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from axpoc.features import CurveFeatures
 from axpoc.models import FAMILIES, BlendClassifier, BlendRegressor, Resampled
 
 FAST_TORCH = {"max_epochs": 30, "batch_size": 32, "patience": 5, "length": 16}
@@ -42,6 +43,7 @@ NO_CURVES = (
     "the check also fits on a DataFrame of numeric columns: for the 1D-CNN those are scalars beside the curve "
     "columns, and with no curve column there is nothing for it to read (an array is read as curves)"
 )
+ONE_SAMPLE = "a curve of one sample has no shape to describe; CurveFeatures refuses it, naming the column"
 CURVE_CHECKS = {
     "check_classifier_data_not_an_array": NO_CURVES,
     "check_regressor_data_not_an_array": NO_CURVES,
@@ -66,8 +68,10 @@ def _family_estimators() -> list[Any]:
     return list(found.values())
 
 
-def _wrappers() -> list[Any]:
+def _others() -> list[Any]:
+    """The wrappers that carry other estimators, and the curve transformer."""
     return [
+        CurveFeatures(resample_to=32),
         Resampled(LogisticRegression()),
         BlendClassifier(
             members=[("logistic", LogisticRegression()), ("tree", DecisionTreeClassifier(max_depth=3))]
@@ -77,6 +81,8 @@ def _wrappers() -> list[Any]:
 
 
 def _expected_failures(estimator: Any) -> dict[str, str]:
+    if isinstance(estimator, CurveFeatures):
+        return {"check_fit2d_1feature": ONE_SAMPLE}
     if hasattr(estimator, "channels"):
         return CURVE_CHECKS
     return ANOMALY_ONLY_CHECKS if hasattr(estimator, "contamination_quantile") else {}
@@ -86,7 +92,7 @@ def _is_torch(estimator: Any) -> bool:
     return type(estimator).__module__.startswith("axpoc.models._torch")
 
 
-ESTIMATORS = _family_estimators() + _wrappers()
+ESTIMATORS = _family_estimators() + _others()
 
 
 @parametrize_with_checks(
@@ -104,7 +110,13 @@ def test_torch_estimator_keeps_the_scikit_learn_contract(estimator: Any, check: 
 
 def test_the_registry_yields_axpoc_estimators() -> None:
     names = {type(e).__name__ for e in ESTIMATORS}
-    assert {"IsolationForestAnomaly", "Resampled", "BlendClassifier", "BlendRegressor"} <= names
+    assert {
+        "IsolationForestAnomaly",
+        "Resampled",
+        "BlendClassifier",
+        "BlendRegressor",
+        "CurveFeatures",
+    } <= names
     if importlib.util.find_spec("torch"):
         torch = {"TorchMLPClassifier", "TorchMLPRegressor", "TorchCNN1DClassifier", "TorchCNN1DRegressor"}
         assert torch | {"TorchAutoencoderAnomaly"} <= names
