@@ -42,7 +42,8 @@ def main() -> None:
     Xt = test[meta["features"]].copy()
     if GROUP in test:
         Xt[GROUP] = test[GROUP]
-    scored = predict_model(final, data=Xt, raw_score=not regression, verbose=False)
+    extra = {} if regression else {"raw_score": True}  # the regression module has no raw_score
+    scored = predict_model(final, data=Xt, verbose=False, **extra)
     if regression:
         out = scored["prediction_label"].to_numpy()
     else:
