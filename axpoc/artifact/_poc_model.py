@@ -21,16 +21,27 @@ class OofCalibratedClassifier(ClassifierMixin, BaseEstimator):
     """A fitted binary classifier whose P(positive) goes through a calibrator (``.transform``) fitted on OOF outputs.
 
     Calibrating on out-of-fold outputs of the training part avoids the optimism of in-sample
-    probabilities; ``fit`` does nothing so that ``FixedThresholdClassifier`` can wrap it as is.
+    probabilities. Both parts are fitted elsewhere, so there is nothing to fit here: build it with
+    `from_fitted` (then ``FrozenEstimator`` and ``FixedThresholdClassifier`` can wrap it as it is).
     """
 
     def __init__(self, estimator: Any = None, calibrator: Any = None) -> None:
         self.estimator = estimator
         self.calibrator = calibrator
 
+    @classmethod
+    def from_fitted(cls, estimator: Any, calibrator: Any) -> OofCalibratedClassifier:
+        """The composition of a fitted binary ``estimator`` and a fitted ``calibrator``, itself fitted."""
+        composed = cls(estimator, calibrator)
+        composed.classes_ = np.asarray(estimator.classes_)
+        return composed
+
     def fit(self, X: Any, y: Any = None) -> OofCalibratedClassifier:
-        self.classes_ = np.asarray(self.estimator.classes_)
-        return self
+        """Refused: the calibrator learned from out-of-fold outputs, which ``X`` and ``y`` cannot give."""
+        raise TypeError(
+            "OofCalibratedClassifier is composed of parts fitted elsewhere; build it with "
+            "OofCalibratedClassifier.from_fitted(estimator, calibrator) and wrap it in FrozenEstimator."
+        )
 
     def predict_proba(self, X: Any) -> np.ndarray:
         raw = np.asarray(self.estimator.predict_proba(X), dtype=float)[:, 1]

@@ -1,6 +1,6 @@
 """The PoC config schema and its loader."""
 
-from axpoc.config._load import check_names, config_from_dict, load_config
+from axpoc.config._load import config_from_dict, load_config
 from axpoc.config._schema import (
     CandidateConfig,
     ColumnsConfig,
@@ -37,7 +37,6 @@ __all__ = [
     "TargetConfig",
     "Task",
     "TuningConfig",
-    "check_names",
     "config_from_dict",
     "load_config",
 ]

@@ -15,6 +15,7 @@ from axpoc.data._roles import SOURCE_COLUMN, Roles, resolve_roles
 from axpoc.data._source import LoadedData, frame_digest, load_data
 from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
 from axpoc.data._sql import read_sql
+from axpoc.data._template import mapped_columns, template_expectations, template_label_columns
 from axpoc.data._times import parse_time_column
 from axpoc.data._write import output_file, write_csv, write_table
 
@@ -46,6 +47,7 @@ __all__ = [
     "group_level_columns",
     "load_data",
     "make_split",
+    "mapped_columns",
     "output_file",
     "parse_time_column",
     "profile",
@@ -55,6 +57,8 @@ __all__ = [
     "render_gx_suite",
     "resolve_roles",
     "suite_to_json",
+    "template_expectations",
+    "template_label_columns",
     "validate",
     "write_csv",
     "write_table",

@@ -27,6 +27,7 @@ from axpoc.config import ReadOptions
 from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
+from axpoc.data._read_notes import ReadNote
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import is_timestamp_text
 from axpoc.errors import UserError
@@ -271,9 +272,9 @@ def _drop_repeats_and_totals(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFram
     line = {i: (info.header_row or 1) + 1 + pos for pos, i in enumerate(frame.index)}
     if repeats.any():
         rows = ", ".join(str(line[i]) for i in frame.index[repeats])
-        info.notes.append(f"dropped {int(repeats.sum())} repeated header row(s): row {rows}")
+        info.notes.append(ReadNote("repeated_header", {"n": int(repeats.sum()), "rows": rows}))
     for i in frame.index[totals]:
-        info.notes.append(f"dropped the summary row {line[i]} ('{first[i]}') at the end")
+        info.notes.append(ReadNote("summary_row", {"row": line[i], "first": first[i]}))
     kept = frame.loc[~drop].reset_index(drop=True)
     for column in frame.columns[filled.loc[drop].any()]:
         if pd.api.types.is_numeric_dtype(kept[column]):
@@ -295,9 +296,9 @@ def _drop_empty(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
     empty_rows = frame.isna().all(axis=1)
     unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
     if unnamed:
-        info.notes.append(f"dropped {len(unnamed)} empty unnamed column(s)")
+        info.notes.append(ReadNote("empty_columns", {"n": len(unnamed)}))
     if empty_rows.any():
-        info.notes.append(f"dropped {int(empty_rows.sum())} empty row(s)")
+        info.notes.append(ReadNote("empty_rows", {"n": int(empty_rows.sum())}))
     return frame.loc[~empty_rows, [c for c in frame.columns if c not in unnamed]].reset_index(drop=True)
 
 
@@ -322,24 +323,22 @@ def _layout(path: Path, options: ReadOptions) -> _Layout:
         raise UserError(f"{path} holds no data (only blank lines). Export the data again.")
     notes = []
     if encoding not in ("utf-8", "utf-8-sig"):
-        notes.append(f"encoding {encoding}" + (" detected" if options.encoding == "auto" else ""))
+        code = "encoding_detected" if options.encoding == "auto" else "encoding"
+        notes.append(ReadNote(code, {"encoding": encoding}))
     sep = options.sep or _detect_separator(lines, exclude=options.decimal)
     if options.sep is None and sep != ",":
-        notes.append(f"separator {sep!r} detected")
+        notes.append(ReadNote("separator", {"sep": sep}))
     header = options.header_row
     if header is None:
         rows = [next(csv.reader([line], delimiter=sep), []) for line in lines[: HEADER_SCAN_ROWS + 3]]
         header = detect_header_row(rows, options) or 1
         if header != 1:
-            notes.append(f"header detected on row {header}; the {header - 1} row(s) above it were skipped")
+            notes.append(ReadNote("header_skipped", {"header": header, "above": header - 1}))
     fields = next(csv.reader([lines[header - 1]], delimiter=sep), []) if header <= len(lines) else None
     decimal = options.decimal
     if decimal == "." and sep != "," and options.thousands is None and _decimal_commas(lines[header:], sep):
         decimal = ","
-        notes.append(
-            "decimal mark ',' detected (numbers such as '40,3'); set data.read.thousands: ',' if "
-            "the commas separate thousands instead"
-        )
+        notes.append(ReadNote("decimal_comma"))
     return _Layout(encoding=encoding, sep=sep, header_row=header, header=fields, notes=notes, decimal=decimal)
 
 
@@ -485,7 +484,7 @@ def _read_sheet(
     sheet = _pick_sheet(path, [str(s) for s in book.sheet_names], options.sheet)
     info = ReadInfo(path=path, format="excel" if engine == "openpyxl" else "xls", sheet=sheet)
     if len(book.sheet_names) > 1 and options.sheet is None:
-        info.notes.append(f"read sheet '{sheet}' of {len(book.sheet_names)}; set data.read.sheet for another")
+        info.notes.append(ReadNote("sheet", {"sheet": sheet, "total": len(book.sheet_names)}))
     header = options.header_row
     if header is None:
         grid = pd.read_excel(
@@ -497,9 +496,7 @@ def _read_sheet(
             na_values=[""],
         )
         header = detect_header_row(grid.astype(object).values.tolist(), options) or 1
-        info.notes.append(
-            f"header detected on row {header}" + ("" if header == 1 else "; rows above skipped")
-        )
+        info.notes.append(ReadNote("header_row" if header == 1 else "header_rows_above", {"header": header}))
     info.header_row = header
     frame = pd.read_excel(
         book,
@@ -560,7 +557,7 @@ def _read_xls(path: Path, options: ReadOptions, layout: _Layout | None) -> tuple
         frame, info = _read_excel(path, options, engine="openpyxl" if xlsx else "xlrd")
         if path.suffix.lower() != ".xls" or xlsx:
             kind = ".xlsx" if xlsx else ".xls"
-            info.notes.append(f"an {kind} workbook saved under a '{path.suffix}' name")
+            info.notes.append(ReadNote("workbook_renamed", {"kind": kind, "suffix": path.suffix}))
         return frame, info
     markup = _markup(path, layout.encoding)
     if markup == "xml":
@@ -571,7 +568,7 @@ def _read_xls(path: Path, options: ReadOptions, layout: _Layout | None) -> tuple
     if markup == "html":
         return _read_html(path, options, layout.encoding)
     frame, info = _read_text(path, options, layout, fmt="text-xls")
-    info.notes.append("text (not an Excel workbook) saved under an .xls name")
+    info.notes.append(ReadNote("text_as_xls"))
     return frame, info
 
 
@@ -614,13 +611,11 @@ def _read_html(path: Path, options: ReadOptions, encoding: str) -> tuple[pd.Data
             f"{path}: data.read.sheet {options.sheet} is out of range; the file has {len(tables)} table(s)."
         )
     if len(tables) > 1:
-        info.notes.append(
-            f"read HTML table {index} of {len(tables)} (0-based); set data.read.sheet for another"
-        )
+        info.notes.append(ReadNote("html_table", {"index": index, "total": len(tables)}))
     grid = _as_grid(tables[index])
     header = options.header_row or detect_header_row(grid, options) or 1
     if options.header_row is None and header != 1:
-        info.notes.append(f"header detected on row {header}; rows above skipped")
+        info.notes.append(ReadNote("header_rows_above", {"header": header}))
     info.header_row = header
     buffer = StringIO()  # through CSV text, so that pandas infers types and names duplicate headers as usual
     csv.writer(buffer).writerows([["" if _blank(c) else c for c in row] for row in grid[header - 1 :]])

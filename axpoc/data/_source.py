@@ -14,6 +14,7 @@ import pandas as pd
 from axpoc.config import CurveSource, LabelJoin, PocConfig, ReadOptions
 from axpoc.data._numbers import DirtyReport, clean_numbers
 from axpoc.data._read import ReadInfo, read_files, read_table, sheets_holding
+from axpoc.data._read_notes import ReadNote
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import parse_time_column
 from axpoc.data._write import holds_arrays
@@ -115,7 +116,9 @@ def _read_path(where: Path, options: ReadOptions, loaded: LoadedData) -> pd.Data
     else:
         frame, infos = read_files(where, options)
     loaded.infos.extend(infos)
-    loaded.notes.extend(f"{info.path.name}: {note}" for info in infos for note in info.notes)
+    loaded.notes.extend(
+        ReadNote("in_file", {"file": info.path.name, "note": note}) for info in infos for note in info.notes
+    )
     return frame
 
 

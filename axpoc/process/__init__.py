@@ -1,6 +1,5 @@
 """Process templates: the bridge between axpoc and the process modules in ``pipelines/``."""
 
-from axpoc.process._apply import mapped_columns, template_expectations, template_label_columns
 from axpoc.process._template import (
     ENTRY_POINT_GROUP,
     INSTALLED_PACKAGE,
@@ -18,8 +17,5 @@ __all__ = [
     "ProcessTemplate",
     "available_processes",
     "load_process",
-    "mapped_columns",
     "register_process",
-    "template_expectations",
-    "template_label_columns",
 ]

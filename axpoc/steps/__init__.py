@@ -4,6 +4,7 @@ from axpoc.steps._compare import resolve_candidates, run_comparison
 from axpoc.steps._demo import demo_frame, write_demo_data
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
 from axpoc.steps._explain import average_effects, permutation_importance
+from axpoc.steps._names import check_names
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare
 from axpoc.steps._products import check_per_product, product_changes, train_product_models
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
@@ -26,6 +27,7 @@ __all__ = [
     "build_and_check",
     "build_poc_model",
     "check_kpi_inputs",
+    "check_names",
     "check_per_product",
     "demo_frame",
     "encode_target",

@@ -172,8 +172,9 @@ def prepare(config: PocConfig, *, data_path: str | Path | None = None) -> Prepar
 
 def prepare_loaded(config: PocConfig, loaded: Any) -> Prepared:
     """:func:`prepare` for data already loaded (``LoadedData``): retraining's reference plus new rows."""
+    from axpoc.data import template_label_columns
     from axpoc.data._split import make_split
-    from axpoc.process import load_process, template_label_columns
+    from axpoc.process import load_process
 
     frame = loaded.frame
     labels = template_label_columns(config, load_process(config.process), frame)

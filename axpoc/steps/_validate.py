@@ -71,8 +71,9 @@ def build_and_check(
 def training_contract(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None) -> Any:
     """The contract built from this frame, unchecked: for data whose critical rules were checked already
     (retraining checks the new rows against the champion's contract before it builds the challenger's)."""
+    from axpoc.data import template_expectations, template_label_columns
     from axpoc.data._contract import build_contract
-    from axpoc.process import load_process, template_expectations, template_label_columns
+    from axpoc.process import load_process
 
     template = load_process(config.process)
     labels = [c for c in template_label_columns(config, template, frame) if c not in config.columns.include]
@@ -120,12 +121,12 @@ def save_contract(contract: Any, folder: Path) -> tuple[Path, Path]:
 def check_config(config: PocConfig) -> None:
     """What ``run`` refuses before it reads data, refused by ``validate`` and ``profile`` as early.
 
-    Names (process, ``kpi.primary``, candidates: :func:`axpoc.config.check_names`), the inputs the
+    Names (process, ``kpi.primary``, candidates: :func:`axpoc.steps.check_names`), the inputs the
     configured gates need (costs, volumes, spec limits) and per-product routing. ``run`` checks the
     template's default gates too; those are its business (a data check needs no cost model).
     """
-    from axpoc.config import check_names
     from axpoc.steps._evaluate import check_kpi_inputs
+    from axpoc.steps._names import check_names
     from axpoc.steps._products import check_per_product
 
     check_names(config)

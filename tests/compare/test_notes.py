@@ -19,6 +19,7 @@ SAMPLES = {
     "budget": 60.0,
     "rows": 38,
     "reasons": "logistic: no trial finished",
+    "share": 0.138,
     "error": "ValueError: Input X contains NaN.",
     "tuned": 0.94304,
     "defaults": 0.917412,

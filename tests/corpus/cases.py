@@ -347,7 +347,6 @@ CASES: tuple[Case, ...] = (
         "accepted with note",
         "`init --from-data` proposes 품명 as the product column, never a temperature as a group",
         (Step("init", 0, ("product: 품명",)),),
-        gap="`init --from-data` writes `product: null`: 품명 (four part names) is not proposed",
     ),
     Case(
         "semicolon_decimal_comma",

@@ -150,6 +150,7 @@ def test_summary_line_at_the_end_is_dropped_but_not_in_the_middle(tmp_path: Path
     frame, info = read_table(tmp_path / "daily.xlsx")
     assert frame["샷번호"].tolist() == [1, "계", 2, 3, 4]  # only the last rows can be a summary
     assert info.notes[-1] == "dropped the summary row 7 ('합 계') at the end"
+    assert info.notes[-1].text("ko") == "끝의 합계 행 7행 ('합 계')을 뺌"  # Korean reports say it in Korean
 
 
 def test_gzip_csv(tmp_path: Path) -> None:

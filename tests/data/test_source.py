@@ -48,6 +48,7 @@ def test_csv_with_dirty_numbers_and_korean_time(tmp_path: Path) -> None:
     assert counts == {"금형온도": (0, 0, 1), "사출압력": (1, 1, 0)}
     assert loaded.infos[0].encoding == "cp949" and loaded.source_label == "data/shots.csv"
     assert "shots.csv: encoding cp949 detected" in loaded.notes
+    assert "shots.csv: 인코딩 cp949 감지" in [note.text("ko") for note in loaded.notes]
     assert len(loaded.digest) == 64
 
 

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from axpoc.config import ColumnsConfig, config_from_dict, load_config
+from axpoc.data import mapped_columns, template_expectations, template_label_columns
 from axpoc.errors import ConfigError, UserError
-from axpoc.process import load_process, mapped_columns, template_expectations, template_label_columns
+from axpoc.process import load_process
 from axpoc.steps._prepare import prepare
 from axpoc.steps._validate import build_and_check
 

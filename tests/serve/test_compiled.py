@@ -148,10 +148,10 @@ def test_boosters_inside_wrappers_and_routes_are_all_compiled(tmp_path: Path) ->
     p = model.estimator.predict_proba(train[FEATURES])[:, 1]
     calibrator = calibrate_oof((p > 0.4).astype(int), p, method="sigmoid")
     fixed = FixedThresholdClassifier(
-        FrozenEstimator(OofCalibratedClassifier(model.estimator, calibrator).fit(None)),
+        FrozenEstimator(OofCalibratedClassifier.from_fitted(model.estimator, calibrator)),
         threshold=0.3,
         response_method="predict_proba",
-    ).fit(train[FEATURES].head(2), np.array([0, 1]))
+    ).fit(train[FEATURES], (p > 0.4).astype(int))
     routed = PocModel(
         **{
             **vars(model),

@@ -16,7 +16,7 @@ from axpoc.config import PocConfig
 from axpoc.data._contract import Expectation, value_type
 from axpoc.data._roles import _missing_message, resolve_roles
 from axpoc.errors import ConfigError, UserError
-from axpoc.process._template import ProcessTemplate
+from axpoc.process import ProcessTemplate
 
 
 def mapped_columns(config: PocConfig, template: ProcessTemplate, frame: pd.DataFrame) -> dict[str, str]:
