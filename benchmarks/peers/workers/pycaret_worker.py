@@ -38,11 +38,14 @@ def main() -> None:
         budget_time=args.budget / 60.0,
         verbose=False,
     )
+    if isinstance(best, list):  # compare_models returns [] when no model finished (budget, or all failed)
+        raise SystemExit(f"PyCaret: compare_models finished no model within {args.budget:.0f} s")
     final = finalize_model(best)
     Xt = test[meta["features"]].copy()
     if GROUP in test:
         Xt[GROUP] = test[GROUP]
-    scored = predict_model(final, data=Xt, raw_score=not regression, verbose=False)
+    extra = {} if regression else {"raw_score": True}  # the regression module has no raw_score
+    scored = predict_model(final, data=Xt, verbose=False, **extra)
     if regression:
         out = scored["prediction_label"].to_numpy()
     else:
