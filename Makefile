@@ -41,3 +41,15 @@ notebooks: $(STAMP)
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
+
+# Peers benchmark (benchmarks/README.md): per-peer venvs, then every tool on identical rows. Hours of CPU.
+.PHONY: bench-peers-setup bench-peers bench-peers-smoke
+bench-peers-setup: $(STAMP)
+	$(BIN)/python benchmarks/peers/setup_envs.py
+
+bench-peers: bench-peers-setup
+	$(BIN)/python benchmarks/peers/run.py --stability 3
+
+bench-peers-smoke: bench-peers-setup
+	$(BIN)/python benchmarks/peers/run.py --datasets injection_molding_lens_quality --seeds 0 --budget 15 \
+		--stability 3 --out benchmarks/results/peers_smoke --title "SMOKE RUN (pipeline check, not the issue's results)"

@@ -2,7 +2,7 @@
 
 from axpoc.compare._compare import Comparison, compare_candidates
 from axpoc.compare._notes import CompareNote
-from axpoc.compare._oof import out_of_fold_model
+from axpoc.compare._oof import cross_fitted_decisions, out_of_fold_model
 from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
 from axpoc.compare._screen import SCREEN_FAMILIES, GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
@@ -23,6 +23,7 @@ __all__ = [
     "compare_candidates",
     "corrected_interval",
     "corrected_paired_test",
+    "cross_fitted_decisions",
     "model_output",
     "out_of_fold_model",
     "screen_group_level",

@@ -10,6 +10,7 @@ and threshold, both chosen on the same out-of-fold outputs), so KPIs and their i
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -79,3 +80,40 @@ def _calibrator(estimator: Any) -> Any:
             return estimator.calibrator
         estimator = getattr(estimator, "estimator", None)
     return None
+
+
+CROSS_FIT_FOLDS = 5
+
+
+def cross_fitted_decisions(
+    predictions: pd.DataFrame,
+    model: Any,
+    y: np.ndarray,
+    *,
+    raw: np.ndarray,
+    pick: Callable[[np.ndarray, np.ndarray], tuple[Any, float]],
+    seed: int = 0,
+) -> pd.DataFrame:
+    """``predictions`` of the out-of-fold replay whose binary flags come from thresholds chosen without the row.
+
+    The registered threshold is chosen on all rows' out-of-fold outputs; judging recall or escapes with it
+    on those same rows flatters them (on a 39-run DOE: recall 1.00 instead of 0.81). So each of
+    ``CROSS_FIT_FOLDS`` stratified parts is flagged by ``pick(y, raw) -> (calibrator, threshold)`` chosen
+    on the other parts, from ``raw``, the uncalibrated out-of-fold outputs of the same rows in the same
+    order. ``predictions["score"]`` stays: ranking metrics need no threshold.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    raw = np.asarray(raw, dtype=float)
+    y = np.asarray(y).astype(int)
+    folds = min(CROSS_FIT_FOLDS, int(np.bincount(y, minlength=2).min()))
+    if folds < 2:
+        return predictions
+    flags = np.zeros(len(y), dtype=bool)
+    for train, valid in StratifiedKFold(folds, shuffle=True, random_state=seed).split(raw.reshape(-1, 1), y):
+        calibrator, threshold = pick(y[train], raw[train])
+        flags[valid] = np.clip(calibrator.transform(raw[valid]), 0.0, 1.0) >= threshold
+    result = predictions.copy()
+    result["decision"] = flags
+    result["prediction"] = np.where(flags, model.positive_label, model.negative_label)
+    return result

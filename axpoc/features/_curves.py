@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils import Tags
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from axpoc.errors import UserError
 from axpoc.features._curve_kernels import (
@@ -83,7 +85,7 @@ class CurveFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> CurveFeatures:
         """Pick the channels and learn each channel's reference curve from the rows of ``X`` only."""
-        frame = _require_frame(X)
+        frame = self._frame(X, reset=True)
         features = self._checked_features()
         curve_columns = [column for column in frame.columns if _is_curve_column(frame[column])]
         channels = self._checked_channels(frame, curve_columns)
@@ -114,18 +116,48 @@ class CurveFeatures(TransformerMixin, BaseEstimator):
             if self.passthrough
             else []
         )
-        self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
-        self.n_features_in_ = frame.shape[1]
+        if isinstance(X, pd.DataFrame):  # an array's were set by validate_data
+            self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+            self.n_features_in_ = frame.shape[1]
         self.feature_names_out_ = np.asarray(
             [*self.passthrough_, *(f"{channel}__{name}" for channel in channels for name in features)],
             dtype=object,
         )
         return self
 
+    def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
+        """A curve frame as it is, or an array of equally sampled curves as one: 2-D (cycles, samples) is one
+        channel, 3-D (cycles, channels, samples) several, named ``c0``, ``c1``, ...; NaN is a missing sample."""
+        if isinstance(X, pd.DataFrame):
+            return X
+        if not (hasattr(X, "__array__") or isinstance(X, list | tuple) or issparse(X)):
+            raise UserError(
+                f"CurveFeatures needs a pandas DataFrame with one row per cycle and one column per curve "
+                f"channel whose cells hold 1-D numpy arrays, or an array of curves; it got {type(X).__name__}. "
+                "Build such a frame with axpoc.features.curves_from_long."
+            )
+        values = validate_data(
+            self, X, reset=reset, dtype=np.float64, allow_nd=True, ensure_all_finite="allow-nan"
+        )
+        if values.ndim > 3:
+            raise ValueError(
+                f"CurveFeatures: expected curves as a 2-D (cycles, samples) or 3-D (cycles, channels, samples) "
+                f"array; got {values.ndim} dimensions."
+            )
+        curves = values[:, None, :] if values.ndim == 2 else values
+        return pd.DataFrame({f"c{j}": list(curves[:, j, :]) for j in range(curves.shape[1])})
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True  # several channels of equally sampled curves
+        tags.input_tags.allow_nan = True  # missing samples
+        tags.transformer_tags.preserves_dtype = []  # a DataFrame of float64 features, whatever came in
+        return tags
+
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Features of every row of ``X``, with the passthrough columns unchanged in front."""
         check_is_fitted(self, "reference_")
-        frame = _require_frame(X)
+        frame = self._frame(X, reset=False)
         missing = [column for column in [*self.channels_, *self.passthrough_] if column not in frame.columns]
         if missing:
             raise UserError(
@@ -236,16 +268,6 @@ def feature_groups(n_bands: int = 4) -> dict[str, tuple[str, ...]]:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
-
-
-def _require_frame(X: Any) -> pd.DataFrame:
-    if not isinstance(X, pd.DataFrame):
-        raise UserError(
-            f"CurveFeatures needs a pandas DataFrame with one row per cycle and one column per curve "
-            f"channel whose cells hold 1-D numpy arrays; it got {type(X).__name__}. Build such a frame "
-            "with axpoc.features.curves_from_long."
-        )
-    return X
 
 
 def _is_curve_column(column: pd.Series) -> bool:

@@ -187,15 +187,23 @@ def _standardise(values: np.ndarray, axis: tuple[int, ...] | int) -> tuple[np.nd
 
 
 class _CurveInput:
-    """A DataFrame with one row per cycle: curve columns holding 1-D arrays plus numeric scalar columns."""
+    """Curves, one row per cycle: a DataFrame whose curve columns hold 1-D arrays (plus numeric scalar
+    columns), or an array of equally sampled curves: 2-D (cycles, samples) for one channel, 3-D (cycles,
+    channels, samples) for several, named ``c0``, ``c1``, ...; NaN marks a missing sample."""
 
-    def _frame(self, X: Any) -> pd.DataFrame:
-        if not isinstance(X, pd.DataFrame):
+    def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
+        if isinstance(X, pd.DataFrame):
+            return X
+        values = validate_data(
+            self, X, reset=reset, dtype=np.float64, allow_nd=True, ensure_all_finite="allow-nan"
+        )
+        if values.ndim > 3:
             raise TorchInputError(
-                f"{type(self).__name__} needs a pandas DataFrame with one row per cycle and each curve "
-                f"channel as a column of 1-D arrays; got {type(X).__name__}."
+                f"{type(self).__name__}: expected curves as a 2-D (cycles, samples) or 3-D (cycles, channels, "
+                f"samples) array; got {values.ndim} dimensions."
             )
-        return X
+        curves = values[:, None, :] if values.ndim == 2 else values
+        return pd.DataFrame({f"c{j}": list(curves[:, j, :]) for j in range(curves.shape[1])})
 
     def _target(self, y: Any, n_rows: int) -> np.ndarray:
         if y is None:
@@ -209,7 +217,7 @@ class _CurveInput:
         return y
 
     def _fit_inputs(self, X: Any, y: Any) -> tuple[list[np.ndarray], np.ndarray]:
-        frame = self._frame(X)
+        frame = self._frame(X, reset=True)
         y = self._target(y, len(frame))
         if self.channels is None:
             channels = [name for name in frame.columns if _is_curve_column(frame[name])]
@@ -228,8 +236,9 @@ class _CurveInput:
                 f"{type(self).__name__}: columns {text} are neither curves nor numeric; drop or encode them "
                 "before the model, or list the curve columns in channels=[...]."
             )
-        self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
-        self.n_features_in_ = frame.shape[1]
+        if isinstance(X, pd.DataFrame):  # an array's were set by validate_data
+            self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+            self.n_features_in_ = frame.shape[1]
         self.channels_, self.scalar_columns_ = channels, scalars
         curves, scalar_values = self._curves(frame), self._scalars(frame)
         self.curve_mean_, self.curve_scale_ = _standardise(curves, axis=(0, 2))
@@ -258,7 +267,7 @@ class _CurveInput:
             ) from error
 
     def _inputs(self, X: Any) -> list[np.ndarray]:
-        frame = self._frame(X)
+        frame = self._frame(X, reset=False)
         missing = [name for name in [*self.channels_, *self.scalar_columns_] if name not in frame.columns]
         if missing:
             raise TorchInputError(
@@ -297,8 +306,9 @@ class _CurveInput:
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.allow_nan = True
+        tags.input_tags.two_d_array = True  # one channel of equally sampled curves
+        tags.input_tags.three_d_array = True  # several channels
+        tags.input_tags.allow_nan = True  # missing samples are bridged
         return tags
 
 
@@ -385,8 +395,9 @@ class TorchMLPRegressor(_MLPNet, _TorchRegressor):
 class TorchCNN1DClassifier(_CurveInput, _TorchClassifier):
     """1D-CNN classifier over per-cycle sensor curves plus optional scalar columns.
 
-    X is a DataFrame, one row per cycle. ``channels`` names the curve columns (``None``: every object
-    column whose cells are arrays); every other column must be numeric and is joined after pooling
+    X is a DataFrame, one row per cycle, or an array of equally sampled curves (2-D: one channel,
+    3-D: cycles x channels x samples, channels named ``c0``, ``c1``, ...). ``channels`` names a frame's
+    curve columns (``None``: every object column whose cells are arrays); every other column must be numeric and is joined after pooling
     (NaN -> fit median, then standardised). Each curve is resampled by linear interpolation to
     ``length`` points (NaN samples bridged) in fit and predict, so curves of any length score, and
     standardised per channel with statistics learned in fit. ``n_blocks`` conv blocks of

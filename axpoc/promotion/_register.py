@@ -28,18 +28,15 @@ def config_digest(config: PocConfig) -> str:
 
 
 def package_versions() -> dict[str, str]:
-    """The installed versions of the packages a report's reproducibility section names."""
-    names = [
-        "axpoc",
-        "pandas",
-        "numpy",
-        "scikit-learn",
-        "lightgbm",
-        "optuna",
-        "mlflow",
-        "great-expectations",
-        "torch",
-    ]
+    """The installed versions of the packages a report's reproducibility section names.
+
+    axpoc's own stack plus every package a registered model family needs (LightGBM, torch, a plug-in's).
+    """
+    from axpoc.models import FAMILIES
+
+    names = ["axpoc", "pandas", "numpy", "scikit-learn", "optuna", "mlflow", "great-expectations"]
+    needed = (r.split("==")[0] for family in FAMILIES.values() for r in family.pip_requirements)
+    names += sorted(set(needed) - set(names))
     versions = {}
     for name in names:
         try:

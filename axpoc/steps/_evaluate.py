@@ -133,21 +133,10 @@ def _decision_rule(
         t = anomaly_threshold(oof[good], false_alarm_rate=config.kpi.anomaly_false_alarm_rate)
         note = RuleNote("anomaly", {"threshold": float(t), "rate": config.kpi.anomaly_false_alarm_rate})
         return model, float(t), False, note, None
-    y_seen, p_seen = y[seen], oof[seen]
-    method = "isotonic" if seen.sum() >= 500 and y_seen.sum() >= 20 else "sigmoid"
-    calibrator = calibrate_oof(y_seen, p_seen, method=method)
-    calibrated = calibrator.transform(p_seen)
-    costs = config.kpi.costs
+    calibrator, threshold, method, result = _pick_threshold(config, y[seen], oof[seen])
     curve = None
-    if costs.escape_cost is not None and costs.false_alarm_cost is not None:
-        result = cost_optimal_threshold(
-            y_seen,
-            calibrated,
-            escape_cost=costs.escape_cost,
-            false_alarm_cost=costs.false_alarm_cost,
-            inspection_cost=costs.inspection_cost or 0.0,
-        )
-        threshold, curve = float(result.threshold), result.curve
+    if result is not None:
+        curve = result.curve
         note = RuleNote(
             "cost_optimal",
             {
@@ -155,15 +144,10 @@ def _decision_rule(
                 "n": int(seen.sum()),
                 "method": method,
                 "cost": float(result.expected_cost_per_part),
-                "currency": costs.currency,
+                "currency": config.kpi.costs.currency,
             },
         )
     else:
-        from sklearn.metrics import precision_recall_curve
-
-        precision, recall, cuts = precision_recall_curve(y_seen, calibrated)
-        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
-        threshold = float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5
         note = RuleNote("f1_optimal", {"threshold": threshold})
     wrapped = OofCalibratedClassifier.from_fitted(model, calibrator)
     fixed = FixedThresholdClassifier(
@@ -171,6 +155,32 @@ def _decision_rule(
     )
     fixed.fit(prepared.train[prepared.roles.features], y)  # frozen: nothing is refitted on these rows
     return fixed, threshold, True, note, curve
+
+
+def _pick_threshold(config: PocConfig, y: np.ndarray, p: np.ndarray) -> tuple[Any, float, str, Any]:
+    """(calibrator, threshold, calibration method, cost-optimal result or None) for binary OOF outputs.
+
+    The threshold minimises the expected cost per part when escape and false-alarm costs are set, else it
+    maximises F1 on the calibrated outputs.
+    """
+    method = "isotonic" if len(p) >= 500 and y.sum() >= 20 else "sigmoid"
+    calibrator = calibrate_oof(y, p, method=method)
+    calibrated = calibrator.transform(p)
+    costs = config.kpi.costs
+    if costs.escape_cost is not None and costs.false_alarm_cost is not None:
+        result = cost_optimal_threshold(
+            y,
+            calibrated,
+            escape_cost=costs.escape_cost,
+            false_alarm_cost=costs.false_alarm_cost,
+            inspection_cost=costs.inspection_cost or 0.0,
+        )
+        return calibrator, float(result.threshold), method, result
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, cuts = precision_recall_curve(y, calibrated)
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    return calibrator, float(cuts[int(np.argmax(f1[:-1]))]) if len(cuts) else 0.5, method, None
 
 
 def build_poc_model(config: PocConfig, prepared: Any, comparison: Any) -> tuple[PocModel, str, Any]:
@@ -224,15 +234,24 @@ def evaluate(
     """KPIs with intervals on the test part (touched here, once) and the gate verdicts.
 
     On small data (``prepared.split.resampled``) there is no test part: every row is scored by the
-    comparison's out-of-fold predictions instead (`axpoc.compare.out_of_fold_model`).
+    comparison's out-of-fold predictions instead (`axpoc.compare.out_of_fold_model`), and a binary
+    model's flags come from thresholds chosen on the other folds (`axpoc.compare.cross_fitted_decisions`).
     """
-    from axpoc.compare import out_of_fold_model
+    from axpoc.compare import cross_fitted_decisions, out_of_fold_model
 
     task = config.target.task
     test = prepared.test
     y_true = prepared.y_test
     scoring = out_of_fold_model(model, prepared.split, prepared.train)
     predictions = scoring.predict_frame(test)
+    if prepared.split.resampled and task == "binary":  # no flag decided by a threshold picked on its own row
+        predictions = cross_fitted_decisions(
+            predictions,
+            model,
+            y_true,
+            raw=prepared.split.out_of_fold,
+            pick=lambda y, p: _pick_threshold(config, y, p)[:2],
+        )
     score = predictions["score"].to_numpy(dtype=float)
     split = prepared.split
     groups, block = split.test_groups, split.block_size if split.test_groups is None else None

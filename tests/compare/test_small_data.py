@@ -121,3 +121,32 @@ def test_when_no_candidate_can_be_fitted_the_message_names_the_cause_not_the_bud
     assert message.startswith("후보가 하나도 학습되지 않았습니다 (logistic: no trial finished: ")
     assert "시간 예산 문제가 아닙니다" in message and "This is not the time budget" in message
     assert "Raise tuning.budget_s" not in message
+
+
+def test_small_data_flags_come_from_thresholds_chosen_on_the_other_folds() -> None:
+    from types import SimpleNamespace
+
+    from axpoc.compare import cross_fitted_decisions
+
+    class Same:
+        @staticmethod
+        def transform(p: np.ndarray) -> np.ndarray:
+            return p
+
+    raw = np.linspace(0.0, 1.0, 20)
+    y = (raw > 0.5).astype(int)
+    y[[3, 15]] = 1 - y[[3, 15]]
+    seen: list[int] = []
+
+    def pick(y_part: np.ndarray, p_part: np.ndarray) -> tuple[object, float]:
+        seen.append(len(y_part))
+        return Same(), float(p_part[y_part == 1].min())  # the lowest defect score among the other folds
+
+    before = pd.DataFrame({"score": raw, "prediction": "OK", "decision": raw >= 0.0})
+    model = SimpleNamespace(positive_label="NG", negative_label="OK")
+    after = cross_fitted_decisions(before, model, y, raw=raw, pick=pick)
+    assert seen == [16] * 5  # five parts, each threshold chosen on the 16 rows outside it
+    assert (after["score"] == before["score"]).all()
+    assert set(after["prediction"]) == {"NG", "OK"}
+    assert (after["prediction"] == np.where(after["decision"], "NG", "OK")).all()
+    assert after["decision"].sum() < before["decision"].sum()

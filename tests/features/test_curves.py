@@ -251,7 +251,7 @@ def test_feature_selection_and_user_errors() -> None:
     with pytest.raises(UserError, match="n_bands"):
         CurveFeatures(n_bands=200).fit(frame)
     with pytest.raises(UserError, match="DataFrame"):
-        CurveFeatures().fit(np.zeros((2, 2)))
+        CurveFeatures().fit({"p": [np.zeros(3)]})
     with pytest.raises(UserError, match="no curve column"):
         CurveFeatures().fit(pd.DataFrame({"a": [1.0, 2.0]}))
     with pytest.raises(UserError, match="'q'"):

@@ -1,8 +1,9 @@
 """Every estimator axpoc defines keeps scikit-learn's contract (``check_estimator``), with tags that tell the truth.
 
 The estimators come from the family registry (each family's estimator for each task it serves, where
-axpoc defines it) plus the wrappers that carry other estimators (resampling, blends). A check is
-expected to fail only where it cannot apply, with the reason.
+axpoc defines it) plus the wrappers that carry other estimators (resampling, blends). The 1D-CNN is
+checked on curves: an array the checks generate is read as equally sampled curves, one per row. A
+check is expected to fail only where it cannot apply, with the reason.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from axpoc.features import CurveFeatures
 from axpoc.models import FAMILIES, BlendClassifier, BlendRegressor, Resampled
 
-FAST_TORCH = {"max_epochs": 30, "batch_size": 32, "patience": 5}
+FAST_TORCH = {"max_epochs": 30, "batch_size": 32, "patience": 5, "length": 16}
 """Enough training for the checks' accuracy bars on their small data; they fit each estimator some fifty times."""
 
 ZERO_ONE = "anomaly labels are 0 (good) and 1 (defect) by the task's contract; the check fits on other labels"
@@ -34,6 +36,17 @@ ANOMALY_ONLY_CHECKS = {
         "the check wants 83 % accuracy on labelled blobs; a detector that learns the good rows alone is not "
         "trained to separate them (the autoencoder reaches it or not by its training length)"
     ),
+}
+
+
+NO_CURVES = (
+    "the check also fits on a DataFrame of numeric columns: for the 1D-CNN those are scalars beside the curve "
+    "columns, and with no curve column there is nothing for it to read (an array is read as curves)"
+)
+ONE_SAMPLE = "a curve of one sample has no shape to describe; CurveFeatures refuses it, naming the column"
+CURVE_CHECKS = {
+    "check_classifier_data_not_an_array": NO_CURVES,
+    "check_regressor_data_not_an_array": NO_CURVES,
 }
 
 
@@ -55,8 +68,10 @@ def _family_estimators() -> list[Any]:
     return list(found.values())
 
 
-def _wrappers() -> list[Any]:
+def _others() -> list[Any]:
+    """The wrappers that carry other estimators, and the curve transformer."""
     return [
+        CurveFeatures(resample_to=32),
         Resampled(LogisticRegression()),
         BlendClassifier(
             members=[("logistic", LogisticRegression()), ("tree", DecisionTreeClassifier(max_depth=3))]
@@ -66,6 +81,10 @@ def _wrappers() -> list[Any]:
 
 
 def _expected_failures(estimator: Any) -> dict[str, str]:
+    if isinstance(estimator, CurveFeatures):
+        return {"check_fit2d_1feature": ONE_SAMPLE}
+    if hasattr(estimator, "channels"):
+        return CURVE_CHECKS
     return ANOMALY_ONLY_CHECKS if hasattr(estimator, "contamination_quantile") else {}
 
 
@@ -73,7 +92,7 @@ def _is_torch(estimator: Any) -> bool:
     return type(estimator).__module__.startswith("axpoc.models._torch")
 
 
-ESTIMATORS = _family_estimators() + _wrappers()
+ESTIMATORS = _family_estimators() + _others()
 
 
 @parametrize_with_checks(
@@ -91,6 +110,13 @@ def test_torch_estimator_keeps_the_scikit_learn_contract(estimator: Any, check: 
 
 def test_the_registry_yields_axpoc_estimators() -> None:
     names = {type(e).__name__ for e in ESTIMATORS}
-    assert {"IsolationForestAnomaly", "Resampled", "BlendClassifier", "BlendRegressor"} <= names
+    assert {
+        "IsolationForestAnomaly",
+        "Resampled",
+        "BlendClassifier",
+        "BlendRegressor",
+        "CurveFeatures",
+    } <= names
     if importlib.util.find_spec("torch"):
-        assert {"TorchMLPClassifier", "TorchMLPRegressor", "TorchAutoencoderAnomaly"} <= names
+        torch = {"TorchMLPClassifier", "TorchMLPRegressor", "TorchCNN1DClassifier", "TorchCNN1DRegressor"}
+        assert torch | {"TorchAutoencoderAnomaly"} <= names

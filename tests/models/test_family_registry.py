@@ -75,3 +75,18 @@ def test_a_broken_plugin_is_named_with_the_fix(tmp_path: Path) -> None:
         in result.stderr
     )
     assert "Fix or uninstall that package" in result.stderr
+
+
+def test_the_reports_package_versions_name_every_familys_requirements() -> None:
+    from importlib import metadata
+
+    from axpoc.promotion import package_versions
+
+    versions = package_versions()
+    for family in FAMILIES.values():
+        for requirement in family.pip_requirements:
+            name = requirement.split("==")[0]
+            try:
+                assert versions[name] == metadata.version(name), family.name
+            except metadata.PackageNotFoundError:
+                assert name not in versions

@@ -13,7 +13,6 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import r2_score, roc_auc_score
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from axpoc.errors import UserError
 from axpoc.models import EstimatorInputError
@@ -44,16 +43,6 @@ def blobs(n: int, n_classes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     centres = rng.normal(scale=3.0, size=(n_classes, 6))
     y = rng.integers(0, n_classes, size=n)
     return centres[y] + rng.normal(size=(n, 6)), y
-
-
-@parametrize_with_checks(
-    [
-        TorchMLPClassifier(max_epochs=10, learning_rate=1e-2, device="cpu"),
-        TorchMLPRegressor(max_epochs=10, learning_rate=1e-2, device="cpu"),
-    ]
-)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
 
 
 def test_mlp_classifier_separates_two_classes():
@@ -232,6 +221,23 @@ def test_cnn_regressor_measures_the_bump():
     model.fit(frame[["하중", "금형온도"]][:160], height[:160])
     assert model.scalar_columns_ == ["금형온도"]
     assert r2_score(height[160:], model.predict(frame[160:])) > 0.8
+
+
+def test_cnn_reads_an_array_of_equal_curves_as_the_frame_of_the_same_curves():
+    """The scikit-learn contract checks feed arrays: (cycles, channels, samples), one channel when 2-D."""
+    rng = np.random.default_rng(13)
+    curves = rng.normal(size=(60, 2, 40))
+    y = (curves[:, 0, 15:25].mean(axis=1) > 0).astype(int)
+    frame = pd.DataFrame({"c0": list(curves[:, 0]), "c1": list(curves[:, 1])})
+    options = {"length": 32, "n_filters": 4, "max_epochs": 3, "device": "cpu"}
+    from_array = TorchCNN1DClassifier(**options).fit(curves, y)
+    from_frame = TorchCNN1DClassifier(**options).fit(frame, y)
+    assert from_array.n_features_in_ == 2 and from_array.channels_ == ["c0", "c1"]
+    np.testing.assert_allclose(from_array.predict_proba(curves), from_frame.predict_proba(frame), rtol=1e-6)
+    one = TorchCNN1DClassifier(**options).fit(curves[:, 0], y)
+    assert one.n_features_in_ == 40 and one.channels_ == ["c0"]
+    with pytest.raises(ValueError, match="expecting 40 features"):
+        one.predict(curves[:, 0, :30])
 
 
 def test_cnn_rejects_text_columns_and_missing_channels():

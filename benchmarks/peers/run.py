@@ -1,0 +1,506 @@
+"""Peers measured side by side: axpoc, FLAML, AutoGluon, PyCaret and two default GBDTs on identical rows.
+
+For every data set and split seed, axpoc's own ``prepare`` writes the train and test rows once
+(`splits.write_split`); then every tool runs on them, one at a time, in its own process (the peers in
+their own virtual environments, built by ``setup_envs.py``), one thread, the same budget. Each tool
+writes its test-part predictions; this runner scores all of them with axpoc's KPI code, pairs axpoc
+with every other tool in a bootstrap on the same test rows (whole groups resampled where the split is
+grouped), and records wall time, CPU time and peak memory of each tool's process (``os.wait4``).
+
+Seeds below 100 form the main block, 100 and above the fresh-seed block (seeds no heuristic was ever
+tuned on); they are reported separately. ``--stability N`` runs axpoc N times in all on the first seed
+of each data set and reports the spread of the chosen model's test score.
+
+    python benchmarks/peers/setup_envs.py            # once: the peers' environments
+    OMP_WAIT_POLICY=PASSIVE python benchmarks/peers/run.py --stability 3
+    python benchmarks/peers/run.py --datasets injection_molding_lens_quality --seeds 0 --budget 15 \
+        --out benchmarks/results/peers_smoke --title "SMOKE RUN"
+
+Writes OUT.json, OUT.md and OUT.png (default ``benchmarks/results/peers``); splits, predictions and
+each tool's log go under ``--work`` (default ``benchmarks/peers/.work``, git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from setup_envs import env_python  # noqa: E402
+from splits import GROUP, TARGET, datasets, write_split  # noqa: E402
+
+TOOLS = ("axpoc", "flaml", "autogluon", "pycaret", "lightgbm", "hgb")
+PEERS = ("flaml", "autogluon", "pycaret")
+MAIN_SEEDS, FRESH_SEEDS = (0, 1, 2, 3, 4), (100, 101, 102, 103, 104)
+FRESH_FROM = 100
+THREADS = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "OMP_WAIT_POLICY": "PASSIVE",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "true",
+}
+
+
+def _worker(tool: str) -> tuple[Path, list[str]]:
+    """The interpreter and script of one tool; the peers run in their own environments."""
+    workers = HERE / "workers"
+    if tool == "axpoc":
+        return Path(sys.executable), [str(workers / "axpoc_worker.py")]
+    if tool in ("lightgbm", "hgb"):
+        return Path(sys.executable), [str(workers / "floor_worker.py"), "--library", tool]
+    return env_python(tool), [str(workers / f"{tool}_worker.py")]
+
+
+def run_tool(tool: str, split: Path, *, budget_s: float, seed: int, out: Path) -> dict[str, Any]:
+    """Run one tool in its own process; its exit, wall/CPU seconds and peak RSS (MiB, whole process tree)."""
+    python, script = _worker(tool)
+    if not python.exists():
+        return {"status": "skipped", "reason": f"{python} missing: run benchmarks/peers/setup_envs.py"}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    command = [str(python), *script, "--split", str(split), "--budget", str(budget_s), "--seed", str(seed)]
+    command += ["--out", str(out)]
+    if tool == "autogluon":
+        command += ["--scratch", str(out.parent)]
+    env = {**os.environ, **THREADS, "PYTHONPATH": str(HERE.parents[1])}
+    if "AXPOC_DATA_DIR" in env:  # a relative data folder must survive the worker's own cwd
+        env["AXPOC_DATA_DIR"] = str(Path(env["AXPOC_DATA_DIR"]).resolve())
+    limit = 3 * budget_s + 300  # a tool that overruns this much is stopped and counted as failed
+    log = out.with_suffix(".log")
+    started = time.perf_counter()
+    with log.open("w") as fh:
+        proc = subprocess.Popen(
+            command, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=out.parent, start_new_session=True
+        )  # cwd: PyCaret writes logs.log where it runs
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > limit and not killed:
+                os.killpg(proc.pid, signal.SIGKILL)
+                killed = True
+            time.sleep(0.1)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    facts: dict[str, Any] = {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB; the largest process of the tree
+        "predictions": str(out),
+        "log": str(log),
+    }
+    if killed or proc.returncode != 0 or not out.exists():
+        tail = log.read_text(errors="replace").splitlines()[-8:]
+        why = f"stopped after {limit:.0f} s" if killed else f"exit {proc.returncode}"
+        return {**facts, "status": "failed", "reason": why, "log_tail": tail}
+    facts["facts"] = json.loads(out.with_suffix(".json").read_text())
+    return {**facts, "status": "ok"}
+
+
+def _output(meta: dict[str, Any], predictions: Path) -> np.ndarray:
+    frame = pd.read_parquet(predictions)
+    if meta["task"] == "regression":
+        return frame["pred"].to_numpy(dtype=float)
+    if meta["task"] in ("binary", "anomaly"):
+        return frame["score"].to_numpy(dtype=float)
+    return frame[[str(c) for c in meta["classes"]]].to_numpy(dtype=float)
+
+
+def _what_metric_reads(meta: dict[str, Any], out: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Scores for AP/AUC, values for regression, the argmax class for the multiclass label metrics."""
+    return classes[np.argmax(out, axis=1)] if meta["task"] == "multiclass" else out
+
+
+def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]]) -> None:
+    """Every finished tool's primary metric on the test part, and axpoc minus each in a paired bootstrap."""
+    from axpoc.compare import Scorer
+    from axpoc.kpi import paired_bootstrap_diff
+
+    test = pd.read_parquet(split / "test.parquet")
+    y = test[TARGET].to_numpy()
+    classes = np.asarray(meta["classes"])
+    scorer = Scorer.for_task(meta["task"], meta["primary"])
+    outputs = {}
+    for tool, run in runs.items():
+        if run["status"] == "ok":
+            outputs[tool] = _output(meta, Path(run["predictions"]))
+            run["score"] = scorer.score(y, outputs[tool], classes)
+    if "axpoc" not in outputs:
+        return
+    options = {
+        "groups": test[GROUP].to_numpy() if GROUP in test else None,
+        "n_boot": 1000,
+        "random_state": 0,
+        "labels": list(classes) if meta["task"] == "multiclass" else None,
+    }
+    ours = _what_metric_reads(meta, outputs["axpoc"], classes)
+    for tool, out in outputs.items():
+        if tool == "axpoc":
+            continue
+        diff = paired_bootstrap_diff(
+            meta["primary"], y, ours, _what_metric_reads(meta, out, classes), **options
+        )
+        worse = diff.high < 0 if scorer.higher_is_better else diff.low > 0
+        runs[tool]["axpoc_minus"] = {
+            "diff": diff.point,
+            "low": diff.low,
+            "high": diff.high,
+            "axpoc_significantly_worse": bool(worse),
+        }
+
+
+def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """One record per data set and seed (and per stability repeat): meta, and every tool's run."""
+    known = datasets()
+    records = []
+    for name in args.datasets:
+        for seed in args.seeds:
+            split = args.work / "splits" / name / f"seed{seed}"
+            meta = write_split(name, known[name], seed=seed, budget_s=args.budget, folder=split)
+            runs: dict[str, dict[str, Any]] = {}
+            for tool in args.tools:
+                out = args.work / "runs" / name / f"seed{seed}" / f"{tool}.parquet"
+                runs[tool] = run_tool(tool, split, budget_s=args.budget, seed=seed, out=out)
+                print(
+                    f"[{name} seed {seed}] {tool}: {runs[tool]['status']} {runs[tool].get('reason', '')}"
+                    f" wall {runs[tool].get('wall_s', '-')} s",
+                    flush=True,
+                )
+            score_seed(meta, split, runs)
+            records.append({"dataset": name, "seed": seed, "repeat": 0, "meta": _short(meta), "runs": runs})
+        if args.stability and "axpoc" in args.tools:
+            seed = args.seeds[0]
+            split = args.work / "splits" / name / f"seed{seed}"
+            meta = json.loads((split / "meta.json").read_text())
+            for repeat in range(1, args.stability):  # the seed's own run is the first
+                out = args.work / "runs" / name / f"seed{seed}" / f"axpoc_repeat{repeat}.parquet"
+                runs = {"axpoc": run_tool("axpoc", split, budget_s=args.budget, seed=seed, out=out)}
+                score_seed(meta, split, runs)
+                records.append(
+                    {"dataset": name, "seed": seed, "repeat": repeat, "meta": _short(meta), "runs": runs}
+                )
+                print(f"[{name} seed {seed}] axpoc repeat {repeat}: {runs['axpoc'].get('score')}", flush=True)
+    return records
+
+
+def _short(meta: dict[str, Any]) -> dict[str, Any]:
+    drop = ("train_rows", "test_rows")
+    return {
+        **{k: v for k, v in meta.items() if k not in drop},
+        "n_train": len(meta["train_rows"]),
+        "n_test": len(meta["test_rows"]),
+        # Seeds that give the same test rows are one split counted twice (a group split of unequal
+        # groups places them largest first, so its seed may change nothing): the summary counts them.
+        "test_digest": hashlib.sha1(json.dumps(meta["test_rows"]).encode()).hexdigest()[:12],
+    }
+
+
+# --- summary ----------------------------------------------------------------------------------------
+
+
+def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str, Any]]:
+    """Per data set and block: mean ± sd per tool, axpoc's rank, seeds where axpoc is significantly worse
+    than that seed's best other tool, and the mean wall/CPU/peak memory."""
+    from axpoc.compare import Scorer
+
+    out = []
+    main = [r for r in records if r["repeat"] == 0]
+    for name in dict.fromkeys(r["dataset"] for r in main):
+        for block, pick in (("main", lambda s: s < FRESH_FROM), ("fresh", lambda s: s >= FRESH_FROM)):
+            rows = [r for r in main if r["dataset"] == name and pick(r["seed"])]
+            if not rows:
+                continue
+            meta = rows[0]["meta"]
+            higher = Scorer.for_task(meta["task"], meta["primary"]).higher_is_better
+            entry: dict[str, Any] = {
+                "dataset": name,
+                "block": block,
+                "seeds": [r["seed"] for r in rows],
+                "primary": meta["primary"],
+                "higher_is_better": higher,
+                "distinct_test_parts": len({r["meta"]["test_digest"] for r in rows}),
+                "tools": {},
+            }
+            for tool in tools:
+                done = [r["runs"][tool] for r in rows if r["runs"].get(tool, {}).get("status") == "ok"]
+                scores = [d["score"] for d in done if d.get("score") is not None and np.isfinite(d["score"])]
+                entry["tools"][tool] = {
+                    "n": len(scores),
+                    "mean": float(np.mean(scores)) if scores else None,
+                    "sd": float(np.std(scores, ddof=1)) if len(scores) > 1 else None,
+                    **{
+                        k: float(np.mean([d[k] for d in done])) if done else None
+                        for k in ("wall_s", "cpu_s", "peak_mib")
+                    },
+                    "not_run": sorted(
+                        {
+                            r["runs"][tool].get("reason", "")
+                            for r in rows
+                            if r["runs"].get(tool, {}).get("status") != "ok"
+                        }
+                    ),
+                }
+            ranked = sorted(
+                (t for t, v in entry["tools"].items() if v["mean"] is not None),
+                key=lambda t: entry["tools"][t]["mean"],
+                reverse=higher,
+            )
+            entry["axpoc_rank"] = ranked.index("axpoc") + 1 if "axpoc" in ranked else None
+            entry["ranked"] = ranked
+            worse = 0
+            for r in rows:
+                others = {t: v for t, v in r["runs"].items() if t != "axpoc" and v.get("score") is not None}
+                if not others or "axpoc_minus" not in next(iter(others.values())):
+                    continue
+                best = (max if higher else min)(others, key=lambda t: others[t]["score"])
+                worse += int(others[best]["axpoc_minus"]["axpoc_significantly_worse"])
+            entry["axpoc_significantly_worse_than_best"] = worse
+            out.append(entry)
+    return out
+
+
+def stability(records: list[dict[str, Any]], summary: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spread of axpoc's chosen model's test score over repeats of one config and seed."""
+    out = []
+    for name in dict.fromkeys(r["dataset"] for r in records if r["repeat"] > 0):
+        runs = [
+            r
+            for r in records
+            if r["dataset"] == name
+            and r["runs"]["axpoc"].get("score") is not None
+            and r["seed"] == min(x["seed"] for x in records if x["dataset"] == name and x["repeat"] > 0)
+        ]
+        scores = [r["runs"]["axpoc"]["score"] for r in runs]
+        chosen = [r["runs"]["axpoc"].get("facts", {}).get("chosen") for r in runs]
+        seed_sd = next(
+            (s["tools"]["axpoc"]["sd"] for s in summary if s["dataset"] == name and s["block"] == "main"),
+            None,
+        )
+        out.append(
+            {
+                "dataset": name,
+                "seed": runs[0]["seed"] if runs else None,
+                "scores": scores,
+                "chosen": chosen,
+                "spread": float(np.ptp(scores)) if scores else None,
+                "sd": float(np.std(scores, ddof=1)) if len(scores) > 1 else None,
+                "seed_to_seed_sd": seed_sd,
+            }
+        )
+    return out
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(payload: dict[str, Any]) -> str:
+    """The tables of peers.md, every figure from this run's records."""
+    lines = [
+        f"# {payload['title']}",
+        "",
+        f"Run {payload['started']} - {payload['finished']} on {payload['machine']}; budget "
+        f"{payload['budget_s']:.0f} s per tool, one thread, tools run one at a time. Load average "
+        f"(1/5/15 min) before {payload['load_before']}, after {payload['load_after']}.",
+        "",
+        "Versions: " + "; ".join(f"{k} {v}" for k, v in payload["versions"].items()),
+        "",
+    ]
+    tools = payload["tools"]
+    for entry in payload["summary"]:
+        arrow = "higher is better" if entry["higher_is_better"] else "lower is better"
+        lines += [
+            f"## {entry['dataset']} ({entry['block']} block, seeds {entry['seeds']}; "
+            f"{entry['primary']}, {arrow})",
+            "",
+            "| tool | n | mean | sd | wall s | CPU s | peak MiB | not run |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for tool in tools:
+            v = entry["tools"][tool]
+            lines.append(
+                f"| {tool} | {v['n']} | {_fmt(v['mean'])} | {_fmt(v['sd'])} | {_fmt(v['wall_s'], 1)} | "
+                f"{_fmt(v['cpu_s'], 1)} | {_fmt(v['peak_mib'], 0)} | {'; '.join(v['not_run'])} |"
+            )
+        lines += [
+            "",
+            f"axpoc's rank by mean: {entry['axpoc_rank']} of {len(entry['ranked'])} "
+            f"({' > '.join(entry['ranked'])}); seeds where axpoc is significantly worse than that seed's "
+            f"best other tool: {entry['axpoc_significantly_worse_than_best']} of {len(entry['seeds'])}. "
+            f"Distinct test parts among these seeds: {entry['distinct_test_parts']}.",
+            "",
+        ]
+    lines += [
+        "## Per seed: axpoc minus each tool (paired bootstrap, 95 %)",
+        "",
+        "| data set | seed | tool | tool score | axpoc - tool | interval | axpoc significantly worse |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in payload["records"]:
+        if r["repeat"]:
+            continue
+        ours = r["runs"].get("axpoc", {}).get("score")
+        lines.append(f"| {r['dataset']} | {r['seed']} | axpoc | {_fmt(ours)} | | | |")
+        for tool, run in r["runs"].items():
+            if tool == "axpoc":
+                continue
+            d = run.get("axpoc_minus")
+            if d is None:
+                lines.append(
+                    f"| {r['dataset']} | {r['seed']} | {tool} | {run['status']}: {run.get('reason', '')} "
+                    "| | | |"
+                )
+                continue
+            lines.append(
+                f"| {r['dataset']} | {r['seed']} | {tool} | {_fmt(run['score'])} | {d['diff']:+.3f} | "
+                f"[{d['low']:+.3f}, {d['high']:+.3f}] | {'yes' if d['axpoc_significantly_worse'] else 'no'} |"
+            )
+    if payload["stability"]:
+        lines += [
+            "",
+            "## Run-to-run stability of axpoc (same config and seed)",
+            "",
+            "| data set | seed | scores | chosen | spread | sd | seed-to-seed sd (main block) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for s in payload["stability"]:
+            lines.append(
+                f"| {s['dataset']} | {s['seed']} | {', '.join(_fmt(x) for x in s['scores'])} | "
+                f"{', '.join(map(str, s['chosen']))} | {_fmt(s['spread'])} | {_fmt(s['sd'])} | "
+                f"{_fmt(s['seed_to_seed_sd'])} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def plot(payload: dict[str, Any], path: Path) -> None:
+    """One panel per data set and block: each seed's test score per tool, the mean as a bar."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = payload["summary"]
+    fig, axes = plt.subplots(1, max(len(panels), 1), figsize=(4.5 * max(len(panels), 1), 4), squeeze=False)
+    for ax, entry in zip(axes[0], panels, strict=False):
+        tools = payload["tools"]
+        means = [entry["tools"][t]["mean"] or np.nan for t in tools]
+        ax.bar(
+            range(len(tools)),
+            means,
+            color=["tab:red" if t == "axpoc" else "tab:gray" for t in tools],
+            alpha=0.5,
+        )
+        for i, tool in enumerate(tools):
+            pts = [
+                r["runs"][tool]["score"]
+                for r in payload["records"]
+                if r["dataset"] == entry["dataset"]
+                and r["repeat"] == 0
+                and r["seed"] in entry["seeds"]
+                and r["runs"].get(tool, {}).get("score") is not None
+            ]
+            ax.plot([i] * len(pts), pts, "k.", ms=6)
+        finite = [m for m in means if np.isfinite(m)]
+        if finite:
+            ax.set_ylim(min(finite) - 0.1 * (max(finite) - min(finite) + 0.05), max(finite) + 0.02)
+        ax.set_xticks(range(len(tools)), tools, rotation=30)
+        ax.set_title(f"{entry['dataset']}\n{entry['block']} seeds, {entry['primary']}", fontsize=9)
+    fig.suptitle(payload["title"], fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def versions(tools: list[str]) -> dict[str, str]:
+    """The installed version of every tool run (the peers from their own environments' setup status)."""
+    import importlib.metadata as md
+
+    out = {
+        "axpoc": md.version("axpoc") if _installed("axpoc") else "tree",
+        "lightgbm": md.version("lightgbm"),
+        "scikit-learn": md.version("scikit-learn"),
+    }
+    status = HERE / ".envs" / "status.json"
+    known = json.loads(status.read_text()) if status.exists() else {}
+    for peer in PEERS:
+        if peer in tools:
+            got = known.get(peer, {}).get("versions", {})
+            out[f"{peer} env"] = ", ".join(f"{k} {v}" for k, v in got.items()) or "not installed"
+    return out
+
+
+def _installed(name: str) -> bool:
+    import importlib.metadata as md
+
+    try:
+        md.version(name)
+    except md.PackageNotFoundError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", nargs="+", default=list(datasets()), choices=list(datasets()))
+    ap.add_argument("--seeds", nargs="+", type=int, default=[*MAIN_SEEDS, *FRESH_SEEDS])
+    ap.add_argument("--budget", type=float, default=60.0, help="seconds per tool and split")
+    ap.add_argument("--tools", nargs="+", default=list(TOOLS), choices=list(TOOLS))
+    ap.add_argument(
+        "--stability", type=int, default=0, help="run axpoc N times in all on the first seed of each data set"
+    )
+    ap.add_argument(
+        "--out", type=Path, default=HERE.parent / "results" / "peers", help="stem of .json/.md/.png"
+    )
+    ap.add_argument("--work", type=Path, default=HERE / ".work", help="splits, predictions and logs")
+    ap.add_argument("--title", default="Peers side by side (benchmarks/peers/run.py)")
+    args = ap.parse_args(argv)
+    args.work = args.work.resolve()  # the workers run in their own output folders
+    for name, value in THREADS.items():
+        os.environ.setdefault(name, value)
+    started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
+    records = run_all(args)
+    summary = summarise(records, args.tools)
+    payload = {
+        "title": args.title,
+        "started": started,
+        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}",
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "budget_s": args.budget,
+        "seeds": args.seeds,
+        "tools": args.tools,
+        "versions": versions(args.tools),
+        "summary": summary,
+        "stability": stability(records, summary),
+        "records": records,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(
+        json.dumps(payload, indent=1, default=str) + "\n", encoding="utf-8"
+    )
+    args.out.with_suffix(".md").write_text(markdown(payload), encoding="utf-8")
+    plot(payload, args.out.with_suffix(".png"))
+    print(markdown(payload))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

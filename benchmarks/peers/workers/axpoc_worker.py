@@ -1,0 +1,46 @@
+"""axpoc's comparison (the config's candidates, the budget, one thread) on the train part; the chosen
+model's predictions for the test part.
+
+axpoc prepares the data set again from its config (same seed): its CV needs the config's time and group
+columns and the curves; the rows must be the ones written for the peers, or the worker stops.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common import arguments, read_split, write_predictions
+
+
+def main() -> None:
+    args = arguments(__doc__)
+    from splits import configured
+
+    import axpoc
+    from axpoc.compare import model_output
+
+    _, _, meta = read_split(args.split, safe_names=False)
+    config = configured(Path(meta["config"]), seed=meta["seed"], budget_s=args.budget)
+    prepared = axpoc.prepare(config)
+    if [int(i) for i in prepared.split.test_index] != meta["test_rows"]:
+        raise SystemExit(f"{args.split}: axpoc's split differs from the written one; rewrite the splits")
+    started = time.perf_counter()
+    comparison = axpoc.run_comparison(config, prepared)
+    compare_s = time.perf_counter() - started
+    features = list(prepared.roles.features)
+    out = model_output(comparison.model, prepared.test[features], config.target.task)
+    facts = {
+        "chosen": comparison.chosen.name,
+        "params": comparison.chosen.params,
+        "compare_s": compare_s,
+        "leaderboard": comparison.leaderboard.to_dict("records"),
+    }
+    write_predictions(args.out, meta, out, facts)
+
+
+if __name__ == "__main__":
+    main()
