@@ -11,8 +11,7 @@ import yaml
 from axpoc.config import PocConfig
 from axpoc.kpi import KPIS
 from axpoc.promotion import Decision
-from axpoc.report._data import GateRow, KpiRow, ReportData
-from axpoc.report._i18n import decision_text
+from axpoc.report import GateRow, KpiRow, ReportData, decision_text
 
 
 def gate_rows(gates: list[Any]) -> list[GateRow]:
@@ -131,7 +130,7 @@ def assemble_report_data(
     version: str,
     decision: Decision,
 ) -> ReportData:
-    from axpoc.data._profile import profile
+    from axpoc.data import profile
     from axpoc.steps._explain import average_effects, permutation_importance
 
     language = config.language
