@@ -16,8 +16,8 @@ of each data set and reports the spread of the chosen model's test score.
     python benchmarks/peers/run.py --datasets injection_molding_lens_quality --seeds 0 --budget 15 \
         --out benchmarks/results/peers_smoke --title "SMOKE RUN"
 
-Writes OUT.json, OUT.md and OUT.png (default ``benchmarks/results/peers``); splits, predictions and
-each tool's log go under ``--work`` (default ``benchmarks/peers/.work``, git-ignored).
+Writes OUT.json, OUT.md, OUT.png and OUT_predictions.parquet (every run's test-part predictions;
+default OUT ``benchmarks/results/peers``); the splits, each tool's own files and logs go under ``--work`` (default ``benchmarks/peers/.work``, git-ignored).
 """
 
 from __future__ import annotations
@@ -184,7 +184,16 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
                     flush=True,
                 )
             score_seed(meta, split, runs)
-            records.append({"dataset": name, "seed": seed, "repeat": 0, "meta": _short(meta), "runs": runs})
+            records.append(
+                {
+                    "dataset": name,
+                    "seed": seed,
+                    "repeat": 0,
+                    "split": str(split),
+                    "meta": _short(meta),
+                    "runs": runs,
+                }
+            )
         if args.stability and "axpoc" in args.tools:
             seed = args.seeds[0]
             split = args.work / "splits" / name / f"seed{seed}"
@@ -194,7 +203,14 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
                 runs = {"axpoc": run_tool("axpoc", split, budget_s=args.budget, seed=seed, out=out)}
                 score_seed(meta, split, runs)
                 records.append(
-                    {"dataset": name, "seed": seed, "repeat": repeat, "meta": _short(meta), "runs": runs}
+                    {
+                        "dataset": name,
+                        "seed": seed,
+                        "repeat": repeat,
+                        "split": str(split),
+                        "meta": _short(meta),
+                        "runs": runs,
+                    }
                 )
                 print(f"[{name} seed {seed}] axpoc repeat {repeat}: {runs['axpoc'].get('score')}", flush=True)
     return records
@@ -428,6 +444,39 @@ def plot(payload: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def prediction_table(records: list[dict[str, Any]], path: Path) -> None:
+    """Every finished run's test-part predictions in one long Parquet file, beside the results.
+
+    One row per data set, seed, repeat, tool and test row: ``row`` is the row's position in axpoc's
+    prepared frame, ``y`` the encoded target, ``output`` what the tool predicted (P(class 1), the
+    value, or the class probabilities in the order of the JSON's ``meta.classes``).
+    """
+    parts = []
+    for record in records:
+        test = pd.read_parquet(Path(record["split"]) / "test.parquet")
+        rows = json.loads((Path(record["split"]) / "meta.json").read_text())["test_rows"]
+        meta = record["meta"]
+        for tool, run in record["runs"].items():
+            if run["status"] != "ok":
+                continue
+            out = _output(meta, Path(run["predictions"]))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "dataset": record["dataset"],
+                        "seed": record["seed"],
+                        "repeat": record["repeat"],
+                        "tool": tool,
+                        "row": rows,
+                        "y": test[TARGET].to_numpy(),
+                        "output": list(out) if out.ndim == 2 else out,
+                    }
+                )
+            )
+    if parts:
+        pd.concat(parts, ignore_index=True).to_parquet(path)
+
+
 def versions(tools: list[str]) -> dict[str, str]:
     """The installed version of every tool run (the peers from their own environments' setup status)."""
     import importlib.metadata as md
@@ -498,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.out.with_suffix(".md").write_text(markdown(payload), encoding="utf-8")
     plot(payload, args.out.with_suffix(".png"))
+    prediction_table(records, Path(f"{args.out}_predictions.parquet"))
     print(markdown(payload))
     return 0
 

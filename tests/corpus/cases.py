@@ -18,7 +18,7 @@ from typing import Literal
 import exports as ex
 
 Verdict = Literal["refused", "accepted with note", "never champion"]
-Verb = Literal["init", "validate", "run", "predict", "retrain", "drift"]
+Verb = Literal["init", "validate", "profile", "run", "predict", "retrain", "drift"]
 REFERENCE_VERBS = frozenset({"predict", "retrain", "drift"})
 """Verbs that need a trained model: they run against the reference project (the clean shot log)."""
 Writer = Callable[[Path, int], Path]
@@ -133,7 +133,7 @@ CASES: tuple[Case, ...] = (
         "cut_short_last_line",
         ex.cut_short_last_line,
         "CSV whose last line stops after 4 of 11 fields (newline at the end)",
-        ("drift",),
+        ("profile", "drift"),
     ),
     _cut(
         "cut_after_separator",
@@ -147,8 +147,15 @@ CASES: tuple[Case, ...] = (
         "CSV cut inside the last field (`NG` became `N`), no newline at the end",
         ("run", "retrain", "drift"),
     ),
-    _cut("cut_mid_quote", ex.cut_mid_quote, "CSV with a quoted remark column, cut inside the last quote", ()),
-    _cut("cut_no_newline", ex.cut_no_newline, "CSV whose short last line has no newline", ("retrain",)),
+    _cut(
+        "cut_mid_quote",
+        ex.cut_mid_quote,
+        "CSV with a quoted remark column, cut inside the last quote",
+        ("profile", "predict"),
+    ),
+    _cut(
+        "cut_no_newline", ex.cut_no_newline, "CSV whose short last line has no newline", ("init", "retrain")
+    ),
     Case(
         "press_doe_39",
         ex.press_doe_39,

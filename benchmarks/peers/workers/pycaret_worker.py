@@ -38,6 +38,8 @@ def main() -> None:
         budget_time=args.budget / 60.0,
         verbose=False,
     )
+    if isinstance(best, list):  # compare_models returns [] when no model finished (budget, or all failed)
+        raise SystemExit(f"PyCaret: compare_models finished no model within {args.budget:.0f} s")
     final = finalize_model(best)
     Xt = test[meta["features"]].copy()
     if GROUP in test:
