@@ -25,7 +25,7 @@ from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer, model_output
 from axpoc.compare._stats import Interval, corrected_interval, corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
-from axpoc.kpi._reasons import joined
+from axpoc.kpi import joined
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
 LOGGING_RESERVE_S = 8.0
