@@ -86,7 +86,7 @@ def setup_korean_plots() -> str:
     import matplotlib as mpl
     from matplotlib import font_manager
 
-    from axpoc.report._fonts import FALLBACK_FAMILY, figure_font_family
+    from axpoc.report import FALLBACK_FAMILY, figure_font_family
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the fallback is decided, and warned about, below

@@ -42,10 +42,10 @@ def init(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a commented starter config (from a process template or from your own data file)."""
-    from axpoc.config._starter import write_starter
+    from axpoc.config import write_starter
     from axpoc.errors import UserError
     from axpoc.process import load_process
-    from axpoc.steps._starter import starter_from_data, starter_from_template
+    from axpoc.steps import starter_from_data, starter_from_template
 
     destination = out or Path(f"{name}.yaml")
     if target is not None and from_data is None:
@@ -99,7 +99,7 @@ def demo_data(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a process's seeded demo data as a file a trainer can hand out."""
-    from axpoc.steps._demo import write_demo_data
+    from axpoc.steps import write_demo_data
 
     result = write_demo_data(
         process,
@@ -135,7 +135,7 @@ def validate(
 ) -> None:
     """Check the data against the contract (Great Expectations) and save the contract; exit 1 on critical failures."""
     from axpoc.cli._tables import validation_table
-    from axpoc.steps._validate import validate_data
+    from axpoc.steps import validate_data
 
     cfg = _load(config)
     with step("데이터 검증 중 (validating)..."):
@@ -164,7 +164,7 @@ def profile(
     as_json: JsonOpt = False,
 ) -> None:
     """Data-readiness summary: rows, time span, balance, missing values, duplicates, leakage suspects."""
-    from axpoc.steps._validate import profile_data
+    from axpoc.steps import profile_data
 
     cfg = _load(config)
     with step("프로파일 작성 중 (profiling)..."):
@@ -180,7 +180,7 @@ def _run(
 ) -> None:
     from axpoc.cli._progress import compare_progress
     from axpoc.cli._tables import run_summary
-    from axpoc.steps._run import run_poc
+    from axpoc.steps import run_poc
 
     cfg = _load(config)
     with compare_progress(cfg) as progress:
@@ -236,7 +236,7 @@ def ui(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 5000,
 ) -> None:
     """Open the MLflow UI on this project's store (127.0.0.1, one worker, job execution off)."""
-    from axpoc.steps._ui import serve_mlflow_ui
+    from axpoc.steps import serve_mlflow_ui
 
     cfg = _load(config)
     raise typer.Exit(serve_mlflow_ui(cfg, project_dir=project_dir, port=port))
@@ -248,7 +248,7 @@ def main() -> None:
     SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
     is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
     and library log lines go to the project's log file (`axpoc._logs`). Before exiting, every object left is frozen out of the cyclic collector: interpreter
-    shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model), about 1 s after any verb.
+    shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model) after any verb.
     """
     import gc
     import signal

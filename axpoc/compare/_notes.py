@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from axpoc.kpi._reasons import Phrase
+from axpoc.kpi import Phrase
 
 
 class CompareNote(Phrase):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn import metrics
 
-from axpoc.kpi._definitions import KPIS
+from axpoc.kpi import KPIS
 
 Output = np.ndarray
 """Binary/anomaly: P(defect) per row. Multiclass: class-probability matrix. Regression: predicted values."""

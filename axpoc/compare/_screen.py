@@ -29,7 +29,7 @@ from axpoc.compare._search import (
     predict_trial_cost,
 )
 from axpoc.compare._stats import corrected_paired_test
-from axpoc.kpi._reasons import Phrase
+from axpoc.kpi import Phrase
 
 SCREEN_FAMILIES = ("lightgbm", "hist_gradient_boosting", "extra_trees", "random_forest")
 """Families that can probe the screen, fastest first; the first one among the candidates is used."""

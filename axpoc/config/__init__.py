@@ -19,6 +19,7 @@ from axpoc.config._schema import (
     Task,
     TuningConfig,
 )
+from axpoc.config._starter import StarterValues, write_starter
 
 __all__ = [
     "CandidateConfig",
@@ -34,9 +35,11 @@ __all__ = [
     "RulesConfig",
     "SpecConfig",
     "SplitConfig",
+    "StarterValues",
     "TargetConfig",
     "Task",
     "TuningConfig",
     "config_from_dict",
     "load_config",
+    "write_starter",
 ]

@@ -126,7 +126,7 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _check_gate_names(config: PocConfig, source: str) -> None:
-    from axpoc.kpi._definitions import get_kpi
+    from axpoc.kpi import get_kpi
 
     for name in config.kpi.gates:
         try:

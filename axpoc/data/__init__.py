@@ -6,21 +6,40 @@ Great Expectations is imported only when a validation runs, so this package impo
 from axpoc.data._checker import RowChecker
 from axpoc.data._complete import FileCutOff
 from axpoc.data._contract import Contract, Expectation, build_contract, expectations_digest
+from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._group_level import group_level_columns
 from axpoc.data._gx import ExpectationResult, ValidationReport, render_gx_suite, suite_to_json, validate
+from axpoc.data._infer import infer_roles
 from axpoc.data._numbers import DirtyColumn, DirtyReport, NumberRules, clean_numbers
 from axpoc.data._profile import LeakageSuspect, Profile, data_problems, profile
-from axpoc.data._read import ReadInfo, check_complete, read_files, read_table
-from axpoc.data._roles import SOURCE_COLUMN, Roles, resolve_roles
+from axpoc.data._read import (
+    COMPRESSED_SUFFIXES,
+    HEADER_SCAN_ROWS,
+    PARQUET_SUFFIXES,
+    TEXT_SUFFIXES,
+    ReadInfo,
+    check_complete,
+    detect_header_row,
+    detect_separator,
+    parser_message,
+    read_files,
+    read_table,
+)
+from axpoc.data._roles import SOURCE_COLUMN, Roles, missing_column_message, resolve_roles
 from axpoc.data._source import LoadedData, frame_digest, load_data
 from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
-from axpoc.data._sql import read_sql
+from axpoc.data._sql import SQL_DRIVERS, parse_sql_url, read_sql, safe_url
 from axpoc.data._template import mapped_columns, template_expectations, template_label_columns
 from axpoc.data._times import parse_time_column
-from axpoc.data._write import output_file, write_csv, write_table
+from axpoc.data._write import output_file, write_atomic, write_csv, write_table
 
 __all__ = [
+    "COMPRESSED_SUFFIXES",
+    "HEADER_SCAN_ROWS",
+    "PARQUET_SUFFIXES",
     "SOURCE_COLUMN",
+    "SQL_DRIVERS",
+    "TEXT_SUFFIXES",
     "Contract",
     "CvPlan",
     "DirtyColumn",
@@ -42,24 +61,34 @@ __all__ = [
     "clean_numbers",
     "cv_splitter",
     "data_problems",
+    "detect_encoding",
+    "detect_header_row",
+    "detect_separator",
     "expectations_digest",
     "frame_digest",
     "group_level_columns",
+    "infer_roles",
     "load_data",
     "make_split",
     "mapped_columns",
+    "missing_column_message",
     "output_file",
+    "parse_sql_url",
     "parse_time_column",
+    "parser_message",
     "profile",
     "read_files",
+    "read_sample",
     "read_sql",
     "read_table",
     "render_gx_suite",
     "resolve_roles",
+    "safe_url",
     "suite_to_json",
     "template_expectations",
     "template_label_columns",
     "validate",
+    "write_atomic",
     "write_csv",
     "write_table",
 ]

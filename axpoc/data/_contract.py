@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from axpoc.config import PocConfig, Task
-from axpoc.data._roles import _missing_message, resolve_roles
+from axpoc.data._roles import missing_column_message, resolve_roles
 from axpoc.errors import UserError
 
 Kind = Literal[
@@ -249,7 +249,7 @@ def build_contract(
     for e in extra:
         missing = [c for c in e.columns if c not in frame.columns]
         if missing:
-            raise UserError(_missing_message(f"expectation '{e.name}'", missing[0], frame))
+            raise UserError(missing_column_message(f"expectation '{e.name}'", missing[0], frame))
 
     target = config.target.column
     # Every column the model or the config names is in the contract, excluded ones with declared rules too.
@@ -383,7 +383,7 @@ def _check_target(frame: pd.DataFrame, config: PocConfig) -> None:
 def _require_columns(frame: pd.DataFrame, key: str, columns: list[str]) -> None:
     for column in columns:
         if column not in frame.columns:
-            raise UserError(_missing_message(key, column, frame))
+            raise UserError(missing_column_message(key, column, frame))
 
 
 def _target_rules(series: pd.Series, task: Task, margin: float) -> list[Expectation]:

@@ -39,7 +39,7 @@ import pandas as pd
 from axpoc.config import ReadOptions
 from axpoc.data._times import looks_like_timestamps, parse_time_column
 from axpoc.errors import UserError
-from axpoc.kpi._reasons import Phrase, joined
+from axpoc.kpi import Phrase, joined
 
 NUMERIC_SHARE = 0.8
 """Share of non-missing values that must look numeric for a text column to be treated as numeric."""

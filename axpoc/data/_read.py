@@ -325,7 +325,7 @@ def _layout(path: Path, options: ReadOptions) -> _Layout:
     if encoding not in ("utf-8", "utf-8-sig"):
         code = "encoding_detected" if options.encoding == "auto" else "encoding"
         notes.append(ReadNote(code, {"encoding": encoding}))
-    sep = options.sep or _detect_separator(lines, exclude=options.decimal)
+    sep = options.sep or detect_separator(lines, exclude=options.decimal)
     if options.sep is None and sep != ",":
         notes.append(ReadNote("separator", {"sep": sep}))
     header = options.header_row
@@ -405,11 +405,11 @@ def _read_text(
     except pd.errors.EmptyDataError:
         raise UserError(f"{path} has no columns from row {header} on. Check data.read.header_row.") from None
     except pd.errors.ParserError as exc:
-        raise UserError(_parser_message(path, exc, sep)) from None
+        raise UserError(parser_message(path, exc, sep)) from None
     return frame, info
 
 
-def _parser_message(path: Path, exc: Exception, sep: str) -> str:
+def parser_message(path: Path, exc: Exception, sep: str) -> str:
     match = _PARSER_LINE.search(str(exc))
     if match is None:
         return f"{path}: the text could not be split into columns ({str(exc).strip()}). Check data.read.sep."
@@ -420,7 +420,7 @@ def _parser_message(path: Path, exc: Exception, sep: str) -> str:
     )
 
 
-def _detect_separator(lines: list[str], *, exclude: str = "") -> str:
+def detect_separator(lines: list[str], *, exclude: str = "") -> str:
     """The candidate that splits the most lines into the same number (>1) of fields; ',' when none does.
 
     The decimal mark (``exclude``) is never a candidate, so '1,5;2,5' splits on ';' when decimal is ','.

@@ -46,11 +46,11 @@ def resolve_roles(
     }
     for key, column in named.items():
         if column is not None and column not in frame.columns:
-            raise UserError(_missing_message(key, column, frame))
+            raise UserError(missing_column_message(key, column, frame))
     for key, listed in (("columns.include", cols.include), ("columns.exclude", cols.exclude)):
         missing = [c for c in listed if c not in frame.columns]
         if missing:
-            raise UserError(_missing_message(key, missing[0], frame))
+            raise UserError(missing_column_message(key, missing[0], frame))
     skip = {c for c in (config.target.column, cols.id, cols.time, cols.group, SOURCE_COLUMN) if c}
     candidates = cols.include or [c for c in frame.columns if c not in skip]
     dropped = set(cols.exclude) | (set(auto_exclude) - set(cols.include))
@@ -70,7 +70,7 @@ def resolve_roles(
     )
 
 
-def _missing_message(key: str, column: str, frame: pd.DataFrame) -> str:
+def missing_column_message(key: str, column: str, frame: pd.DataFrame) -> str:
     import difflib
 
     names = [str(c) for c in frame.columns]

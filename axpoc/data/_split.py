@@ -22,7 +22,7 @@ from axpoc.config import PocConfig
 from axpoc.data._roles import resolve_roles
 from axpoc.data._split_notes import SplitNote
 from axpoc.errors import UserError
-from axpoc.kpi._reasons import joined
+from axpoc.kpi import joined
 
 MIN_TEST_CASES = 5
 """Fewer positive (or per-class) cases than this in the test part gives a warning."""

@@ -12,7 +12,7 @@ import pandas as pd
 from axpoc.errors import UserError
 
 _TABLE_NAME = re.compile(r"^[\w$]+(?:\.[\w$]+)?$")
-_DRIVERS = {"postgresql": "postgres", "mysql": "mysql", "mssql": "mssql", "oracle": "oracle"}
+SQL_DRIVERS = {"postgresql": "postgres", "mysql": "mysql", "mssql": "mssql", "oracle": "oracle"}
 
 
 def read_sql(url: str, query: str) -> pd.DataFrame:
@@ -20,13 +20,13 @@ def read_sql(url: str, query: str) -> pd.DataFrame:
     import sqlalchemy as sa
     from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 
-    parsed = _parse_url(url)
+    parsed = parse_sql_url(url)
     shown = parsed.render_as_string(hide_password=True)
     _check_sqlite_file(parsed, shown)
     try:
         engine = sa.create_engine(parsed)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        extra = _DRIVERS.get(parsed.get_backend_name(), "")
+        extra = SQL_DRIVERS.get(parsed.get_backend_name(), "")
         how = f"pip install 'axpoc[{extra}]'" if extra else "install the database driver"
         raise UserError(f"data.url {shown}: the database driver is not installed ({exc}); {how}.") from None
     statement = query.strip().rstrip(";")
@@ -54,10 +54,10 @@ def read_sql(url: str, query: str) -> pd.DataFrame:
 
 def safe_url(url: str) -> str:
     """The URL as it may be printed or logged: the password replaced by ``***``."""
-    return _parse_url(url).render_as_string(hide_password=True)
+    return parse_sql_url(url).render_as_string(hide_password=True)
 
 
-def _parse_url(url: str) -> Any:
+def parse_sql_url(url: str) -> Any:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 

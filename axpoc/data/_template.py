@@ -14,7 +14,7 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.data._contract import Expectation, value_type
-from axpoc.data._roles import _missing_message, resolve_roles
+from axpoc.data._roles import missing_column_message, resolve_roles
 from axpoc.errors import ConfigError, UserError
 from axpoc.process import ProcessTemplate
 
@@ -33,7 +33,7 @@ def mapped_columns(config: PocConfig, template: ProcessTemplate, frame: pd.DataF
         if key not in canonical:
             raise ConfigError(_unknown_canonical(key, template))
         if actual not in frame.columns:
-            raise UserError(_missing_message(f"columns.map.{key}", actual, frame))
+            raise UserError(missing_column_message(f"columns.map.{key}", actual, frame))
         if actual in owner:
             raise ConfigError(
                 f"columns.map: '{owner[actual]}' and '{key}' both map to the column '{actual}'; "

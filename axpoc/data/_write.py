@@ -22,7 +22,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
             f"{path}: columns {', '.join(map(str, curves))} hold sensor curves (arrays), which CSV cannot keep. "
             "Write a .parquet file instead."
         )
-    return _atomic(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -32,11 +32,11 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     if suffix == ".csv":
         return write_csv(frame, path)
     if suffix in (".parquet", ".pq"):
-        return _atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+        return write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
     raise UserError(f"{path}: cannot write '{suffix}' files; use a .csv or .parquet file name.")
 
 
-def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Write to a temporary file beside ``path``, then rename it over ``path`` in one step.
 
     The temp file is created like any other file (mode 0666 less the umask, usually 0644), not with

@@ -66,7 +66,7 @@ from axpoc.kpi._metrics import (
     point_metric,
 )
 from axpoc.kpi._range import clip_to_range, metric_range
-from axpoc.kpi._reasons import Phrase, Reason
+from axpoc.kpi._reasons import Phrase, Reason, joined
 from axpoc.kpi._threshold import (
     Calibrator,
     IsotonicCalibrator,
@@ -130,6 +130,7 @@ __all__ = [
     "enough_evidence",
     "evaluate_gates",
     "get_kpi",
+    "joined",
     "metric_range",
     "needs_score",
     "no_model_policies",

@@ -9,7 +9,7 @@ output a probability that the OOF calibration and the cost-optimal threshold can
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
@@ -23,6 +23,11 @@ from axpoc.models._adapters import checked_input
 class _Blend(BaseEstimator):
     """Fits a clone of every member pipeline on the same rows; the outputs are averaged with ``weights``."""
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "members": [list, None],
+        "weights": ["array-like", None],
+    }
+
     def __init__(
         self, members: list[tuple[str, Any]] | None = None, weights: list[float] | None = None
     ) -> None:
@@ -30,6 +35,7 @@ class _Blend(BaseEstimator):
         self.weights = weights
 
     def fit(self, X: Any, y: Any) -> _Blend:
+        self._validate_params()
         X, y = checked_input(type(self).__name__, X, y, fitting=True)
         validate_data(self, X, skip_check_array=True)  # each member pipeline checks the values itself
         members = list(self.members or [])

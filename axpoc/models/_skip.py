@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from axpoc.kpi._reasons import Phrase
+from axpoc.kpi import Phrase
 
 _TASK_KO = {"binary": "이진 분류", "multiclass": "다중 분류", "regression": "회귀", "anomaly": "이상 탐지"}
 

@@ -24,12 +24,14 @@ Fitted attributes shared by all: ``module_`` (the CPU network), ``architecture_`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from numbers import Real
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 from sklearn.base import ClassifierMixin
 from sklearn.utils import Tags
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from axpoc.models._adapters import AnomalyScoreMixin, good_rows
@@ -509,6 +511,11 @@ class TorchAutoencoderAnomaly(AnomalyScoreMixin, _TabularInput, ClassifierMixin,
     probability. Training parameters: see :mod:`axpoc.models._torch`.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **_TorchEstimator._parameter_constraints,
+        "contamination_quantile": [Interval(Real, 0, 1, closed="right")],
+    }
+
     def __init__(
         self,
         *,
@@ -549,10 +556,6 @@ class TorchAutoencoderAnomaly(AnomalyScoreMixin, _TabularInput, ClassifierMixin,
     def _fit(self, X: Any, y: Any) -> None:
         import torch
 
-        if not 0.0 < self.contamination_quantile <= 1.0:
-            raise TorchInputError(
-                f"contamination_quantile={self.contamination_quantile!r} must be in (0, 1], e.g. 0.99."
-            )
         data = self._validate_X(X, reset=True)
         if y is not None:
             data = data[good_rows(type(self).__name__, y, len(data))]

@@ -10,6 +10,7 @@ import importlib
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -17,6 +18,7 @@ from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import Tags, check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -104,6 +106,22 @@ class _TorchEstimator(BaseEstimator):
     pickle stores weights as numpy arrays and does not depend on where the model was trained.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "epoch_callback": [callable, None],
+        "verbose": ["verbose"],
+    }
+    """The training parameters every torch estimator shares; checked at the start of ``fit``."""
+
     _y_checks: ClassVar[dict[str, bool]] = {}
     """Keyword arguments for validating y (``validate_data``): what the task accepts as a target."""
 
@@ -135,6 +153,7 @@ class _TorchEstimator(BaseEstimator):
         """Fit on ``X`` (and ``y``); an exception (e.g. from ``epoch_callback``) leaves it unfitted."""
         _require_torch(type(self).__name__)
         self._clear_fitted()
+        self._validate_params()
         try:
             self._fit(X, y)
         except BaseException:
@@ -147,19 +166,6 @@ class _TorchEstimator(BaseEstimator):
             delattr(self, name)
 
     # Training ----------------------------------------------------------------------------------------
-    def _check_training_params(self) -> None:
-        problems = []
-        if not 0.0 <= self.validation_fraction < 1.0:
-            problems.append(f"validation_fraction={self.validation_fraction!r} must be in [0, 1)")
-        for name in ("batch_size", "max_epochs", "patience"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                problems.append(f"{name}={value!r} must be an integer >= 1")
-        if not 0.0 <= self.dropout < 1.0:
-            problems.append(f"dropout={self.dropout!r} must be in [0, 1)")
-        if problems:
-            raise TorchInputError(f"{type(self).__name__}: " + "; ".join(problems) + ".")
-
     def _train(
         self,
         inputs: list[np.ndarray],
@@ -176,7 +182,6 @@ class _TorchEstimator(BaseEstimator):
         """
         import torch
 
-        self._check_training_params()
         rng = check_random_state(self.random_state)
         train_idx, val_idx = _validation_split(len(target), self.validation_fraction, rng, stratify)
         seed = int(rng.randint(np.iinfo(np.int32).max))

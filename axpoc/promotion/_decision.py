@@ -78,7 +78,7 @@ class Decision:
 
 def _worded(code: str, **values: Any) -> dict[str, Any]:
     """A reason code with its values and its English sentence (each report words it in its language)."""
-    from axpoc.report._i18n import decision_text
+    from axpoc.report import decision_text
 
     frozen = _frozen(values)
     return {"code": code, "values": frozen, "reason": decision_text(code, frozen, "en")}

@@ -11,8 +11,7 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from axpoc.kpi import RULE_LABELS, policy_label, rule_of
-from axpoc.kpi._reasons import Phrase
+from axpoc.kpi import RULE_LABELS, Phrase, policy_label, rule_of
 
 LANGUAGES = ("ko", "en")
 

@@ -82,10 +82,10 @@ def render_report(data: ReportData) -> str:
 
 def write_report(data: ReportData, path: Path) -> Path:
     """Render and write the report as UTF-8, atomically (a reader never sees half a file), readable by others."""
-    from axpoc.data._write import _atomic
+    from axpoc.data import write_atomic
 
     html = render_report(data)
-    return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
+    return write_atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
 
 
 # --- formatting helpers ---------------------------------------------------------------------------

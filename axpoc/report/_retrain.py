@@ -292,10 +292,10 @@ def render_retrain_report(data: RetrainReportData) -> str:
 
 def write_retrain_report(data: RetrainReportData, path: Path) -> Path:
     """Render and write atomically (a reader never sees half a file)."""
-    from axpoc.data._write import _atomic
+    from axpoc.data import write_atomic
 
     html = render_retrain_report(data)
-    return _atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
+    return write_atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
 
 
 def _meta(data: RetrainReportData, t: Mapping[str, str]) -> list[tuple[str, str]]:

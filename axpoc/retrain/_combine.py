@@ -39,7 +39,7 @@ def reference_data(config: PocConfig, store: Any, version: str) -> tuple[pd.Data
     snapshot = _download(store, run_id, SNAPSHOT_ARTIFACT)
     if snapshot is not None:
         return snapshot, f"training snapshot of v{version} (run {run_id[:8]})"
-    from axpoc.data._source import load_data
+    from axpoc.data import load_data
 
     loaded = load_data(config)
     return loaded.frame, (

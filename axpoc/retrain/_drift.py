@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
-from axpoc.report._i18n import RetrainNote
+from axpoc.report import RetrainNote
 
 MAX_ROWS = 50_000
 
@@ -76,7 +76,7 @@ def drift_step(
 ) -> DriftResult:
     """Drift of ``new`` against ``reference`` on the champion's features, label and scores."""
     from axpoc.drift import drift_report
-    from axpoc.steps._products import product_changes
+    from axpoc.steps import product_changes
 
     features = [c for c in champion.features if c in reference.columns or c in new.columns]
     target = config.target.column if config.target.column in reference.columns else None
@@ -123,11 +123,9 @@ def _scores(model: Any, frame: pd.DataFrame, max_rows: int, seed: int) -> np.nda
 
 def champion_on(config: PocConfig, model: Any, frame: pd.DataFrame, *, gates: dict[str, str]) -> Any:
     """The model's KPIs and gate verdicts on labelled rows, every row counted as test."""
-    from axpoc.data._roles import Roles
-    from axpoc.data._split import SplitResult
+    from axpoc.data import Roles, SplitResult
     from axpoc.retrain._newdata import target_like
-    from axpoc.steps._evaluate import evaluate
-    from axpoc.steps._prepare import Prepared
+    from axpoc.steps import Prepared, evaluate
 
     frame = frame.reset_index(drop=True)
     split = SplitResult(
@@ -190,7 +188,7 @@ def drift_check(
         notes.append(RetrainNote("no_labels", {"target": target}))
     report_path = None
     if write_html:
-        from axpoc.report._retrain import write_retrain_report
+        from axpoc.report import write_retrain_report
         from axpoc.retrain._report_data import report_data
 
         stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
@@ -221,7 +219,7 @@ def drift_check(
 
 def champion_contract(model: Any) -> Any:
     """The data contract stored inside the champion: what every later batch is checked against."""
-    from axpoc.data._contract import Contract
+    from axpoc.data import Contract
     from axpoc.errors import UserError
 
     if not model.contract_json:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from axpoc import __version__
+from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
 from axpoc.promotion import (
@@ -32,9 +33,7 @@ from axpoc.promotion import (
     primary_kpi,
     register_candidate,
 )
-from axpoc.report._i18n import RetrainNote
-
-Log = Callable[[str], None]
+from axpoc.report import RetrainNote
 
 
 @dataclass
@@ -109,9 +108,14 @@ def retrain(
     from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
     from axpoc.retrain._newdata import check_new, labelled_rows, read_new, refuse_unseen_classes
     from axpoc.retrain._project import champion, open_project
-    from axpoc.steps._compare import run_comparison
-    from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
-    from axpoc.steps._products import check_per_product, train_product_models
+    from axpoc.steps import (
+        build_poc_model,
+        check_kpi_inputs,
+        check_per_product,
+        evaluate,
+        run_comparison,
+        train_product_models,
+    )
 
     if force and not reason:
         raise UserError('--force needs --reason "...": the reason is recorded in the promotion log.')
@@ -256,7 +260,7 @@ def retrain(
         tracking.pause_point("register")
 
         def write_report(decided: Decision) -> Path:
-            from axpoc.report._retrain import write_retrain_report
+            from axpoc.report import write_retrain_report
             from axpoc.retrain._report_data import report_data
 
             data = report_data(
@@ -301,11 +305,9 @@ def _training_data(
     The prepared data's holdout is the most recent part; without ``retune`` the training config's only
     candidate is the champion's family with its parameters, untuned.
     """
-    from axpoc.data._gx import validate
-    from axpoc.data._source import LoadedData, frame_digest
+    from axpoc.data import LoadedData, frame_digest, validate
     from axpoc.retrain._combine import combine, recent_holdout
-    from axpoc.steps._prepare import prepare_loaded
-    from axpoc.steps._validate import training_contract
+    from axpoc.steps import prepare_loaded, training_contract
 
     combined = combine(reference, labelled, config, window_days=window_days, window_rows=window_rows)
     contract = training_contract(config, combined.frame)  # the challenger's own, from its training data
@@ -380,7 +382,7 @@ def _log_inputs(
 def _champion_on_holdout(
     config: PocConfig, prepared: Any, model: Any, version: str, gates: dict[str, str], notes: list[str]
 ) -> Any:
-    from axpoc.steps._evaluate import evaluate
+    from axpoc.steps import evaluate
 
     try:
         return evaluate(config, prepared, model, gates=gates)

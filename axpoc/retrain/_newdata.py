@@ -71,7 +71,7 @@ def check_new(frame: pd.DataFrame, contract: Any, *, source: str, labelled: bool
     vectorised pandas rules are used (the GX suite agrees with them, tests/data/test_gx_agreement.py):
     they name failing rows and skip Great Expectations' start-up on every monthly batch.
     """
-    from axpoc.data._gx import validate
+    from axpoc.data import validate
 
     report = validate(
         frame,
@@ -103,7 +103,7 @@ def check_new(frame: pd.DataFrame, contract: Any, *, source: str, labelled: bool
 
 def target_like(model: Any, values: pd.Series) -> Any:
     """New labels encoded the way ``model`` was trained (its positive label or classes), for its KPIs."""
-    from axpoc.steps._prepare import Target
+    from axpoc.steps import Target
 
     if model.task == "regression":
         return Target(y=pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), classes=np.array([]))

@@ -183,14 +183,14 @@ def transaction(url: str) -> Iterator[Any]:
     import sqlalchemy as sa
     from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 
-    from axpoc.data._sql import _DRIVERS, _parse_url
+    from axpoc.data import SQL_DRIVERS, parse_sql_url
 
-    parsed = _parse_url(url)
+    parsed = parse_sql_url(url)
     shown = parsed.render_as_string(hide_password=True)
     try:
         engine = sa.create_engine(parsed)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        extra = _DRIVERS.get(parsed.get_backend_name(), "")
+        extra = SQL_DRIVERS.get(parsed.get_backend_name(), "")
         how = f"pip install 'axpoc[{extra}]'" if extra else "install the database driver"
         raise UserError(
             f"--output-url {shown}: the database driver is not installed ({exc}); {how}."

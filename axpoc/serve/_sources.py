@@ -79,14 +79,19 @@ class CsvSource:
     """A text file read in chunks with the encoding, separator and header row ``read_table`` would detect."""
 
     def __init__(self, path: Path, options: ReadOptions, *, text_columns: list[str]) -> None:
-        from axpoc.data._encoding import detect_encoding, read_sample
-        from axpoc.data._read import HEADER_SCAN_ROWS, _detect_separator, detect_header_row
+        from axpoc.data import (
+            HEADER_SCAN_ROWS,
+            detect_encoding,
+            detect_header_row,
+            detect_separator,
+            read_sample,
+        )
 
         self.path, self.options, self.label, self.notes = path, options, str(path), []
         self.encoding = detect_encoding(path, options.encoding)
         sample, complete = read_sample(path, self.encoding)
         lines = sample.splitlines() if complete else sample.splitlines()[:-1]
-        self.sep = options.sep or _detect_separator(lines, exclude=options.decimal)
+        self.sep = options.sep or detect_separator(lines, exclude=options.decimal)
         header = options.header_row
         if header is None:
             rows = [
@@ -129,13 +134,13 @@ class CsvSource:
 
     def _pieces(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
         """The file in frames of ``rows`` rows; a malformed line is a UserError naming it."""
-        from axpoc.data._read import _parser_message
+        from axpoc.data import parser_message
 
         try:
             with self._read(usecols=columns, chunksize=rows, low_memory=False) as reader:
                 yield from reader
         except pd.errors.ParserError as exc:
-            raise UserError(_parser_message(self.path, exc, self.sep)) from None
+            raise UserError(parser_message(self.path, exc, self.sep)) from None
 
     def digest(self) -> str:
         return self._digest.result()
@@ -208,10 +213,10 @@ def is_query(text: str) -> bool:
 
 
 def open_source(config: PocConfig, text: str, *, db_url: str | None, served: ServedModel) -> Source:
-    from axpoc.data._read import COMPRESSED_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
+    from axpoc.data import COMPRESSED_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
 
     if is_query(text):
-        from axpoc.data._sql import read_sql, safe_url
+        from axpoc.data import read_sql, safe_url
 
         url = db_url or config.data.url
         if not url:
@@ -239,7 +244,7 @@ def open_source(config: PocConfig, text: str, *, db_url: str | None, served: Ser
             )
         if last in PARQUET_SUFFIXES:
             return ParquetSource(path)
-    from axpoc.data._source import load_data
+    from axpoc.data import load_data
 
     # Excel sheets, folders, globs and curve data go through the training loader (labels are not needed).
     unlabelled = config.model_copy(update={"data": config.data.model_copy(update={"labels": None})})

@@ -5,14 +5,18 @@ from axpoc.steps._demo import demo_frame, write_demo_data
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
 from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._names import check_names
-from axpoc.steps._prepare import Prepared, Target, encode_target, prepare
+from axpoc.steps._prepare import Prepared, Target, encode_target, prepare, prepare_loaded
 from axpoc.steps._products import check_per_product, product_changes, train_product_models
+from axpoc.steps._report import gate_rows, kpi_rows
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
+from axpoc.steps._starter import starter_from_data, starter_from_template
+from axpoc.steps._ui import serve_mlflow_ui
 from axpoc.steps._validate import (
     ValidationOutcome,
     build_and_check,
     profile_data,
     save_contract,
+    training_contract,
     validate_data,
 )
 
@@ -32,15 +36,22 @@ __all__ = [
     "demo_frame",
     "encode_target",
     "evaluate",
+    "gate_rows",
+    "kpi_rows",
     "permutation_importance",
     "prepare",
+    "prepare_loaded",
     "product_changes",
     "profile_data",
     "resolve_candidates",
     "run_comparison",
     "run_poc",
     "save_contract",
+    "serve_mlflow_ui",
+    "starter_from_data",
+    "starter_from_template",
     "train_product_models",
+    "training_contract",
     "validate_data",
     "write_demo_data",
 ]

@@ -55,7 +55,7 @@ def run_comparison(
     the screen's time counts against ``tuning.budget_s``. ``study_scope`` tells apart several
     comparisons of one run (a product's own model) in a shared ``tuning.storage`` (`study_prefix`).
     """
-    from axpoc.data._split import cv_splitter
+    from axpoc.data import cv_splitter
     from axpoc.models import build_pipeline, get_family
 
     features = list(prepared.roles.features)

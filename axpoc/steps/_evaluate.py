@@ -46,7 +46,7 @@ from axpoc.kpi import (
     undefined_business_kpis,
     undefined_reason,
 )
-from axpoc.report._i18n import RuleNote
+from axpoc.report import RuleNote
 
 _MONEY_NEEDS = {
     "monthly_saving": (

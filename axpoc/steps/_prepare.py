@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
-from axpoc.data._roles import Roles, resolve_roles
+from axpoc.data import Roles, resolve_roles
 from axpoc.errors import UserError
 from axpoc.steps._notes import PrepareNote
 
@@ -165,15 +165,14 @@ def labelled_rows(
 
 def prepare(config: PocConfig, *, data_path: str | Path | None = None) -> Prepared:
     """Load the configured data, check the target and split it; the test part stays untouched."""
-    from axpoc.data._source import load_data
+    from axpoc.data import load_data
 
     return prepare_loaded(config, load_data(config, path=data_path))
 
 
 def prepare_loaded(config: PocConfig, loaded: Any) -> Prepared:
     """:func:`prepare` for data already loaded (``LoadedData``): retraining's reference plus new rows."""
-    from axpoc.data import template_label_columns
-    from axpoc.data._split import make_split
+    from axpoc.data import make_split, template_label_columns
     from axpoc.process import load_process
 
     frame = loaded.frame

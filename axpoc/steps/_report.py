@@ -11,8 +11,7 @@ import yaml
 from axpoc.config import PocConfig
 from axpoc.kpi import KPIS
 from axpoc.promotion import Decision
-from axpoc.report._data import GateRow, KpiRow, ReportData
-from axpoc.report._i18n import decision_text
+from axpoc.report import GateRow, KpiRow, ReportData, decision_text
 
 
 def gate_rows(gates: list[Any]) -> list[GateRow]:
@@ -63,18 +62,46 @@ def kpi_rows(evaluation: Any, language: str) -> list[KpiRow]:
     return rows
 
 
-def _headline(evaluation: Any, language: str) -> list[tuple[str, str, str]]:
+def _headline(
+    evaluation: Any, language: str, *, inspected_today: float | None = None
+) -> list[tuple[str, str, str]]:
+    """Before -> after of the KPIs a plant manager decides on, the one that moves most (in points) first.
+
+    ``inspected_today`` is the share of parts inspected by hand today (``kpi.baseline``): with it the
+    manual inspection share is a row too, so a saving that comes from inspecting less is shown by the KPI
+    that carries it, not only beside an outgoing defect rate that barely moves.
+    """
     k = evaluation.kpis
     out = []
     pairs = [("baseline_defect_rate", "defect_rate_passed"), ("cpk", "cpk_passed"), ("ppk", "ppk_passed")]
+    values = {name: _num(value) for name, value in k.items()}
+    if inspected_today is not None and "manual_inspection_share" in k:
+        values["inspected_today"] = inspected_today
+        pairs.append(("inspected_today", "manual_inspection_share"))
+    moves = []
     for before, after in pairs:
-        if before in k and after in k and np.isfinite(_num(k[before])) and np.isfinite(_num(k[after])):
+        if (
+            before in values
+            and after in values
+            and np.isfinite(values[before])
+            and np.isfinite(values[after])
+        ):
             label = KPIS[after].label_ko if language == "ko" else KPIS[after].label_en
-            fmt = "{:.2%}" if "rate" in after else "{:.2f}"
-            out.append((label, fmt.format(_num(k[before])), fmt.format(_num(k[after]))))
+            fmt = "{:.2%}" if KPIS[after].unit == "ratio" else "{:.2f}"
+            out.append((label, fmt.format(values[before]), fmt.format(values[after])))
+            moves.append(abs(values[after] - values[before]))  # in points: a report's rows share a unit kind
+    out = [row for _, row in sorted(zip(moves, out, strict=True), key=lambda pair: -pair[0])]
     if not out and evaluation.per_class is not None:
         out = _metric_headline(evaluation, language)
     return out
+
+
+def _inspected_today(config: PocConfig) -> float | None:
+    """The share of parts inspected by hand today, from ``kpi.baseline`` (None for tasks without one)."""
+    if config.target.task not in ("binary", "anomaly"):
+        return None
+    baseline = config.kpi.baseline
+    return {"all": 1.0, "sample": baseline.sample_rate, "none": 0.0}[baseline.mode]
 
 
 def _metric_headline(evaluation: Any, language: str) -> list[tuple[str, str, str]]:
@@ -103,7 +130,7 @@ def assemble_report_data(
     version: str,
     decision: Decision,
 ) -> ReportData:
-    from axpoc.data._profile import profile
+    from axpoc.data import profile
     from axpoc.steps._explain import average_effects, permutation_importance
 
     language = config.language
@@ -170,7 +197,7 @@ def assemble_report_data(
         spec=model.spec,
         importances=importances,
         effects=effects,
-        headline=_headline(evaluation, language),
+        headline=_headline(evaluation, language, inspected_today=_inspected_today(config)),
         assumptions=list(config.project.assumptions),
         config_yaml=yaml.safe_dump(
             config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from axpoc.config._starter import StarterValues
+from axpoc.config import StarterValues
 from axpoc.errors import UserError
 from axpoc.process import ProcessTemplate
 
@@ -47,9 +47,7 @@ def starter_from_data(
     ``validate`` would reject.
     """
     from axpoc.config import ReadOptions
-    from axpoc.data._infer import infer_roles
-    from axpoc.data._numbers import clean_numbers
-    from axpoc.data._read import read_table
+    from axpoc.data import clean_numbers, infer_roles, read_table
     from axpoc.steps._prepare import _positive
 
     raw, info = read_table(data_file, ReadOptions())
@@ -60,9 +58,9 @@ def starter_from_data(
         )
     frame, _ = clean_numbers(raw, ReadOptions())
     if target is not None and target not in frame.columns:
-        from axpoc.data._roles import _missing_message
+        from axpoc.data import missing_column_message
 
-        raise UserError(f"{data_file.name}: " + _missing_message("--target", target, frame))
+        raise UserError(f"{data_file.name}: " + missing_column_message("--target", target, frame))
     roles = infer_roles(frame, target=target)
     if not roles.targets:
         raise UserError(_no_target_message(data_file, frame, roles.rejected_targets))

@@ -62,7 +62,7 @@ def build_and_check(
     The process template adds its plausible ranges (warnings) and keeps its outcome columns out of the
     contract, as they are out of the features; ``columns.pair_rules`` add order checks (warnings).
     """
-    from axpoc.data._gx import validate
+    from axpoc.data import validate
 
     contract = training_contract(config, frame, extra=extra)
     return contract, validate(frame, contract)
@@ -71,8 +71,7 @@ def build_and_check(
 def training_contract(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any] | None = None) -> Any:
     """The contract built from this frame, unchecked: for data whose critical rules were checked already
     (retraining checks the new rows against the champion's contract before it builds the challenger's)."""
-    from axpoc.data import template_expectations, template_label_columns
-    from axpoc.data._contract import build_contract
+    from axpoc.data import build_contract, template_expectations, template_label_columns
     from axpoc.process import load_process
 
     template = load_process(config.process)
@@ -84,15 +83,14 @@ def training_contract(config: PocConfig, frame: pd.DataFrame, *, extra: list[Any
 
 def _pair_rules(config: PocConfig, frame: pd.DataFrame) -> list[Any]:
     """``columns.pair_rules`` as ``column_pair_order`` warnings: a physically impossible row is suspect."""
-    from axpoc.data._contract import Expectation
-    from axpoc.data._roles import _missing_message
+    from axpoc.data import Expectation, missing_column_message
     from axpoc.errors import UserError
 
     rules = []
     for i, (low, high) in enumerate(config.columns.pairs):
         for column in (low, high):
             if column not in frame.columns:
-                raise UserError(_missing_message(f"columns.pair_rules[{i}]", column, frame))
+                raise UserError(missing_column_message(f"columns.pair_rules[{i}]", column, frame))
         rules.append(
             Expectation(
                 kind="column_pair_order",
@@ -108,7 +106,7 @@ def _pair_rules(config: PocConfig, frame: pd.DataFrame) -> list[Any]:
 
 def save_contract(contract: Any, folder: Path) -> tuple[Path, Path]:
     """The contract (axpoc's spec) and its rendering as a GX suite, both JSON, in the project folder."""
-    from axpoc.data._gx import suite_to_json
+    from axpoc.data import suite_to_json
 
     folder.mkdir(parents=True, exist_ok=True)
     contract_path = folder / "contract.json"
@@ -142,7 +140,7 @@ def validate_data(
     save: bool = True,
 ) -> ValidationOutcome:
     """``axpoc validate``: build the contract from the config and the data, check, save it."""
-    from axpoc.data._source import load_data
+    from axpoc.data import load_data
     from axpoc.steps._prepare import labelled_rows
 
     check_config(config)
@@ -170,8 +168,7 @@ def validate_data(
 
 def profile_data(config: PocConfig, *, data_path: str | Path | None = None) -> Any:
     """``axpoc profile``: the data-readiness summary of the configured data."""
-    from axpoc.data._profile import profile
-    from axpoc.data._source import load_data
+    from axpoc.data import load_data, profile
 
     check_config(config)
     loaded = load_data(config, path=data_path)

@@ -189,3 +189,14 @@ def test_import_axpoc_leaves_the_environment_alone() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "True"
+
+
+def test_the_reports_headline_leads_with_the_kpi_that_carries_the_gain(finished_run: dict) -> None:
+    html = Path(finished_run["outcome"]["report_path"]).read_text(encoding="utf-8")
+    summary = html[html.index('<section id="summary">') : html.index('<section id="data">')]
+    headline = summary[summary.index('<table class="headline">') :]
+    # Inspecting by hand goes from every part to the flagged ones: that row moves most and comes first.
+    assert "수동 검사 비율" in headline and "100.00%" in headline
+    assert headline.index("수동 검사 비율") < headline.index("합격 판정품 불량률")
+    data = html[html.index('<section id="data">') :]
+    assert "통과한 검사" in data and "<details" in data  # passed data checks fold away behind their count
