@@ -15,8 +15,12 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
+
+Log = Callable[[str], None]
+"""Where a flow (``run_poc``, ``retrain``) reports progress: one line per call, e.g. ``print``."""
 
 LOG_FILE = Path("logs") / "axpoc.log"
 """The log file, relative to the project folder."""

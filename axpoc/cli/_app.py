@@ -248,7 +248,7 @@ def main() -> None:
     SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
     is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
     and library log lines go to the project's log file (`axpoc._logs`). Before exiting, every object left is frozen out of the cyclic collector: interpreter
-    shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model), about 1 s after any verb.
+    shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model) after any verb.
     """
     import gc
     import signal

@@ -109,8 +109,8 @@ def _collector_paused() -> Iterator[Callable[[], None]]:
     """The cyclic garbage collector paused until the returned ``started()`` is called (or the block ends).
 
     Start-up builds a large object graph that lives until the process exits (MLflow, SQLAlchemy,
-    scikit-learn, the model); the collector would scan it again and again while it grows (0.5-1 s of a
-    call). Once scoring has started, what exists is frozen out of later collections and they resume.
+    scikit-learn, the model); the collector would scan it again and again while it grows (a noticeable share
+    of a short call). Once scoring has started, what exists is frozen out of later collections and they resume.
     """
     paused = gc.isenabled()
     gc.disable()

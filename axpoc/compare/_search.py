@@ -185,10 +185,10 @@ def predict_trial_cost(
 
     Times one fit on a random tenth (at least ``PROBE_MIN_ROWS`` rows) of the first fold's training
     rows and scales it by the square root of the row ratio, times the folds. The square root is a
-    deliberately low guess between boosting, whose fixed cost per tree dominates small fits (measured:
-    10 times the rows, 2-4 times the time), and forests or kernels that grow with the rows or faster:
+    deliberately low guess between boosting, whose fixed cost per tree dominates small fits (ten times the
+    rows takes far less than ten times the time), and forests or kernels that grow with the rows or faster:
     an estimate too low costs one fold before the per-fold check stops the trial, one too high would
-    drop a good family. The probe costs about 2 % of the trial it predicts.
+    drop a good family. The probe costs a small fraction of the trial it predicts.
     """
     train = splits[0][0]
     rows = min(len(train), max(PROBE_MIN_ROWS, len(train) // 10))

@@ -4,7 +4,7 @@ Curves of equal length are stacked into one 2-D block so that every statistic is
 all of them. Blocks are walked in row chunks of about a megabyte: the dozen passes that the features
 make over the same samples then stay in the CPU cache instead of streaming from memory each time.
 Each distinct length costs one pass of its own, so results are exact per cycle whatever the mix of
-lengths; measured here, cycles of all-different lengths run about 3x slower than equal ones.
+lengths; cycles of all-different lengths therefore run slower than equal ones.
 
 Missing samples: any non-finite sample (NaN, +-inf) is missing. Missing samples at the start or end of
 a curve are trimmed away (a shorter acquisition, or a wide export padded with blanks); missing samples

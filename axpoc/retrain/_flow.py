@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from axpoc import __version__
+from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
 from axpoc.promotion import (
@@ -33,8 +34,6 @@ from axpoc.promotion import (
     register_candidate,
 )
 from axpoc.report import RetrainNote
-
-Log = Callable[[str], None]
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from axpoc.serve._batch import COMPILE_MIN_ROWS, DEFAULT_CHUNK_ROWS, BatchResult, predict_batch
+from axpoc.serve._batch import COMPILE_MIN_ROWS, DEFAULT_CHUNK_ROWS, BatchOutcome, predict_batch
 from axpoc.serve._compiled import Acceleration, accelerate
 from axpoc.serve._explain import contributions, top_contributions
 from axpoc.serve._model import ServedModel, load_served_model, scoring_contract
@@ -23,8 +23,8 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "PREDICTION_LOG",
     "Acceleration",
+    "BatchOutcome",
     "BatchProgress",
-    "BatchResult",
     "ServedModel",
     "accelerate",
     "append_prediction_log",

@@ -51,7 +51,7 @@ _GLOB = re.compile(r"[*?\[]")
 
 
 @dataclass
-class BatchResult:
+class BatchOutcome:
     """What one ``predict`` call did.
 
     ``timings``: seconds per stage: load (the model), read (open and parse the input), check (contract
@@ -94,7 +94,7 @@ class BatchResult:
         return {**asdict(self), "rows_per_s": self.rows_per_s}
 
     @classmethod
-    def of(cls, run: Run, src: Source, *, output: str, rejects: Path, started: float) -> BatchResult:
+    def of(cls, run: Run, src: Source, *, output: str, rejects: Path, started: float) -> BatchOutcome:
         """The result of a finished ``run`` over ``src`` (the input's digest is awaited here)."""
         scores = np.concatenate(run.scores) if run.scores else np.empty(0)
         flags = np.concatenate(run.flags) if run.flags else np.empty(0, dtype=bool)
@@ -142,7 +142,7 @@ def predict_batch(
     threads: int | None = None,
     accelerate: Literal["auto", "always", "never"] = "auto",
     on_progress: Callable[[BatchProgress], None] | None = None,
-) -> BatchResult:
+) -> BatchOutcome:
     """Score ``source`` (a file, or SQL: ``SELECT ...`` / ``sql:TABLE``) into ``output`` (.csv, .parquet or a table).
 
     The model is ``model_version`` or the version ``alias`` points to. Rows failing the contract's
@@ -212,7 +212,7 @@ def predict_batch(
             run.stream(
                 src, chunk_rows, sink, FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects")
             )
-    result = BatchResult.of(run, src, output=target.label, rejects=rejects_path, started=started)
+    result = BatchOutcome.of(run, src, output=target.label, rejects=rejects_path, started=started)
     result.notes.extend(leftover_notes(leftovers))
     entry = {
         "kind": "batch",
@@ -239,7 +239,7 @@ _LOGGED = [
     "input_flagged",
     "score",
 ]
-"""The fields of a :class:`BatchResult` that each call appends to the prediction log."""
+"""The fields of a :class:`BatchOutcome` that each call appends to the prediction log."""
 
 
 def _check_options(*, chunk_rows: int, explain: int, accelerate: str) -> None:

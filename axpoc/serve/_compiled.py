@@ -12,7 +12,7 @@ thresholds are computed by the same code. The copy is trusted only after it scor
 real input rows like the original did (scores within ``TOLERANCE``, same predictions); any difference,
 error or unsupported objective falls back to the original model with the reason said.
 
-Compiling takes seconds to minutes (about 25 s for 500 trees x 31 leaves), so the object code is cached
+Compiling takes seconds to minutes (it grows with the trees and leaves), so the object code is cached
 in the project folder under a digest of the model text, the lleaves and llvmlite versions and the
 CPU; a file lock lets one process compile while others wait, and the file appears by rename only
 when complete. Later calls load it in milliseconds.

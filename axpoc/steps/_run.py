@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from axpoc import __version__
+from axpoc._logs import Log
 from axpoc.config import PocConfig
 from axpoc.errors import UserError, ValidationFailed
 from axpoc.promotion import (
@@ -35,7 +36,6 @@ from axpoc.promotion import (
 )
 
 STEPS = ("validate", "split", "compare", "evaluate", "register", "report")
-Log = Callable[[str], None]
 
 
 @dataclass

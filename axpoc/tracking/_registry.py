@@ -91,7 +91,7 @@ def load_poc_model(store: Store, version_or_alias: str) -> Any:
 
     The registry resolves the version and its logged model; a model stored in a local folder in the form
     ``log_poc_model`` writes is unpickled straight from there, without ``mlflow.pyfunc.load_model``
-    (whose environment check scans every installed package: 0.5-1 s a call). Only the model's pinned
+    (whose environment check scans every installed package on every call). Only the model's pinned
     requirements are compared with the installed versions. Any other model goes through MLflow.
     """
     from mlflow.exceptions import MlflowException

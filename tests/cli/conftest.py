@@ -23,7 +23,7 @@ SMALL_RUN = {
     "kpi": {
         "costs": {
             "inspection_cost": 300,
-            "escape_cost": 5000,
+            "escape_cost": 10000,
             "false_alarm_cost": 300,
             "inspection_minutes_per_part": 0.5,
         },

@@ -55,8 +55,12 @@ def test_model_that_flags_nothing_is_never_champion(tmp_path: Path, project_dir:
     assert "기본 인수 규칙" in summary and 'data-rule="catches_defects"' in summary
     assert "불량을 잡아냄" in summary and "모델 없는 방식보다 나음: 무검사" in summary
     tiles = summary[summary.index('class="tile"') : summary.index('class="grid2"')]
-    assert f"{outcome['kpis']['monthly_saving']:,.0f}원" not in tiles
+    today_saving = f"{outcome['kpis']['monthly_saving']:,.0f}원"
+    assert f'<div class="value">{today_saving}' not in tiles  # never headlined as the model's saving
     assert "모델이 불량을 하나도 잡지 못함" in tiles
+    assert (
+        f"기존 방식 대비 {today_saving} 중 {today_saving}은(는) 모델 없이도 가능" in tiles
+    )  # all of it needs no model
 
 
 def test_multiclass_without_defect_classes_headlines_no_money(tmp_path: Path, project_dir: Path) -> None:
