@@ -34,6 +34,11 @@ LIBRARY_LINE = re.compile(
     r"^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d (INFO|WARNING) |Registered model '|Created version ')", re.M
 )
 """MLflow's and other libraries' console lines: they belong in the project's log file, not before the user."""
+FIX = re.compile(
+    r"\b(fix|set|export|add|check|save|remove|rename|map|retype|collect|declare)\b|수정|설정|내보내|추가|확인|저장",
+    re.I,
+)
+"""A refusal says what to do."""
 GAPS_STRICT = True
 """A known gap that gets fixed fails the suite, so that its mark and the README row are updated."""
 
@@ -126,6 +131,7 @@ def _check(case: Case, step: Step, answer: Answer, data: Path) -> None:
         pytest.fail(f"{where}: --json printed no JSON on stdout\n{answer.show()}")
     if answer.code != 0:
         assert payload.get("ok") is False and isinstance(payload.get("error"), dict), f"{where}: {payload}"
+        _check_refusal(str(payload["error"].get("message", "")), data, where)
     text = answer.text.replace(str(data.parent), "<folder>").casefold()  # words never match in a path
     for word in step.words:
         options = word.replace("{file}", data.name).split("|")
@@ -136,6 +142,15 @@ def _check(case: Case, step: Step, answer: Answer, data: Path) -> None:
         )
     if step.verb == "run" and answer.code == 0:
         _check_verdict(case, payload, where)
+
+
+def _check_refusal(message: str, data: Path, where: str) -> None:
+    """A refusal names the file or a column, and says what to do."""
+    columns = {*ex.shot_log(12).columns, *ex.press_doe().columns, ex.DEFECT_TYPE}
+    assert data.name in message or any(c in message for c in columns), (
+        f"{where}: names no file or column: {message}"
+    )
+    assert FIX.search(message), f"{where}: says nothing to do: {message}"
 
 
 def _check_verdict(case: Case, outcome: dict, where: str) -> None:
