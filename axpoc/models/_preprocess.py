@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from numbers import Integral
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from axpoc.errors import UserError
@@ -63,6 +65,15 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     (category column -> "one-hot" | "ordinal"), ``feature_names_in_``, ``n_features_in_``.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "kinds": [dict],
+        "dropped": [dict, None],
+        "scale": ["boolean"],
+        "curves": [StrOptions({"features", "raw", "drop"})],
+        "max_onehot": [Interval(Integral, 0, None, closed="left")],
+        "min_frequency": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(
         self,
         *,
@@ -95,8 +106,7 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     # scikit-learn API ------------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y: Any = None) -> Preprocessor:
         """Learn imputation values, categories and scales from the rows of ``X`` only."""
-        if self.curves not in ("features", "raw", "drop"):
-            raise ValueError(f"curves={self.curves!r}: expected 'features', 'raw' or 'drop'")
+        self._validate_params()
         frame = self._coerce(X)
         self.encodings_ = {
             name: "one-hot" if frame[name].nunique() <= self.max_onehot else "ordinal"

@@ -9,15 +9,21 @@ check is expected to fail only where it cannot apply, with the reason.
 from __future__ import annotations
 
 import importlib.util
+import pickle
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from axpoc.features import CurveFeatures
-from axpoc.models import FAMILIES, BlendClassifier, BlendRegressor, Resampled
+from axpoc.models import FAMILIES, BlendClassifier, BlendRegressor, Resampled, build_preprocessor
 
 FAST_TORCH = {"max_epochs": 30, "batch_size": 32, "patience": 5, "length": 16}
 """Enough training for the checks' accuracy bars on their small data; they fit each estimator some fifty times."""
@@ -120,3 +126,33 @@ def test_the_registry_yields_axpoc_estimators() -> None:
     if importlib.util.find_spec("torch"):
         torch = {"TorchMLPClassifier", "TorchMLPRegressor", "TorchCNN1DClassifier", "TorchCNN1DRegressor"}
         assert torch | {"TorchAutoencoderAnomaly"} <= names
+
+
+def test_preprocessor_keeps_the_contract_on_the_frames_it_is_built_for() -> None:
+    """The Preprocessor's columns are named by its ``kinds``, so scikit-learn's generated arrays cannot reach
+    it: the same promises (clone, fit returns self, idempotent fit, pure transform, pickling, the
+    not-fitted error, parameter validation) are checked here on a plant-like frame."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "금형온도": np.where(rng.random(80) < 0.1, np.nan, rng.normal(200, 5, 80)),
+            "재질": rng.choice(["A", "B", None], 80),
+            "양품여부": rng.random(80) < 0.5,
+            "압력곡선": [rng.normal(size=int(n)) for n in rng.integers(20, 30, 80)],
+        }
+    )
+    prep = build_preprocessor(frame, list(frame.columns), scale=True, curves="features")
+    with pytest.raises(NotFittedError):
+        prep.transform(frame)
+    assert clone(prep).get_params() == prep.get_params()
+    assert prep.fit(frame) is prep
+    assert prep.n_features_in_ == 4 and list(prep.feature_names_in_) == list(frame.columns)
+    first = prep.transform(frame)
+    state = dict(vars(prep))
+    again = prep.transform(frame.iloc[::-1]).iloc[::-1]
+    assert vars(prep).keys() == state.keys() and all(vars(prep)[k] is v for k, v in state.items())
+    pd.testing.assert_frame_equal(again, first)
+    pd.testing.assert_frame_equal(clone(prep).fit(frame).transform(frame), first)  # idempotent, deterministic
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(prep)).transform(frame), first)
+    with pytest.raises(InvalidParameterError, match="'curves' parameter"):
+        clone(prep).set_params(curves="smooth").fit(frame)
