@@ -30,6 +30,7 @@ from axpoc.data._numbers import NumberRules
 from axpoc.data._read_notes import ReadNote
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import is_timestamp_text
+from axpoc.data._write import holds_arrays
 from axpoc.errors import UserError
 
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".dat"})
@@ -258,25 +259,30 @@ def _drop_repeats_and_totals(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFram
     """
     if frame.empty:
         return frame
-    cells = frame.astype(object).map(lambda v: "" if _blank(v) else str(v).strip())
+    # only rows that could be one are looked at cell by cell: a scoring batch may hold millions of rows
+    hits = sum(
+        (frame[c].eq(str(c)) for c in frame.columns if not _numeric(frame[c])), pd.Series(0, frame.index)
+    )
+    suspects = frame.index[hits.ge(2)].union(frame.index[-_SUMMARY_TAIL:])
+    cells = frame.loc[suspects].astype(object).map(lambda v: "" if _blank(v) else str(v).strip())
     names = pd.Series([str(c).strip() for c in frame.columns], index=frame.columns)
     filled = cells.ne("")
     repeats = filled.sum(axis=1).ge(2) & (cells.eq(names, axis=1) | ~filled).all(axis=1)
     first = cells.apply(lambda row: next((v for v in row if v), ""), axis=1)
-    tail = pd.Series(False, index=frame.index)
-    tail.iloc[-_SUMMARY_TAIL:] = True
-    totals = tail & first.str.replace(" ", "").str.casefold().isin(_SUMMARY_WORDS)
-    drop = repeats | totals
-    if not drop.any():
+    at_end = pd.Series(cells.index.isin(frame.index[-_SUMMARY_TAIL:]), index=cells.index)
+    totals = at_end & first.str.replace(" ", "").str.casefold().isin(_SUMMARY_WORDS)
+    if not (repeats | totals).any():
         return frame
-    line = {i: (info.header_row or 1) + 1 + pos for pos, i in enumerate(frame.index)}
+    line = {i: (info.header_row or 1) + 1 + frame.index.get_loc(i) for i in cells.index}
     if repeats.any():
-        rows = ", ".join(str(line[i]) for i in frame.index[repeats])
+        rows = ", ".join(str(line[i]) for i in cells.index[repeats])
         info.notes.append(ReadNote("repeated_header", {"n": int(repeats.sum()), "rows": rows}))
-    for i in frame.index[totals]:
+    for i in cells.index[totals]:
         info.notes.append(ReadNote("summary_row", {"row": line[i], "first": first[i]}))
+    drop = frame.index.isin(cells.index[repeats | totals])
+    filled = filled.loc[repeats | totals]
     kept = frame.loc[~drop].reset_index(drop=True)
-    for column in frame.columns[filled.loc[drop].any()]:
+    for column in frame.columns[filled.any()]:
         if pd.api.types.is_numeric_dtype(kept[column]):
             continue
         numbers = pd.to_numeric(kept[column], errors="coerce")
@@ -286,6 +292,14 @@ def _drop_repeats_and_totals(frame: pd.DataFrame, info: ReadInfo) -> pd.DataFram
 
 
 _SUMMARY_TAIL = 3
+
+
+def _numeric(column: pd.Series) -> bool:
+    """A column pandas read as numbers, booleans, dates or curves: it cannot hold a repeated header's text."""
+    types = pd.api.types
+    return types.is_numeric_dtype(column) or types.is_datetime64_any_dtype(column) or holds_arrays(column)
+
+
 _SUMMARY_WORDS = frozenset(
     {"합계", "소계", "총계", "누계", "계", "평균", "total", "subtotal", "sum", "average"}
 )
