@@ -8,6 +8,9 @@ packages import each other, function-level imports included.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,3 +124,14 @@ def test_no_import_cycle_between_packages() -> None:
 )
 def test_the_cycle_finder_finds_cycles(graph: dict[str, set[str]], expected: list[str] | None) -> None:
     assert _cycle(graph) == expected
+
+
+def test_the_layer_contracts_hold() -> None:
+    """``lint-imports`` as ``make test`` runs it, here too, so a targeted test run sees a broken layer."""
+    pytest.importorskip("importlinter", reason="import-linter comes with the dev extra")
+    code = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT.parent, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

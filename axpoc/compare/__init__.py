@@ -4,13 +4,12 @@ from axpoc.compare._compare import Comparison, compare_candidates
 from axpoc.compare._notes import CompareNote
 from axpoc.compare._oof import cross_fitted_decisions, out_of_fold_model
 from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
-from axpoc.compare._screen import SCREEN_FAMILIES, GroupLevelScreen, ScreenNote, screen_group_level
+from axpoc.compare._screen import GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
 from axpoc.compare._stats import Interval, PairedTest, corrected_interval, corrected_paired_test
 
 __all__ = [
     "DEFAULT_PRIMARY",
-    "SCREEN_FAMILIES",
     "Budget",
     "CandidateResult",
     "CompareNote",

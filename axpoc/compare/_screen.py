@@ -31,8 +31,6 @@ from axpoc.compare._search import (
 from axpoc.compare._stats import corrected_paired_test
 from axpoc.kpi import Phrase
 
-SCREEN_FAMILIES = ("lightgbm", "hist_gradient_boosting", "extra_trees", "random_forest")
-"""Families that can probe the screen, fastest first; the first one among the candidates is used."""
 MAX_SHARE = 1 / 2
 """The most of the remaining budget the screen may use; a slower screen is skipped or abandoned. Only one
 of its two runs is extra: the comparison adopts the other as the probe family's defaults trial."""

@@ -26,7 +26,7 @@ from axpoc.data._read import (
     read_table,
 )
 from axpoc.data._roles import SOURCE_COLUMN, Roles, missing_column_message, resolve_roles
-from axpoc.data._source import LoadedData, frame_digest, load_data
+from axpoc.data._source import LoadedData, demo_frame, frame_digest, load_data
 from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
 from axpoc.data._sql import SQL_DRIVERS, parse_sql_url, read_sql, safe_url
 from axpoc.data._template import mapped_columns, template_expectations, template_label_columns
@@ -61,6 +61,7 @@ __all__ = [
     "clean_numbers",
     "cv_splitter",
     "data_problems",
+    "demo_frame",
     "detect_encoding",
     "detect_header_row",
     "detect_separator",

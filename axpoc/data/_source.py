@@ -152,17 +152,25 @@ def _needs_file_names(config: PocConfig) -> bool:
     return per_file or (labels is not None and labels.file_key_regex is not None)
 
 
-def _demo(config: PocConfig, loaded: LoadedData) -> pd.DataFrame:
+def demo_frame(process: str, *, rows: int, defect_rate: float, drift: float, seed: int) -> pd.DataFrame:
+    """Synthetic data from a process template's generator: ``data.demo`` and ``axpoc demo`` both use it."""
     from axpoc.process import load_process
 
-    demo = config.data.demo
-    assert demo is not None  # the schema guarantees exactly one source
-    template = load_process(config.process)
+    template = load_process(process)
     if template.generate is None:
         raise UserError(
-            f"process '{config.process}' has no demo data generator. Set data.path to your data instead of data.demo."
+            f"process '{process}' has no demo-data generator; pick one of the process templates "
+            "(or set data.path to your own data instead of data.demo)."
         )
-    frame = template.generate(rows=demo.rows, defect_rate=demo.defect_rate, drift=demo.drift, seed=demo.seed)
+    return template.generate(rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)
+
+
+def _demo(config: PocConfig, loaded: LoadedData) -> pd.DataFrame:
+    demo = config.data.demo
+    assert demo is not None  # the schema guarantees exactly one source
+    frame = demo_frame(
+        config.process, rows=demo.rows, defect_rate=demo.defect_rate, drift=demo.drift, seed=demo.seed
+    )
     loaded.source_label = f"demo:{config.process}(rows={demo.rows}, defect_rate={demo.defect_rate}, drift={demo.drift}, seed={demo.seed})"
     return frame
 

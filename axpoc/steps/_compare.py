@@ -198,14 +198,15 @@ def _screen(
     budget: Budget,
 ) -> GroupLevelScreen | None:
     """The group-level screen when the folds are grouped and such columns exist (None otherwise)."""
-    from axpoc.compare import SCREEN_FAMILIES, screen_group_level
+    from axpoc.compare import screen_group_level
     from axpoc.data import group_level_columns
 
     features = list(X.columns)
     if plan.groups is None:
         return None
     columns = group_level_columns(X, features, plan.groups)
-    probe = next((name for name in SCREEN_FAMILIES if name in families), None)
+    ranked = [name for name, family in families.items() if family.screen_rank is not None]
+    probe = min(ranked, key=lambda name: families[name].screen_rank, default=None)
     if not columns or len(columns) == len(features) or probe is None:
         return None
     family = families[probe]

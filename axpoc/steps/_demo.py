@@ -10,17 +10,11 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
+from axpoc.data import demo_frame
 from axpoc.errors import UserError
 from axpoc.process import load_process
 
 _CODE = re.compile(r"^(.*?)(\d+)$")
-
-
-def demo_frame(process: str, *, rows: int, defect_rate: float, drift: float, seed: int) -> pd.DataFrame:
-    template = load_process(process)
-    if template.generate is None:
-        raise UserError(f"process '{process}' has no demo-data generator; pick one of the process templates.")
-    return template.generate(rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)
 
 
 def follow(frame: pd.DataFrame, reference: pd.DataFrame, *, roles: Mapping[str, str]) -> pd.DataFrame:

@@ -112,8 +112,8 @@ CASES: tuple[Case, ...] = (
         "7-class 불량유형 (정상 + 6 defect types), CP949, Korean headers, 280 shots",
         "never champion",
         "reads CP949; `init` says which classes it takes as defects or asks for `defect_classes`; "
-        "without them the money KPIs are undefined, and with 3-4 test cases per class the verdict is "
-        "insufficient evidence",
+        "without them the money KPIs are undefined; with 11-19 cases per defect type (the rule asks for "
+        "about 39) the verdict is insufficient evidence, with how many more to collect",
         (
             Step("init", 0, ("cp949", ex.DEFECT_TYPE, "defect_classes")),
             Step("run", 0),
@@ -161,8 +161,8 @@ CASES: tuple[Case, ...] = (
         ex.press_doe_39,
         "39-run press DOE with 6 cracked parts",
         "never champion",
-        "trains without error; too few defect cases to judge: insufficient evidence, registered as a "
-        "candidate with how many more cracks to collect",
+        "trains without error and registers a candidate, never champion: a built-in rule fails (its cost "
+        "is not surely below today's inspection on so few parts)",
         (Step("run", 0),),
         DOE,
     ),
@@ -171,7 +171,7 @@ CASES: tuple[Case, ...] = (
         ex.one_class,
         "120 shots, all `OK`",
         "refused",
-        "exit 2: the target has one class only; add data that holds defects",
+        "exit 2 from `validate` and `run`: the target has one class only; add data that holds defects",
         (
             Step("validate", 2, (ex.LABEL, "one class|한 가지|하나", "defect|불량")),
             Step("run", 2, (ex.LABEL,)),

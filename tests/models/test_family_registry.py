@@ -90,3 +90,10 @@ def test_the_reports_package_versions_name_every_familys_requirements() -> None:
                 assert versions[name] == metadata.version(name), family.name
             except metadata.PackageNotFoundError:
                 assert name not in versions
+
+
+def test_screen_probes_are_ranked_fastest_first() -> None:
+    ranked = sorted((f for f in FAMILIES.values() if f.screen_rank is not None), key=lambda f: f.screen_rank)
+    assert len({f.screen_rank for f in ranked}) == len(ranked)  # one probe per rank
+    assert [f.name for f in ranked][:2] == ["lightgbm", "hist_gradient_boosting"]
+    assert all(f.tasks == SUPERVISED and not f.needs_scaling for f in ranked)  # defaults on raw columns

@@ -66,7 +66,8 @@ class Family:
     trying, Korean and English), ``needs_scaling`` (the pipeline standardises its inputs),
     ``uses_curves`` (consumes raw sensor curves; the others get curve features),
     ``max_rows``/``min_rows`` (outside them it is skipped, ``max_rows_reason`` says why),
-    ``pip_requirements`` (pinned extra packages a saved model of this family needs).
+    ``pip_requirements`` (pinned extra packages a saved model of this family needs), ``screen_rank``
+    (may probe the group-level screen with its defaults, lowest rank first: the fastest; None: never).
     """
 
     name: str
@@ -80,6 +81,7 @@ class Family:
     max_rows_reason: str = ""  # a SkipReason says it in the report's language too
     min_rows: int = 10
     pip_requirements: tuple[str, ...] = ()
+    screen_rank: int | None = None
 
     open_params: ClassVar[bool] = False
     """True when the library itself accepts parameters beyond the estimator's declared ones."""

@@ -12,4 +12,5 @@ FAMILY = Forest(
     why_ko="무작위 분할 트리의 앙상블: 잡음에 강함",
     why_en="extremely randomised trees: robust to noise",
     extra=True,
+    screen_rank=3,
 )

@@ -66,4 +66,5 @@ FAMILY = HistGradientBoosting(
     SUPERVISED,
     why_ko="scikit-learn의 히스토그램 부스팅: 결측값을 자체 처리",
     why_en="scikit-learn's histogram boosting: handles missing values natively",
+    screen_rank=2,
 )

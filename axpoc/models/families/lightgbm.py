@@ -81,4 +81,5 @@ FAMILY = LightGBM(
     why_ko="빠르고 정확한 그래디언트 부스팅 트리: 표 형태 공정 데이터의 기본 강자",
     why_en="fast, accurate gradient-boosted trees: the usual strongest family on tabular process data",
     pip_requirements=(pinned("lightgbm"),),
+    screen_rank=1,
 )

@@ -11,4 +11,5 @@ FAMILY = Forest(
     SUPERVISED,
     why_ko="많은 결정 트리의 평균: 안정적이고 과적합에 강함",
     why_en="an average of many decision trees: stable and hard to overfit",
+    screen_rank=4,
 )
