@@ -4,7 +4,8 @@ An empty gate set must never mean "pass". Before a model replaces today's practi
 
 * ``beats_no_model``: does it cost less than every policy that needs no model (today's practice, inspect
   everything, inspect nothing, and for a sampling baseline the best sampling rate)? Judged on the upper
-  bound of the paired interval of (model - policy) cost per part on the same test rows. Without unit costs
+  bound of the paired interval of (model - policy) cost per part on the same test rows, at the test part's
+  defect share. Without unit costs
   the KPI is escapes per 1000 parts, and a model can only be weighed against policies that inspect no
   more parts than it flags (inspect nothing, random inspection of as many parts, today's practice when it
   inspects no more): fewer escapes bought with more inspection needs costs to judge.
@@ -334,7 +335,10 @@ def beats_no_model(
     """Is the model cheaper (or, without costs, leaking fewer defects) than every no-model policy?
 
     One row per policy; each passes only when the upper bound of the paired interval of (model - policy)
-    on the same test rows is below 0. Money is per month when the volumes are known, else per part. The
+    on the same test rows is below 0. The interval holds the test part's defect share fixed
+    (post-stratified resamples): it measures how sure the model's catches and false alarms are at this
+    plant's defect rate, not how the defect rate moves between lots, which would make inspecting nothing
+    look as good as any detector whenever a resample happens to hold few defects. Money is per month when the volumes are known, else per part. The
     saving over today's practice splits into what the cheapest no-model policy saves already
     (``no_model_saving``) and what the model adds (``saving_vs_best_policy``, undefined when the model
     catches no defect: then nothing it saves needs a model).
@@ -356,7 +360,13 @@ def beats_no_model(
     for policy in policies:
         policy_rows = policy.row_cost(y, unit) if unit is not None else policy.row_escapes(y)
         est = paired_mean_diff(
-            model_rows, policy_rows, groups=groups, block_size=block_size, n_boot=n_boot, alpha=alpha
+            model_rows,
+            policy_rows,
+            groups=groups,
+            block_size=block_size,
+            n_boot=n_boot,
+            alpha=alpha,
+            strata=y,
         )
         diff, low, high = (float(v) * scale for v in est)
         means[policy.name] = float(policy_rows.mean()) * scale

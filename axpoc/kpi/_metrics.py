@@ -61,6 +61,21 @@ def _weighted_mean(values: np.ndarray) -> Evaluator:
     return evaluate
 
 
+def _stratified_mean(values: np.ndarray, strata: np.ndarray) -> Evaluator:
+    """Mean of a per-row quantity with each resample re-weighted to the observed share of every stratum
+    (post-stratification): the interval then says how sure the values within each stratum are, not how the
+    strata's shares vary between resamples. A resample that lost a stratum is undefined (NaN)."""
+    _, codes = np.unique(strata, return_inverse=True)
+    shares = np.bincount(codes) / codes.size
+    means = [_weighted_mean(values[codes == k]) for k in range(shares.size)]
+    masks = [codes == k for k in range(shares.size)]
+
+    def evaluate(w: np.ndarray) -> np.ndarray:
+        return sum(share * mean(w[:, mask]) for share, mean, mask in zip(shares, means, masks, strict=True))
+
+    return evaluate
+
+
 def _as_binary(y: np.ndarray, what: str) -> np.ndarray:
     """0/1 floats from a bool or 0/1 array; anything else is a caller error worth naming."""
     if y.ndim != 1:
@@ -591,14 +606,21 @@ def paired_mean_diff(
     n_boot: int = 1000,
     alpha: float = 0.05,
     random_state: int | np.random.Generator | None = 0,
+    strata: Any = None,
 ) -> Estimate:
     """mean(a) - mean(b) of two per-row quantities on the same rows (a cost per part under two policies),
-    with an interval from resampling the rows (or whole groups, or moving blocks) once for both."""
+    with an interval from resampling the rows (or whole groups, or moving blocks) once for both.
+
+    ``strata`` (one label per row, e.g. defect or not) holds each stratum's share at its observed value in
+    every resample, so the interval reflects the spread within the strata only (see :func:`_stratified_mean`).
+    """
     _check_alpha(alpha)
     a, b = _as_finite(np.asarray(values_a), "values_a"), _as_finite(np.asarray(values_b), "values_b")
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"values_a and values_b must be 1-D of one length, got {a.shape} and {b.shape}")
-    evaluate = _weighted_mean(a - b)
+    if strata is not None and np.shape(strata) != a.shape:
+        raise ValueError(f"strata has shape {np.shape(strata)}, expected {a.shape}")
+    evaluate = _weighted_mean(a - b) if strata is None else _stratified_mean(a - b, np.asarray(strata))
     reason = Reason("metric_undefined", {"metric": "mean difference", "why": Reason("no_rows")})
     point = _point(evaluate, a.size, reason)
     if math.isnan(point):

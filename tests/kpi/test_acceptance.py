@@ -310,3 +310,27 @@ def test_planned_recall_stays_above_any_floor(floor: float):
     assert rows[0].target >= 1 and "planned recall" in rows[0].reason
     high, _ = enough_evidence({"NG": (10, 10)}, min_recall=floor)
     assert high[0].target <= rows[0].target  # a model that catches more needs no more evidence
+
+
+def test_defect_share_is_held_fixed_when_lots_are_resampled():
+    """Defects in bursts (two of twelve lots hold them all): a detector that catches every defect beats
+    inspecting nothing at this plant's defect rate, although resampled lots often hold no defect at all."""
+    lots = np.repeat(np.arange(12), 100)
+    defects = np.zeros(lots.size, dtype=bool)
+    defects[np.isin(lots, [3, 8])] = np.random.default_rng(0).random(200) < 0.3
+    flagged = defects | (np.random.default_rng(1).random(lots.size) < 0.01)
+    result = beats_no_model(defects, flagged, baseline=TODAY_ALL, cost=COST, volumes=VOLUMES, groups=lots)
+    none = _by_name(result.rules)["beats_inspect_none"]
+    assert none.passed and none.used_value < 0
+
+
+def test_a_detector_that_misses_is_still_judged_on_its_misses_with_the_share_fixed():
+    """Holding the defect share fixed narrows nothing about the model: catching 5 of 6 is still uncertain."""
+    defects = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 0] * 6, dtype=bool)
+    flagged = defects.copy()
+    flagged[0] = False
+    lots = np.repeat(np.arange(6), 10)
+    today = _by_name(
+        beats_no_model(defects, flagged, baseline=TODAY_ALL, cost=COST, volumes=VOLUMES, groups=lots).rules
+    )["beats_today"]
+    assert today.value < 0 < today.used_value and not today.passed

@@ -266,3 +266,21 @@ def test_paired_diff_uses_the_same_resamples() -> None:
     _, a_low, a_high = bootstrap_ci("roc_auc", y, score, n_boot=400)
     _, b_low, b_high = bootstrap_ci("roc_auc", y, other, n_boot=400)
     assert high - low < 0.5 * ((a_high - a_low) + (b_high - b_low))
+
+
+def test_paired_mean_diff_with_strata_holds_each_share_fixed():
+    """Post-stratified resamples: a difference that only depends on the stratum has no spread at all."""
+    from axpoc.kpi import paired_mean_diff
+
+    strata = np.array([1] * 10 + [0] * 90)
+    a = np.where(strata == 1, 5.0, 1.0)
+    plain = paired_mean_diff(a, np.zeros_like(a), n_boot=300)
+    fixed = paired_mean_diff(a, np.zeros_like(a), n_boot=300, strata=strata)
+    assert (
+        fixed.point == pytest.approx(1.4)
+        and fixed.low == pytest.approx(1.4)
+        and fixed.high == pytest.approx(1.4)
+    )
+    assert plain.high - plain.low > 0.3
+    with pytest.raises(ValueError, match="strata"):
+        paired_mean_diff(a, a, strata=strata[:5])
