@@ -224,15 +224,15 @@ CASES: tuple[Case, ...] = (
         "20-shot scoring batch in the training format whose 보압시간 and 냉각시간 are all `N`",
         "accepted with note",
         "`predict` scores all 20 shots, taking the column types from the training contract",
-        (Step("predict", 0, scored=20),),
+        (Step("predict", 0, ('"rejected": 0',), scored=20),),
     ),
     Case(
         "batch_out_of_range",
         ex.batch_out_of_range,
         "20-shot batch with a thickness of 99999 and an unseen part name",
         "accepted with note",
-        "`predict` scores all 20 and flags the two rows, naming 두께 and 품명",
-        (Step("predict", 0, (ex.THICKNESS, ex.PART), scored=20),),
+        "`predict` scores all 20 and flags the two rows (`input_flags` names 두께 and 품명; counted in `--json`)",
+        (Step("predict", 0, (ex.THICKNESS, ex.PART, '"input_flagged": 2'), scored=20),),
     ),
     Case(
         "batch_infinite",
@@ -240,7 +240,7 @@ CASES: tuple[Case, ...] = (
         "20-shot batch with `inf` and `1e400` in two cells",
         "accepted with note",
         "`predict` scores 18 rows and writes the 2 others to the reject file, naming 사출압력",
-        (Step("predict", 0, (ex.PRESSURE,), scored=18),),
+        (Step("predict", 0, (ex.PRESSURE, '"rejected": 2'), scored=18),),
     ),
     Case(
         "out_of_range_values",
