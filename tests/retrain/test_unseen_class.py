@@ -60,7 +60,10 @@ def test_new_class_in_new_data(tmp_path: Path, mlflow_db_template: Path, cli: An
     assert 0.0 <= checked["champion_kpis_on_new"]["macro_f1"] <= 1.0  # on the 275 rows of known classes
 
     retrain = cli("retrain", config, "--data", new, "--project-dir", project, "--json")
-    assert retrain.code == 2 and "Traceback" not in retrain.stderr and retrain.stdout == ""
+    assert retrain.code == 2 and "Traceback" not in retrain.stderr
+    error = retrain.json()  # --json: the failure as {"ok": false, "error": {...}} on stdout
+    assert error["ok"] is False and error["error"]["exit_code"] == 2
+    assert f"'{NEW_CLASS}' (25 rows)" in error["error"]["message"]
     message = " ".join(retrain.stderr.split())
     assert "column 'defect_type'" in message and f"'{NEW_CLASS}' (25 rows)" in message
     assert "'flash', 'none', 'short_shot', 'sink_mark'" in message and "run 'axpoc run CONFIG'" in message
