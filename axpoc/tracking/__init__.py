@@ -3,9 +3,11 @@
 from axpoc._hooks import MOVE_STAGES, PAUSE_ENV, PAUSED_MARK, RESUME_ENV, pause_point
 from axpoc.tracking._moves import (
     JOURNAL,
+    LOCK_FILE,
     PROMOTION_LOG,
     Move,
     RecoveryNote,
+    RegistryBusy,
     alias_version,
     append_promotion_log,
     journaled_versions,
@@ -38,6 +40,7 @@ __all__ = [
     "CHAMPION",
     "HOST_TAG",
     "JOURNAL",
+    "LOCK_FILE",
     "MOVE_STAGES",
     "PAUSED_MARK",
     "PAUSE_ENV",
@@ -47,6 +50,7 @@ __all__ = [
     "RESUME_ENV",
     "Move",
     "RecoveryNote",
+    "RegistryBusy",
     "Store",
     "alias_version",
     "append_promotion_log",

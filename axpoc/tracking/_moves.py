@@ -36,7 +36,7 @@ from typing import Any
 from filelock import FileLock
 
 from axpoc._hooks import pause_point
-from axpoc.errors import Interrupted
+from axpoc.errors import Interrupted, UserError
 from axpoc.kpi import Phrase
 from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
 
@@ -91,9 +91,33 @@ class Move:
         return f"v{self.version} is challenger; the champion is " + (f"v{champion}" if champion else "none")
 
 
-def registry_lock(store: Store) -> FileLock:
-    """The project's registry lock: alias moves, their recovery and ``export`` take it."""
-    return FileLock(str(store.project_dir / LOCK_FILE), timeout=120)
+class RegistryBusy(UserError):
+    """Another axpoc command holds the project's registry lock (it is moving an alias or exporting)."""
+
+
+@contextmanager
+def registry_lock(store: Store, *, wait_s: float = 120.0) -> Iterator[None]:
+    """The project's registry lock: alias moves, their recovery and ``export`` take it.
+
+    Waiting longer than ``wait_s`` is a :class:`RegistryBusy` user error, never a library traceback. The
+    lock is the operating system's, so a killed holder frees it with its process.
+    """
+    from filelock import Timeout
+
+    path = store.project_dir / LOCK_FILE
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=wait_s)
+    except Timeout:
+        raise RegistryBusy(
+            f"the model registry of project '{store.model_name}' is busy: another axpoc command (rollback, "
+            f"retrain, run or export of this project) has held its lock ({path}) for over {wait_s:g} s. "
+            "Wait until that command ends and run this one again."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def alias_version(store: Store, alias: str) -> str | None:
@@ -172,21 +196,29 @@ def recover(store: Store) -> list[RecoveryNote]:
     path = store.project_dir / JOURNAL
     if not _pending(path):  # the usual case: one small file read, no lock
         return []
+    try:
+        with registry_lock(store, wait_s=0):
+            return _settle(store, path)
+    except RegistryBusy:  # a live command is moving an alias right now: it confirms its own move
+        return []
+
+
+def _settle(store: Store, path: Path) -> list[RecoveryNote]:
+    """Complete or undo each pending move (the caller holds the registry lock); returns what was done."""
     notes = []
-    with registry_lock(store):
-        for move in _pending(path):
-            values = {"action": move.action, "version": move.version, "time": move.log.get("time", "?")}
-            if alias_version(store, move.main_alias) == move.aliases[move.main_alias]:
-                _set_aliases(store, move.aliases)
-                _set_tags(store, move.tags)
-                if not any(entry.get("id") == move.id for entry in read_promotion_log(store)):
-                    _append_line(store.project_dir / PROMOTION_LOG, move.log)
-                _append_line(path, {"id": move.id, "state": "confirmed", "by": "recovery"})
-                notes.append(RecoveryNote("completed", values))
-            else:
-                _set_aliases(store, move.prior)
-                _append_line(path, {"id": move.id, "state": "undone", "by": "recovery"})
-                notes.append(RecoveryNote("undone", values))
+    for move in _pending(path):
+        values = {"action": move.action, "version": move.version, "time": move.log.get("time", "?")}
+        if alias_version(store, move.main_alias) == move.aliases[move.main_alias]:
+            _set_aliases(store, move.aliases)
+            _set_tags(store, move.tags)
+            if not any(entry.get("id") == move.id for entry in read_promotion_log(store)):
+                _append_line(store.project_dir / PROMOTION_LOG, move.log)
+            _append_line(path, {"id": move.id, "state": "confirmed", "by": "recovery"})
+            notes.append(RecoveryNote("completed", values))
+        else:
+            _set_aliases(store, move.prior)
+            _append_line(path, {"id": move.id, "state": "undone", "by": "recovery"})
+            notes.append(RecoveryNote("undone", values))
     return notes
 
 
