@@ -50,7 +50,8 @@ class Decision:
     """What happens to a registered version and why.
 
     ``code`` and ``values`` word the reason in any language (:func:`axpoc.report._i18n.decision_text`);
-    ``reason`` is the English sentence of the registry, the promotion log and the CLI. ``champion`` is the
+    ``reason`` is a :class:`axpoc.report.DecisionReason`: the English sentence of the registry, the promotion
+    log and the CLI as a ``str``, in Korean with ``.text("ko")``. ``champion`` is the
     champion the decision was made against (None: there was none); ``test`` the non-inferiority test
     when one was made.
     """
@@ -78,10 +79,10 @@ class Decision:
 
 def _worded(code: str, **values: Any) -> dict[str, Any]:
     """A reason code with its values and its English sentence (each report words it in its language)."""
-    from axpoc.report import decision_text
+    from axpoc.report import DecisionReason
 
     frozen = _frozen(values)
-    return {"code": code, "values": frozen, "reason": decision_text(code, frozen, "en")}
+    return {"code": code, "values": frozen, "reason": DecisionReason(code, frozen)}
 
 
 def decide(

@@ -45,7 +45,7 @@ class ReportData:
     process: str
     task: str  # binary | multiclass | regression | anomaly
     target: str
-    verdict: str  # champion | challenger | not_registered
+    verdict: str  # champion | challenger | insufficient_evidence | rejected | not_registered
     verdict_reason: str
     model_name: str | None = None
     model_version: str | None = None

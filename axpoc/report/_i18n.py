@@ -33,8 +33,10 @@ _KO: dict[str, str] = {
     "task_regression": "회귀 (측정값 예측)",
     "task_anomaly": "이상 탐지",
     # verdicts
-    "verdict_champion": "승격 · 합격",
-    "verdict_challenger": "보류 · 불합격",
+    "verdict_champion": "챔피언",
+    "verdict_challenger": "도전자(보류)",
+    "verdict_insufficient_evidence": "근거 부족",
+    "verdict_rejected": "거부",
     "verdict_not_registered": "미등록",
     "verdict_caption": "최종 판정",
     # section titles, in the order of the report
@@ -270,8 +272,10 @@ _EN: dict[str, str] = {
     "task_multiclass": "multiclass classification (defect type)",
     "task_regression": "regression (measured value)",
     "task_anomaly": "anomaly detection",
-    "verdict_champion": "Promoted · passed",
-    "verdict_challenger": "On hold · failed",
+    "verdict_champion": "Champion",
+    "verdict_challenger": "Challenger (kept)",
+    "verdict_insufficient_evidence": "Insufficient evidence",
+    "verdict_rejected": "Rejected",
     "verdict_not_registered": "Not registered",
     "verdict_caption": "Verdict",
     "sec_summary": "Management summary",
@@ -709,12 +713,17 @@ def say(text: str, language: str) -> str:
     return text.text(language) if isinstance(text, Phrase) else str(text)
 
 
+class DecisionReason(Phrase):
+    """Why a promotion decision went as it did; its ``str`` is the English sentence of the registry, the
+    promotion log, the CLI and ``--json``, and ``.text("ko")`` says it in Korean for reports and notebooks."""
+
+    templates = MappingProxyType(_DECISIONS)
+
+
 def decision_text(code: str, values: Mapping[str, object], language: str) -> str:
     """A promotion decision as a sentence in ``language``; ``values`` fill the code's template (a value that
     is a :class:`Phrase`, such as the evidence sentence, is said in the same language)."""
-    korean, english = _DECISIONS[code]
-    words = {k: say(v, language) if isinstance(v, Phrase) else v for k, v in values.items()}
-    return (korean if language == "ko" else english).format(**words)
+    return DecisionReason(code, values).text(language)
 
 
 def gate_reason(

@@ -38,7 +38,7 @@ TEMPLATE = "poc_report.html.j2"
 _GROUPS = ("ml", "quality", "productivity", "stability")
 _MAX_TABLE_ROWS = 40
 _MAX_CELL_CHARS = 160
-_VERDICTS = ("champion", "challenger", "not_registered")
+_VERDICTS = ("champion", "challenger", "insufficient_evidence", "rejected", "not_registered")
 _OPS = {">=": "≥", "<=": "≤", "==": "="}
 # "12.5%", "1,234,000원", "3.1 h": one plain number and a unit without a multiplier (만, 억, k, M ...).
 _HEADLINE_NUMBER = re.compile(r"^\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d만억조kKMB][^\d]*)?$")

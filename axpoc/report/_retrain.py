@@ -41,8 +41,6 @@ _KO: dict[str, str] = {
     "sec_training": "학습 데이터",
     "sec_notes": "참고 사항",
     "sec_repro": "재현성 정보",
-    "verdict_champion": "승격",
-    "verdict_challenger": "보류 (챌린저)",
     "verdict_drift": "점검만 (학습 없음)",
     "forced": "강제 승격 (--force)",
     "decision_rule": "승격 규칙: 챌린저가 모든 게이트를 통과하고, 주요 KPI 차이(챌린저 − 챔피언)의 쌍대 "
@@ -123,8 +121,6 @@ _EN: dict[str, str] = {
     "sec_training": "Training data",
     "sec_notes": "Notes",
     "sec_repro": "Reproducibility",
-    "verdict_champion": "Promoted",
-    "verdict_challenger": "Kept as challenger",
     "verdict_drift": "Check only (no training)",
     "forced": "forced promotion (--force)",
     "decision_rule": "Promotion rule: the challenger passes every gate, and the lower bound of the paired-bootstrap "
@@ -232,7 +228,7 @@ class RetrainReportData:
     notes: list[str] = field(default_factory=list)
     currency: str = "KRW"
     kind: str = "drift"  # drift | retrain
-    verdict: str = "drift"  # champion | challenger | drift
+    verdict: str = "drift"  # champion | challenger | insufficient_evidence | rejected | drift
     verdict_reason: str = ""
     forced: bool = False
     primary: str = ""

@@ -53,6 +53,8 @@ class RetrainOutcome:
     """champion, challenger, insufficient_evidence or rejected (:class:`axpoc.promotion.Decision`)."""
     forced: bool = False
     decision_reason: str = ""
+    """Why: English as a ``str`` (JSON, logs); a :class:`axpoc.report.DecisionReason` once decided, so
+    ``decision_reason.text("ko")`` says it in Korean."""
     non_inferiority: dict[str, Any] = field(default_factory=dict)
     primary: str = ""
     family: str = ""

@@ -73,7 +73,7 @@ def report_data(
     if outcome is None or decision is None or evaluation is None:
         return data
     data.kind = "retrain"
-    data.verdict = "champion" if decision.promote else "challenger"
+    data.verdict = decision.verdict
     data.verdict_reason = decision_text(decision.code, decision.values, language)
     data.forced = decision.forced  # a --force that too little evidence overruled is not shown as forced
     data.primary = outcome.primary

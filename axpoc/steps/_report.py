@@ -150,7 +150,6 @@ def assemble_report_data(
     from axpoc.models import get_family
 
     why = get_family(comparison.chosen.name).why(language)
-    verdict = "champion" if decision.promote else "challenger"
     return ReportData(
         language=language,
         project_name=config.project.name,
@@ -158,7 +157,7 @@ def assemble_report_data(
         process=config.process,
         task=config.target.task,
         target=config.target.column,
-        verdict=verdict,
+        verdict=decision.verdict,
         verdict_reason=decision_text(decision.code, decision.values, language),
         model_name=store.model_name,
         model_version=version,

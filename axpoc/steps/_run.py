@@ -57,6 +57,8 @@ class RunOutcome:
     verdict: str | None = None
     """champion, challenger, insufficient_evidence or rejected (:class:`axpoc.promotion.Decision`)."""
     decision_reason: str = ""
+    """Why: English as a ``str`` (JSON, logs); a :class:`axpoc.report.DecisionReason` once decided, so
+    ``decision_reason.text("ko")`` says it in Korean."""
     report_path: str | None = None
     ui_command: str = ""
     validation_ok: bool | None = None

@@ -27,6 +27,7 @@ from axpoc.notebooks import (
     main,
     setup_korean_plots,
 )
+from axpoc.report import DecisionReason
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -81,6 +82,20 @@ REAL_DATA: dict[str, dict[str, Any]] = {
 }
 
 
+# The fixed opening of every promotion decision sentence, per language: what a notebook prints of a decision.
+DECISION_STARTS = {
+    language: tuple(pair[index].split("{")[0] for pair in DecisionReason.templates.values())
+    for index, language in enumerate(("ko", "en"))
+}
+PRINTS_DECISIONS = {
+    "01_getting_started.ipynb",
+    "06_kpi_validation.ipynb",
+    "07_retraining.ipynb",
+    "08_product_changes.ipynb",
+    TEMPLATE,
+}
+
+
 def _repo_files() -> set[Path]:
     """What a notebook could leave in the repository: files beside the notebooks, stores at the top."""
     stray = [REPO / name for name in ("axpoc_projects", "mlruns", "mlflow.db", "course")]
@@ -95,6 +110,13 @@ def _outputs(nb: nbformat.NotebookNode) -> str:
             parts.append(output.get("text", ""))
             parts.append(output.get("data", {}).get("text/plain", ""))
     return "\n".join(parts)
+
+
+def _printed(nb: nbformat.NotebookNode) -> str:
+    """What a notebook's own ``print`` calls wrote (tables read back from the registry are displayed, not printed)."""
+    return "\n".join(
+        o.get("text", "") for cell in nb.cells for o in cell.get("outputs", []) if o.output_type == "stream"
+    )
 
 
 # --- the committed notebooks -------------------------------------------------------------------
@@ -138,6 +160,13 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
     assert all(cell.execution_count for cell in code)
     assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
     assert "빠른 모드" in _outputs(nb) or name == TEMPLATE
+    printed = _printed(nb)  # the registry's own tables keep its English sentences (the audit record)
+    english = [start for start in DECISION_STARTS["en"] if len(start) > 5 and start in printed]
+    assert not english, f"{name} prints a decision in English: {english}"
+    if name in PRINTS_DECISIONS:
+        assert any(start in printed for start in DECISION_STARTS["ko"] if len(start) > 5), (
+            f"{name}: no Korean decision"
+        )
     assert (tmp_path / "course").is_dir(), "the notebook's project folder belongs under the test's folder"
     assert _repo_files() == before, f"{name} wrote into the repository"
 

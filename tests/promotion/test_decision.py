@@ -142,3 +142,29 @@ def test_applying_a_verdict_tags_the_version(empty_store: Any) -> None:
     assert tags["axpoc.decision_reason"] == decision.reason
     assert tracking.alias_version(empty_store, tracking.CHALLENGER) == version
     assert tracking.alias_version(empty_store, tracking.CHAMPION) is None
+
+
+def test_outcomes_say_the_decision_in_korean_and_keep_english_json(empty_store: Any) -> None:
+    """Korean notebooks print ``decision_reason.text("ko")``; ``--json`` and logs keep the English sentence."""
+    import json
+    import re
+
+    from axpoc.retrain import RetrainOutcome
+    from axpoc.steps import RunOutcome
+
+    decision = _decide(empty_store, Evaluated([_gate("roc_auc", True)], evidence=_evidence()))
+    for outcome in (
+        RunOutcome(project="p", stopped_after="report", decision_reason=decision.reason),
+        RetrainOutcome(
+            project="p", data_source="new.csv", champion_version="1", decision_reason=decision.reason
+        ),
+    ):
+        korean = outcome.decision_reason.text("ko")  # type: ignore[attr-defined]
+        assert korean.startswith("근거 부족: 불량 12건을 더 모으세요;") and re.search(
+            r"[\uac00-\ud7a3]", korean
+        )
+        assert not re.search(r"[\uac00-\ud7a3]", outcome.decision_reason)
+        dumped = json.loads(json.dumps(dataclasses.asdict(outcome)))
+        assert dumped["decision_reason"] == str(decision.reason) and dumped["decision_reason"].startswith(
+            "insuff"
+        )

@@ -65,7 +65,7 @@ def test_binary_report_is_korean_complete_and_self_contained(make_report_data: M
     assert "Malgun Gothic" in html and "Noto Sans CJK KR" in html
 
     summary = _section(html, "summary")
-    assert 'data-verdict="champion"' in summary and "승격 · 합격" in summary
+    assert 'data-verdict="champion"' in summary and "챔피언" in summary
     assert summary.count("✔ 합격") == 3 + 3 and "✘ 불합격" not in summary
     assert "≥ 75.0%" in summary and "≤ 5.00%" in summary and "≥ 5,000,000원" in summary
     # the headline saving is the model's own, over the best no-model policy; the configured gate on the
@@ -163,7 +163,7 @@ def test_regression_report_plots_residuals_with_spec_limits(make_report_data: Ma
     errors = _section(html, "errors")
     assert "예측값 vs 실제값과 잔차" in errors and "LSL/USL" in errors and len(_pngs(errors)) == 1
     summary = _section(html, "summary")
-    assert 'data-verdict="challenger"' in summary and "보류 · 불합격" in summary
+    assert 'data-verdict="challenger"' in summary and "도전자(보류)" in summary
     assert "≥ 1.33" in summary and "✘ 불합격" in summary
     assert "합격 판정품 Cpk 측정값 1.29: 기준 ≥ 1.33 미달" in summary  # the gate's reason in Korean
     kpis = _section(html, "kpis")
@@ -198,7 +198,7 @@ def test_undefined_kpis_are_explained_and_their_gates_fail(make_report_data: Mak
 def test_english_report(make_report_data: Make) -> None:
     html = render_report(make_report_data("binary", "en"))
     assert '<html lang="en">' in html
-    assert "Management summary" in html and "Promoted · passed" in html and "KPI table with formulas" in html
+    assert "Management summary" in html and "Champion" in html and "KPI table with formulas" in html
     assert "KRW 12,340,000" in html and "≥ 75.0%" in html and "86.4 h" in html
     assert "scores average_precision 0.874 without them and 0.612 with them (the target too" in html
     board = _section(html, "leaderboard")
@@ -360,3 +360,22 @@ def test_a_time_span_is_said_as_people_say_it() -> None:
     assert _span("0 days 03:08:30", texts("ko")) == "3시간 8분"
     assert _span("21 days 04:00:00", texts("en")) == "21 d 4 h"
     assert _span("12.5 units", texts("ko")) == "12.5 units"
+
+
+@pytest.mark.parametrize(
+    ("verdict", "korean", "english"),
+    [("insufficient_evidence", "근거 부족", "Insufficient evidence"), ("rejected", "거부", "Rejected")],
+)
+def test_each_verdict_has_its_own_badge(
+    make_report_data: Make, verdict: str, korean: str, english: str
+) -> None:
+    """Too little evidence is not a challenger that lost: the badge names the verdict and has its own colour."""
+    data = make_report_data("binary")
+    data.verdict = verdict
+    summary = _section(render_report(data), "summary")
+    assert f'class="verdict verdict-{verdict}" data-verdict="{verdict}"' in summary
+    assert f'<span class="big">{korean}</span>' in summary and "도전자(보류)" not in summary
+    data.language = "en"
+    assert f'<span class="big">{english}</span>' in _section(render_report(data), "summary")
+    css = render_report(data)
+    assert f".verdict-{verdict} {{ background:" in css

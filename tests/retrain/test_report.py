@@ -90,7 +90,9 @@ def test_retrain_report_shows_decision_drift_products_and_both_models(language: 
 
     html = render_retrain_report(_data(language, "retrain"))
     assert f'lang="{language}"' in html and 'data-verdict="champion"' in html
-    assert ("승격" if language == "ko" else "Promoted") in html
+    assert (
+        '<span class="big">챔피언</span>' if language == "ko" else '<span class="big">Champion</span>'
+    ) in html
     assert "+0.1200" in html and "+0.0300" in html  # the non-inferiority numbers
     assert 'data-feature="cushion_mm"' in html and 'class="sev-major"' in html
     assert "&lt;HSG-9&gt;" in html and "<HSG-9>" not in html  # escaped
@@ -111,6 +113,16 @@ def test_retrain_report_says_fixed_notes_in_its_language(language: str) -> None:
     english = "the champion v3 cannot score the holdout (&#39;cushion_mm&#39;); only the challenger is shown."
     shown, hidden = (korean, english) if language == "ko" else (english, korean)
     assert shown in html and hidden not in html and "note one" in html  # free-form notes as they are
+
+
+def test_retrain_report_badges_insufficient_evidence_apart_from_a_challenger() -> None:
+    from axpoc.report._retrain import render_retrain_report
+
+    data = _data("ko", "retrain")
+    data.verdict = "insufficient_evidence"  # type: ignore[attr-defined]
+    html = render_retrain_report(data)
+    assert 'class="verdict verdict-insufficient_evidence" data-verdict="insufficient_evidence"' in html
+    assert '<span class="big">근거 부족</span>' in html and ".verdict-insufficient_evidence {" in html
 
 
 def test_drift_only_report_has_no_training_sections() -> None:

@@ -84,7 +84,9 @@ def test_handover_story(cli, project_copy: dict, tmp_path: Path) -> None:
     rejected = worse.json()
     assert rejected["alias"] == "challenger" and rejected["promoted"] is False and rejected["retune"] is True
     assert "worse than" in rejected["decision_reason"] or "gates failed" in rejected["decision_reason"]
-    assert 'data-verdict="challenger"' in Path(rejected["report_path"]).read_text(encoding="utf-8")
+    assert rejected["verdict"] in ("challenger", "rejected")  # gates failed, or worse than the champion
+    badge = f'data-verdict="{rejected["verdict"]}"'
+    assert badge in Path(rejected["report_path"]).read_text(encoding="utf-8")
 
     # Quality complains about v2: roll back one step, with the reason in the audit trail.
     back = cli("rollback", config, *at, "--reason", "품질팀 요청: 과검 증가", "--json")
