@@ -26,6 +26,10 @@ CLASS_BASELINE_COST_FORMULA = (
     "s * inspection_cost + mean over test parts of: good part -> class_costs[a][a]; "
     "defect -> s * d * class_costs[a][a] + (1 - s * d) * class_costs[a][ok]"
 )
+CLASS_SAVING_FORMULA = (
+    "(baseline cost per part - model cost per part) * parts_per_day * working_days_per_month; "
+    f"model: {CLASS_MODEL_COST_FORMULA}; baseline: {CLASS_BASELINE_COST_FORMULA}"
+)
 _CONFUSION_KPIS = (
     "defect_escape_rate",
     "false_alarm_rate",
@@ -311,6 +315,7 @@ def class_cost_saving(
     the matrix. Undefined without the production volume.
     """
     formulas = {
+        "monthly_saving": CLASS_SAVING_FORMULA,
         "model_cost_per_part": CLASS_MODEL_COST_FORMULA,
         "baseline_cost_per_part": CLASS_BASELINE_COST_FORMULA,
     }

@@ -319,7 +319,6 @@ def evaluate(
             y_true, y_pred, class_costs=class_costs, baseline=baseline, cost=cost, volumes=volumes
         )
         formulas.update(matrix_formulas)
-        formulas["monthly_saving"] = "(baseline_cost_per_part - model_cost_per_part) * parts_per_month"
     if task == "regression" and config.target.spec is not None:
         spec = SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl)
         order = _time_order(prepared, test)
