@@ -423,13 +423,15 @@ class _TestRows:
 
 def _class_costs(config: PocConfig, prepared: Any) -> ClassCosts | None:
     """The per-class cost matrix, with the good class a no-model policy passes parts as: the most frequent
-    training class that is not a defect class (with no defect classes given, every other class is one)."""
+    training class (test class without training rows) that is not a defect class; with no defect classes
+    given, every other class is one."""
     table = config.kpi.costs.class_costs
     if table is None or config.target.task != "multiclass":
         return None
     classes = list(prepared.target.classes)
     named = [str(c) for c in prepared.target.defect_classes]
-    counts = pd.Series(np.asarray(prepared.y_train).astype(str)).value_counts()
+    seen = prepared.y_train if len(prepared.y_train) else prepared.y_test  # scored on new data only
+    counts = pd.Series(np.asarray(seen).astype(str)).value_counts()
     good = [c for c in classes if str(c) not in named]
     ok = max(good, key=lambda c: (int(counts.get(str(c), 0)), -good.index(c)))
     defects = [c for c in classes if str(c) in named] if named else [c for c in classes if c != ok]
