@@ -241,6 +241,10 @@ class CostConfig(_Model):
     false_alarm_cost: float | None = Field(None, ge=0)
     inspection_minutes_per_part: float | None = Field(None, ge=0)
     currency: str = "KRW"
+    class_costs: dict[str | int, dict[str | int, Annotated[float, Field(ge=0)]]] | None = Field(
+        None,
+        description="multiclass: {actual: {predicted: cost per part}}; every off-diagonal pair, diagonal default 0",
+    )
 
 
 class BaselineConfig(_Model):
@@ -363,6 +367,11 @@ class PocConfig(_Model):
             raise ValueError("target.positive_class: only for binary or anomaly tasks, not regression")
         if task != "multiclass" and self.target.defect_classes:
             raise ValueError("target.defect_classes: only for multiclass tasks")
+        if task != "multiclass" and self.kpi.costs.class_costs is not None:
+            raise ValueError(
+                "kpi.costs.class_costs: a per-class cost matrix is for multiclass tasks; use "
+                "inspection_cost, escape_cost and false_alarm_cost for binary ones"
+            )
         if self.target.spec is not None and task != "regression":
             raise ValueError("target.spec: spec limits are for regression targets")
         roles = {"id": self.columns.id, "time": self.columns.time, "group": self.columns.group}

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from axpoc.kpi._business import Baseline, CostModel, Volumes
+from axpoc.kpi._business import Baseline, ClassCosts, CostModel, Volumes
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._gates import GateResult
 from axpoc.kpi._metrics import (
@@ -351,53 +351,120 @@ def beats_no_model(
     )
     unit = UnitCosts.of(cost)
     per_month = (volumes or Volumes()).parts_per_month
-    scale = per_month if unit is not None and per_month is not None else 1.0
-    currency = cost.currency if cost else "KRW"
-    model_rows = model_row_cost(y, f, unit) if unit is not None else 1000 * y * (1 - f)
-    model_mean = float(model_rows.mean()) * scale
-    rows = []
-    means: dict[str, float] = {}
-    for policy in policies:
-        policy_rows = policy.row_cost(y, unit) if unit is not None else policy.row_escapes(y)
-        est = paired_mean_diff(
-            model_rows,
-            policy_rows,
-            groups=groups,
-            block_size=block_size,
-            n_boot=n_boot,
-            alpha=alpha,
-            strata=y,
-        )
-        diff, low, high = (float(v) * scale for v in est)
-        means[policy.name] = float(policy_rows.mean()) * scale
-        values = {
-            "policy_name": policy.name,
-            "model": _fmt(model_mean),
-            "policy": _fmt(means[policy.name]),
-            "diff": _fmt(diff),
-            "low": _fmt(low),
-            "high": _fmt(high),
-            "unit": f"{currency}/month" if scale != 1.0 else f"{currency}/part",
-        }
-        reason = RuleText("beats_cost" if unit is not None else "beats_escapes", values)
-        passed = math.isfinite(high) and high < 0
-        rows.append(_rule(f"beats_{policy.name}", "<", diff, high, passed, reason))
+    comparison = _judge_policies(
+        model_rows=model_row_cost(y, f, unit) if unit is not None else 1000 * y * (1 - f),
+        policy_rows={p.name: p.row_cost(y, unit) if unit is not None else p.row_escapes(y) for p in policies},
+        strata=y,
+        money=unit is not None,
+        per_month=per_month,
+        currency=cost.currency if cost else "KRW",
+        catches_any=float((y * f).sum()) > 0,
+        resample={"groups": groups, "block_size": block_size, "n_boot": n_boot, "alpha": alpha},
+    )
     if not comparable_today:
         why = RuleText(
             "today_needs_costs",
             {"today": f"{baseline.inspected_share:.0%}", "model": f"{float(f.mean()):.1%}"},
         )
-        rows.insert(0, not_applicable("beats_today", why))
+        comparison.rules.insert(0, not_applicable("beats_today", why))
+    return comparison
+
+
+def beats_no_model_by_class(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    class_costs: ClassCosts,
+    baseline: Baseline,
+    cost: CostModel | None = None,
+    volumes: Volumes | None = None,
+    groups: Any = None,
+    block_size: int | None = None,
+    n_boot: int = 1000,
+    alpha: float = DEFAULT_ALPHA,
+) -> PolicyComparison:
+    """:func:`beats_no_model` for a multiclass model priced with a per-class cost matrix.
+
+    The policies are today's practice, inspect everything and inspect nothing, each priced by
+    :meth:`ClassCosts.policy_rows` (a detected defect sorted correctly, the rest passed as the good
+    class; ``inspection_cost`` per inspected part, 0 when not given); the model by
+    :meth:`ClassCosts.model_rows`. The interval holds each class's share fixed. A sampling baseline needs
+    no best-rate policy: cost is linear in the rate, so its best is inspect everything or nothing.
+    """
+    actual = np.asarray(y_true)
+    if actual.size == 0:
+        raise ValueError("the no-model comparison needs at least one part, got none")
+    inspection = (cost.inspection_cost if cost else None) or 0.0
+    shares = {
+        "today": (baseline.inspected_share, baseline.detection_rate),
+        "inspect_all": (1.0, baseline.detection_rate),
+        "inspect_none": (0.0, 0.0),
+    }
+    policy_rows: dict[str, np.ndarray] = {}
+    seen: set[tuple[float, float]] = set()
+    for name, (share, found) in shares.items():
+        if (share, share * found) not in seen:
+            seen.add((share, share * found))
+            policy_rows[name] = class_costs.policy_rows(
+                actual, inspected_share=share, detection_rate=found, inspection_cost=inspection
+            )
+    defect = class_costs.is_defect(actual)
+    return _judge_policies(
+        model_rows=class_costs.model_rows(actual, y_pred),
+        policy_rows=policy_rows,
+        strata=np.unique(actual.astype(str), return_inverse=True)[1],
+        money=True,
+        per_month=(volumes or Volumes()).parts_per_month,
+        currency=cost.currency if cost else "KRW",
+        catches_any=bool(
+            (defect & ~np.isin(np.asarray(y_pred).astype(str), str(class_costs.ok_class))).any()
+        ),
+        resample={"groups": groups, "block_size": block_size, "n_boot": n_boot, "alpha": alpha},
+    )
+
+
+def _judge_policies(
+    *,
+    model_rows: np.ndarray,
+    policy_rows: dict[str, np.ndarray],
+    strata: np.ndarray,
+    money: bool,
+    per_month: float | None,
+    currency: str,
+    catches_any: bool,
+    resample: dict[str, Any],
+) -> PolicyComparison:
+    """One ``beats_<policy>`` row per policy from per-part costs (or escapes) on the same rows, and the
+    split of the saving into ``no_model_saving`` and ``saving_vs_best_policy``."""
+    scale = per_month if money and per_month is not None else 1.0
+    model_mean = float(model_rows.mean()) * scale
+    rows = []
+    means: dict[str, float] = {}
+    for name, rows_of_policy in policy_rows.items():
+        est = paired_mean_diff(model_rows, rows_of_policy, strata=strata, **resample)
+        diff, low, high = (float(v) * scale for v in est)
+        means[name] = float(rows_of_policy.mean()) * scale
+        values = {
+            "policy_name": name,
+            "model": _fmt(model_mean),
+            "policy": _fmt(means[name]),
+            "diff": _fmt(diff),
+            "low": _fmt(low),
+            "high": _fmt(high),
+            "unit": f"{currency}/month" if scale != 1.0 else f"{currency}/part",
+        }
+        reason = RuleText("beats_cost" if money else "beats_escapes", values)
+        passed = math.isfinite(high) and high < 0
+        rows.append(_rule(f"beats_{name}", "<", diff, high, passed, reason))
     best = min(means, key=means.__getitem__)
     kpis: dict[str, float] = {}
-    if unit is not None and per_month is not None:
+    if money and per_month is not None:
         kpis["no_model_saving"] = means["today"] - means[best]
-        caught = float((y * f).sum())
         kpis["saving_vs_best_policy"] = (
-            means[best] - model_mean if caught > 0 else Undefined(RuleText("model_catches_none"))
+            means[best] - model_mean if catches_any else Undefined(RuleText("model_catches_none"))
         )
     else:
-        missing = "kpi.costs" if unit is None else "kpi.volumes.parts_per_day"
+        missing = "kpi.costs" if not money else "kpi.volumes.parts_per_day"
         for name in ("no_model_saving", "saving_vs_best_policy"):
             kpis[name] = Undefined(Reason("missing_inputs", {"kpi": name, "missing": missing}))
     return PolicyComparison(rules=rows, kpis=kpis, best_policy=best)

@@ -9,6 +9,7 @@ part is inspected (``inspection_cost``); a flagged good part additionally costs
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,6 +21,15 @@ from axpoc.kpi._reasons import Reason
 
 MODEL_COST_FORMULA = "((TP + FP) * inspection_cost + FP * false_alarm_cost + FN * escape_cost) / N"
 BASELINE_COST_FORMULA = "s * inspection_cost + (D / N) * (1 - s * d) * escape_cost"
+CLASS_MODEL_COST_FORMULA = "mean over test parts of class_costs[actual][predicted]"
+CLASS_BASELINE_COST_FORMULA = (
+    "s * inspection_cost + mean over test parts of: good part -> class_costs[a][a]; "
+    "defect -> s * d * class_costs[a][a] + (1 - s * d) * class_costs[a][ok]"
+)
+CLASS_SAVING_FORMULA = (
+    "(baseline cost per part - model cost per part) * parts_per_day * working_days_per_month; "
+    f"model: {CLASS_MODEL_COST_FORMULA}; baseline: {CLASS_BASELINE_COST_FORMULA}"
+)
 _CONFUSION_KPIS = (
     "defect_escape_rate",
     "false_alarm_rate",
@@ -111,6 +121,74 @@ class BusinessKPIs:
     """KPI name -> unit, with the cost model's currency filled in (``KRW/month``)."""
     details: dict[str, float]
     """Confusion counts and the per-part and per-month intermediates behind the KPIs."""
+
+
+@dataclass(frozen=True)
+class ClassCosts:
+    """What a part costs per (actual, predicted) class pair, and how a no-model policy routes it.
+
+    Why a matrix: sending a defect to the wrong defect bin (re-sorting) costs something different from
+    passing it as good (an escape). A policy without a model passes every part as ``ok_class`` except the
+    defects it inspects and detects, which are sorted correctly; good parts keep their own class.
+    """
+
+    classes: tuple[Any, ...]
+    matrix: np.ndarray
+    """``matrix[i, j]``: cost per part of class ``classes[i]`` predicted as ``classes[j]``."""
+    ok_class: Any
+    defect_classes: tuple[Any, ...]
+
+    def _index(self, labels: Any) -> np.ndarray:
+        where = {str(c): i for i, c in enumerate(self.classes)}
+        return np.array([where[str(v)] for v in np.asarray(labels)], dtype=int)
+
+    def model_rows(self, y_true: Any, y_pred: Any) -> np.ndarray:
+        """Cost of each part under the model (:data:`CLASS_MODEL_COST_FORMULA`)."""
+        return self.matrix[self._index(y_true), self._index(y_pred)]
+
+    def policy_rows(
+        self, y_true: Any, *, inspected_share: float, detection_rate: float, inspection_cost: float
+    ) -> np.ndarray:
+        """Expected cost of each part under a no-model policy (:data:`CLASS_BASELINE_COST_FORMULA`)."""
+        actual = self._index(y_true)
+        own = self.matrix[actual, actual]
+        passed = self.matrix[actual, self._index([self.ok_class])[0]]
+        caught = inspected_share * detection_rate
+        defect = np.isin(actual, self._index(list(self.defect_classes)))
+        return inspected_share * inspection_cost + np.where(defect, caught * own + (1 - caught) * passed, own)
+
+    def is_defect(self, labels: Any) -> np.ndarray:
+        return np.isin(self._index(labels), self._index(list(self.defect_classes)))
+
+
+def class_cost_matrix(class_costs: Mapping[Any, Mapping[Any, float]], classes: Sequence[Any]) -> np.ndarray:
+    """The full cost matrix from ``kpi.costs.class_costs``; a missing diagonal pair costs 0.
+
+    A missing off-diagonal pair is an error rather than 0: a free misrouting would silently favour the
+    model. Class names are matched as text, so ``1`` in YAML matches a class read as the number 1.
+    """
+    names = [str(c) for c in classes]
+    valid = ", ".join(names)
+    matrix = np.full((len(names), len(names)), np.nan)
+    np.fill_diagonal(matrix, 0.0)
+    for actual, row in class_costs.items():
+        if str(actual) not in names:
+            raise ValueError(
+                f"kpi.costs.class_costs.{actual}: no such class in the target; classes: {valid}."
+            )
+        for predicted, value in row.items():
+            if str(predicted) not in names:
+                raise ValueError(
+                    f"kpi.costs.class_costs.{actual}.{predicted}: no such class in the target; classes: {valid}."
+                )
+            matrix[names.index(str(actual)), names.index(str(predicted))] = float(value)
+    missing = [f"{names[i]} -> {names[j]}" for i, j in zip(*np.nonzero(np.isnan(matrix)), strict=True)]
+    if missing:
+        raise ValueError(
+            f"kpi.costs.class_costs: no cost for {', '.join(missing)} (actual -> predicted); give every "
+            f"pair of different classes a cost per part (0 if routing so costs nothing); classes: {valid}."
+        )
+    return matrix
 
 
 def decision_cost_per_part(
@@ -218,6 +296,42 @@ def business_kpis(
         units={name: KPIS[name].unit_for(cost.currency) for name in ordered},
         details=details,
     )
+
+
+def class_cost_saving(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    class_costs: ClassCosts,
+    baseline: Baseline,
+    cost: CostModel | None = None,
+    volumes: Volumes | None = None,
+) -> tuple[float, dict[str, str]]:
+    """``monthly_saving`` of a multiclass model priced with a per-class cost matrix, and its formulas.
+
+    Today's practice inspects its share ``s`` of the parts and finds ``d`` of their defects, each sorted
+    into its own class; every other part is passed as the good class. ``kpi.costs.inspection_cost``
+    (0 when not given) is paid per part today's practice inspects; the model's routing costs are all in
+    the matrix. Undefined without the production volume.
+    """
+    formulas = {
+        "monthly_saving": CLASS_SAVING_FORMULA,
+        "model_cost_per_part": CLASS_MODEL_COST_FORMULA,
+        "baseline_cost_per_part": CLASS_BASELINE_COST_FORMULA,
+    }
+    per_month = (volumes or Volumes()).parts_per_month
+    if per_month is None:
+        return Undefined(
+            Reason("missing_inputs", {"kpi": "monthly_saving", "missing": "parts_per_day"})
+        ), formulas
+    model = class_costs.model_rows(y_true, y_pred).mean()
+    today = class_costs.policy_rows(
+        y_true,
+        inspected_share=baseline.inspected_share,
+        detection_rate=baseline.detection_rate,
+        inspection_cost=(cost.inspection_cost if cost else None) or 0.0,
+    ).mean()
+    return float((today - model) * per_month), formulas
 
 
 BUSINESS_KPIS: tuple[str, ...] = (

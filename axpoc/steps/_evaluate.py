@@ -16,6 +16,7 @@ from axpoc.kpi import (
     KPIS,
     RESAMPLABLE,
     Baseline,
+    ClassCosts,
     CostModel,
     GateResult,
     Phrase,
@@ -25,6 +26,7 @@ from axpoc.kpi import (
     Volumes,
     anomaly_threshold,
     beats_no_model,
+    beats_no_model_by_class,
     beats_trivial,
     bootstrap_ci,
     business_kpis,
@@ -32,6 +34,8 @@ from axpoc.kpi import (
     capability,
     capability_passed,
     catches_defects,
+    class_cost_matrix,
+    class_cost_saving,
     compute_metrics,
     control_signals,
     cost_optimal_threshold,
@@ -66,7 +70,10 @@ _SPEC_KPIS = {"cp", "cpk", "ppk", "cpk_passed", "ppk_passed"}
 def check_kpi_inputs(config: PocConfig, gates: dict[str, str]) -> None:
     """Before any training: a gate that needs costs, volumes or spec limits that are missing is a config error."""
     for gate in gates:
-        missing = [key for key in _MONEY_NEEDS.get(gate, ()) if _lookup(config, key) is None]
+        needs = _MONEY_NEEDS.get(gate, ())
+        if gate == "monthly_saving" and config.kpi.costs.class_costs is not None:
+            needs = ("kpi.volumes.parts_per_day",)
+        missing = [key for key in needs if _lookup(config, key) is None]
         if missing:
             raise ConfigError(
                 f"kpi.gates.{gate} needs {', '.join(missing)}; add them to the config (unit costs in "
@@ -305,6 +312,13 @@ def evaluate(
                     n_boot=n_boot,
                 )
                 cis[name] = (float(est.low), float(est.high))
+    class_costs = _class_costs(config, prepared)
+    if class_costs is not None:
+        cost, baseline, volumes = _business_inputs(config)
+        kpis["monthly_saving"], matrix_formulas = class_cost_saving(
+            y_true, y_pred, class_costs=class_costs, baseline=baseline, cost=cost, volumes=volumes
+        )
+        formulas.update(matrix_formulas)
     if task == "regression" and config.target.spec is not None:
         spec = SpecLimits(lsl=config.target.spec.lsl, usl=config.target.spec.usl)
         order = _time_order(prepared, test)
@@ -328,7 +342,7 @@ def evaluate(
     kpis["control_signal_rate"] = control.rate
     formulas["control_signal_rate"] = KPIS["control_signal_rate"].formula
     gate_results = evaluate_gates(gates, kpis, cis=cis, conservative=config.kpi.conservative)
-    test_rows = _TestRows(y_true, y_pred, y_score, defects, flagged, groups, block, labels)
+    test_rows = _TestRows(y_true, y_pred, y_score, defects, flagged, groups, block, labels, class_costs)
     rules, evidence, rule_kpis = acceptance_rules(config, prepared, test_rows, n_boot=n_boot)
     kpis.update(rule_kpis)
     formulas.update({name: KPIS[name].formula for name in rule_kpis})
@@ -403,6 +417,25 @@ class _TestRows:
     groups: Any
     block: int | None
     labels: list[Any] | None
+    class_costs: ClassCosts | None = None
+    """multiclass with ``kpi.costs.class_costs``: how each (actual, predicted) pair is priced."""
+
+
+def _class_costs(config: PocConfig, prepared: Any) -> ClassCosts | None:
+    """The per-class cost matrix, with the good class a no-model policy passes parts as: the most frequent
+    training class (test class without training rows) that is not a defect class; with no defect classes
+    given, every other class is one."""
+    table = config.kpi.costs.class_costs
+    if table is None or config.target.task != "multiclass":
+        return None
+    classes = list(prepared.target.classes)
+    named = [str(c) for c in prepared.target.defect_classes]
+    seen = prepared.y_train if len(prepared.y_train) else prepared.y_test  # scored on new data only
+    counts = pd.Series(np.asarray(seen).astype(str)).value_counts()
+    good = [c for c in classes if str(c) not in named]
+    ok = max(good, key=lambda c: (int(counts.get(str(c), 0)), -good.index(c)))
+    defects = [c for c in classes if str(c) in named] if named else [c for c in classes if c != ok]
+    return ClassCosts(tuple(classes), class_cost_matrix(table, classes), ok, tuple(defects))
 
 
 def acceptance_rules(
@@ -434,6 +467,19 @@ def acceptance_rules(
     evidence = None
     if not settings.beats_no_model.enabled:
         results.append(switched_off("beats_no_model", settings.beats_no_model.reason or ""))
+    elif rows.class_costs is not None:
+        cost, baseline, volumes = _business_inputs(config)
+        comparison = beats_no_model_by_class(
+            rows.y_true,
+            rows.y_pred,
+            class_costs=rows.class_costs,
+            baseline=baseline,
+            cost=cost,
+            volumes=volumes,
+            **resample,
+        )
+        results.extend(comparison.rules)
+        kpis.update(comparison.kpis)
     elif rows.defects is None:
         results.append(not_applicable("beats_no_model", no_defects))
     else:

@@ -12,7 +12,8 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.data import Roles, resolve_roles
-from axpoc.errors import UserError
+from axpoc.errors import ConfigError, UserError
+from axpoc.kpi import class_cost_matrix
 from axpoc.steps._notes import PrepareNote
 
 MIN_ROWS = 12
@@ -121,6 +122,11 @@ def encode_target(frame: pd.DataFrame, config: PocConfig) -> Target:
                 f"target.defect_classes: {unknown} do not occur in '{column}' (classes: {list(classes)})."
             )
         defects = [c for c in classes if any(str(d) == str(c) for d in defects)]
+        if config.kpi.costs.class_costs is not None:
+            try:
+                class_cost_matrix(config.kpi.costs.class_costs, list(classes))
+            except ValueError as err:
+                raise ConfigError(f"{err} (target column '{column}')") from None
         y = values.to_numpy(dtype=object)
         if all(isinstance(c, int | np.integer) for c in classes):
             classes, y, defects = classes.astype(int), y.astype(int), [int(d) for d in defects]

@@ -101,3 +101,62 @@ def test_multiclass_without_defect_classes_headlines_no_money(tmp_path: Path, pr
     assert 'id="per-class"' in summary and "불량 클래스" in summary and "클래스별 결과" in summary
     assert "매크로 F1" in summary and "재현율: flash" in summary
     assert "불량 클래스(target.defect_classes)나 클래스별 비용이 없어" in html
+
+
+MATRIX = {
+    "none": {"short_shot": 900, "flash": 900, "sink_mark": 900},
+    "short_shot": {"none": 40000, "flash": 3000, "sink_mark": 3000, "short_shot": 1000},
+    "flash": {"none": 30000, "short_shot": 2000, "sink_mark": 2000, "flash": 800},
+    "sink_mark": {"none": 20000, "short_shot": 1500, "flash": 1500, "sink_mark": 600},
+}
+
+
+def _run_types(tmp_path: Path, project_dir: Path, class_costs: dict) -> subprocess.CompletedProcess:
+    raw = {
+        **FLAGS_NOTHING,
+        "project": {"name": "rules_matrix", "title": "불량 유형 비용"},
+        "target": {"column": "defect_type", "task": "multiclass"},
+        "columns": {"id": "shot_id", "time": "timestamp", "exclude": ["defect", "cavity_pressure"]},
+        "split": {"method": "stratified", "cv_folds": 3},
+        "kpi": {
+            "primary": "macro_f1",
+            "costs": {"inspection_cost": 300, "class_costs": class_costs},
+            "volumes": {"parts_per_day": 4000},
+            "gates": {"macro_f1": ">= 0.1"},
+        },
+    }
+    config = write_yaml_config(raw, tmp_path, None, "poc.yaml")
+    return subprocess.run(
+        [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_multiclass_cost_matrix_prices_the_model_and_the_no_model_policies(
+    tmp_path: Path, project_dir: Path
+) -> None:
+    """With kpi.costs.class_costs and no defect_classes the saving is a number, with its formula, and the
+    model is judged against today's practice and inspect nothing on that matrix."""
+    done = _run_types(tmp_path, project_dir, MATRIX)
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout)
+    assert math.isfinite(outcome["kpis"]["monthly_saving"])
+    assert math.isfinite(outcome["kpis"]["no_model_saving"])
+    rules = {g["name"]: g for g in outcome["gates"] if g["kind"] == "rule"}
+    assert {"beats_today", "beats_inspect_none"} <= set(rules)
+    assert "KRW/month" in rules["beats_inspect_none"]["reason"]
+    html = Path(outcome["report_path"]).read_text(encoding="utf-8")
+    assert "class_costs[actual][predicted]" in html
+
+
+def test_multiclass_cost_matrix_with_an_unknown_class_is_a_config_error(
+    tmp_path: Path, project_dir: Path
+) -> None:
+    done = _run_types(tmp_path, project_dir, {**MATRIX, "burr": {"none": 100}})
+    assert done.returncode == 2, done.stderr[-3000:]
+    error = json.loads(done.stdout)["error"]
+    text = json.dumps(error, ensure_ascii=False)
+    assert "kpi.costs.class_costs.burr" in text and "short_shot" in text
