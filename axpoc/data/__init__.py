@@ -31,7 +31,7 @@ from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
 from axpoc.data._sql import SQL_DRIVERS, parse_sql_url, read_sql, safe_url
 from axpoc.data._template import mapped_columns, template_expectations, template_label_columns
 from axpoc.data._times import parse_time_column
-from axpoc.data._write import output_file, write_atomic, write_csv, write_table
+from axpoc.data._write import output_file, writable_parent, write_atomic, write_csv, write_table
 
 __all__ = [
     "COMPRESSED_SUFFIXES",
@@ -89,6 +89,7 @@ __all__ = [
     "template_expectations",
     "template_label_columns",
     "validate",
+    "writable_parent",
     "write_atomic",
     "write_csv",
     "write_table",

@@ -64,11 +64,18 @@ def output_file(path: str | Path, *, option: str, example: str) -> Path:
     path = Path(path).expanduser().resolve()
     if path.is_dir():
         raise UserError(f"{option} {path} is a folder; give a file name, e.g. {option} {path / example}.")
+    writable_parent(path, option=option)
+    return path
+
+
+def writable_parent(path: Path, *, option: str) -> Path:
+    """``path``'s folder, created; a file in the way, a folder that cannot be made or no write permission is
+    a user error naming ``option`` (e.g. ``--out``, ``--into``) and a way out."""
     blocker = next((p for p in path.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         raise UserError(
             f"{option} {path}: {blocker} is a file, not a folder; choose a path in a folder, "
-            f"e.g. {option} {blocker.parent / example}."
+            f"e.g. {option} {blocker.parent / path.name}."
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +88,7 @@ def output_file(path: str | Path, *, option: str, example: str) -> Path:
         raise UserError(
             f"{option} {path}: no permission to write into {path.parent}; choose a folder you can write to."
         )
-    return path
+    return path.parent
 
 
 def holds_arrays(series: pd.Series) -> bool:

@@ -169,6 +169,8 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
     """
     from filelock import FileLock
 
+    from axpoc.data import writable_parent
+
     bundle = Path(bundle).expanduser()
     if bundle.is_dir():
         raise UserError(f"{bundle} is a folder; give the bundle file 'axpoc export' wrote (NAME.axpoc.zip).")
@@ -191,7 +193,7 @@ def import_project(bundle: Path, *, into: Path | None = None) -> dict[str, Any]:
             if into is not None
             else (Path.cwd() / "axpoc_projects" / manifest["project"]).resolve()
         )
-        parent = _import_parent(target)
+        parent = writable_parent(target, option="--into")
         _remove_stale_imports(parent, target.name)
         _refuse_occupied(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.importing-", dir=parent))
@@ -244,28 +246,6 @@ def _damaged(bundle: Path, what: str, exc: BaseException) -> UserError:
         f"{bundle}: {what} cannot be read ({detail}); the bundle is damaged or cut off. Copy it again, or "
         "export it again on the source machine; nothing was imported."
     )
-
-
-def _import_parent(target: Path) -> Path:
-    """The folder that will hold the project, created; a file in the way or no permission is a user error."""
-    blocker = next((p for p in target.parents if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        raise UserError(
-            f"--into {target}: {blocker} is a file, not a folder; import into a folder, e.g. "
-            f"--into {blocker.parent / target.name}."
-        )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(
-            f"--into {target}: the folder {target.parent} cannot be created ({exc.strerror or exc}); "
-            "choose a folder you can write to."
-        ) from None
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise UserError(
-            f"--into {target}: no permission to write into {target.parent}; choose a folder you can write to."
-        )
-    return target.parent
 
 
 def _unpack_into(
