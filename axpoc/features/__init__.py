@@ -6,7 +6,7 @@ features; `curves_from_long` builds that layout from a long sample table.
 
 from __future__ import annotations
 
-from axpoc.features._curves import CurveFeatures, feature_groups
+from axpoc.features._curves import CurveFeatures, curve_array_frame, feature_groups
 from axpoc.features._long import curves_from_long
 
-__all__ = ["CurveFeatures", "curves_from_long", "feature_groups"]
+__all__ = ["CurveFeatures", "curve_array_frame", "curves_from_long", "feature_groups"]

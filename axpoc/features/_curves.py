@@ -34,6 +34,19 @@ _EMPTY = np.empty(0)
 _DEFAULT_THRESHOLD = 0.5
 
 
+def curve_array_frame(values: np.ndarray, *, owner: str, error: type[Exception] = ValueError) -> pd.DataFrame:
+    """Equally sampled curves given as an array, as a curve frame: 2-D (cycles, samples) is one channel,
+    3-D (cycles, channels, samples) several, named ``c0``, ``c1``, ...; more dimensions are an ``error``
+    naming ``owner``. The curve transformer and the 1D-CNN read arrays the same way through this."""
+    if values.ndim > 3:
+        raise error(
+            f"{owner}: expected curves as a 2-D (cycles, samples) or 3-D (cycles, channels, samples) array; "
+            f"got {values.ndim} dimensions."
+        )
+    curves = values[:, None, :] if values.ndim == 2 else values
+    return pd.DataFrame({f"c{j}": list(curves[:, j, :]) for j in range(curves.shape[1])})
+
+
 class CurveFeatures(TransformerMixin, BaseEstimator):
     """Turn curve columns into per-cycle features named ``f"{channel}__{feature}"``.
 
@@ -139,13 +152,7 @@ class CurveFeatures(TransformerMixin, BaseEstimator):
         values = validate_data(
             self, X, reset=reset, dtype=np.float64, allow_nd=True, ensure_all_finite="allow-nan"
         )
-        if values.ndim > 3:
-            raise ValueError(
-                f"CurveFeatures: expected curves as a 2-D (cycles, samples) or 3-D (cycles, channels, samples) "
-                f"array; got {values.ndim} dimensions."
-            )
-        curves = values[:, None, :] if values.ndim == 2 else values
-        return pd.DataFrame({f"c{j}": list(curves[:, j, :]) for j in range(curves.shape[1])})
+        return curve_array_frame(values, owner="CurveFeatures")
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()

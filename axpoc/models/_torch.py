@@ -34,6 +34,7 @@ from sklearn.utils import Tags
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from axpoc.features import curve_array_frame
 from axpoc.models._adapters import AnomalyScoreMixin, good_rows
 from axpoc.models._torch_base import (
     EpochCallback,
@@ -199,13 +200,7 @@ class _CurveInput:
         values = validate_data(
             self, X, reset=reset, dtype=np.float64, allow_nd=True, ensure_all_finite="allow-nan"
         )
-        if values.ndim > 3:
-            raise TorchInputError(
-                f"{type(self).__name__}: expected curves as a 2-D (cycles, samples) or 3-D (cycles, channels, "
-                f"samples) array; got {values.ndim} dimensions."
-            )
-        curves = values[:, None, :] if values.ndim == 2 else values
-        return pd.DataFrame({f"c{j}": list(curves[:, j, :]) for j in range(curves.shape[1])})
+        return curve_array_frame(values, owner=type(self).__name__, error=TorchInputError)
 
     def _target(self, y: Any, n_rows: int) -> np.ndarray:
         if y is None:
