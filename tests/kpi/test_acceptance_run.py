@@ -31,15 +31,20 @@ FLAGS_NOTHING = {
 }
 
 
-def test_model_that_flags_nothing_is_never_champion(tmp_path: Path, project_dir: Path) -> None:
-    config = write_yaml_config(FLAGS_NOTHING, tmp_path, None, "poc.yaml")
-    done = subprocess.run(
+def _run(raw: dict, tmp_path: Path, project_dir: Path) -> subprocess.CompletedProcess:
+    """``axpoc run --json`` on the config ``raw`` written into ``tmp_path``, as a plant would run it."""
+    config = write_yaml_config(raw, tmp_path, None, "poc.yaml")
+    return subprocess.run(
         [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir), "--json"],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+def test_model_that_flags_nothing_is_never_champion(tmp_path: Path, project_dir: Path) -> None:
+    done = _run(FLAGS_NOTHING, tmp_path, project_dir)
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout)
     assert outcome["alias"] != "champion" and outcome["gates_passed"] is False
@@ -79,14 +84,7 @@ def test_multiclass_without_defect_classes_headlines_no_money(tmp_path: Path, pr
             "gates": {"macro_f1": ">= 0.1"},
         },
     }
-    config = write_yaml_config(raw, tmp_path, None, "poc.yaml")
-    done = subprocess.run(
-        [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = _run(raw, tmp_path, project_dir)
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout)
     for name in ("monthly_saving", "saving_vs_best_policy", "defects_caught_per_1000", "defect_rate_passed"):
@@ -125,14 +123,7 @@ def _run_types(tmp_path: Path, project_dir: Path, class_costs: dict) -> subproce
             "gates": {"macro_f1": ">= 0.1"},
         },
     }
-    config = write_yaml_config(raw, tmp_path, None, "poc.yaml")
-    return subprocess.run(
-        [sys.executable, "-m", "axpoc", "run", str(config), "--project-dir", str(project_dir), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return _run(raw, tmp_path, project_dir)
 
 
 def test_multiclass_cost_matrix_prices_the_model_and_the_no_model_policies(
