@@ -16,38 +16,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from promotion_helpers import FORCED_REASON
+from promotion_helpers import FORCED_REASON, axpoc_process, paused_rollback, wait_paused
 
-from axpoc.tracking import JOURNAL, MOVE_STAGES, PAUSE_ENV, PAUSED_MARK, RESUME_ENV
-
-
-def _axpoc(*args: Any, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "axpoc", *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-        # a test runner started in the background may hand down an ignored SIGINT; the CLI needs the default
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-
-
-def _wait_paused(proc: subprocess.Popen, stage: str) -> None:
-    """Read stderr until the hook says the process waits at ``stage``."""
-    deadline = time.monotonic() + 60
-    assert proc.stderr is not None
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if line.startswith(f"{PAUSED_MARK} {stage} "):
-            return
-        if not line and proc.poll() is not None:
-            break
-    proc.kill()
-    pytest.fail(f"never paused at {stage} (exit {proc.poll()}): {proc.communicate()[1][-2000:]}")
+from axpoc.tracking import JOURNAL, MOVE_STAGES, PAUSE_ENV, RESUME_ENV
 
 
 def assert_consistent(listing: dict) -> dict:
@@ -67,7 +40,7 @@ def _next_command(config: Path, project: Path, *, as_subprocess: bool) -> tuple[
     """``axpoc models --json`` and its console: as a process for the issue's own case (champion moved,
     nothing else), in this process otherwise (the same functions, without another interpreter start)."""
     if as_subprocess:
-        after = _axpoc("models", config, "--project-dir", project, "--json")
+        after = axpoc_process("models", config, "--project-dir", project, "--json")
         out, err = after.communicate(timeout=120)
         assert after.returncode == 0, err[-2000:]
         return json.loads(out), err
@@ -88,12 +61,8 @@ def _pending(project: Path) -> list[str]:
 def test_champion_move_is_all_or_nothing(promo_copy: dict, tmp_path: Path, stage: str, how: str) -> None:
     config, project = promo_copy["config"], promo_copy["project"]
     go = tmp_path / "go"
-    proc = _axpoc(
-        "rollback", config, "--project-dir", project, "--reason", "과검 증가",
-        env={PAUSE_ENV: stage, RESUME_ENV: str(go)},
-    )  # fmt: skip
+    proc = paused_rollback(config, project, stage=stage, resume=go, reason="과검 증가")
     try:
-        _wait_paused(proc, stage)
         proc.send_signal(getattr(signal, how))
         if how == "SIGINT":
             time.sleep(0.3)  # the signal is in; the move goes on only when the hook lets it
@@ -154,7 +123,7 @@ def test_forced_promotion_killed_after_the_alias_moved_is_completed_with_its_fla
         env={**os.environ, PAUSE_ENV: "promote:aliases", RESUME_ENV: str(tmp_path / "never")},
     )
     try:
-        _wait_paused(proc, "promote:aliases")
+        wait_paused(proc, "promote:aliases")
         proc.kill()
         proc.wait(timeout=30)
     finally:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_journal_faults import _axpoc, _wait_paused
+from promotion_helpers import paused_rollback
 
 from axpoc.steps import demo_frame
-from axpoc.tracking import MOVE_STAGES, PAUSE_ENV, RESUME_ENV
+from axpoc.tracking import MOVE_STAGES
 
 ROWS = 60
 
@@ -53,12 +53,8 @@ def test_predict_scores_whole_batches_while_the_champion_moves(
     config, project = promo_copy["config"], promo_copy["project"]
     batch = _batch(tmp_path)
     go = tmp_path / "go"
-    mover = _axpoc(
-        "rollback", config, "--project-dir", project, "--reason", "점검",
-        env={PAUSE_ENV: stage, RESUME_ENV: str(go)},
-    )  # fmt: skip
+    mover = paused_rollback(config, project, stage=stage, resume=go, reason="점검")
     try:
-        _wait_paused(mover, stage)
         during = _predict(config, project, batch, tmp_path / "during.csv")
         assert str(during["model_version"]) in {"1", "2"}
         go.touch()
@@ -74,12 +70,8 @@ def test_predict_scores_whole_batches_while_the_champion_moves(
 @pytest.mark.slow
 def test_predict_after_a_move_killed_midway_recovers_and_scores(promo_copy: dict, tmp_path: Path) -> None:
     config, project = promo_copy["config"], promo_copy["project"]
-    mover = _axpoc(
-        "rollback", config, "--project-dir", project, "--reason", "점검",
-        env={PAUSE_ENV: "promote:tags", RESUME_ENV: str(tmp_path / "never")},
-    )  # fmt: skip
+    mover = paused_rollback(config, project, stage="promote:tags", resume=tmp_path / "never", reason="점검")
     try:
-        _wait_paused(mover, "promote:tags")
         mover.send_signal(signal.SIGKILL)
         mover.wait(timeout=30)
     finally:
