@@ -202,7 +202,8 @@ class Recommender:
         box = self.search_box(context, allow_extrapolation=allow_extrapolation)
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # optuna 4
+            warnings.simplefilter("ignore", FutureWarning)  # optuna 5 prefers set_constraint (not in 4)
             sampler = optuna.samplers.TPESampler(
                 seed=self.seed,
                 n_startup_trials=min(20, trials),
