@@ -58,6 +58,9 @@ def _arguments() -> argparse.Namespace:
     ap.add_argument(
         "--summary", type=Path, default=None, help="print the summary of a written --out, run nothing"
     )
+    ap.add_argument(
+        "--fixed-only", action="store_true", help="only the untuned arms and floors (minutes, not hours)"
+    )
     return ap.parse_args()
 
 
@@ -76,22 +79,46 @@ def _config(path: Path, *, seed: int, trials: int | None, candidates: list[str] 
 
 
 def _floors(
-    X: pd.DataFrame, y: np.ndarray, Xt: pd.DataFrame, *, scorer: Any, yt: np.ndarray
+    X: pd.DataFrame, y: np.ndarray, Xt: pd.DataFrame, *, scorer: Any, yt: np.ndarray, classes: np.ndarray
 ) -> dict[str, float]:
     """The peers runner's floors (library defaults, native categories) on the same rows."""
     from floor_worker import as_categories, floor_model
+
+    from axpoc.compare import model_output
 
     names = {c: f"f{i}" for i, c in enumerate(X.columns)}
     Xc, Xtc = as_categories(X.rename(columns=names), Xt.rename(columns=names))
     out = {}
     for library in ("lightgbm", "hgb"):
-        model = floor_model(library, regression=False).fit(Xc, y)
-        out[f"floor_{library}"] = scorer.score(yt, model.predict_proba(Xtc)[:, 1], np.array([0, 1]))
+        model = floor_model(library, regression=scorer.task == "regression").fit(Xc, y)
+        out[f"floor_{library}"] = scorer.score(yt, model_output(model, Xtc, scorer.task), classes)
     return out
 
 
-def _outer_fold(config: Any, prepared: Any, train_rows: np.ndarray, held_rows: np.ndarray) -> dict[str, Any]:
-    """axpoc's comparison on ``train_rows`` (positions in the frame); every arm scored on ``held_rows``."""
+def outer_folds(config: Any, prepared: Any, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Outer folds of the training part, as positions in it: whole groups when the split is grouped,
+    stratified for a class target, plain shuffled folds for a number."""
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+
+    train = prepared.train
+    group = config.columns.group
+    if group and group in train.columns:
+        folds = GroupKFold(n_folds, shuffle=True, random_state=1000 + seed)
+        return list(folds.split(train, groups=train[group].astype(str).to_numpy()))
+    if config.target.task == "regression":
+        return list(KFold(n_folds, shuffle=True, random_state=1000 + seed).split(train))
+    return list(
+        StratifiedKFold(n_folds, shuffle=True, random_state=1000 + seed).split(train, prepared.y_train)
+    )
+
+
+def _outer_fold(
+    config: Any, prepared: Any, train_rows: np.ndarray, held_rows: np.ndarray, *, compare: bool
+) -> dict[str, Any]:
+    """axpoc's comparison on ``train_rows`` (positions in the frame); every arm scored on ``held_rows``.
+
+    Without ``compare`` only the fixed arms run (no tuning): LightGBM variants and the floors.
+    """
     import axpoc
     from axpoc.compare import Scorer, model_output
     from axpoc.models import build_pipeline, get_family
@@ -99,14 +126,14 @@ def _outer_fold(config: Any, prepared: Any, train_rows: np.ndarray, held_rows: n
     split = dataclasses.replace(prepared.split, train_index=train_rows, test_index=held_rows)
     inner = dataclasses.replace(prepared, split=split)
     started = time.perf_counter()
-    comparison = axpoc.run_comparison(config, inner)
+    comparison = axpoc.run_comparison(config, inner) if compare else None
     compare_s = time.perf_counter() - started
     features = list(inner.roles.features)
     X, y = inner.train[features].reset_index(drop=True), inner.y_train
     Xt, yt = inner.test[features], inner.y_test
     task, classes = config.target.task, np.asarray(prepared.target.classes)
     scorer = Scorer.for_task(task, config.kpi.primary)
-    share = float(np.bincount(y).min() / len(y))
+    share = 1.0 if task == "regression" else float(np.bincount(y).min() / len(y))
 
     def outer_score(family: str, params: dict[str, Any]) -> float:
         model = build_pipeline(
@@ -122,7 +149,12 @@ def _outer_fold(config: Any, prepared: Any, train_rows: np.ndarray, held_rows: n
         ).fit(X, y)
         return float(scorer.score(yt, model_output(model, Xt, task), classes))
 
-    arms: dict[str, dict[str, Any]] = {}
+    n_classes = 0 if task == "regression" else len(np.unique(y))
+    arms = _fixed_arms(outer_score, n_rows=len(X), n_features=len(features), n_classes=n_classes, task=task)
+    for name, value in _floors(X, y, Xt, scorer=scorer, yt=yt, classes=classes).items():
+        arms[name] = {"inner": float("nan"), "outer": float(value)}
+    if comparison is None:
+        return {"compare_s": compare_s, "higher_is_better": scorer.higher_is_better, "arms": arms}
     for result in comparison.results:
         if not result.ok:
             continue
@@ -148,12 +180,6 @@ def _outer_fold(config: Any, prepared: Any, train_rows: np.ndarray, held_rows: n
         "inner": chosen.interval.mean,
         "outer": float(scorer.score(yt, model_output(comparison.model, Xt, task), classes)),
     }
-    arms["lightgbm:library_params"] = {
-        "inner": float("nan"),
-        "outer": outer_score("lightgbm", {"class_weight": None}),
-    }
-    for name, value in _floors(X, y, Xt, scorer=scorer, yt=yt).items():
-        arms[name] = {"inner": float("nan"), "outer": float(value)}
     _policies(arms, higher=scorer.higher_is_better)
     if chosen.name == "ensemble":
         kind = "blend"
@@ -165,8 +191,35 @@ def _outer_fold(config: Any, prepared: Any, train_rows: np.ndarray, held_rows: n
         "chosen_label": chosen.label,
         "guard_notes": {r.name: str(r.reason) for r in comparison.results if r.reason},
         "compare_s": compare_s,
+        "higher_is_better": scorer.higher_is_better,
         "held_positives": int(np.sum(yt == 1)),
         "arms": arms,
+    }
+
+
+def _fixed_arms(
+    outer_score: Any, *, n_rows: int, n_features: int, n_classes: int, task: str
+) -> dict[str, dict[str, Any]]:
+    """Untuned LightGBM variants inside axpoc's pipeline, which take its defaults apart.
+
+    axpoc's LightGBM defaults differ from the library's in two ways here (300 trees at learning rate
+    0.05 instead of 100 at 0.1; ``colsample_bytree`` 0.8 instead of 1.0); each is swapped alone.
+    """
+    from axpoc.models import get_family
+
+    ours = get_family("lightgbm").defaults(
+        task=task, n_rows=n_rows, n_features=n_features, n_classes=n_classes
+    )
+    library = {"class_weight": None} if task == "binary" else {}
+    variants = {
+        "lightgbm:ours_recomputed": ours,
+        "lightgbm:library_params": library,
+        "lightgbm:ours_colsample_1": {**ours, "colsample_bytree": 1.0},
+        "lightgbm:ours_100_trees_lr_0.1": {**ours, "n_estimators": 100, "learning_rate": 0.1},
+        "lightgbm:library_colsample_0.8": {**library, "colsample_bytree": 0.8},
+    }
+    return {
+        name: {"inner": float("nan"), "outer": outer_score("lightgbm", p)} for name, p in variants.items()
     }
 
 
@@ -190,7 +243,7 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     arms = sorted({name for r in records for name in r["arms"]})
     out: dict[str, Any] = {
         "arms": {},
-        "choices": Counter(f"{r['chosen']} ({r['chosen_kind']})" for r in records),
+        "choices": Counter(f"{r['chosen']} ({r['chosen_kind']})" for r in records if "chosen" in r),
     }
     for name in arms:
         rows = [r["arms"][name] for r in records if name in r["arms"]]
@@ -206,7 +259,8 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
             paired = [
                 (r["arms"][name]["outer"], r["arms"][floor]["outer"]) for r in records if name in r["arms"]
             ]
-            diff = np.array([a - b for a, b in paired])
+            sign = 1 if records[0].get("higher_is_better", True) else -1
+            diff = np.array([sign * (a - b) for a, b in paired])  # > 0: the arm is better
             entry[f"vs_{floor}"] = {
                 "mean": float(diff.mean()),
                 "se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("nan"),
@@ -227,8 +281,10 @@ def print_summary(summary: dict[str, Any], records: list[dict[str, Any]]) -> Non
     )
     print("choices:", dict(summary["choices"]))
     head = f"{'arm':34s} {'outer':>6s} {'inner':>6s} {'optim':>6s} {'- floor LGBM (se) w/l':>24s} {'- floor HGB (se) w/l':>24s}"
+    print("differences to the floors: > 0 and wins when the arm is better (lower is better for errors)")
     print(head)
-    ranked = sorted(summary["arms"].items(), key=lambda kv: -kv[1]["outer_mean"])
+    sign = 1 if records[0].get("higher_is_better", True) else -1
+    ranked = sorted(summary["arms"].items(), key=lambda kv: -sign * kv[1]["outer_mean"])  # best first
     for name, e in ranked:
         cells = []
         for floor in ("floor_lightgbm", "floor_hgb"):
@@ -267,8 +323,6 @@ def run(args: argparse.Namespace) -> None:
         written = json.loads(args.summary.read_text(encoding="utf-8"))
         print_summary(summarise(written["records"]), written["records"])
         return
-    from sklearn.model_selection import StratifiedKFold
-
     import axpoc
 
     records = []
@@ -277,17 +331,20 @@ def run(args: argparse.Namespace) -> None:
         config = _config(args.config, seed=seed, trials=args.trials, candidates=args.candidates)
         prepared = axpoc.prepare(config)
         rows = np.asarray(prepared.split.train_index)
-        outer = StratifiedKFold(args.outer, shuffle=True, random_state=1000 + seed)
-        seeds[seed] = (config, prepared, rows, list(outer.split(rows, prepared.y_train)))
+        seeds[seed] = (config, prepared, rows, outer_folds(config, prepared, args.outer, seed))
     for fold in range(args.outer):  # fold-major: a run stopped early has covered every seed
         for seed, (config, prepared, rows, folds) in seeds.items():
             fit, held = folds[fold]
-            record = _outer_fold(config, prepared, np.sort(rows[fit]), np.sort(rows[held]))
+            record = _outer_fold(
+                config, prepared, np.sort(rows[fit]), np.sort(rows[held]), compare=not args.fixed_only
+            )
             record.update(seed=seed, fold=fold)
             records.append(record)
+            chose = (
+                f"chose {record['chosen_label']} ({record['chosen_kind']}), " if "chosen" in record else ""
+            )
             print(
-                f"seed {seed} fold {fold}: chose {record['chosen_label']} ({record['chosen_kind']}), "
-                f"compare {record['compare_s']:.0f} s, outer "
+                f"seed {seed} fold {fold}: {chose}compare {record['compare_s']:.0f} s, outer "
                 + ", ".join(f"{k} {v['outer']:.3f}" for k, v in record["arms"].items()),
                 flush=True,
             )
