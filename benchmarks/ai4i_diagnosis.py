@@ -239,7 +239,11 @@ def _policies(arms: dict[str, dict[str, Any]], *, higher: bool) -> None:
 
 
 def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per arm: outer mean, inner mean, optimism, paired differences to the floors (mean, se, wins)."""
+    """Per arm: outer mean, inner mean, optimism, paired differences to the floors (mean, se, wins).
+
+    A held fold whose metric is undefined (a grouped fold without a defect has no average precision) is
+    left out of the means and counted in ``undefined``.
+    """
     arms = sorted({name for r in records for name in r["arms"]})
     out: dict[str, Any] = {
         "arms": {},
@@ -247,11 +251,12 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
     for name in arms:
         rows = [r["arms"][name] for r in records if name in r["arms"]]
-        outer = np.array([a["outer"] for a in rows])
-        inner = np.array([a["inner"] for a in rows])
+        outer = np.array([a["outer"] for a in rows], dtype=float)
+        inner = np.array([a["inner"] for a in rows], dtype=float)
         entry: dict[str, Any] = {
-            "n": len(rows),
-            "outer_mean": float(outer.mean()),
+            "n": int(np.isfinite(outer).sum()),
+            "undefined": int((~np.isfinite(outer)).sum()),
+            "outer_mean": float(np.nanmean(outer)) if np.isfinite(outer).any() else float("nan"),
             "inner_mean": float(np.nanmean(inner)) if np.isfinite(inner).any() else float("nan"),
         }
         entry["optimism"] = entry["inner_mean"] - entry["outer_mean"]
@@ -260,9 +265,10 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
                 (r["arms"][name]["outer"], r["arms"][floor]["outer"]) for r in records if name in r["arms"]
             ]
             sign = 1 if records[0].get("higher_is_better", True) else -1
-            diff = np.array([sign * (a - b) for a, b in paired])  # > 0: the arm is better
+            diff = np.array([sign * (a - b) for a, b in paired], dtype=float)  # > 0: the arm is better
+            diff = diff[np.isfinite(diff)]
             entry[f"vs_{floor}"] = {
-                "mean": float(diff.mean()),
+                "mean": float(diff.mean()) if len(diff) else float("nan"),
                 "se": float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("nan"),
                 "wins": int((diff > 0).sum()),
                 "losses": int((diff < 0).sum()),
