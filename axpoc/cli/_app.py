@@ -319,8 +319,9 @@ def main() -> None:
 
 
 # The plant-integration and after-handover verbs live in their own modules (typer only at import time).
-from axpoc.cli import _field_verbs, _ops_verbs, _serve_verbs  # noqa: E402
+from axpoc.cli import _field_verbs, _ops_verbs, _recommend_verb, _serve_verbs  # noqa: E402
 
 _ops_verbs.register(app)
 _serve_verbs.register(app)
+_recommend_verb.register(app)
 _field_verbs.register(app)

@@ -16,7 +16,7 @@ from axpoc.field._outcomes import (
     scored_sources,
 )
 from axpoc.field._report import REPORT_FILE, Window, defect_of, field_report, periods
-from axpoc.field._text import FieldText, say
+from axpoc.field._text import say
 from axpoc.field._visits import read_visits, record_visit
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "N_BOOT",
     "OUTCOMES_FILE",
     "REPORT_FILE",
-    "FieldText",
     "Interval",
     "KpiRow",
     "OutcomeResult",

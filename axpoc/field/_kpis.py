@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from axpoc.field._text import FieldText
+from axpoc.i18n import FieldText, Reason
 from axpoc.kpi import (
     KPIS,
-    Reason,
     SpecLimits,
     Undefined,
     capability,
@@ -65,7 +64,7 @@ class Interval:
         out: dict[str, Any] = {"value": self.value, "low": self.low, "high": self.high}
         reason = getattr(self.value, "reason", None) or getattr(self.low, "reason", None)
         if reason:
-            out["undefined"] = str(reason)
+            out["undefined"] = reason  # a Phrase: English in JSON, the reader's language in the report
         return out
 
 

@@ -19,8 +19,9 @@ from axpoc.config import PocConfig
 from axpoc.errors import UserError
 from axpoc.field import _kpis as k
 from axpoc.field._outcomes import read_outcomes
-from axpoc.field._text import FieldText, say
+from axpoc.field._text import say
 from axpoc.field._visits import read_visits
+from axpoc.i18n import FieldText
 from axpoc.kpi import SpecLimits
 
 REPORT_FILE = "field_report.html"
