@@ -157,9 +157,7 @@ def drift(
         )
         err_console.print(f"챔피언 v{outcome.champion_version} on the new data: {shown or 'no gates'}")
     for product in outcome.new_products:
-        err_console.print(
-            f"[yellow]새 제품 (new product)[/] {product['product']}: {product['rows']:,} rows"
-        )
+        err_console.print(f"[yellow]새 제품 (new product)[/] {product['product']}: {product['rows']:,} rows")
     for note in outcome.notes:
         err_console.print(f"[dim]- {note}[/]")
     err_console.print(f"보고서 (report): [bold]{outcome.report_path}[/]")
