@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from axpoc.kpi import Reason, business_kpis, capability, compute_metrics, evaluate_gates
+from axpoc.i18n import Reason, RetrainNote, RuleNote, decision_text, gate_reason, say
+from axpoc.kpi import business_kpis, capability, compute_metrics, evaluate_gates
 from axpoc.kpi._capability import SpecLimits
 from axpoc.report import GateRow, ReportData, render_report
-from axpoc.report._i18n import RetrainNote, RuleNote, decision_text, gate_reason, say
 
 NI = {"champion": "3", "primary": "roc_auc", "diff": -0.0123, "low": -0.0412, "tolerance": 0.02}
 HANGUL = re.compile("[가-힣]")
@@ -121,7 +121,7 @@ def test_retrain_notes_in_both_languages() -> None:
     cannot = RetrainNote("champion_cannot_score", {"version": "2", "error": "'금형온도'"})
     assert (
         cannot.text("ko")
-        == "챔피언 v2은(는) 홀드아웃 데이터로 점수를 낼 수 없어('금형온도') 챌린저만 표시합니다."
+        == "챔피언 v2은(는) 평가 데이터로 점수를 낼 수 없어('금형온도') 도전자만 표시합니다."
     )
 
 

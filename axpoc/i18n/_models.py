@@ -1,15 +1,11 @@
-"""Why a model family is left out of a comparison (`Family.applicable`), in Korean and English.
-
-A :class:`SkipReason` is its English sentence, so logs, errors and MLflow read as before, while the
-report's leaderboard says it in the report's language.
-"""
+"""Why a model family is left out of a comparison (`Family.applicable`), in Korean and English."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from axpoc.kpi import Phrase
+from axpoc.i18n._phrase import Phrase
 
 _TASK_KO = {"binary": "이진 분류", "multiclass": "다중 분류", "regression": "회귀", "anomaly": "이상 탐지"}
 
@@ -27,7 +23,7 @@ class SkipReason(Phrase):
                 "{name}에는 센서 곡선 열이 필요하지만 데이터에 없음",
                 "{name} needs sensor-curve columns, the data has none",
             ),
-            "no_features": ("{label}: 입력 변수 열이 없음", "{label} is skipped: there is no feature column"),
+            "no_features": ("{label}: 특성 열이 없음", "{label} is skipped: there is no feature column"),
             "not_installed": (
                 "{label}: '{module}' 패키지가 설치되지 않음 (pip install {requirement})",
                 "{label} is skipped: the package '{module}' is not installed (pip install {requirement})",
