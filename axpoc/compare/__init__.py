@@ -3,13 +3,14 @@
 from axpoc.compare._compare import Comparison, compare_candidates
 from axpoc.compare._notes import CompareNote
 from axpoc.compare._oof import cross_fitted_decisions, out_of_fold_model
-from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
+from axpoc.compare._scoring import DEFAULT_PRIMARY, FIXED_THRESHOLD, Scorer, leaderboard_name, model_output
 from axpoc.compare._screen import GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
 from axpoc.compare._stats import Interval, PairedTest, corrected_interval, corrected_paired_test
 
 __all__ = [
     "DEFAULT_PRIMARY",
+    "FIXED_THRESHOLD",
     "Budget",
     "CandidateResult",
     "CompareNote",
@@ -23,6 +24,7 @@ __all__ = [
     "corrected_interval",
     "corrected_paired_test",
     "cross_fitted_decisions",
+    "leaderboard_name",
     "model_output",
     "out_of_fold_model",
     "screen_group_level",

@@ -244,8 +244,16 @@ def _flat_params(params: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def metric_key(name: str) -> str:
+    """A leaderboard name as an MLflow metric key, which cannot hold ``@``: ``f1@0.5`` -> ``f1_at_0.5``."""
+    return name.replace("@", "_at_")
+
+
 def log_candidate(store: Store, result: Any, *, primary: str, parent_run_id: str) -> str:
-    """A child run with params, per-fold metrics, mean and CI, trials summary and timings."""
+    """A child run with params, per-fold metrics, mean and CI, trials summary and timings.
+
+    ``primary`` is the leaderboard's name of the ranking KPI (``f1@0.5`` is logged as ``cv_f1_at_0.5_mean``).
+    """
     tags = {
         "mlflow.parentRunId": parent_run_id,
         "axpoc.status": result.status,
@@ -265,19 +273,19 @@ def log_candidate(store: Store, result: Any, *, primary: str, parent_run_id: str
         if result.ok:
             metrics.update(
                 {
-                    f"cv_{primary}_mean": result.interval.mean,
-                    f"cv_{primary}_ci_low": clip_to_range(result.interval.low, primary),
-                    f"cv_{primary}_ci_high": clip_to_range(result.interval.high, primary),
+                    f"cv_{metric_key(primary)}_mean": result.interval.mean,
+                    f"cv_{metric_key(primary)}_ci_low": clip_to_range(result.interval.low, primary),
+                    f"cv_{metric_key(primary)}_ci_high": clip_to_range(result.interval.high, primary),
                     "fit_time_s": result.fit_time_s,
                     "predict_ms_per_1k": result.predict_time_ms_per_1k,
                 }
             )
             for name, values in result.fold_metrics.items():
                 if np.isfinite(values).any():
-                    metrics[f"cv_{name}_mean"] = float(np.nanmean(values))
+                    metrics[f"cv_{metric_key(name)}_mean"] = float(np.nanmean(values))
                 for fold, value in enumerate(values):
                     if np.isfinite(value):
-                        mlflow.log_metric(f"fold_{name}", float(value), step=fold)
+                        mlflow.log_metric(f"fold_{metric_key(name)}", float(value), step=fold)
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None and np.isfinite(v)})
         if not result.trials.empty:
             log_frame(result.trials, "trials.csv")
