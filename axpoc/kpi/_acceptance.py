@@ -15,7 +15,9 @@ An empty gate set must never mean "pass". Before a model replaces today's practi
   judged on the bound of a paired bootstrap interval on the same test rows?
 * ``enough_evidence``: does the test part hold enough defect cases of each class for an exact one-sided
   binomial test of "recall above the floor" to have the stated power (:func:`required_defects`)? Below it
-  the verdict is "insufficient evidence", with how many more defect cases to collect.
+  the verdict is "insufficient evidence", with how many more defect cases to collect. Where one label
+  belongs to a whole group (a tool worn or not, an experiment) and the split keeps groups whole, the
+  independent units are the groups, and groups are counted instead of rows.
 
 Which rules apply: classification (binary, anomaly, multiclass) gets all four; a multiclass target
 without ``defect_classes`` has no cost (``beats_no_model`` is not applicable) and ``catches_defects`` and
@@ -31,11 +33,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from axpoc.i18n import Phrase, Reason, RuleText, joined
 from axpoc.kpi._business import Baseline, ClassCosts, CostModel, Volumes
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._gates import GateResult
@@ -44,7 +46,6 @@ from axpoc.kpi._metrics import (
     paired_mean_diff,
     point_metric,
 )
-from axpoc.kpi._reasons import Phrase, Reason, joined
 
 RULES = ("beats_no_model", "catches_defects", "beats_trivial", "enough_evidence")
 """The built-in rules, in the order the report lists them."""
@@ -62,139 +63,6 @@ _MAX_DEFECTS = 20_000
 """Where the evidence search stops: a floor so close to 1 needs more defects than any PoC collects."""
 
 POLICY_NAMES = ("today", "inspect_all", "inspect_none", "best_sampling", "same_workload")
-
-
-class RuleText(Phrase):
-    """What a built-in rule found, said in the report's language; its ``str`` is the English sentence."""
-
-    templates = MappingProxyType(
-        {
-            "beats_cost": (
-                "모델 비용 {model} vs {policy_word} {policy} ({unit}): 차이 {diff} "
-                "[95% 구간 {low} ~ {high}]; 상한이 0보다 작아야 합니다",
-                "model cost {model} vs {policy_word} {policy} ({unit}): difference {diff} "
-                "[95% interval {low} to {high}]; the upper bound must be below 0",
-            ),
-            "beats_escapes": (
-                "1,000개당 유출 불량 모델 {model} vs {policy_word} {policy}: 차이 {diff} "
-                "[95% 구간 {low} ~ {high}]; 상한이 0보다 작아야 합니다 (비용 미입력: 유출 기준)",
-                "escapes per 1000 parts, model {model} vs {policy_word} {policy}: difference {diff} "
-                "[95% interval {low} to {high}]; the upper bound must be below 0 (no costs given: judged on escapes)",
-            ),
-            "today_needs_costs": (
-                "기존 방식은 부품의 {today}를 검사하고 모델은 {model}만 검사 대상으로 올립니다: 검사를 줄여 "
-                "늘어나는 유출은 비용(kpi.costs)이 있어야 비교할 수 있어, 같은 검사량의 무작위 검사와 비교했습니다",
-                "today's practice inspects {today} of the parts and the model flags {model}: more escapes for "
-                "less inspection can only be weighed with costs (kpi.costs), so the model is judged against "
-                "random inspection of as many parts",
-            ),
-            "recall": (
-                "'{cls}' 불량 {total}건 중 {caught}건 검출 (재현율 {recall}); 기준 {floor} 이상",
-                "caught {caught} of {total} '{cls}' defects (recall {recall}); the floor is {floor}",
-            ),
-            "recall_class": (
-                "'{cls}' {total}건 중 {caught}건을 맞힘 (재현율 {recall}); 기준 {floor} 이상 (불량 클래스 미지정: "
-                "모든 클래스에 적용)",
-                "{caught} of {total} '{cls}' parts predicted as such (recall {recall}); the floor is {floor} "
-                "(defect classes not given: asked of every class)",
-            ),
-            "no_defect_in_test": (
-                "시험 구간에 '{cls}' 불량이 없음",
-                "no '{cls}' defect in the test part",
-            ),
-            "beats_trivial": (
-                "{metric}: 모델 {model} vs 단순 모델({trivial_word}) {trivial}, 차이 {diff} "
-                "[95% 구간 {low} ~ {high}]; {side}",
-                "{metric}: model {model} vs trivial model ({trivial_word}) {trivial}, difference {diff} "
-                "[95% interval {low} to {high}]; {side}",
-            ),
-            "no_training_rows": (
-                "학습 행이 없어 단순 모델을 만들 수 없음 (새 데이터로만 평가)",
-                "no training rows to fit a trivial model on (scored on new data only)",
-            ),
-            "metric_not_resamplable": (
-                "주 지표 {metric}는 같은 시험 행의 쌍체 검정을 할 수 없는 지표임",
-                "the primary metric {metric} cannot be compared by a paired test on the test rows",
-            ),
-            "model_undefined": (
-                "모델의 {metric} 정의 불가: {why}",
-                "the model's {metric} is undefined: {why}",
-            ),
-            "enough": (
-                "'{cls}' 불량 {have}건: 재현율이 기준 {floor}보다 높음을 보이려면 {need}건 필요 "
-                "(정확 이항 검정, 검정력 {power}, 유의수준 {alpha}, 계획 재현율 {planned})",
-                "{have} '{cls}' defects: {need} are needed to show recall above the floor {floor} "
-                "(exact binomial test, power {power}, level {alpha}, planned recall {planned})",
-            ),
-            "insufficient": (
-                "근거 부족: 시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
-                "불량 사례를 약 {more_total}건 더 모으세요 (시험 구간에 {more}건 더 들어가도록)",
-                "insufficient evidence: {have} '{cls}' defects in the test part are too few ({need} needed). "
-                "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
-            ),
-            "model_catches_none": (
-                "모델이 불량을 하나도 잡지 못함: 절감액은 모델 없이도 가능한 것임",
-                "the model catches no defect: any saving needs no model",
-            ),
-            "off": ("사용자가 끔: {reason}", "switched off by the user: {reason}"),
-            "not_applicable": ("해당 없음: {why}", "not applicable: {why}"),
-            "no_defect_classes": (
-                "불량 클래스(target.defect_classes)나 클래스별 비용이 없어 비용을 정할 수 없음",
-                "no defect classes (target.defect_classes) or per-class costs, so no cost is defined",
-            ),
-            "no_spec": (
-                "규격 한계(target.spec)가 없어 불량이 정의되지 않음",
-                "no spec limits (target.spec), so no part is a defect",
-            ),
-        }
-    )
-
-    @classmethod
-    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
-        ko = language == "ko"
-        words: dict[str, object] = {}
-        if "policy_name" in values:
-            words["policy_word"] = policy_label(str(values["policy_name"]), language)
-        if "trivial_kind" in values:
-            kind = str(values["trivial_kind"])
-            words["trivial_word"] = _TRIVIAL[kind][0 if ko else 1]
-        if "higher" in values:
-            words["side"] = (
-                ("하한이 0보다 커야 합니다" if ko else "the lower bound must be above 0")
-                if values["higher"]
-                else ("상한이 0보다 작아야 합니다" if ko else "the upper bound must be below 0")
-            )
-        return words
-
-
-_POLICY_LABELS = {
-    "today": ("기존 검사 방식", "today's practice"),
-    "inspect_all": ("전수 검사", "inspect everything"),
-    "inspect_none": ("무검사", "inspect nothing"),
-    "best_sampling": ("최적 비율 샘플링 검사", "sampling at the best rate"),
-    "same_workload": ("같은 수량 무작위 검사", "random inspection of as many parts"),
-}
-_TRIVIAL = {
-    "prior": ("불량 비율을 점수로", "the defect share as score"),
-    "majority": ("최빈 클래스", "most frequent class"),
-    "flag_all": ("모두 불량 판정", "flag every part"),
-    "mean": ("학습 평균", "training mean"),
-}
-RULE_LABELS = MappingProxyType(
-    {
-        "beats_no_model": ("모델 없는 방식보다 나음", "beats every no-model policy"),
-        "catches_defects": ("불량을 잡아냄", "catches defects"),
-        "beats_trivial": ("단순 모델보다 나음", "beats a trivial model"),
-        "enough_evidence": ("근거 충분", "enough evidence"),
-    }
-)
-"""Rule name -> (Korean, English) label for reports."""
-
-
-def policy_label(name: str, language: str) -> str:
-    """A no-model policy's name in ``language``."""
-    korean, english = _POLICY_LABELS[name]
-    return korean if language == "ko" else english
 
 
 def rule_of(result_name: str) -> str:
@@ -471,10 +339,26 @@ def _judge_policies(
 # ---------------------------------------------------------------- catches defects, enough evidence
 
 
-def defect_catches(y_true: Any, caught: Any, classes: Sequence[Any]) -> dict[Any, tuple[int, int]]:
-    """Per class in ``classes``: (parts of the class that ``caught`` marks, parts of the class)."""
+def defect_catches(
+    y_true: Any, caught: Any, classes: Sequence[Any], *, groups: Any = None
+) -> dict[Any, tuple[int, int]]:
+    """Per class in ``classes``: (parts of the class that ``caught`` marks, parts of the class).
+
+    With ``groups`` (the group of every row, where each group holds one label: a tool is worn or not) the
+    counts are groups, the independent units: a group of the class is caught when at least half its rows
+    are (its pooled verdict).
+    """
     y, c = np.asarray(y_true), np.asarray(caught).astype(bool)
-    return {cls: (int((c & (y == cls)).sum()), int((y == cls).sum())) for cls in classes}
+    if groups is None:
+        return {cls: (int((c & (y == cls)).sum()), int((y == cls).sum())) for cls in classes}
+    import pandas as pd
+
+    rows = pd.DataFrame({"y": y, "caught": c.astype(float)})
+    units = rows.groupby(np.asarray(groups), sort=False).agg(y=("y", "first"), caught=("caught", "mean"))
+    return {
+        cls: (int((units["caught"][units["y"] == cls] >= 0.5).sum()), int((units["y"] == cls).sum()))
+        for cls in classes
+    }
 
 
 def _recall_text(code: str, cls: Any, caught: int, total: int, floor: float) -> RuleText:
@@ -560,11 +444,14 @@ def enough_evidence(
     alpha: float = DEFAULT_ALPHA,
     power: float = DEFAULT_POWER,
     test_share: float = 0.25,
+    unit: str | None = None,
 ) -> tuple[list[GateResult], Phrase | None]:
     """Rows per defect class, and the "insufficient evidence" sentence (None when every class has enough).
 
     The sentence says how many more defect cases to collect: the shortfall in the test part, and about
     ``shortfall / test_share`` in the whole data, since only that share of new cases lands in the test part.
+    ``unit`` names the group column when ``catches`` counts groups (:func:`defect_catches` with groups);
+    the sentences then say groups were counted, and ``test_share`` is the test part's share of the groups.
     """
     if not 0 < test_share <= 1:
         raise ValueError(f"test_share must be in (0, 1], got {test_share}")
@@ -583,6 +470,8 @@ def enough_evidence(
             "alpha": _fmt(alpha),
             "planned": f"{planned:.2f}",
         }
+        if unit is not None:
+            values["unit"] = unit
         passed = total >= need
         rows.append(
             GateResult(
@@ -592,14 +481,14 @@ def enough_evidence(
                 total,
                 total,
                 passed,
-                RuleText("enough", values),
+                RuleText("enough" if unit is None else "enough_groups", values),
                 "rule",
             )
         )
         if not passed:
             more = need - total
             values |= {"more": more, "more_total": math.ceil(more / test_share)}
-            short.append(RuleText("insufficient", values))
+            short.append(RuleText("insufficient" if unit is None else "insufficient_groups", values))
     return rows, (joined(*short) if short else None)
 
 

@@ -22,7 +22,7 @@ from importlib import metadata
 from typing import Any, Literal
 
 from axpoc.errors import UserError
-from axpoc.kpi._reasons import Reason
+from axpoc.i18n import Reason
 
 Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]

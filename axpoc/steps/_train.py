@@ -145,7 +145,7 @@ def _champion_evaluation(
     config: PocConfig, prepared: Any, champion: tuple[str, Any], gates: dict[str, str], notes: list[str]
 ) -> Any:
     """The champion on the candidate's test part; None (and a note) when it cannot score its columns."""
-    from axpoc.report import RetrainNote
+    from axpoc.i18n import RetrainNote
     from axpoc.steps._evaluate import evaluate
 
     version, model = champion
