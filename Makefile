@@ -10,7 +10,7 @@ export OMP_WAIT_POLICY := PASSIVE
 export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := true
 
-.PHONY: demo test lint format notebooks clean
+.PHONY: demo test lint format notebooks handouts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ format: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m axpoc.notebooks render notebooks build/notebooks
+
+# Trainees' copies (docs/course/trainer/ stays with the trainer): exercises without solutions, printable HTML/PDF.
+HANDOUT_DOCS := docs/course/glossary.yaml $(sort $(wildcard docs/course/*.md)) docs/runbook_ko.md docs/runbook_en.md
+handouts: $(STAMP)
+	$(BIN)/python -m axpoc.notebooks handouts notebooks build/handouts $(foreach doc,$(HANDOUT_DOCS),--print $(doc))
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

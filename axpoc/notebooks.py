@@ -8,6 +8,11 @@ tests and for ``make notebooks``, which writes executed HTML copies for reading:
 
 Kernels run on this interpreter (never on whatever ``python3`` kernelspec a user folder happens to
 hold), in a temporary working folder, so a notebook never writes into the repository.
+
+Handouts for a course day (``make handouts``) are exercise copies without the cells tagged ``solution``
+(the solution code and its "풀이" heading) and printable HTML/PDF of every notebook and document::
+
+    python -m axpoc.notebooks handouts notebooks build/handouts --print docs/runbook_ko.md
 """
 
 from __future__ import annotations
@@ -45,6 +50,10 @@ SYSTEM_KOREAN_FONTS = (
 """Installed fonts with Hangul (Windows, macOS, fonts-nanum, fonts-noto-cjk), tried when the bundled one is missing."""
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
+SOLUTION_TAG = "solution"
+"""Tag of a solution cell and of its "풀이" heading: both are left out of the exercise copies."""
+SOLUTION_HEADING = re.compile(r"^\s*(#+\s*)?\**\s*풀이", re.M)
+"""A solution heading ("**풀이**", "## 풀이 ..."): one left untagged would tell the trainees where the answer was."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython tracebacks
 
@@ -231,6 +240,105 @@ def render(
     return done
 
 
+def exercise_copy(nb: NotebookNode, *, name: str = "notebook") -> NotebookNode:
+    """The notebook without its cells tagged ``solution`` and without outputs, for trainees.
+
+    A solution heading ("풀이") that is not tagged is refused with the notebook and cell named, so no copy
+    leaks where the solution stood; tag the cell ``solution`` (its heading and its code).
+    """
+    import copy
+
+    kept = []
+    for index, cell in enumerate(nb.cells, start=1):
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        if SOLUTION_HEADING.search(cell.source):
+            raise UserError(
+                f"{name}: cell {index} has a solution heading ('풀이') but is not tagged '{SOLUTION_TAG}' "
+                f"({cell.source.strip()[:60]!r}). Tag it '{SOLUTION_TAG}' in Jupyter (View > Cell toolbar > "
+                "Tags) so the exercise copies leave it out."
+            )
+        kept.append(copy.deepcopy(cell))
+        if cell.cell_type == "code":
+            kept[-1].outputs, kept[-1].execution_count = [], None
+    out = copy.deepcopy(nb)
+    out.cells = kept
+    return out
+
+
+def markdown_notebook(text: str) -> NotebookNode:
+    """A document (Markdown) as a one-cell notebook, so it prints with the notebooks' own HTML style."""
+    import nbformat
+
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+
+
+def glossary_markdown(path: str | Path) -> str:
+    """The course glossary (YAML ``terms`` with ``ko``, ``en``, ``definition``) as a printable Markdown table."""
+    import yaml
+
+    try:
+        terms = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["terms"]
+        rows = [f"| {term['ko']} | {term['en']} | {term['definition']} |" for term in terms]
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise UserError(
+            f"{path}: not a glossary ({type(exc).__name__}: {exc}). It needs a 'terms' list whose entries "
+            "have 'ko', 'en' and 'definition' (see docs/course/glossary.yaml)."
+        ) from exc
+    return "\n".join(
+        ["# 과정 용어집 (glossary)", "", "| 한국어 | English | 뜻 |", "|---|---|---|", *rows, ""]
+    )
+
+
+def handouts(
+    source: str | Path, out: str | Path, *, documents: Sequence[str | Path] = (), pdf: bool = True
+) -> list[Path]:
+    """Write a course's handouts to ``out`` and return the files written.
+
+    ``out/exercises/``: each notebook of ``source`` without solutions or outputs (``exercise_copy``).
+    ``out/print/``: an HTML page of each exercise copy and of each ``documents`` file (Markdown: the
+    runbook, the lesson plan, the quizzes; YAML: the glossary as a table), and a PDF of each when ``pdf`` and headless Chromium is
+    installed (without Chromium the HTML pages are the printable copies; print them from a browser).
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from axpoc.report import export_pdf
+
+    notebooks = sorted(Path(source).glob("*.ipynb"))
+    if not notebooks:
+        raise UserError(f"{source}: no .ipynb files found. Give the folder that holds the course notebooks.")
+    missing = [str(path) for path in map(Path, documents) if not path.is_file()]
+    if missing:
+        raise UserError(
+            f"handouts: document(s) not found: {', '.join(missing)}. Give existing Markdown files."
+        )
+    exercises, printable = Path(out) / "exercises", Path(out) / "print"
+    exercises.mkdir(parents=True, exist_ok=True)
+    printable.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for path in notebooks:
+        copy = exercise_copy(nbformat.read(path, as_version=4), name=str(path))
+        target = exercises / path.name
+        target.write_text(nbformat.writes(copy) + "\n", encoding="utf-8")
+        pages.append((path.stem, copy))
+    for doc in map(Path, documents):
+        text = glossary_markdown(doc) if doc.suffix in {".yaml", ".yml"} else doc.read_text(encoding="utf-8")
+        pages.append((doc.stem, markdown_notebook(text)))
+    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
+    written = sorted(exercises.glob("*.ipynb"))
+    for stem, nb in pages:
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
+        html_path = printable / f"{stem}.html"
+        html_path.write_text(body, encoding="utf-8")
+        written.append(html_path)
+        if pdf:
+            made = export_pdf(html_path, printable / f"{stem}.pdf")
+            if made is not None:
+                written.append(made)
+    return written
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m axpoc.notebooks", description="Run the course notebooks; write executed HTML copies."
@@ -241,8 +349,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("out", type=Path, help="folder for the HTML files, e.g. build/notebooks")
     run.add_argument("--fast", action="store_true", help="small data and tiny budgets (AXPOC_FAST=1)")
     run.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    kit = verbs.add_parser("handouts", help="exercise copies without solutions, printable HTML/PDF")
+    kit.add_argument("source", type=Path, help="folder with the .ipynb files, e.g. notebooks")
+    kit.add_argument("out", type=Path, help="folder for the handouts, e.g. build/handouts")
+    kit.add_argument(
+        "--print",
+        dest="documents",
+        type=Path,
+        action="append",
+        default=[],
+        help="a Markdown file (or the glossary YAML) to print too",
+    )
+    kit.add_argument("--no-pdf", dest="pdf", action="store_false", help="HTML only (no Chromium run)")
     args = parser.parse_args(argv)
     try:
+        if args.verb == "handouts":
+            written = handouts(args.source, args.out, documents=args.documents, pdf=args.pdf)
+            for path in written:
+                print(path)
+            if args.pdf and not any(path.suffix == ".pdf" for path in written):
+                print("note: no headless Chromium found, so no PDF; print the HTML pages from a browser.")
+            return 0
         results = render(
             args.source, args.out, fast=True if args.fast else None, timeout=args.timeout, on_done=_report
         )

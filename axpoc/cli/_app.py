@@ -294,7 +294,8 @@ def main() -> None:
 
 
 # The plant-integration and after-handover verbs live in their own modules (typer only at import time).
-from axpoc.cli import _ops_verbs, _serve_verbs  # noqa: E402
+from axpoc.cli import _ops_verbs, _recommend_verb, _serve_verbs  # noqa: E402
 
 _ops_verbs.register(app)
 _serve_verbs.register(app)
+_recommend_verb.register(app)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from axpoc.cli._output import emit_json, err_console
+from axpoc.cli._output import emit_json, err_console, error_payload
 
 _Config = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
 _Json = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
@@ -96,12 +96,30 @@ def predict(
                 threads=threads,
                 on_progress=progress,
             )
+    payload = result.to_dict()
+    if result.scored == 0:  # README "Exit codes": nothing scored is data rejected (1)
+        payload |= error_payload(_nothing_scored(result), code="data_rejected", exit_code=1)
     if as_json:
-        emit_json(result.to_dict())
+        emit_json(payload)
     else:
         _summary(result)
     if result.scored == 0:
         raise typer.Exit(1)
+
+
+def _nothing_scored(result: Any) -> str:
+    """Why a predict scored nothing, with the file to read and the fix: the ``--json`` error message."""
+    if result.rows == 0:
+        return (
+            f"nothing was scored: the input {result.input} holds no rows to score. Export the rows to score "
+            "into it and run predict again."
+        )
+    reasons = "; ".join(f"{reason} ({count:,})" for reason, count in list(result.reject_reasons.items())[:3])
+    return (
+        f"nothing was scored: all {result.rows:,} rows of {result.input} were rejected ({reasons}). Each "
+        f"row's reason is in the reject file {result.rejects}; fix those rows or the export and run predict "
+        "again."
+    )
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 from axpoc.compare._compare import Comparison, compare_candidates
 from axpoc.compare._notes import CompareNote
-from axpoc.compare._oof import cross_fitted_decisions, out_of_fold_model
+from axpoc.compare._oof import cross_fitted_decisions, out_of_fold_model, refitted_out_of_fold
 from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
 from axpoc.compare._screen import GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
@@ -25,5 +25,6 @@ __all__ = [
     "cross_fitted_decisions",
     "model_output",
     "out_of_fold_model",
+    "refitted_out_of_fold",
     "screen_group_level",
 ]

@@ -73,6 +73,59 @@ def out_of_fold_model(model: Any, split: Any, frame: pd.DataFrame) -> Any:
     return dataclasses.replace(model, estimator=estimator, routes={})
 
 
+def refitted_out_of_fold(
+    model: Any,
+    split: Any,
+    frame: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    splits: list[tuple[np.ndarray, np.ndarray]],
+    classes: np.ndarray,
+) -> Any:
+    """``model`` judged out of fold: its own configuration refitted on each of ``splits`` (positions in
+    ``frame``), as a copy of ``model`` that answers every row with the mean output of the refits that did
+    not see it, through ``model``'s own decision rule (`out_of_fold_model`).
+
+    On small data a new model is judged on its out-of-fold outputs; a champion scored on rows it was
+    trained on would look better than it is, so it is refitted on the same folds and judged the same way.
+    Raises KeyError when ``frame`` lacks the model's columns, ValueError when a row was never validated,
+    and whatever the refit raises.
+    """
+    from sklearn.base import clone
+
+    from axpoc.compare._scoring import Scorer
+    from axpoc.compare._search import _evaluate
+
+    trained = _trained_pipeline(model.estimator)
+    X = frame[model.features].reset_index(drop=True)
+    run = _evaluate(
+        lambda _params: clone(trained),
+        {},
+        X=X,
+        y=np.asarray(y),
+        classes=np.asarray(classes),
+        splits=splits,
+        scorer=Scorer.for_task(model.task),
+        report=lambda _fold, _value: None,
+        check_time=lambda _fold, _seconds: None,
+    )
+    if run.oof is None or not np.isfinite(run.oof).all():
+        raise ValueError("some rows were never in a validation fold")
+    return out_of_fold_model(model, dataclasses.replace(split, out_of_fold=run.oof), frame)
+
+
+def _trained_pipeline(estimator: Any) -> Any:
+    """The trained pipeline under a binary decision rule (threshold -> frozen -> calibrated), or itself."""
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    from axpoc.artifact import OofCalibratedClassifier
+
+    while isinstance(estimator, FixedThresholdClassifier | FrozenEstimator | OofCalibratedClassifier):
+        estimator = estimator.estimator
+    return estimator
+
+
 def _calibrator(estimator: Any) -> Any:
     """The OOF calibrator inside a binary decision rule (threshold -> frozen -> calibrated), if any."""
     while estimator is not None:

@@ -4,6 +4,7 @@ from axpoc.config._load import config_from_dict, load_config
 from axpoc.config._schema import (
     CandidateConfig,
     ColumnsConfig,
+    ControlConfig,
     CostConfig,
     CurveSource,
     DataConfig,
@@ -24,6 +25,7 @@ from axpoc.config._starter import StarterValues, write_starter
 __all__ = [
     "CandidateConfig",
     "ColumnsConfig",
+    "ControlConfig",
     "CostConfig",
     "CurveSource",
     "DataConfig",

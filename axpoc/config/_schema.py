@@ -130,6 +130,36 @@ class Limits(_Model):
         return self
 
 
+class ControlConfig(_Model):
+    """A setting the operator can change (``columns.controllable``): its safe range and the machine's step.
+
+    A bound left out comes from ``columns.limits`` or the process template's plausible range (through
+    ``columns.map``); ``axpoc recommend`` refuses a range wider than the template's.
+    """
+
+    min: float | None = Field(None, description="lowest safe setting; default: limits or template range")
+    max: float | None = Field(None, description="highest safe setting; default: limits or template range")
+    step: float | None = Field(
+        None, gt=0, description="the machine's step, e.g. 0.5 (bar); None = continuous"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return {} if value is None else value  # `holding_pressure_bar:` with nothing after it: defaults
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ControlConfig:
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        wide = self.step is not None and self.min is not None and self.max is not None
+        if wide and self.step > self.max - self.min:  # type: ignore[operator]
+            raise ValueError(
+                f"step ({self.step}) is wider than the range {self.min}..{self.max}; use a smaller step"
+            )
+        return self
+
+
 class ColumnsConfig(_Model):
     id: str | None = None
     time: str | None = None
@@ -145,6 +175,10 @@ class ColumnsConfig(_Model):
     pair_rules: list[str] = Field(
         default_factory=list,
         description="orders physics demands between two columns, e.g. 'Rq <= Rt'; a row breaking one warns",
+    )
+    controllable: dict[str, ControlConfig] = Field(
+        default_factory=dict,
+        description="settings an operator can change (axpoc recommend): column -> {min, max, step}; the rest is context",
     )
 
     @field_validator("pair_rules")

@@ -15,7 +15,9 @@ An empty gate set must never mean "pass". Before a model replaces today's practi
   judged on the bound of a paired bootstrap interval on the same test rows?
 * ``enough_evidence``: does the test part hold enough defect cases of each class for an exact one-sided
   binomial test of "recall above the floor" to have the stated power (:func:`required_defects`)? Below it
-  the verdict is "insufficient evidence", with how many more defect cases to collect.
+  the verdict is "insufficient evidence", with how many more defect cases to collect. Where one label
+  belongs to a whole group (a tool worn or not, an experiment) and the split keeps groups whole, the
+  independent units are the groups, and groups are counted instead of rows.
 
 Which rules apply: classification (binary, anomaly, multiclass) gets all four; a multiclass target
 without ``defect_classes`` has no cost (``beats_no_model`` is not applicable) and ``catches_defects`` and
@@ -133,6 +135,23 @@ class RuleText(Phrase):
                 "불량 사례를 약 {more_total}건 더 모으세요 (시험 구간에 {more}건 더 들어가도록)",
                 "insufficient evidence: {have} '{cls}' defects in the test part are too few ({need} needed). "
                 "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
+            ),
+            "enough_groups": (
+                "'{cls}' 불량인 '{unit}' 그룹 {have}개 (라벨이 그룹마다 하나라 행이 아니라 그룹을 셈; 행의 절반 "
+                "이상을 검출하면 검출로 봄): 재현율이 기준 {floor}보다 높음을 보이려면 {need}개 필요 "
+                "(정확 이항 검정, 검정력 {power}, 유의수준 {alpha}, 계획 재현율 {planned})",
+                "{have} '{unit}' groups with '{cls}' defects (labels are one per group, so groups are counted, "
+                "not rows; a group counts as caught when at least half its rows are flagged): {need} are needed "
+                "to show recall above the floor {floor} (exact binomial test, power {power}, level {alpha}, "
+                "planned recall {planned})",
+            ),
+            "insufficient_groups": (
+                "근거 부족: 시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 라벨이 "
+                "그룹마다 하나라 행이 아니라 그룹을 셈). '{cls}' 불량인 그룹('{unit}')을 약 {more_total}개 더 "
+                "모으세요 (시험 구간에 {more}개 더 들어가도록)",
+                "insufficient evidence: {have} '{unit}' groups with '{cls}' defects in the test part are too few "
+                "({need} needed; labels are one per group, so groups are counted, not rows). Collect about "
+                "{more_total} more '{unit}' groups with '{cls}' defects (so that {more} more fall in the test part)",
             ),
             "model_catches_none": (
                 "모델이 불량을 하나도 잡지 못함: 절감액은 모델 없이도 가능한 것임",
@@ -473,10 +492,26 @@ def _judge_policies(
 # ---------------------------------------------------------------- catches defects, enough evidence
 
 
-def defect_catches(y_true: Any, caught: Any, classes: Sequence[Any]) -> dict[Any, tuple[int, int]]:
-    """Per class in ``classes``: (parts of the class that ``caught`` marks, parts of the class)."""
+def defect_catches(
+    y_true: Any, caught: Any, classes: Sequence[Any], *, groups: Any = None
+) -> dict[Any, tuple[int, int]]:
+    """Per class in ``classes``: (parts of the class that ``caught`` marks, parts of the class).
+
+    With ``groups`` (the group of every row, where each group holds one label: a tool is worn or not) the
+    counts are groups, the independent units: a group of the class is caught when at least half its rows
+    are (its pooled verdict).
+    """
     y, c = np.asarray(y_true), np.asarray(caught).astype(bool)
-    return {cls: (int((c & (y == cls)).sum()), int((y == cls).sum())) for cls in classes}
+    if groups is None:
+        return {cls: (int((c & (y == cls)).sum()), int((y == cls).sum())) for cls in classes}
+    import pandas as pd
+
+    rows = pd.DataFrame({"y": y, "caught": c.astype(float)})
+    units = rows.groupby(np.asarray(groups), sort=False).agg(y=("y", "first"), caught=("caught", "mean"))
+    return {
+        cls: (int((units["caught"][units["y"] == cls] >= 0.5).sum()), int((units["y"] == cls).sum()))
+        for cls in classes
+    }
 
 
 def _recall_text(code: str, cls: Any, caught: int, total: int, floor: float) -> RuleText:
@@ -562,11 +597,14 @@ def enough_evidence(
     alpha: float = DEFAULT_ALPHA,
     power: float = DEFAULT_POWER,
     test_share: float = 0.25,
+    unit: str | None = None,
 ) -> tuple[list[GateResult], Phrase | None]:
     """Rows per defect class, and the "insufficient evidence" sentence (None when every class has enough).
 
     The sentence says how many more defect cases to collect: the shortfall in the test part, and about
     ``shortfall / test_share`` in the whole data, since only that share of new cases lands in the test part.
+    ``unit`` names the group column when ``catches`` counts groups (:func:`defect_catches` with groups);
+    the sentences then say groups were counted, and ``test_share`` is the test part's share of the groups.
     """
     if not 0 < test_share <= 1:
         raise ValueError(f"test_share must be in (0, 1], got {test_share}")
@@ -585,6 +623,8 @@ def enough_evidence(
             "alpha": _fmt(alpha),
             "planned": f"{planned:.2f}",
         }
+        if unit is not None:
+            values["unit"] = unit
         passed = total >= need
         rows.append(
             GateResult(
@@ -594,14 +634,14 @@ def enough_evidence(
                 total,
                 total,
                 passed,
-                RuleText("enough", values),
+                RuleText("enough" if unit is None else "enough_groups", values),
                 "rule",
             )
         )
         if not passed:
             more = need - total
             values |= {"more": more, "more_total": math.ceil(more / test_share)}
-            short.append(RuleText("insufficient", values))
+            short.append(RuleText("insufficient" if unit is None else "insufficient_groups", values))
     return rows, (joined(*short) if short else None)
 
 

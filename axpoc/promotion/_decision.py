@@ -147,7 +147,9 @@ def non_inferior(
     """Paired bootstrap of (new - champion) on the primary KPI; the lower bound must exceed -tolerance.
 
     A champion that cannot score the new columns, or never saw a class of the test part, cannot be
-    compared: the new model is then judged by its gates alone.
+    compared: the new model is then judged by its gates alone. On small data (no test part) the new model
+    is judged out of fold, and so is the champion: refitted on the same folds. When that refit fails the
+    comparison is undefined (``champion_not_comparable``, no numbers) and the version stays challenger.
     """
     from axpoc import tracking
     from axpoc.compare import out_of_fold_model
@@ -170,8 +172,15 @@ def non_inferior(
         return NonInferiority(
             True, "champion_cannot_score", _frozen({"champion": champion, "error": str(exc)})
         )
-    # Small data has no test part: the new model is judged on its out-of-fold predictions (the champion,
-    # which may have seen these rows, only looks better for it, so the test errs against promotion).
+    if prepared.split.resampled:
+        # Small data has no test part: the new model is judged on its out-of-fold predictions, so the
+        # champion (which may have been trained on these very rows) is refitted on the same folds.
+        try:
+            old_score = primary_input(_champion_out_of_fold(config, prepared, old), test, config)
+        except _REFIT_ERRORS as exc:
+            return NonInferiority(
+                False, "champion_not_comparable", _frozen({"champion": champion, "error": str(exc)})
+            )
     new_score = primary_input(out_of_fold_model(model, prepared.split, prepared.train), test, config)
     est = paired_bootstrap_diff(
         primary,
@@ -190,6 +199,27 @@ def non_inferior(
     code = "not_worse" if ok else "worse" if diff < 0 else "uncertain"
     numbers = {"primary": primary, "diff": diff, "low": low, "tolerance": tolerance}
     return NonInferiority(ok, code, _frozen({"champion": champion, **numbers}), **numbers)
+
+
+_REFIT_ERRORS = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, RuntimeError)
+"""What refitting a champion's configuration on the folds can raise; the comparison is then undefined."""
+
+
+def _champion_out_of_fold(config: PocConfig, prepared: Any, champion: Any) -> Any:
+    """The champion as the new model is judged on small data: refitted on the comparison's folds."""
+    from axpoc.compare import refitted_out_of_fold
+    from axpoc.data import cv_splitter
+
+    train = prepared.train
+    plan = cv_splitter(train.reset_index(drop=True), config, split=prepared.split)
+    return refitted_out_of_fold(
+        champion,
+        prepared.split,
+        train,
+        prepared.y_train,
+        splits=plan.splits(),
+        classes=np.asarray(prepared.target.classes),
+    )
 
 
 def primary_input(model: Any, frame: Any, config: PocConfig) -> np.ndarray:

@@ -602,6 +602,14 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "the champion v{champion} was never trained on the class(es) {classes}, so it cannot be "
         "compared; all gates passed",
     ),
+    "champion_not_comparable": (
+        "게이트 통과; 챔피언 v{champion}과(와) 비교할 수 없음: 작은 데이터라 새 모델은 교차 검증 밖(out-of-fold) "
+        "예측으로 평가하는데, 챔피언을 같은 폴드에서 다시 학습해 같은 방식으로 평가하지 못했습니다 ({error}). "
+        "비교 결과가 정의되지 않아 도전자로 남습니다",
+        "gates passed; the champion v{champion} cannot be compared: on small data the new model is judged "
+        "on out-of-fold predictions, and the champion could not be refitted on the same folds to be judged "
+        "the same way ({error}); the comparison is undefined, so this version stays challenger",
+    ),
     "not_worse": (
         "게이트 통과; 챔피언 v{champion} 대비 {primary} 차이 {diff:+.4f} (95% 신뢰구간 하한 {low:+.4f}, "
         "허용오차 {tolerance}) → 챔피언보다 나쁘지 않음",

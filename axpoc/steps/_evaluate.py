@@ -449,18 +449,9 @@ def acceptance_rules(
     """
     from axpoc.compare import DEFAULT_PRIMARY
 
-    settings, task, target = config.kpi.rules, config.target.task, prepared.target
+    settings, task = config.kpi.rules, config.target.task
     resample = {"groups": rows.groups, "block_size": rows.block, "n_boot": n_boot}
-    if rows.defects is not None:
-        catches = {
-            _defect_name(config, target): (int((rows.defects & rows.flagged).sum()), int(rows.defects.sum()))
-        }
-        if task == "multiclass":
-            catches = defect_catches(rows.y_true, rows.flagged, target.defect_classes)
-    elif task == "multiclass":
-        catches = defect_catches(rows.y_true, rows.y_pred == rows.y_true, list(target.classes))
-    else:
-        catches = {}
+    catches = _catches(config, prepared.target, rows)
     no_defects = RuleText("no_defect_classes") if task == "multiclass" else RuleText("no_spec")
     results: list[GateResult] = []
     kpis: dict[str, float] = {}
@@ -513,15 +504,55 @@ def acceptance_rules(
     elif not catches:
         results.append(not_applicable("enough_evidence", no_defects))
     else:
+        units = _evidence_groups(config, prepared)
+        if units is None:
+            counted, share = catches, len(rows.y_true) / max(len(prepared.frame), 1)
+        else:
+            all_groups = prepared.frame[prepared.roles.group].to_numpy()
+            counted = _catches(config, prepared.target, rows, groups=units)
+            share = pd.unique(units).size / max(pd.unique(all_groups).size, 1)
         found, evidence = enough_evidence(
-            catches,
+            counted,
             min_recall=recall.min_recall,
             alpha=proof.alpha,
             power=proof.power,
-            test_share=len(rows.y_true) / max(len(prepared.frame), 1),
+            test_share=share,
+            unit=None if units is None else str(prepared.roles.group),
         )
         results.extend(found)
     return results, evidence, kpis
+
+
+def _catches(
+    config: PocConfig, target: Any, rows: _TestRows, *, groups: Any = None
+) -> dict[Any, tuple[int, int]]:
+    """Per defect class (every class of a multiclass target without defect classes): (caught, total) test
+    parts, or test groups when ``groups`` is given (`defect_catches`); empty when nothing is a defect."""
+    if rows.defects is not None:
+        if config.target.task == "multiclass":
+            return defect_catches(rows.y_true, rows.flagged, target.defect_classes, groups=groups)
+        counts = defect_catches(rows.defects, rows.flagged, [True], groups=groups)[True]
+        return {_defect_name(config, target): counts}
+    if config.target.task == "multiclass":
+        return defect_catches(rows.y_true, rows.y_pred == rows.y_true, list(target.classes), groups=groups)
+    return {}
+
+
+def _evidence_groups(config: PocConfig, prepared: Any) -> np.ndarray | None:
+    """The group of every test row when groups, not rows, are the independent units of evidence: the split
+    keeps groups whole and every group holds one label (a tool worn or not, one label per experiment);
+    None to count rows."""
+    from axpoc.data import group_level_columns
+
+    split, group = prepared.split, prepared.roles.group
+    if group is None or split.test_groups is None or split.block_size is not None:
+        return None  # rows are exchangeable, or the units are time blocks, not groups
+    if config.target.task == "regression":
+        return None
+    labels = pd.DataFrame({"label": np.asarray(prepared.target.y)})
+    if not group_level_columns(labels, ["label"], prepared.frame[group].to_numpy()):
+        return None
+    return np.asarray(prepared.frame[group].to_numpy()[split.test_index])
 
 
 def _defect_name(config: PocConfig, target: Any) -> Any:

@@ -301,6 +301,40 @@ def test_cli_predict_reports_json_and_names_a_missing_column(project: Any, tmp_p
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_cli_predict_json_when_nothing_is_scored_is_an_error_object(project: Any, tmp_path: Path) -> None:
+    """Every row rejected: ``--json`` says ``ok: false`` with the error (README: exit 1, data rejected), next
+    to the counts, and the message names the reject file."""
+    from axpoc.cli._serve_verbs import register
+
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)
+    parts = project.parts(6, seed=13)
+    parts["사출압력"] = "측정불가"
+    source = tmp_path / "all_bad.csv"
+    parts.to_csv(source, index=False)
+    out = tmp_path / "s.csv"
+    args = [
+        "predict",
+        str(project.config_path),
+        "-i",
+        str(source),
+        "-o",
+        str(out),
+        "--threads",
+        "1",
+        "--json",
+    ]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 1, done.output
+    payload = json.loads(done.stdout)
+    assert payload["ok"] is False and (payload["rows"], payload["scored"], payload["rejected"]) == (6, 0, 6)
+    error = payload["error"]
+    assert (error["code"], error["exit_code"]) == ("data_rejected", 1)
+    assert "all 6 rows" in error["message"] and "사출압력" in error["message"]
+    assert str(tmp_path / "s.rejects.csv") in error["message"]
+
+
 def test_table_output_on_postgresql(project: Any, tmp_path: Path, require_system) -> None:
     url = os.environ.get("AXPOC_TEST_PG_URL", "")
     require_system("PostgreSQL (AXPOC_TEST_PG_URL)", bool(url))

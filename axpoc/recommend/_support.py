@@ -1,0 +1,111 @@
+"""Where the data is: how many training parts ran near a setting, and whether that is enough.
+
+The measure, in one paragraph (README "axpoc recommend" says the same): every numeric feature of the
+model (the controllable settings and the numeric context) is standardised by the training part's median
+and spread (IQR / 1.349, else the standard deviation); categorical context (product, material grade) must
+match exactly, because a part of another product is not "nearby". Each training part's distance to its
+``k``-th nearest other training part is computed; the **radius** is the ``quantile`` (95 %) of those
+distances, i.e. how far apart the training parts themselves typically lie. A setting's **support** is the
+number of training parts within that radius of it; it is **supported** when at least ``k`` are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+K_NEIGHBOURS = 5
+RADIUS_QUANTILE = 0.95
+
+
+@dataclass
+class Support:
+    """A fitted support measure on the training part (see the module doc)."""
+
+    numeric: list[str]
+    exact: list[str]
+    centre: np.ndarray
+    scale: np.ndarray
+    cells: dict[tuple[object, ...], np.ndarray]
+    radius: float
+    k: int = K_NEIGHBOURS
+
+    @classmethod
+    def fit(cls, train: pd.DataFrame, features: list[str], *, k: int = K_NEIGHBOURS) -> Support:
+        """Learn the scales, the cells of the categorical context and the radius from the training part."""
+        numeric = [c for c in features if _is_number(train[c])]
+        exact = [c for c in features if c not in numeric and _is_scalar(train[c])]
+        values = train[numeric].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        centre = np.nanmedian(values, axis=0) if len(numeric) else np.zeros(0)
+        centre = np.where(np.isfinite(centre), centre, 0.0)
+        q75, q25 = (np.nanpercentile(values, q, axis=0) for q in (75, 25)) if len(numeric) else (centre,) * 2
+        scale = (q75 - q25) / 1.349
+        sd = np.nanstd(values, axis=0) if len(numeric) else scale
+        scale = np.where(scale > 0, scale, np.where(sd > 0, sd, 1.0))
+        support = cls(numeric, exact, centre, scale, {}, np.inf, k)
+        points = support.standardise(train)
+        keys = support.keys(train)
+        own: list[np.ndarray] = []
+        for key in dict.fromkeys(keys):
+            members = points[np.array([kk == key for kk in keys])]
+            support.cells[key] = members
+            if len(members) > k:
+                own.append(_kth_distance(members, members, k + 1))  # the part itself is its nearest
+        distances = np.concatenate(own) if own else np.array([])
+        support.radius = float(np.quantile(distances, RADIUS_QUANTILE)) if len(distances) else 0.0
+        return support
+
+    def standardise(self, rows: pd.DataFrame) -> np.ndarray:
+        values = rows[self.numeric].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        values = np.where(np.isnan(values), self.centre, values)
+        return (values - self.centre) / self.scale
+
+    def keys(self, rows: pd.DataFrame) -> list[tuple[object, ...]]:
+        return [tuple(str(v) for v in row) for row in rows[self.exact].itertuples(index=False)]
+
+    def count(self, rows: pd.DataFrame) -> np.ndarray:
+        """Training parts within the radius of each row (0 when no training part shares its category)."""
+        points, keys = self.standardise(rows), self.keys(rows)
+        out = np.zeros(len(rows), dtype=int)
+        for key in dict.fromkeys(keys):
+            members = self.cells.get(key)
+            if members is None or not len(members):
+                continue
+            mask = np.array([kk == key for kk in keys])
+            gaps = np.sqrt(((points[mask][:, None, :] - members[None, :, :]) ** 2).sum(axis=2))
+            out[mask] = (gaps <= self.radius).sum(axis=1)
+        return out
+
+    def supported(self, counts: np.ndarray) -> np.ndarray:
+        return np.asarray(counts) >= self.k
+
+    def observed_range(self, context: pd.DataFrame, column: str) -> tuple[float, float] | None:
+        """The lowest and highest value of ``column`` among training parts of the context's category."""
+        members = self.cells.get(self.keys(context)[0])
+        if members is None or not len(members) or column not in self.numeric:
+            return None
+        j = self.numeric.index(column)
+        raw = members[:, j] * self.scale[j] + self.centre[j]
+        return float(raw.min()), float(raw.max())
+
+
+def _kth_distance(points: np.ndarray, members: np.ndarray, k: int) -> np.ndarray:
+    """Distance of each point to its ``k``-th nearest member, in blocks to bound memory."""
+    out = np.empty(len(points))
+    for start in range(0, len(points), 128):
+        block = points[start : start + 128]
+        gaps = np.sqrt(((block[:, None, :] - members[None, :, :]) ** 2).sum(axis=2))
+        out[start : start + 128] = np.partition(gaps, k - 1, axis=1)[:, k - 1]
+    return out
+
+
+def _is_number(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _is_scalar(series: pd.Series) -> bool:
+    """Not a column of curves (arrays per cell), which no distance here can use."""
+    sample = series.dropna().head(20)
+    return not any(isinstance(v, np.ndarray | list) for v in sample)
