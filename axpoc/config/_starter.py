@@ -124,7 +124,7 @@ def render_starter(values: StarterValues) -> str:
         "columns:                # 열의 역할 (column roles); 없으면 null",
         *(f"  {key}: {_scalar(value)}" for key, value in roles.items()),
         f"  exclude: {yaml.safe_dump(values.exclude, allow_unicode=True, default_flow_style=True).strip()}"
-        "   # 특징에서 뺄 열 (not features: e.g. post-process results)",
+        "   # 특성에서 뺄 열 (not features: e.g. post-process results)",
         "  limits: {}            # 물리적 한계 (declared physical limits, critical): {열: {min: , max: }}",
         "",
         "split:                  # 학습/검증 분할 (auto = time, else group, else stratified)",

@@ -132,7 +132,7 @@ def retrain(
     )
     say(
         f"챔피언 (champion): {store.model_name} v{champion_version} ({champion_model.family}); "
-        f"신규 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
+        f"새 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
         f"{len(validation.warnings)} warnings"
     )
 

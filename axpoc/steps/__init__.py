@@ -1,7 +1,7 @@
 """The flow as plain, typed step functions; ``axpoc run`` chains them, notebooks call them one by one."""
 
 from axpoc.steps._compare import resolve_candidates, run_comparison
-from axpoc.steps._demo import demo_frame, write_demo_data
+from axpoc.steps._demo import demo_frame, write_demo_data, write_field_demo
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
 from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._names import check_names
@@ -59,4 +59,5 @@ __all__ = [
     "training_contract",
     "validate_data",
     "write_demo_data",
+    "write_field_demo",
 ]

@@ -363,18 +363,7 @@ def _time_order(prepared: Any, test: pd.DataFrame) -> np.ndarray | None:
 
 
 def _business_inputs(config: PocConfig) -> tuple[CostModel, Baseline, Volumes]:
-    costs, base, vol = config.kpi.costs, config.kpi.baseline, config.kpi.volumes
-    return (
-        CostModel(
-            inspection_cost=costs.inspection_cost,
-            escape_cost=costs.escape_cost,
-            false_alarm_cost=costs.false_alarm_cost,
-            currency=costs.currency,
-            inspection_minutes_per_part=costs.inspection_minutes_per_part,
-        ),
-        Baseline(mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate),
-        Volumes(parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month),
-    )
+    return config.kpi.business_inputs()
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ def run_poc(
         project_dir=folder,
         tracking_uri=config.tracking.uri,
         registry_uri=config.tracking.registry_uri,
+        database=config.tracking.database,
     )
     outcome.notes.extend(store.recovered)  # a promotion a stopped process left half done, settled now
     outcome.ui_command = f"axpoc ui <config>   # MLflow UI on {store.tracking_uri}"

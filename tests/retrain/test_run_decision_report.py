@@ -52,7 +52,7 @@ def test_run_that_loses_the_race_reports_challenger(
     )
     html = Path(outcome["report_path"]).read_text(encoding="utf-8")
     assert 'data-verdict="challenger"' in html and 'data-verdict="champion"' not in html
-    assert "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 챌린저로 남습니다" in html
+    assert "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 도전자로 남습니다" in html
     store = tracking.open_store(project_name=PROJECT, project_dir=project_copy["project"])
     assert tracking.alias_version(store, tracking.CHAMPION) == rival["version"] == "3"
     assert tracking.alias_version(store, tracking.CHALLENGER) == "2"
