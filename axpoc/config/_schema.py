@@ -433,9 +433,33 @@ class FieldConfig(_Model):
 
 
 class TrackingConfig(_Model):
-    uri: str | None = Field(None, description="MLflow tracking URI; None = sqlite in the project folder")
+    uri: str | None = Field(
+        None, description="MLflow tracking URI or team server URL; None = sqlite in the project folder"
+    )
     registry_uri: str | None = None
+    database: str | None = Field(
+        None,
+        description="PostgreSQL URL shared by every host: registry lock, move journal, promotion log "
+        "(needed with an http(s) server; defaults to uri when that is PostgreSQL)",
+    )
     snapshot_max_mb: float = Field(200, ge=0, description="Parquet snapshot of training data; 0 = off")
+
+    @model_validator(mode="after")
+    def _server_needs_database(self) -> TrackingConfig:
+        """Hosts sharing a server must share the lock and the promotion log too, or both may promote."""
+        uri = (self.uri or "").lower()
+        if uri.startswith(("http://", "https://")) and not self.database:
+            raise ValueError(
+                f"tracking.database: tracking.uri {self.uri} is an MLflow server, and the PCs that use it must "
+                "share the registry lock and promotion log: add tracking.database with the team's PostgreSQL "
+                "URL, e.g. postgresql+psycopg://axpoc:PASSWORD@SERVER:5432/axpoc (README 'Team server')"
+            )
+        if self.database and not self.database.lower().startswith(("postgresql", "postgres:")):
+            raise ValueError(
+                f"tracking.database: {self.database} is not a PostgreSQL URL; give one like "
+                "postgresql+psycopg://axpoc:PASSWORD@SERVER:5432/axpoc"
+            )
+        return self
 
 
 class RetrainConfig(_Model):

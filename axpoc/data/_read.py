@@ -420,6 +420,11 @@ def _read_text(
         raise UserError(f"{path} has no columns from row {header} on. Check data.read.header_row.") from None
     except pd.errors.ParserError as exc:
         raise UserError(parser_message(path, exc, sep)) from None
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        # the first line holds one field more than the header: pandas took every row's first field as its
+        # index and shifted the values left, one column off
+        lines = long_lines(path, encoding=encoding, sep=sep, header_row=header)
+        raise UserError(fields_message(path, lines or [header + 1], expected=len(frame.columns), sep=sep))
     return frame, info
 
 

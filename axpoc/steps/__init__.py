@@ -10,6 +10,8 @@ from axpoc.steps._products import check_per_product, product_changes, train_prod
 from axpoc.steps._report import gate_rows, kpi_rows
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
 from axpoc.steps._starter import starter_from_data, starter_from_template
+from axpoc.steps._train import STAGES as TRAIN_STAGES
+from axpoc.steps._train import Trained, train_evaluate_register
 from axpoc.steps._ui import serve_mlflow_ui
 from axpoc.steps._validate import (
     ValidationOutcome,
@@ -22,10 +24,12 @@ from axpoc.steps._validate import (
 
 __all__ = [
     "STEPS",
+    "TRAIN_STAGES",
     "Evaluation",
     "Prepared",
     "RunOutcome",
     "Target",
+    "Trained",
     "ValidationOutcome",
     "average_effects",
     "build_and_check",
@@ -50,6 +54,7 @@ __all__ = [
     "serve_mlflow_ui",
     "starter_from_data",
     "starter_from_template",
+    "train_evaluate_register",
     "train_product_models",
     "training_contract",
     "validate_data",
