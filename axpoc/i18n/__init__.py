@@ -10,7 +10,7 @@ without importing another room.
 from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
-from axpoc.i18n._kpi import RULE_LABELS, Reason, RuleText, policy_label
+from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
 from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, joined, say
 from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
@@ -22,6 +22,7 @@ __all__ = [
     "CompareNote",
     "DecisionReason",
     "DirtyNote",
+    "GateText",
     "InputFlag",
     "Joined",
     "Phrase",

@@ -28,7 +28,6 @@ from axpoc.promotion import (
     config_digest,
     configured_gates,
     decide_with_report,
-    gate_dict,
     kpi_table,
     log_snapshot,
     primary_kpi,
@@ -221,14 +220,14 @@ def retrain(
             config, prepared, model, gates=gates, threshold_note=note, threshold_curve=curve
         )
         outcome.challenger_kpis = {k: float(v) for k, v in evaluation.kpis.items()}
-        outcome.challenger_gates = [gate_dict(g) for g in evaluation.gates]
+        outcome.challenger_gates = [g.to_dict() for g in evaluation.gates]
         outcome.gates_passed = evaluation.gates_passed
         champion_evaluation = _champion_on_holdout(
             config, prepared, champion_model, champion_version, gates, outcome.notes
         )
         if champion_evaluation is not None:
             outcome.champion_kpis = {k: float(v) for k, v in champion_evaluation.kpis.items()}
-            outcome.champion_gates = [gate_dict(g) for g in champion_evaluation.gates]
+            outcome.champion_gates = [g.to_dict() for g in champion_evaluation.gates]
             tracking.log_frame(kpi_table(champion_evaluation), "kpi_table_champion.csv")
         mlflow.log_metrics({f"test_{k}": v for k, v in outcome.challenger_kpis.items() if np.isfinite(v)})
         mlflow.log_metrics(

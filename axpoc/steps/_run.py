@@ -27,7 +27,6 @@ from axpoc.promotion import (
     config_digest,
     configured_gates,
     decide_with_report,
-    gate_dict,
     kpi_table,
     log_snapshot,
     package_versions,
@@ -200,7 +199,7 @@ def run_poc(
             config, prepared, model, gates=template_gates, threshold_note=note, threshold_curve=curve
         )
         outcome.kpis = {k: float(v) for k, v in evaluation.kpis.items()}
-        outcome.gates = [gate_dict(g) for g in evaluation.gates]
+        outcome.gates = [g.to_dict() for g in evaluation.gates]
         outcome.gates_passed = evaluation.gates_passed
         mlflow.log_metrics({f"test_{k}": float(v) for k, v in evaluation.kpis.items() if np.isfinite(v)})
         tracking.log_frame(kpi_table(evaluation), "kpi_table.csv")
