@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from axpoc._task import TASKS, Task
 from axpoc.i18n import Reason
 
-Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]
 Op = Literal[">=", "<=", ">", "<", "=="]
 
-TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression", "anomaly")
 UNITS = ("ratio", "nats", "target unit", "currency/month", "parts/1000", "h/month", "index")
 _ALL_TASKS = frozenset(TASKS)
 _CLASSIFY = frozenset({"binary", "anomaly"})
