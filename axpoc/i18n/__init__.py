@@ -9,6 +9,7 @@ without importing another room.
 
 from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
+from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
 from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
@@ -22,6 +23,7 @@ __all__ = [
     "CompareNote",
     "DecisionReason",
     "DirtyNote",
+    "FieldText",
     "GateText",
     "InputFlag",
     "Joined",
@@ -37,6 +39,7 @@ __all__ = [
     "SkipReason",
     "SplitNote",
     "decision_text",
+    "field_texts",
     "gate_reason",
     "joined",
     "policy_label",
