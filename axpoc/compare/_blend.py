@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer
 from axpoc.compare._search import BlendOption, CandidateResult, Splits, fold_ratio
 from axpoc.compare._stats import corrected_interval
+from axpoc.i18n import CompareNote
 
 MAX_STEPS = 8
 MAX_MEMBERS = 3

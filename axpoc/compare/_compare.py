@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from axpoc.compare._blend import select_blend
-from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer
 from axpoc.compare._search import (
     LOGGING_RESERVE_S,
@@ -38,6 +37,7 @@ from axpoc.compare._search import (
 )
 from axpoc.compare._stats import corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
+from axpoc.i18n import CompareNote
 from axpoc.kpi import clip_to_range
 
 SKIP_FACTOR = 2.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -29,55 +28,11 @@ from axpoc.compare._search import (
     predict_trial_cost,
 )
 from axpoc.compare._stats import corrected_paired_test
-from axpoc.kpi import Phrase
+from axpoc.i18n import Phrase, ScreenNote
 
 MAX_SHARE = 1 / 2
 """The most of the remaining budget the screen may use; a slower screen is skipped or abandoned. Only one
 of its two runs is extra: the comparison adopts the other as the probe family's defaults trial."""
-
-
-class ScreenNote(Phrase):
-    """What the screen decided, for the leaderboard notes and the report."""
-
-    templates = MappingProxyType(
-        {
-            "dropped": (
-                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이라 그룹을 외우는 데 쓰일 수 있음. {family} "
-                "기본값의 그룹 교차검증 {metric}: 제외 {without:.3f}, 포함 {with_:.3f} ({why}). 모든 후보에서 제외함",
-                "group-level column(s) {columns} hold one value per '{group}' and can name the group: grouped "
-                "cross-validation of {family}'s defaults scores {metric} {without:.3f} without them and "
-                "{with_:.3f} with them ({why}), so every candidate leaves them out",
-            ),
-            "kept": (
-                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이지만 유지함. {family} 기본값의 그룹 교차검증 "
-                "{metric}: 포함 {with_:.3f}, 제외 {without:.3f} ({why})",
-                "group-level column(s) {columns} hold one value per '{group}' and are kept: grouped "
-                "cross-validation of {family}'s defaults scores {metric} {with_:.3f} with them and "
-                "{without:.3f} without them ({why})",
-            ),
-            "help": ("포함이 더 좋음", "they score better"),
-            "target_group_level": (
-                "타깃도 '{group}'마다 값이 하나라 이 열에서 배울 예는 그룹 수뿐임",
-                "the target too holds one value per '{group}', so these columns give one example per group",
-            ),
-            "significant": ("유의한 차이, p={p:.3f}", "a significant difference, p={p:.3f}"),
-            "not_significant": (
-                "제외가 유의하게 좋지 않음, p={p:.3f}",
-                "leaving them out is not significantly better, p={p:.3f}",
-            ),
-            "not_screened": (
-                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이지만 검증하지 못해 유지함 ({why})",
-                "group-level column(s) {columns} hold one value per '{group}'; kept unscreened ({why})",
-            ),
-            "over_budget": (
-                "예상 {cost:.0f}초로 남은 예산의 절반({allowed:.0f}초)을 넘음",
-                "predicted {cost:.0f} s, over half the budget left ({allowed:.0f} s)",
-            ),
-            "out_of_time": ("시간 예산 초과로 중단", "stopped by the time budget"),
-            "failed": ("{family} 적합 실패: {error}", "{family} failed: {error}"),
-            "no_score": ("{metric}을(를) 계산할 수 없음", "{metric} could not be computed"),
-        }
-    )
 
 
 @dataclass(frozen=True)

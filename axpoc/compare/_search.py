@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from axpoc.compare._notes import CompareNote
 from axpoc.compare._scoring import Scorer, model_output
 from axpoc.compare._stats import Interval, corrected_interval, corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
-from axpoc.kpi import joined
+from axpoc.i18n import CompareNote, joined
 
 Splits = list[tuple[np.ndarray, np.ndarray]]
 LOGGING_RESERVE_S = 8.0

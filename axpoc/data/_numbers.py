@@ -31,7 +31,6 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -39,7 +38,7 @@ import pandas as pd
 from axpoc.config import ReadOptions
 from axpoc.data._times import looks_like_timestamps, parse_time_column
 from axpoc.errors import UserError
-from axpoc.kpi import Phrase, joined
+from axpoc.i18n import DirtyNote, joined
 
 NUMERIC_SHARE = 0.8
 """Share of non-missing values that must look numeric for a text column to be treated as numeric."""
@@ -69,50 +68,6 @@ MISSING_TOKENS = frozenset(
 
 KINDS = ("censored", "annotated", "ranges", "missing_tokens", "thousands")
 """The rules that read a dirty value, in the order they are reported."""
-
-
-class DirtyNote(Phrase):
-    """What the rules did in one column, said in the report's language (English for logs and JSON)."""
-
-    templates = MappingProxyType(
-        {
-            "column": ("숫자 열 '{column}': {parts}", "numeric column '{column}': {parts}"),
-            "censored": (
-                "검출 한계 값 {n}개를 그 수로 읽음 ('<0.01' → 0.01)",
-                "{n} censored read as the limit ('<0.01' -> 0.01)",
-            ),
-            "annotated": (
-                "주석이 붙은 값 {n}개를 앞의 수로 읽음 ('158(Hv30)' → 158)",
-                "{n} annotated read as the leading number ('158(Hv30)' -> 158)",
-            ),
-            "ranges": (
-                "범위 값 {n}개를 중간값으로 읽음 ('150-200' → 175)",
-                "{n} ranges read as the midpoint ('150-200' -> 175)",
-            ),
-            "missing_tokens": (
-                "결측 표기 {n}개를 결측으로 읽음 ('N/A', '-', 'N', '없음')",
-                "{n} missing tokens read as missing ('N/A', '-', 'N', '없음')",
-            ),
-            "thousands": (
-                "천 단위 구분 기호 {n}개를 뺌 ('1,234' → 1234)",
-                "{n} thousands separators stripped ('1,234' -> 1234)",
-            ),
-            "unparsable": (
-                "규칙으로 읽을 수 없는 값 {n}개 (예: {samples}) — 열을 텍스트 그대로 둠{hint}",
-                "{n} unparsable, e.g. {samples}; column left as text{hint}",
-            ),
-            "hint_thousands": (
-                " (천 단위 구분 기호를 빼려면 data.read.thousands: '{group}' 설정)",
-                " (set data.read.thousands: '{group}' to strip thousands separators)",
-            ),
-            "hint_fail": (
-                " (data.read.dirty_numbers가 'fail'임; 'parse'는 문서의 규칙으로 읽음)",
-                " (data.read.dirty_numbers is 'fail'; 'parse' reads them by the documented rules)",
-            ),
-            "no_hint": ("", ""),
-            "times": ("'{column}': 날짜·시간으로 읽음", "'{column}': read as date-time"),
-        }
-    )
 
 
 @dataclass

@@ -27,11 +27,11 @@ from axpoc.config import ReadOptions
 from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
-from axpoc.data._read_notes import ReadNote
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import is_timestamp_text
 from axpoc.data._write import holds_arrays
 from axpoc.errors import UserError
+from axpoc.i18n import ReadNote
 
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".dat"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})

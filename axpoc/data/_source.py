@@ -14,11 +14,11 @@ import pandas as pd
 from axpoc.config import CurveSource, LabelJoin, PocConfig, ReadOptions
 from axpoc.data._numbers import DirtyReport, clean_numbers
 from axpoc.data._read import ReadInfo, read_files, read_table, sheets_holding
-from axpoc.data._read_notes import ReadNote
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import parse_time_column
 from axpoc.data._write import holds_arrays
 from axpoc.errors import UserError
+from axpoc.i18n import ReadNote
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _MAX_LISTED = 5

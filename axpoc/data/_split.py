@@ -20,9 +20,8 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.data._roles import resolve_roles
-from axpoc.data._split_notes import SplitNote
 from axpoc.errors import UserError
-from axpoc.kpi import joined
+from axpoc.i18n import SplitNote, joined
 
 MIN_TEST_CASES = 5
 """Fewer positive (or per-class) cases than this in the test part gives a warning."""

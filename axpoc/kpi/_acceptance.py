@@ -33,11 +33,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from axpoc.i18n import Phrase, Reason, RuleText, joined
 from axpoc.kpi._business import Baseline, ClassCosts, CostModel, Volumes
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._gates import GateResult
@@ -48,7 +48,6 @@ from axpoc.kpi._metrics import (
     paired_mean_diff,
     point_metric,
 )
-from axpoc.kpi._reasons import Phrase, Reason, joined
 
 RULES = ("beats_no_model", "catches_defects", "beats_trivial", "enough_evidence")
 """The built-in rules, in the order the report lists them."""
@@ -66,156 +65,6 @@ _MAX_DEFECTS = 20_000
 """Where the evidence search stops: a floor so close to 1 needs more defects than any PoC collects."""
 
 POLICY_NAMES = ("today", "inspect_all", "inspect_none", "best_sampling", "same_workload")
-
-
-class RuleText(Phrase):
-    """What a built-in rule found, said in the report's language; its ``str`` is the English sentence."""
-
-    templates = MappingProxyType(
-        {
-            "beats_cost": (
-                "모델 비용 {model} vs {policy_word} {policy} ({unit}): 차이 {diff} "
-                "[95% 구간 {low} ~ {high}]; 상한이 0보다 작아야 합니다",
-                "model cost {model} vs {policy_word} {policy} ({unit}): difference {diff} "
-                "[95% interval {low} to {high}]; the upper bound must be below 0",
-            ),
-            "beats_escapes": (
-                "1,000개당 유출 불량 모델 {model} vs {policy_word} {policy}: 차이 {diff} "
-                "[95% 구간 {low} ~ {high}]; 상한이 0보다 작아야 합니다 (비용 미입력: 유출 기준)",
-                "escapes per 1000 parts, model {model} vs {policy_word} {policy}: difference {diff} "
-                "[95% interval {low} to {high}]; the upper bound must be below 0 (no costs given: judged on escapes)",
-            ),
-            "today_needs_costs": (
-                "기존 방식은 부품의 {today}를 검사하고 모델은 {model}만 검사 대상으로 올립니다: 검사를 줄여 "
-                "늘어나는 유출은 비용(kpi.costs)이 있어야 비교할 수 있어, 같은 검사량의 무작위 검사와 비교했습니다",
-                "today's practice inspects {today} of the parts and the model flags {model}: more escapes for "
-                "less inspection can only be weighed with costs (kpi.costs), so the model is judged against "
-                "random inspection of as many parts",
-            ),
-            "recall": (
-                "'{cls}' 불량 {total}건 중 {caught}건 검출 (재현율 {recall}); 기준 {floor} 이상",
-                "caught {caught} of {total} '{cls}' defects (recall {recall}); the floor is {floor}",
-            ),
-            "recall_class": (
-                "'{cls}' {total}건 중 {caught}건을 맞힘 (재현율 {recall}); 기준 {floor} 이상 (불량 클래스 미지정: "
-                "모든 클래스에 적용)",
-                "{caught} of {total} '{cls}' parts predicted as such (recall {recall}); the floor is {floor} "
-                "(defect classes not given: asked of every class)",
-            ),
-            "no_defect_in_test": (
-                "시험 구간에 '{cls}' 불량이 없음",
-                "no '{cls}' defect in the test part",
-            ),
-            "beats_trivial": (
-                "{metric}: 모델 {model} vs 단순 모델({trivial_word}) {trivial}, 차이 {diff} "
-                "[95% 구간 {low} ~ {high}]; {side}",
-                "{metric}: model {model} vs trivial model ({trivial_word}) {trivial}, difference {diff} "
-                "[95% interval {low} to {high}]; {side}",
-            ),
-            "no_training_rows": (
-                "학습 행이 없어 단순 모델을 만들 수 없음 (새 데이터로만 평가)",
-                "no training rows to fit a trivial model on (scored on new data only)",
-            ),
-            "metric_not_resamplable": (
-                "주 지표 {metric}는 같은 시험 행의 쌍체 검정을 할 수 없는 지표임",
-                "the primary metric {metric} cannot be compared by a paired test on the test rows",
-            ),
-            "model_undefined": (
-                "모델의 {metric} 정의 불가: {why}",
-                "the model's {metric} is undefined: {why}",
-            ),
-            "enough": (
-                "'{cls}' 불량 {have}건: 재현율이 기준 {floor}보다 높음을 보이려면 {need}건 필요 "
-                "(정확 이항 검정, 검정력 {power}, 유의수준 {alpha}, 계획 재현율 {planned})",
-                "{have} '{cls}' defects: {need} are needed to show recall above the floor {floor} "
-                "(exact binomial test, power {power}, level {alpha}, planned recall {planned})",
-            ),
-            "insufficient": (
-                "근거 부족: 시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
-                "불량 사례를 약 {more_total}건 더 모으세요 (시험 구간에 {more}건 더 들어가도록)",
-                "insufficient evidence: {have} '{cls}' defects in the test part are too few ({need} needed). "
-                "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
-            ),
-            "enough_groups": (
-                "'{cls}' 불량인 '{unit}' 그룹 {have}개 (라벨이 그룹마다 하나라 행이 아니라 그룹을 셈; 행의 절반 "
-                "이상을 검출하면 검출로 봄): 재현율이 기준 {floor}보다 높음을 보이려면 {need}개 필요 "
-                "(정확 이항 검정, 검정력 {power}, 유의수준 {alpha}, 계획 재현율 {planned})",
-                "{have} '{unit}' groups with '{cls}' defects (labels are one per group, so groups are counted, "
-                "not rows; a group counts as caught when at least half its rows are flagged): {need} are needed "
-                "to show recall above the floor {floor} (exact binomial test, power {power}, level {alpha}, "
-                "planned recall {planned})",
-            ),
-            "insufficient_groups": (
-                "근거 부족: 시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 라벨이 "
-                "그룹마다 하나라 행이 아니라 그룹을 셈). '{cls}' 불량인 그룹('{unit}')을 약 {more_total}개 더 "
-                "모으세요 (시험 구간에 {more}개 더 들어가도록)",
-                "insufficient evidence: {have} '{unit}' groups with '{cls}' defects in the test part are too few "
-                "({need} needed; labels are one per group, so groups are counted, not rows). Collect about "
-                "{more_total} more '{unit}' groups with '{cls}' defects (so that {more} more fall in the test part)",
-            ),
-            "model_catches_none": (
-                "모델이 불량을 하나도 잡지 못함: 절감액은 모델 없이도 가능한 것임",
-                "the model catches no defect: any saving needs no model",
-            ),
-            "off": ("사용자가 끔: {reason}", "switched off by the user: {reason}"),
-            "not_applicable": ("해당 없음: {why}", "not applicable: {why}"),
-            "no_defect_classes": (
-                "불량 클래스(target.defect_classes)나 클래스별 비용이 없어 비용을 정할 수 없음",
-                "no defect classes (target.defect_classes) or per-class costs, so no cost is defined",
-            ),
-            "no_spec": (
-                "규격 한계(target.spec)가 없어 불량이 정의되지 않음",
-                "no spec limits (target.spec), so no part is a defect",
-            ),
-        }
-    )
-
-    @classmethod
-    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
-        ko = language == "ko"
-        words: dict[str, object] = {}
-        if "policy_name" in values:
-            words["policy_word"] = policy_label(str(values["policy_name"]), language)
-        if "trivial_kind" in values:
-            kind = str(values["trivial_kind"])
-            words["trivial_word"] = _TRIVIAL[kind][0 if ko else 1]
-        if "higher" in values:
-            words["side"] = (
-                ("하한이 0보다 커야 합니다" if ko else "the lower bound must be above 0")
-                if values["higher"]
-                else ("상한이 0보다 작아야 합니다" if ko else "the upper bound must be below 0")
-            )
-        return words
-
-
-_POLICY_LABELS = {
-    "today": ("기존 검사 방식", "today's practice"),
-    "inspect_all": ("전수 검사", "inspect everything"),
-    "inspect_none": ("무검사", "inspect nothing"),
-    "best_sampling": ("최적 비율 샘플링 검사", "sampling at the best rate"),
-    "same_workload": ("같은 수량 무작위 검사", "random inspection of as many parts"),
-}
-_TRIVIAL = {
-    "prior": ("불량 비율을 점수로", "the defect share as score"),
-    "majority": ("최빈 클래스", "most frequent class"),
-    "flag_all": ("모두 불량 판정", "flag every part"),
-    "mean": ("학습 평균", "training mean"),
-}
-RULE_LABELS = MappingProxyType(
-    {
-        "beats_no_model": ("모델 없는 방식보다 나음", "beats every no-model policy"),
-        "catches_defects": ("불량을 잡아냄", "catches defects"),
-        "beats_trivial": ("단순 모델보다 나음", "beats a trivial model"),
-        "enough_evidence": ("근거 충분", "enough evidence"),
-    }
-)
-"""Rule name -> (Korean, English) label for reports."""
-
-
-def policy_label(name: str, language: str) -> str:
-    """A no-model policy's name in ``language``."""
-    korean, english = _POLICY_LABELS[name]
-    return korean if language == "ko" else english
 
 
 def rule_of(result_name: str) -> str:

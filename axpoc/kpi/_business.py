@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from axpoc.i18n import Reason
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._metrics import point_metric
-from axpoc.kpi._reasons import Reason
 
 MODEL_COST_FORMULA = "((TP + FP) * inspection_cost + FP * false_alarm_cost + FN * escape_cost) / N"
 BASELINE_COST_FORMULA = "s * inspection_cost + (D / N) * (1 - s * d) * escape_cost"

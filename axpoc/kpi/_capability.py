@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from axpoc.i18n import Reason
 from axpoc.kpi._definitions import Undefined
-from axpoc.kpi._reasons import Reason
 
 D2_MOVING_RANGE = 1.128
 """d2 for subgroups of 2: E[|X1 - X2|] = 1.128 sigma for normal data."""

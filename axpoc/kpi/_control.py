@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from axpoc.i18n import Reason
 from axpoc.kpi._capability import D2_MOVING_RANGE
 from axpoc.kpi._definitions import Undefined
 from axpoc.kpi._metrics import _as_finite
-from axpoc.kpi._reasons import Reason
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from axpoc.kpi._reasons import Reason
+from axpoc.i18n import Reason
 
 Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]

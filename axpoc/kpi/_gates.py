@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from axpoc.i18n import Reason
 from axpoc.kpi._definitions import Gate, get_kpi, parse_gate, undefined_reason
-from axpoc.kpi._reasons import Reason
 
 _BOUND_NAME = {0: "CI lower bound", 1: "CI upper bound"}
 _BOUND_CODE = {"CI lower bound": "ci_low", "CI upper bound": "ci_high"}

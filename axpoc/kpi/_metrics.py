@@ -17,8 +17,8 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from axpoc.i18n import Reason
 from axpoc.kpi._definitions import KPIS, TASKS, Undefined, get_kpi
-from axpoc.kpi._reasons import Reason
 
 Evaluator = Callable[[np.ndarray], np.ndarray]
 """Maps weights of shape (B, n) to metric values of shape (B,), NaN where undefined."""

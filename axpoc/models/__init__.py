@@ -8,11 +8,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from axpoc.i18n import SkipReason
 from axpoc.models._adapters import EstimatorInputError, IsolationForestAnomaly, Resampled
 from axpoc.models._ensemble import BlendClassifier, BlendRegressor
 from axpoc.models._pipeline import DataShape, build_pipeline, data_shape
 from axpoc.models._preprocess import Preprocessor, build_preprocessor
-from axpoc.models._skip import SkipReason
 from axpoc.models.families import (
     ANOMALY,
     CLASSIFICATION,

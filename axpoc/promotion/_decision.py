@@ -11,6 +11,7 @@ from typing import Any, Literal
 import numpy as np
 
 from axpoc.config import PocConfig
+from axpoc.i18n import DecisionReason
 from axpoc.promotion._gates import primary_kpi
 
 Verdict = Literal["champion", "challenger", "insufficient_evidence", "rejected"]
@@ -49,7 +50,7 @@ class NonInferiority:
 class Decision:
     """What happens to a registered version and why.
 
-    ``code`` and ``values`` word the reason in any language (:func:`axpoc.report._i18n.decision_text`);
+    ``code`` and ``values`` word the reason in any language (:func:`axpoc.i18n.decision_text`);
     ``reason`` is a :class:`axpoc.report.DecisionReason`: the English sentence of the registry, the promotion
     log and the CLI as a ``str``, in Korean with ``.text("ko")``. ``champion`` is the
     champion the decision was made against (None: there was none); ``test`` the non-inferiority test
@@ -79,8 +80,6 @@ class Decision:
 
 def _worded(code: str, **values: Any) -> dict[str, Any]:
     """A reason code with its values and its English sentence (each report words it in its language)."""
-    from axpoc.report import DecisionReason
-
     frozen = _frozen(values)
     return {"code": code, "values": frozen, "reason": DecisionReason(code, frozen)}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from axpoc.kpi import Phrase
+from axpoc.i18n import Phrase
 
 
 class RecommendText(Phrase):

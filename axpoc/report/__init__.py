@@ -5,22 +5,17 @@ from __future__ import annotations
 from axpoc.report._browser import export_pdf, find_chromium, screenshot
 from axpoc.report._data import GateRow, KpiRow, ReportData
 from axpoc.report._fonts import CSS_FONT_STACK, FALLBACK_FAMILY, figure_font_family, korean_font_files
-from axpoc.report._i18n import DecisionReason, RetrainNote, RuleNote, decision_text
 from axpoc.report._render import render_report, write_report
 from axpoc.report._retrain import ModelColumn, RetrainReportData, write_retrain_report
 
 __all__ = [
     "CSS_FONT_STACK",
     "FALLBACK_FAMILY",
-    "DecisionReason",
     "GateRow",
     "KpiRow",
     "ModelColumn",
     "ReportData",
-    "RetrainNote",
     "RetrainReportData",
-    "RuleNote",
-    "decision_text",
     "export_pdf",
     "figure_font_family",
     "find_chromium",

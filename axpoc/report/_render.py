@@ -16,20 +16,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from axpoc.i18n import gate_reason, say, say_check, texts
 from axpoc.report import _figures
 from axpoc.report._data import KpiRow, ReportData
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import (
-    as_number,
-    fmt_kpi,
-    fmt_number,
-    gate_reason,
-    rule_label,
-    say,
-    say_check,
-    texts,
-    unit_label,
-)
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, rule_label, unit_label
 
 if TYPE_CHECKING:
     import jinja2

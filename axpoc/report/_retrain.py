@@ -14,182 +14,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from axpoc.i18n import gate_reason, retrain_texts, say
 from axpoc.report import _figures
 from axpoc.report._data import GateRow, KpiRow
 from axpoc.report._fonts import CSS_FONT_STACK
-from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, gate_reason, rule_label, say, texts
+from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, rule_label
 
 TEMPLATE = "retrain_report.html.j2"
 _MAX_DRIFT_ROWS = 40
 _KEY_KPIS = ("monthly_saving", "recall", "false_alarm_rate", "defect_escape_rate", "mae", "rmse", "r2")
-
-_KO: dict[str, str] = {
-    "report_retrain": "재학습 결과 보고서",
-    "report_drift": "드리프트 점검 보고서",
-    "sec_decision": "결정 요약",
-    "sec_validation": "신규 데이터 검증",
-    "sec_drift": "데이터 드리프트",
-    "sec_products": "제품·설계 변경",
-    "sec_champion_new": "챔피언 모델의 신규 데이터 성능",
-    "sec_compare": "챔피언 vs 챌린저 (같은 최신 평가 데이터)",
-    "sec_training": "학습 데이터",
-    "sec_notes": "참고 사항",
-    "sec_repro": "재현성 정보",
-    "verdict_drift": "점검만 (학습 없음)",
-    "forced": "강제 승격 (--force)",
-    "decision_rule": "승격 규칙: 챌린저가 모든 게이트를 통과하고, 주요 KPI 차이(챌린저 − 챔피언)의 쌍대 "
-    "부트스트랩 95% 신뢰구간 하한이 −허용오차보다 커야 합니다.",
-    "ni_text": "{metric} 차이 {diff} (95% 신뢰구간 하한 {low}, 허용오차 {tol})",
-    "champion": "챔피언",
-    "challenger": "챌린저",
-    "version": "버전",
-    "family": "모델 종류",
-    "drifted": "드리프트 특성 수",
-    "new_products": "신규 제품 수",
-    "data_new": "신규 데이터",
-    "rows": "행",
-    "reference": "기준 데이터 (챔피언 학습 데이터)",
-    "validation_lead": "챔피언의 데이터 계약으로 검사했습니다. 치명적 규칙은 모두 통과했고, 아래 경고(추정 범위, "
-    "처음 보는 범주)는 학습을 막지 않고 드리프트 판단에 참고합니다.",
-    "no_warnings": "경고 없이 모든 규칙을 통과했습니다.",
-    "drift_lead": "특성별 PSI와 검정(KS 또는 카이제곱), 정규화 Wasserstein 거리로 판정합니다. 유의한 검정과 "
-    "충분히 큰 효과가 함께 있어야 드리프트로 봅니다 (PSI 0.1 이상 중간, 0.25 이상 큼).",
-    "drift_sampled": "행이 많아 표본을 뽑아 계산했습니다 (처음 보는 값은 전체 행 기준).",
-    "feature": "특성",
-    "kind": "유형",
-    "severity": "판정",
-    "sev_none": "변화 없음",
-    "sev_moderate": "중간",
-    "sev_major": "큼",
-    "psi": "PSI",
-    "test": "검정",
-    "p_value": "p값",
-    "w_norm": "W/σ",
-    "change": "변화 (이전 → 이후)",
-    "role_label": "[레이블]",
-    "role_prediction": "[예측 점수]",
-    "unseen": "기준 데이터에 없던 값",
-    "more_rows": "외 {n}개 특성 생략",
-    "fig_drift": "특성별 PSI (상위 15개)",
-    "product": "제품",
-    "product_rows": "신규 행 수",
-    "product_action": "처리",
-    "no_new_products": "챔피언이 보지 못한 새 제품은 없습니다.",
-    "products_lead": "챔피언이 학습할 때 없던 제품(품번·금형) 값입니다. 데이터가 적은 제품은 조용히 학습하지 "
-    "않고 여기에 보고합니다.",
-    "per_product": "제품별 모델",
-    "champion_new_lead": "신규 데이터의 실제 판정(레이블)으로 본 현재 챔피언의 성능입니다.",
-    "no_labels": "신규 데이터에 레이블이 없어 챔피언 성능을 계산하지 않았습니다.",
-    "compare_lead": "두 모델을 같은 최신 평가 데이터로 비교했습니다.",
-    "kpi": "KPI",
-    "ci95": "95% 신뢰구간",
-    "diff": "차이 (챌린저 − 챔피언)",
-    "gates": "합격 기준 (게이트)",
-    "no_champion_score": "챔피언이 이 평가 데이터를 채점하지 못했습니다 (참고 사항 참조).",
-    "fig_compare": "주요 KPI: 챔피언 vs 챌린저 (95% 신뢰구간)",
-    "tr_reference": "기준 데이터",
-    "tr_new": "신규 데이터",
-    "tr_replaced": "같은 ID로 교체된 기준 행",
-    "tr_window": "학습 기간 제한",
-    "tr_train_holdout": "학습 / 평가 행 수",
-    "tr_retune": "하이퍼파라미터 재탐색 (--retune)",
-    "holdout": "평가 데이터",
-    "run_id": "MLflow 실행",
-    "tracking_uri": "추적 저장소",
-    "config_digest": "설정 해시",
-    "created_at": "작성 시각",
-    "model_name": "등록 모델",
-    "packages": "패키지 버전",
-    "footer": "axpoc 재학습 보고서 · 자동 생성",
-}
-
-_EN: dict[str, str] = {
-    "report_retrain": "Retraining report",
-    "report_drift": "Drift check report",
-    "sec_decision": "Decision",
-    "sec_validation": "New data checks",
-    "sec_drift": "Data drift",
-    "sec_products": "Product and design changes",
-    "sec_champion_new": "The champion on the new data",
-    "sec_compare": "Champion vs challenger (same, most recent holdout)",
-    "sec_training": "Training data",
-    "sec_notes": "Notes",
-    "sec_repro": "Reproducibility",
-    "verdict_drift": "Check only (no training)",
-    "forced": "forced promotion (--force)",
-    "decision_rule": "Promotion rule: the challenger passes every gate, and the lower bound of the paired-bootstrap "
-    "95% interval of (challenger − champion) on the primary KPI exceeds −tolerance.",
-    "ni_text": "{metric} difference {diff} (95% CI lower bound {low}, tolerance {tol})",
-    "champion": "Champion",
-    "challenger": "Challenger",
-    "version": "Version",
-    "family": "Model family",
-    "drifted": "Drifted features",
-    "new_products": "New products",
-    "data_new": "New data",
-    "rows": "rows",
-    "reference": "Reference (the champion's training data)",
-    "validation_lead": "Checked against the champion's data contract. Every critical rule passed; the warnings "
-    "below (inferred ranges, unseen categories) do not block and feed the drift judgement.",
-    "no_warnings": "Every rule passed without a warning.",
-    "drift_lead": "Per feature: PSI with a test (KS or chi²) and the Wasserstein distance over σ. Drift needs a "
-    "significant test and a large enough effect (PSI ≥ 0.1 moderate, ≥ 0.25 major).",
-    "drift_sampled": "Sampled because of the row count (never-seen values are counted on all rows).",
-    "feature": "Feature",
-    "kind": "Kind",
-    "severity": "Severity",
-    "sev_none": "none",
-    "sev_moderate": "moderate",
-    "sev_major": "major",
-    "psi": "PSI",
-    "test": "Test",
-    "p_value": "p",
-    "w_norm": "W/σ",
-    "change": "Change (before → after)",
-    "role_label": "[label]",
-    "role_prediction": "[model score]",
-    "unseen": "Values never seen in the reference",
-    "more_rows": "{n} more features not shown",
-    "fig_drift": "PSI per feature (top 15)",
-    "product": "Product",
-    "product_rows": "New rows",
-    "product_action": "What happens",
-    "no_new_products": "No product the champion has not seen.",
-    "products_lead": "Product (part number, mold) values the champion never saw in training. A product with "
-    "too little data is reported here, never trained on silently.",
-    "per_product": "Per-product models",
-    "champion_new_lead": "The current champion against the new data's actual results (labels).",
-    "no_labels": "The new data carries no labels: the champion's KPIs on it are not computed.",
-    "compare_lead": "Both models on the same, most recent holdout.",
-    "kpi": "KPI",
-    "ci95": "95% CI",
-    "diff": "Difference (challenger − champion)",
-    "gates": "Gates",
-    "no_champion_score": "The champion could not score this holdout (see the notes).",
-    "fig_compare": "Key KPIs: champion vs challenger (95% CI)",
-    "tr_reference": "Reference",
-    "tr_new": "New data",
-    "tr_replaced": "Reference rows replaced by a new row with the same id",
-    "tr_window": "Training window",
-    "tr_train_holdout": "Training / holdout rows",
-    "tr_retune": "Hyper-parameters searched again (--retune)",
-    "holdout": "Holdout",
-    "run_id": "MLflow run",
-    "tracking_uri": "Tracking store",
-    "config_digest": "Config digest",
-    "created_at": "Created",
-    "model_name": "Registered model",
-    "packages": "Package versions",
-    "footer": "axpoc retraining report · generated automatically",
-}
-
-_TABLES = {"ko": MappingProxyType(_KO), "en": MappingProxyType(_EN)}
 
 
 @dataclass
@@ -243,11 +81,6 @@ class RetrainReportData:
     packages: dict[str, str] = field(default_factory=dict)
 
 
-def _texts(language: str) -> dict[str, str]:
-    """The PoC report's words (pass, fail, units, ...) with this report's on top."""
-    return {**texts(language), **_TABLES[language]}
-
-
 @functools.cache
 def _base_css() -> str:
     """The PoC report's stylesheet, read from its template: one look for every axpoc report."""
@@ -264,7 +97,7 @@ def render_retrain_report(data: RetrainReportData) -> str:
     """The retrain (or drift-only) report as HTML text in ``data.language``."""
     from axpoc.report._render import _environment
 
-    t = _texts(data.language)
+    t = retrain_texts(data.language)
     context = {
         "t": t,
         "lang": data.language,

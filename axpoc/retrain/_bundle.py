@@ -48,11 +48,19 @@ _CHUNK = 1 << 20
 
 
 def export_project(
-    config: PocConfig, *, config_path: Path, out: Path, project_dir: Path | None = None
+    config: PocConfig,
+    *,
+    config_path: Path,
+    out: Path,
+    project_dir: Path | None = None,
+    lock_wait_s: float = 120.0,
 ) -> dict[str, Any]:
-    """Write the project (store, artifacts, reports, promotion log, config) as one bundle file."""
-    from filelock import FileLock
+    """Write the project (store, artifacts, reports, promotion log, config) as one bundle file.
 
+    The copy is taken under the registry lock that alias moves take (`axpoc.tracking.registry_lock`), so no
+    move is half in the bundle; a lock held longer than ``lock_wait_s`` is the same
+    :class:`~axpoc.tracking.RegistryBusy` user error a promotion gives.
+    """
     from axpoc import tracking
     from axpoc.data import output_file
     from axpoc.retrain._project import open_project
@@ -71,7 +79,7 @@ def export_project(
         )
     out = output_file(out, option="--out", example=f"{config.project.name}.axpoc.zip")
     files: dict[str, str] = {}
-    with FileLock(str(folder / "registry.lock"), timeout=120), tempfile.TemporaryDirectory() as tmp:
+    with tracking.registry_lock(store, wait_s=lock_wait_s), tempfile.TemporaryDirectory() as tmp:
         db_copy = Path(tmp) / "mlflow.db"
         _backup(folder / "mlflow.db", db_copy)
         manifest = {

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
-from axpoc.report import RetrainNote
+from axpoc.i18n import RetrainNote
 
 MAX_ROWS = 50_000
 

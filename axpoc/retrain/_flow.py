@@ -22,6 +22,7 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
+from axpoc.i18n import RetrainNote
 from axpoc.promotion import (
     Decision,
     config_digest,
@@ -33,7 +34,6 @@ from axpoc.promotion import (
     primary_kpi,
     register_candidate,
 )
-from axpoc.report import RetrainNote
 
 
 @dataclass

@@ -29,7 +29,8 @@ def report_data(
     and ``evaluation`` it is the drift-only report of ``axpoc drift``;
     ``champion`` is (family, evaluation on the holdout), the evaluation None when it could not score.
     """
-    from axpoc.report import ModelColumn, RetrainReportData, decision_text
+    from axpoc.i18n import decision_text
+    from axpoc.report import ModelColumn, RetrainReportData
     from axpoc.steps import gate_rows, kpi_rows
 
     language = config.language

@@ -20,7 +20,6 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ import pandas as pd
 
 from axpoc.config import ReadOptions
 from axpoc.data import Contract, Expectation, NumberRules, RowChecker, expectations_digest
-from axpoc.kpi import Phrase
+from axpoc.i18n import InputFlag
 
 _FLAG_KINDS = frozenset({"between", "in_set"})
 
@@ -197,22 +196,6 @@ def _times(series: pd.Series) -> pd.Series:
         return parse_time_column(series)
     except UserError:  # left as read: the contract's type rule names the cells
         return series
-
-
-# Flags: scored, but outside what the model has seen ---------------------------------------------------------
-class InputFlag(Phrase):
-    """Why a scored row deserves a second look; ``head`` phrases are what ``--json`` counts."""
-
-    templates = MappingProxyType(
-        {
-            "outside_range": (
-                "{column}: 학습 범위({low}..{high}) 밖",
-                "{column}: outside the training range ({low}..{high})",
-            ),
-            "unseen_category": ("{column}: 학습에 없던 범주", "{column}: category not seen in training"),
-            "with_value": ("{head} (값 {value})", "{head} (got {value})"),
-        }
-    )
 
 
 def flag_rules(contract: Contract | None, columns: Iterable[str]) -> list[Expectation]:

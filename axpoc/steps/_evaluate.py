@@ -12,6 +12,7 @@ from axpoc import __version__
 from axpoc.artifact import OofCalibratedClassifier, PocModel
 from axpoc.config import PocConfig
 from axpoc.errors import ConfigError
+from axpoc.i18n import Phrase, Reason, RuleNote, RuleText
 from axpoc.kpi import (
     KPIS,
     RESAMPLABLE,
@@ -19,9 +20,6 @@ from axpoc.kpi import (
     ClassCosts,
     CostModel,
     GateResult,
-    Phrase,
-    Reason,
-    RuleText,
     SpecLimits,
     Volumes,
     anomaly_threshold,
@@ -50,7 +48,6 @@ from axpoc.kpi import (
     undefined_business_kpis,
     undefined_reason,
 )
-from axpoc.report import RuleNote
 
 _MONEY_NEEDS = {
     "monthly_saving": (

@@ -13,8 +13,8 @@ import pandas as pd
 from axpoc.config import PocConfig
 from axpoc.data import Roles, resolve_roles
 from axpoc.errors import ConfigError, UserError
+from axpoc.i18n import PrepareNote
 from axpoc.kpi import class_cost_matrix
-from axpoc.steps._notes import PrepareNote
 
 MIN_ROWS = 12
 """Below this a split leaves too few rows on a side to fit or check anything."""

@@ -9,9 +9,10 @@ import numpy as np
 import yaml
 
 from axpoc.config import PocConfig
+from axpoc.i18n import decision_text
 from axpoc.kpi import KPIS
 from axpoc.promotion import Decision
-from axpoc.report import GateRow, KpiRow, ReportData, decision_text
+from axpoc.report import GateRow, KpiRow, ReportData
 
 
 def gate_rows(gates: list[Any]) -> list[GateRow]:

@@ -30,40 +30,18 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from filelock import FileLock
 
 from axpoc._hooks import pause_point
 from axpoc.errors import Interrupted, UserError
-from axpoc.kpi import Phrase
+from axpoc.i18n import RecoveryNote
 from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
 
 PROMOTION_LOG = "promotions.jsonl"
 JOURNAL = "promotions.journal.jsonl"
 LOCK_FILE = "registry.lock"
-
-
-class RecoveryNote(Phrase):
-    """What the next command did with a move a stopped process left half done (notes, reports, logs)."""
-
-    templates = MappingProxyType(
-        {
-            "completed": (
-                "중단된 별칭 이동을 완료했습니다: {action} v{version} (중단 시각 {time}); 별칭·태그·승격 기록이 "
-                "이제 일치합니다",
-                "completed an alias move a stopped process left half done: {action} v{version} (started "
-                "{time}); aliases, tags and the promotion log agree again",
-            ),
-            "undone": (
-                "중단된 별칭 이동을 취소했습니다: {action} v{version} (중단 시각 {time}); 별칭이 움직이기 전에 "
-                "멈췄으므로 이전 상태 그대로입니다",
-                "undid an alias move a stopped process left half done: {action} v{version} (started {time}); "
-                "it stopped before the alias moved, so everything stays as it was",
-            ),
-        }
-    )
 
 
 @dataclass(frozen=True)

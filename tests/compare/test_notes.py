@@ -8,7 +8,7 @@ import re
 import pytest
 
 from axpoc.compare import CompareNote
-from axpoc.kpi._reasons import Joined, joined
+from axpoc.i18n import Joined, joined
 
 HANGUL = re.compile("[가-힣]")
 FOLDS = CompareNote("predicted_folds", {"cost": 14.4, "left": 0.6})

@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
+from axpoc.i18n import Phrase
 from axpoc.kpi import (
     Baseline,
     CostModel,
-    Phrase,
     Undefined,
     Volumes,
     beats_no_model,

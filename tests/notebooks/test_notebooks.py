@@ -27,7 +27,7 @@ from axpoc.notebooks import (
     main,
     setup_korean_plots,
 )
-from axpoc.report import DecisionReason
+from axpoc.i18n import DecisionReason
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"

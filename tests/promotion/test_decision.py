@@ -88,7 +88,7 @@ def _evidence() -> str:
     """The sentence the evaluation's evidence rule gives: a Phrase, Korean or English."""
     from types import MappingProxyType
 
-    from axpoc.kpi._reasons import Phrase
+    from axpoc.i18n import Phrase
 
     class Evidence(Phrase):
         templates = MappingProxyType({"more": ("불량 {n}건을 더 모으세요", "collect {n} more defect cases")})
@@ -97,7 +97,7 @@ def _evidence() -> str:
 
 
 def test_insufficient_evidence_is_never_champion_not_even_forced(empty_store: Any) -> None:
-    from axpoc.report._i18n import decision_text
+    from axpoc.i18n import decision_text
 
     for force in (False, True):
         decision = _decide(
@@ -115,7 +115,7 @@ def test_insufficient_evidence_is_never_champion_not_even_forced(empty_store: An
 
 
 def test_no_rules_is_never_a_pass(empty_store: Any) -> None:
-    from axpoc.report._i18n import decision_text
+    from axpoc.i18n import decision_text
 
     decision = _decide(empty_store, Evaluated([]))
     assert decision.verdict == "challenger" and not decision.promote

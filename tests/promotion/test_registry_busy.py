@@ -4,21 +4,15 @@ started mid-promotion scores instead of waiting), and a move that waits too long
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from dataclasses import asdict
 from typing import Any
 
 import pytest
+from lock_holder import lock_held
 
 from axpoc.errors import UserError
 from axpoc.tracking import JOURNAL, LOCK_FILE, Move, RegistryBusy, recover, registry_lock
-
-HOLD = (
-    "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
-    "print('held', flush=True); time.sleep(60)"
-)
 
 
 def test_a_held_registry_is_busy_in_words_and_recovery_waits_for_nobody(empty_store: Any) -> None:
@@ -26,13 +20,7 @@ def test_a_held_registry_is_busy_in_words_and_recovery_waits_for_nobody(empty_st
                 tags={}, log={"action": "promote", "version": "1"}, id="x1")  # fmt: skip
     line = json.dumps({"id": move.id, "state": "intent", "move": asdict(move)})
     (empty_store.project_dir / JOURNAL).write_text(line + "\n", encoding="utf-8")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(empty_store.project_dir / LOCK_FILE)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held(empty_store.project_dir / LOCK_FILE):
         started = time.monotonic()
         assert recover(empty_store) == []  # the holder is alive and moving: its move is its own
         assert time.monotonic() - started < 5
@@ -40,6 +28,3 @@ def test_a_held_registry_is_busy_in_words_and_recovery_waits_for_nobody(empty_st
         with pytest.raises(RegistryBusy, match="is busy") as caught, registry_lock(empty_store, wait_s=0.2):
             pass
         assert isinstance(caught.value, UserError) and LOCK_FILE in str(caught.value)
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)

@@ -66,8 +66,8 @@ class _RefusesToFit(ClassifierMixin, BaseEstimator):
 def test_champion_that_cannot_be_refitted_is_undefined_not_a_number(
     small_run: tuple[Any, Any, Any],
 ) -> None:
+    from axpoc.i18n import DecisionReason
     from axpoc.promotion import non_inferior
-    from axpoc.report import DecisionReason
 
     config, prepared, model = small_run
     legacy = _RefusesToFit()

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from axpoc.compare import CompareNote, ScreenNote
+from axpoc.i18n import RuleNote
 from axpoc.kpi import KPIS
 from axpoc.models import SkipReason
 from axpoc.report import GateRow, KpiRow, ReportData
-from axpoc.report._i18n import RuleNote
 
 FEATURES = ["금형온도", "사출압력", "보압시간", "냉각시간", "사출속도", "실린더온도", "계량시간", "형체력"]
 ASSUMPTION_KO = "비용(검사비 500원/개, 유출 비용 50,000원/개, 오검출 비용 2,000원/개)은 예시용 가정값입니다."
@@ -40,7 +40,8 @@ def kpi(
 
 def built_in_rules() -> list[GateRow]:
     """Rule rows as the run makes them: today's practice beaten, every defect caught, one rule switched off."""
-    from axpoc.kpi import GateResult, RuleText, catches_defects, enough_evidence, switched_off
+    from axpoc.i18n import RuleText
+    from axpoc.kpi import GateResult, catches_defects, enough_evidence, switched_off
 
     today = RuleText(
         "beats_cost",

@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from axpoc.kpi import Reason, business_kpis, capability, compute_metrics, evaluate_gates
+from axpoc.i18n import Reason, RetrainNote, RuleNote, decision_text, gate_reason, say
+from axpoc.kpi import business_kpis, capability, compute_metrics, evaluate_gates
 from axpoc.kpi._capability import SpecLimits
 from axpoc.report import GateRow, ReportData, render_report
-from axpoc.report._i18n import RetrainNote, RuleNote, decision_text, gate_reason, say
 
 NI = {"champion": "3", "primary": "roc_auc", "diff": -0.0123, "low": -0.0412, "tolerance": 0.02}
 HANGUL = re.compile("[가-힣]")

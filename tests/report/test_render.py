@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from axpoc.i18n import texts
 from axpoc.report import ReportData, render_report, write_report
 from axpoc.report._figures import regression_chart
 from axpoc.report._fonts import figure_font_family, korean_font_files
-from axpoc.report._i18n import fmt_kpi, texts, unit_label
+from axpoc.report._i18n import fmt_kpi, unit_label
 
 SECTIONS = ["summary", "data", "leaderboard", "model", "importance", "errors", "threshold", "kpis", "repro"]
 KO_HEADINGS = ["경영진 요약", "데이터 준비도와 검증 결과", "후보 모델 비교 (리더보드)", "선택된 모델", "변수 중요도와 영향",
@@ -314,7 +315,7 @@ def test_units_read_naturally() -> None:
 def test_split_and_cv_descriptions_are_said_in_the_report_language(
     make_report_data: Make, language: str, split: str, cv: str
 ) -> None:
-    from axpoc.data._split_notes import SplitNote
+    from axpoc.i18n import SplitNote
 
     data = make_report_data("binary", language)
     names = {"group": "금형번호", "time": None}
@@ -354,7 +355,7 @@ def test_the_residual_caption_speaks_of_spec_lines_only_when_there_are_some(make
 
 
 def test_a_time_span_is_said_as_people_say_it() -> None:
-    from axpoc.report._i18n import texts
+    from axpoc.i18n import texts
     from axpoc.report._render import _span
 
     assert _span("0 days 03:08:30", texts("ko")) == "3시간 8분"

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lock_holder import lock_held
 from retrain_helpers import PROJECT
 
 pytestmark = pytest.mark.xdist_group("retrain")
@@ -69,3 +70,27 @@ def test_import_refuses_damaged_unsafe_or_occupied_targets(cli, bundle: Path, tm
     not_zip.write_text("hello", encoding="utf-8")
     result = cli("import", not_zip)
     assert result.code == 2 and "not an axpoc bundle" in result.stderr
+
+
+def test_export_of_a_busy_registry_is_the_promotions_registry_busy_error(
+    project_copy: dict, tmp_path: Path
+) -> None:
+    """Export takes the registry lock that alias moves take: held by another command, it is the same
+    RegistryBusy user error (exit 2) in the same words, not a filelock Timeout traceback."""
+    from axpoc.config import load_config
+    from axpoc.retrain import export_project
+    from axpoc.tracking import LOCK_FILE, RegistryBusy
+
+    lock = project_copy["project"] / LOCK_FILE
+    out = tmp_path / "busy.axpoc.zip"
+    with lock_held(lock), pytest.raises(RegistryBusy) as caught:
+        export_project(
+            load_config(project_copy["config"]),
+            config_path=project_copy["config"],
+            out=out,
+            project_dir=project_copy["project"],
+            lock_wait_s=0.2,
+        )
+    assert caught.value.exit_code == 2
+    assert "is busy: another axpoc command (rollback, retrain, run or export" in caught.value.message
+    assert str(lock) in caught.value.message and not out.exists()

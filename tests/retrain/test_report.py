@@ -103,7 +103,7 @@ def test_retrain_report_shows_decision_drift_products_and_both_models(language: 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_retrain_report_says_fixed_notes_in_its_language(language: str) -> None:
-    from axpoc.report._i18n import RetrainNote
+    from axpoc.i18n import RetrainNote
     from axpoc.report._retrain import render_retrain_report
 
     data = _data(language, "retrain")

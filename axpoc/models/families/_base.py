@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from axpoc.config import Task
 from axpoc.errors import UserError
-from axpoc.models._skip import SkipReason
+from axpoc.i18n import SkipReason
 
 if TYPE_CHECKING:
     import numpy as np

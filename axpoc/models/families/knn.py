@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from axpoc.config import Task
-from axpoc.models._skip import SkipReason
+from axpoc.i18n import SkipReason
 from axpoc.models.families._base import CLASSIFICATION, SUPERVISED, Family
 
 if TYPE_CHECKING:

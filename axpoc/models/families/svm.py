@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from axpoc.config import Task
-from axpoc.models._skip import SkipReason
+from axpoc.i18n import SkipReason
 from axpoc.models.families._base import CLASSIFICATION, SUPERVISED, Family
 
 if TYPE_CHECKING:

@@ -1,14 +1,10 @@
-"""Why a candidate stopped, was not tuned or kept its defaults: the leaderboard's notes, in two languages.
-
-Each note is a :class:`~axpoc.kpi._reasons.Phrase`, so logs, JSON and MLflow keep the English sentence
-while the report says it in Korean or English.
-"""
+"""The comparison's notes: why a candidate stopped, was not tuned or kept its defaults, what the screen did."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-from axpoc.kpi import Phrase
+from axpoc.i18n._phrase import Phrase
 
 
 class CompareNote(Phrase):
@@ -75,5 +71,49 @@ class CompareNote(Phrase):
                 "끝난 후보가 두 개 미만이라 혼합할 것이 없음",
                 "fewer than two candidates finished, nothing to blend",
             ),
+        }
+    )
+
+
+class ScreenNote(Phrase):
+    """What the screen decided, for the leaderboard notes and the report."""
+
+    templates = MappingProxyType(
+        {
+            "dropped": (
+                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이라 그룹을 외우는 데 쓰일 수 있음. {family} "
+                "기본값의 그룹 교차검증 {metric}: 제외 {without:.3f}, 포함 {with_:.3f} ({why}). 모든 후보에서 제외함",
+                "group-level column(s) {columns} hold one value per '{group}' and can name the group: grouped "
+                "cross-validation of {family}'s defaults scores {metric} {without:.3f} without them and "
+                "{with_:.3f} with them ({why}), so every candidate leaves them out",
+            ),
+            "kept": (
+                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이지만 유지함. {family} 기본값의 그룹 교차검증 "
+                "{metric}: 포함 {with_:.3f}, 제외 {without:.3f} ({why})",
+                "group-level column(s) {columns} hold one value per '{group}' and are kept: grouped "
+                "cross-validation of {family}'s defaults scores {metric} {with_:.3f} with them and "
+                "{without:.3f} without them ({why})",
+            ),
+            "help": ("포함이 더 좋음", "they score better"),
+            "target_group_level": (
+                "타깃도 '{group}'마다 값이 하나라 이 열에서 배울 예는 그룹 수뿐임",
+                "the target too holds one value per '{group}', so these columns give one example per group",
+            ),
+            "significant": ("유의한 차이, p={p:.3f}", "a significant difference, p={p:.3f}"),
+            "not_significant": (
+                "제외가 유의하게 좋지 않음, p={p:.3f}",
+                "leaving them out is not significantly better, p={p:.3f}",
+            ),
+            "not_screened": (
+                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이지만 검증하지 못해 유지함 ({why})",
+                "group-level column(s) {columns} hold one value per '{group}'; kept unscreened ({why})",
+            ),
+            "over_budget": (
+                "예상 {cost:.0f}초로 남은 예산의 절반({allowed:.0f}초)을 넘음",
+                "predicted {cost:.0f} s, over half the budget left ({allowed:.0f} s)",
+            ),
+            "out_of_time": ("시간 예산 초과로 중단", "stopped by the time budget"),
+            "failed": ("{family} 적합 실패: {error}", "{family} failed: {error}"),
+            "no_score": ("{metric}을(를) 계산할 수 없음", "{metric} could not be computed"),
         }
     )

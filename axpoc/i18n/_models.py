@@ -1,15 +1,11 @@
-"""Why a model family is left out of a comparison (`Family.applicable`), in Korean and English.
-
-A :class:`SkipReason` is its English sentence, so logs, errors and MLflow read as before, while the
-report's leaderboard says it in the report's language.
-"""
+"""Why a model family is left out of a comparison (`Family.applicable`), in Korean and English."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from axpoc.kpi import Phrase
+from axpoc.i18n._phrase import Phrase
 
 _TASK_KO = {"binary": "이진 분류", "multiclass": "다중 분류", "regression": "회귀", "anomaly": "이상 탐지"}
 

@@ -1,0 +1,46 @@
+"""Everything axpoc says to a reader, in Korean (first) and English: one mechanism, one place.
+
+A :class:`Phrase` is a sentence with a template code and values; it *is* its English text (logs, JSON,
+MLflow tags), and ``phrase.text("ko")`` or :func:`say` says it in the reader's language. Each room's
+sentences are a ``Phrase`` subclass here, with its ``code -> (Korean, English)`` table; the report's fixed
+words are :func:`texts`. This package imports only the standard library, so every room can speak Korean
+without importing another room.
+"""
+
+from axpoc.i18n._compare import CompareNote, ScreenNote
+from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
+from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
+from axpoc.i18n._kpi import RULE_LABELS, Reason, RuleText, policy_label
+from axpoc.i18n._models import SkipReason
+from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, joined, say
+from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
+from axpoc.i18n._words import retrain_texts, texts
+
+__all__ = [
+    "LANGUAGES",
+    "RULE_LABELS",
+    "CompareNote",
+    "DecisionReason",
+    "DirtyNote",
+    "InputFlag",
+    "Joined",
+    "Phrase",
+    "PrepareNote",
+    "ReadNote",
+    "Reason",
+    "RecoveryNote",
+    "RetrainNote",
+    "RuleNote",
+    "RuleText",
+    "ScreenNote",
+    "SkipReason",
+    "SplitNote",
+    "decision_text",
+    "gate_reason",
+    "joined",
+    "policy_label",
+    "retrain_texts",
+    "say",
+    "say_check",
+    "texts",
+]
