@@ -96,7 +96,7 @@ class Recommender:
         self.train = train
         self.controls = controls
         self.seed = seed
-        self.support = Support.fit(train, list(model.features))
+        self.support = Support.fit(train, list(model.features), product=model.product_column)
         score = self._predict(model, train)
         self.spread = (
             float(np.std(np.asarray(y_train, dtype=float) - score)) if model.task == "regression" else 0.0
