@@ -68,8 +68,14 @@ def _worker(tool: str) -> tuple[Path, list[str]]:
     return env_python(tool), [str(workers / f"{tool}_worker.py")]
 
 
-def run_tool(tool: str, split: Path, *, budget_s: float, seed: int, out: Path) -> dict[str, Any]:
-    """Run one tool in its own process; its exit, wall/CPU seconds and peak RSS (MiB, whole process tree)."""
+def run_tool(
+    tool: str, split: Path, *, budget_s: float, seed: int, out: Path, trials: int | None = None
+) -> dict[str, Any]:
+    """Run one tool in its own process; its exit, wall/CPU seconds and peak RSS (MiB, whole process tree).
+
+    ``trials`` (axpoc only) tunes by trial count instead of the clock; the budget then only sizes the
+    stop of a runaway process.
+    """
     python, script = _worker(tool)
     if not python.exists():
         return {"status": "skipped", "reason": f"{python} missing: run benchmarks/peers/setup_envs.py"}
@@ -78,6 +84,8 @@ def run_tool(tool: str, split: Path, *, budget_s: float, seed: int, out: Path) -
     command += ["--out", str(out)]
     if tool == "autogluon":
         command += ["--scratch", str(out.parent)]
+    if tool == "axpoc" and trials:
+        command += ["--trials", str(trials)]
     env = {**os.environ, **THREADS, "PYTHONPATH": str(HERE.parents[1])}
     if "AXPOC_DATA_DIR" in env:  # a relative data folder must survive the worker's own cwd
         env["AXPOC_DATA_DIR"] = str(Path(env["AXPOC_DATA_DIR"]).resolve())
@@ -177,7 +185,9 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
             runs: dict[str, dict[str, Any]] = {}
             for tool in args.tools:
                 out = args.work / "runs" / name / f"seed{seed}" / f"{tool}.parquet"
-                runs[tool] = run_tool(tool, split, budget_s=args.budget, seed=seed, out=out)
+                runs[tool] = run_tool(
+                    tool, split, budget_s=args.budget, seed=seed, out=out, trials=args.trials
+                )
                 print(
                     f"[{name} seed {seed}] {tool}: {runs[tool]['status']} {runs[tool].get('reason', '')}"
                     f" wall {runs[tool].get('wall_s', '-')} s",
@@ -200,7 +210,11 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
             meta = json.loads((split / "meta.json").read_text())
             for repeat in range(1, args.stability):  # the seed's own run is the first
                 out = args.work / "runs" / name / f"seed{seed}" / f"axpoc_repeat{repeat}.parquet"
-                runs = {"axpoc": run_tool("axpoc", split, budget_s=args.budget, seed=seed, out=out)}
+                runs = {
+                    "axpoc": run_tool(
+                        "axpoc", split, budget_s=args.budget, seed=seed, out=out, trials=args.trials
+                    )
+                }
                 score_seed(meta, split, runs)
                 records.append(
                     {
@@ -293,31 +307,52 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
 
 
 def stability(records: list[dict[str, Any]], summary: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The spread of axpoc's chosen model's test score over repeats of one config and seed."""
+    """The spread of axpoc's chosen model's test score over repeats of one config and seed.
+
+    Beside the spread: the seed-to-seed sd of the main block (the noise a verdict must live with),
+    whether every repeat chose the same model (family and parameters), and each repeat's trials per
+    candidate, which show when the clock decided: under ``tuning.budget_s`` a busy machine runs fewer
+    trials, and a different winner follows from different trials, not from different data.
+    """
     out = []
     for name in dict.fromkeys(r["dataset"] for r in records if r["repeat"] > 0):
+        seed = min(x["seed"] for x in records if x["dataset"] == name and x["repeat"] > 0)
         runs = [
-            r
+            r["runs"]["axpoc"]
             for r in records
-            if r["dataset"] == name
-            and r["runs"]["axpoc"].get("score") is not None
-            and r["seed"] == min(x["seed"] for x in records if x["dataset"] == name and x["repeat"] > 0)
+            if r["dataset"] == name and r["seed"] == seed and r["runs"]["axpoc"].get("score") is not None
         ]
-        scores = [r["runs"]["axpoc"]["score"] for r in runs]
-        chosen = [r["runs"]["axpoc"].get("facts", {}).get("chosen") for r in runs]
+        scores = [run["score"] for run in runs]
+        facts = [run.get("facts", {}) for run in runs]
+        choices = [json.dumps([f.get("chosen"), f.get("params")], sort_keys=True, default=str) for f in facts]
+        trials = [
+            {
+                row["candidate"]: int(row["trials"])
+                for row in f.get("leaderboard", [])
+                if row.get("status") == "ok" and np.isfinite(row.get("trials", np.nan))
+            }
+            for f in facts
+        ]
         seed_sd = next(
             (s["tools"]["axpoc"]["sd"] for s in summary if s["dataset"] == name and s["block"] == "main"),
             None,
         )
+        spread = float(np.ptp(scores)) if scores else None
+        same = len(set(choices)) == 1
         out.append(
             {
                 "dataset": name,
-                "seed": runs[0]["seed"] if runs else None,
+                "seed": seed,
                 "scores": scores,
-                "chosen": chosen,
-                "spread": float(np.ptp(scores)) if scores else None,
+                "chosen": [f.get("chosen") for f in facts],
+                "same_choice": same,
+                "trials_per_candidate": trials,
+                "clock_decided": not same and len({json.dumps(t, sort_keys=True) for t in trials}) > 1,
+                "budget_s": facts[0].get("budget_s") if facts else None,
+                "spread": spread,
                 "sd": float(np.std(scores, ddof=1)) if len(scores) > 1 else None,
                 "seed_to_seed_sd": seed_sd,
+                "within_seed_noise": None if seed_sd is None or spread is None else spread <= seed_sd,
             }
         )
     return out
@@ -393,14 +428,27 @@ def markdown(payload: dict[str, Any]) -> str:
             "",
             "## Run-to-run stability of axpoc (same config and seed)",
             "",
-            "| data set | seed | scores | chosen | spread | sd | seed-to-seed sd (main block) |",
-            "|---|---|---|---|---|---|---|",
+            "Tuning: "
+            + (
+                f"by trial count ({payload['axpoc_trials']} trials per candidate, no clock)"
+                if payload.get("axpoc_trials")
+                else f"by the clock (tuning.budget_s {payload['budget_s']:.0f} s)"
+            )
+            + ".",
+            "",
+            "| data set | seed | scores | chosen | same choice | spread | sd | seed-to-seed sd (main block) "
+            "| spread within it | trials per candidate, each repeat |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in payload["stability"]:
+            trials = " / ".join(
+                ", ".join(f"{k} {v}" for k, v in t.items()) for t in s["trials_per_candidate"]
+            )
+            within = {None: "-", True: "yes", False: "no"}[s["within_seed_noise"]]
             lines.append(
                 f"| {s['dataset']} | {s['seed']} | {', '.join(_fmt(x) for x in s['scores'])} | "
-                f"{', '.join(map(str, s['chosen']))} | {_fmt(s['spread'])} | {_fmt(s['sd'])} | "
-                f"{_fmt(s['seed_to_seed_sd'])} |"
+                f"{', '.join(map(str, s['chosen']))} | {'yes' if s['same_choice'] else 'no'} | "
+                f"{_fmt(s['spread'])} | {_fmt(s['sd'])} | {_fmt(s['seed_to_seed_sd'])} | {within} | {trials} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -519,6 +567,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--work", type=Path, default=HERE / ".work", help="splits, predictions and logs")
     ap.add_argument("--title", default="Peers side by side (benchmarks/peers/run.py)")
+    ap.add_argument(
+        "--trials",
+        type=int,
+        default=None,
+        help="axpoc tunes by this trial count per candidate instead of the clock (repeatable)",
+    )
     args = ap.parse_args(argv)
     args.work = args.work.resolve()  # the workers run in their own output folders
     for name, value in THREADS.items():
@@ -534,6 +588,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "budget_s": args.budget,
+        "axpoc_trials": args.trials,
         "seeds": args.seeds,
         "tools": args.tools,
         "versions": versions(args.tools),

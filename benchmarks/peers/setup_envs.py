@@ -1,10 +1,12 @@
-"""Build one virtual environment per peer AutoML tool, pinned, from the package index only.
+"""Build one virtual environment per peer tool (the AutoML peers and tsfresh), pinned, from the package index only.
 
 Why separate environments: FLAML, AutoGluon and PyCaret pin scikit-learn, numpy and pandas to
 ranges that conflict with each other and with axpoc's own; a tool is measured in the environment
 its authors support, and only Parquet files cross between environments.
 
-Usage: python benchmarks/peers/setup_envs.py [--peers flaml autogluon pycaret] [--python python3.11]
+tsfresh gets one too: it does not support pandas 3, which axpoc's venv has (`benchmarks/tsfresh_compare.py`).
+
+Usage: python benchmarks/peers/setup_envs.py [--peers flaml autogluon pycaret tsfresh] [--python python3.11]
 Each env lands in benchmarks/peers/.envs/<peer> (git-ignored); a finished env carries a stamp file
 with the pins, so a second run skips it.  Outcomes are written to .envs/status.json.
 """
@@ -39,6 +41,8 @@ PINS: dict[str, list[str]] = {
         "psutil==7.2.2",
         "six==1.17.0",
     ],  # scikit-plot imports six undeclared
+    # tsfresh 0.21.2 (the newest on 2026-12-06) does not support pandas 3.
+    "tsfresh": ["tsfresh==0.21.2", "pandas==2.3.3"],
 }
 
 
@@ -76,7 +80,15 @@ def _build(peer: str, *, python: str, fresh: bool) -> dict[str, object]:
     return {**out, "ok": True, "versions": _versions(peer)}
 
 
-_MAIN_PKG = {"flaml": "flaml", "autogluon": "autogluon.tabular", "pycaret": "pycaret"}
+_MAIN_PKG = {"flaml": "flaml", "autogluon": "autogluon.tabular", "pycaret": "pycaret", "tsfresh": "tsfresh"}
+
+
+def ensure(peer: str, *, python: str = sys.executable) -> Path:
+    """The peer's interpreter, building its env first when it is missing or its pins changed."""
+    result = _build(peer, python=python, fresh=False)
+    if not result["ok"]:
+        raise SystemExit(f"{peer}: pip failed, see {result['log']}:\n{result['error']}")
+    return env_python(peer)
 
 
 def _versions(peer: str) -> dict[str, str]:

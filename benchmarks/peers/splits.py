@@ -26,8 +26,11 @@ def datasets() -> dict[str, Path]:
     return found
 
 
-def configured(path: Path, *, seed: int, budget_s: float) -> Any:
+def configured(path: Path, *, seed: int, budget_s: float, trials: int | None = None) -> Any:
     """The data set's config for one split seed: one thread, the benchmark's budget.
+
+    ``trials`` tunes by trial count instead (``tuning.budget_s`` null, ``tuning.trials`` = trials): the
+    repeatable setting, whose choice does not depend on what else the machine is doing.
 
     Demo data sets are split by time and lot, which no seed changes: for them the seed also draws
     the demo data (``data.demo.seed``), so seeds differ there by the rows, as elsewhere by the split.
@@ -37,7 +40,11 @@ def configured(path: Path, *, seed: int, budget_s: float) -> Any:
     config = axpoc.load_config(path)
     update: dict[str, Any] = {
         "split": config.split.model_copy(update={"seed": seed}),
-        "tuning": config.tuning.model_copy(update={"budget_s": budget_s, "n_jobs": 1, "seed": seed}),
+        "tuning": config.tuning.model_copy(
+            update={"budget_s": None, "trials": trials, "n_jobs": 1, "seed": seed}
+            if trials
+            else {"budget_s": budget_s, "n_jobs": 1, "seed": seed}
+        ),
     }
     if config.data.demo is not None:
         demo = config.data.demo.model_copy(update={"seed": seed})

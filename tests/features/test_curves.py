@@ -300,3 +300,23 @@ def test_curves_from_long_without_order_keeps_row_order_and_checks_columns() -> 
         curves_from_long(long, cycle="cyc", channel="ch", value="value")
     with pytest.raises(UserError, match="not numbers"):
         curves_from_long(long.assign(v=["1,5"] * 5), cycle="cyc", channel="ch", value="v")
+
+
+def test_the_six_shared_with_tsfresh_minimal_have_its_definitions() -> None:
+    """mean, q50, std, rms, max, min are tsfresh's mean, median, standard_deviation, root_mean_square,
+    maximum and minimum (numpy definitions, population std), so benchmarks/tsfresh_compare.py may time
+    both on that set as the same work; that script also checks the values against tsfresh itself."""
+    curves = [RNG.normal(5.0, 2.0, size=n) for n in (7, 8, 200, 201)]  # odd and even medians
+    tsfresh = {
+        "mean": np.mean,
+        "q50": np.median,
+        "std": np.std,
+        "rms": lambda x: np.sqrt(np.mean(np.square(x))),
+        "max": np.max,
+        "min": np.min,
+    }
+    frame = frame_of(*curves)
+    got = CurveFeatures(features=tuple(tsfresh), passthrough=False).fit(frame).transform(frame)
+    for name, definition in tsfresh.items():
+        expected = [definition(curve) for curve in curves]
+        np.testing.assert_allclose(got[f"p__{name}"], expected, rtol=1e-12, err_msg=name)

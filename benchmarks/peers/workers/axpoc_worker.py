@@ -1,5 +1,5 @@
 """axpoc's comparison (the config's candidates, the budget, one thread) on the train part; the chosen
-model's predictions for the test part.
+model's predictions for the test part. ``--trials N`` tunes by trial count instead of the budget.
 
 axpoc prepares the data set again from its config (same seed): its CV needs the config's time and group
 columns and the curves; the rows must be the ones written for the peers, or the worker stops.
@@ -24,7 +24,7 @@ def main() -> None:
     from axpoc.compare import model_output
 
     _, _, meta = read_split(args.split, safe_names=False)
-    config = configured(Path(meta["config"]), seed=meta["seed"], budget_s=args.budget)
+    config = configured(Path(meta["config"]), seed=meta["seed"], budget_s=args.budget, trials=args.trials)
     prepared = axpoc.prepare(config)
     if [int(i) for i in prepared.split.test_index] != meta["test_rows"]:
         raise SystemExit(f"{args.split}: axpoc's split differs from the written one; rewrite the splits")
@@ -37,6 +37,8 @@ def main() -> None:
         "chosen": comparison.chosen.name,
         "params": comparison.chosen.params,
         "compare_s": compare_s,
+        "budget_s": config.tuning.budget_s,
+        "trials_limit": config.tuning.trials,
         "leaderboard": comparison.leaderboard.to_dict("records"),
     }
     write_predictions(args.out, meta, out, facts)

@@ -32,6 +32,9 @@ def arguments(description: str) -> argparse.Namespace:
         "--out", type=Path, required=True, help="predictions .parquet; a .json of facts beside it"
     )
     ap.add_argument("--library", default=None, help="floor worker only: lightgbm or hgb")
+    ap.add_argument(
+        "--trials", type=int, default=None, help="axpoc worker only: tune by trial count, not by the clock"
+    )
     ap.add_argument("--scratch", type=Path, default=None, help="a folder a tool may write models to")
     return ap.parse_args()
 

@@ -3,31 +3,42 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pandas as pd
 from common import GROUP, TARGET, arguments, output_of, read_split, write_predictions
 
 
-def main() -> None:
-    args = arguments(__doc__)
-    train, test, meta = read_split(args.split, safe_names=True)
-    X, Xt = train[meta["features"]].copy(), test[meta["features"]].copy()
+def as_categories(X: pd.DataFrame, Xt: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Text columns as one pandas category on both sides, which both libraries split on natively."""
+    X, Xt = X.copy(), Xt.copy()
     for column in X.columns:
         if not pd.api.types.is_numeric_dtype(X[column]):
             kind = pd.CategoricalDtype(
                 sorted(pd.concat([X[column], Xt[column]]).dropna().astype(str).unique())
             )
             X[column], Xt[column] = X[column].astype(str).astype(kind), Xt[column].astype(str).astype(kind)
-    regression = meta["task"] == "regression"
-    if args.library == "lightgbm":
+    return X, Xt
+
+
+def floor_model(library: str, *, regression: bool) -> Any:
+    """The library's own defaults, one thread, random_state 0 (``library``: lightgbm or hgb)."""
+    if library == "lightgbm":
         from lightgbm import LGBMClassifier, LGBMRegressor
 
-        model = (LGBMRegressor if regression else LGBMClassifier)(n_jobs=1, random_state=0, verbose=-1)
-    else:
-        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+        return (LGBMRegressor if regression else LGBMClassifier)(n_jobs=1, random_state=0, verbose=-1)
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-        cls = HistGradientBoostingRegressor if regression else HistGradientBoostingClassifier
-        model = cls(random_state=0, categorical_features="from_dtype")
+    cls = HistGradientBoostingRegressor if regression else HistGradientBoostingClassifier
+    return cls(random_state=0, categorical_features="from_dtype")
+
+
+def main() -> None:
+    args = arguments(__doc__)
+    train, test, meta = read_split(args.split, safe_names=True)
+    X, Xt = as_categories(train[meta["features"]], test[meta["features"]])
+    regression = meta["task"] == "regression"
+    model = floor_model(args.library, regression=regression)
     started = time.perf_counter()
     model.fit(X, train[TARGET])
     fit_s = time.perf_counter() - started
