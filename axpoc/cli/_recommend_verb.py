@@ -115,7 +115,7 @@ def _tables(outcome: Any, language: str) -> None:
             trials=rec.trials,
             rejected=rec.rejected,
             radius=outcome.support_rule["radius"],
-            k=outcome.support_rule["k"],
+            k=outcome.support_rule["needed_here"],
         ),
         style="dim",
     )

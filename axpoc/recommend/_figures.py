@@ -34,9 +34,10 @@ def draw_profiles(
             _shade_unsupported(ax, curve["value"].to_numpy(), curve["supported"].to_numpy(), language)
             today = recommendation.today.settings[control.column]
             ax.axvline(today, color="#9aa5b1", ls="--", lw=1.2, label=words("today", language))
+            at = curve["value"].to_numpy() == best.settings[control.column]
             ax.plot(
                 [best.settings[control.column]],
-                [np.interp(best.settings[control.column], curve["value"], y)],
+                [y[at][0]],
                 marker="*",
                 ms=14,
                 color="#c0392b",

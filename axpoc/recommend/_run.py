@@ -116,7 +116,11 @@ def recommend_settings(
         recommendation=recommendation,
         context_source=source,
         folder=folder,
-        support_rule={"k": recommender.support.k, "radius": round(recommender.support.radius, 4)},
+        support_rule={
+            "k": recommender.support.k,
+            "radius": round(recommender.support.radius, 4),
+            "needed_here": recommendation.support_needed,
+        },
     )
     from axpoc.recommend._figures import draw_profiles
 

@@ -7,7 +7,9 @@ because a part of another product is not "nearby"; other text columns (a materia
 the distance: a lot code says nothing about how near two settings are, and a new lot is never in the data. Each training part's distance to its
 ``k``-th nearest other training part is computed; the **radius** is the ``quantile`` (95 %) of those
 distances, i.e. how far apart the training parts themselves typically lie. A setting's **support** is the
-number of training parts within that radius of it; it is **supported** when at least ``k`` are.
+number of training parts within that radius of it; it is **supported** when at least ``k`` are, or, for a
+context that is itself unusual (today's setting has fewer than ``k`` nearby), when at least as many as
+today's setting has and never none: a recommendation takes the part no further from the data than it is.
 """
 
 from __future__ import annotations
@@ -83,8 +85,13 @@ class Support:
             out[mask] = (gaps <= self.radius).sum(axis=1)
         return out
 
-    def supported(self, counts: np.ndarray) -> np.ndarray:
-        return np.asarray(counts) >= self.k
+    def needed(self, today: int) -> int:
+        """Training parts a setting needs nearby for this context: ``k``, or when today's setting itself has
+        fewer (an unusual context: a worn tool, a rare lot), as many as today's has, but never none."""
+        return min(self.k, max(1, int(today)))
+
+    def supported(self, counts: np.ndarray, need: int | None = None) -> np.ndarray:
+        return np.asarray(counts) >= (self.k if need is None else need)
 
     def observed_range(self, context: pd.DataFrame, column: str) -> tuple[float, float] | None:
         """The lowest and highest value of ``column`` among training parts of the context's category."""

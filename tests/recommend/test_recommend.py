@@ -63,7 +63,7 @@ def test_recommendations_stay_in_range_on_step_and_in_support_and_leave_the_regi
     assert ranges["injection_pressure_bar"]["low"] == 600  # narrowed by the user
     assert out["recommendations"], out["notes"]
     for candidate in out["recommendations"]:
-        assert candidate["supported"] and candidate["support"] >= out["support_rule"]["k"]
+        assert candidate["supported"] and candidate["support"] >= out["support_rule"]["needed_here"] >= 1
         for column, value in candidate["settings"].items():
             control = ranges[column]
             assert control["low"] <= value <= control["high"]
@@ -248,6 +248,8 @@ def test_support_counts_neighbours_within_the_training_parts_own_spacing() -> No
     counts = support.count(probe)
     assert counts[0] >= support.k and counts[1] == 0 and counts[2] == 0
     assert support.observed_range(probe.head(1), "a") == (train["a"].min(), train["a"].max())
+    # an unusual context needs as many neighbours as today's setting has, never none
+    assert [support.needed(n) for n in (0, 1, 3, 5, 40)] == [1, 1, 3, 5, 5]
 
 
 # --- the verb's mistakes --------------------------------------------------------------------------------
