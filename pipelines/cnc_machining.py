@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from axpoc.process import ColumnSpec, ProcessTemplate
+from axpoc.process import ColumnSpec, ProcessTemplate, QualityCharacteristic
 
 from ._physics import (
     Hidden,
@@ -276,4 +276,7 @@ TEMPLATE = ProcessTemplate(
     },
     spec={"usl": RA_USL_UM},
     generate=generate,
+    quality=QualityCharacteristic(
+        "ra_um", unit="µm", usl=RA_USL_UM, label_ko="표면 거칠기 Ra", label_en="Roughness Ra"
+    ),
 )

@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from axpoc.process import ColumnSpec, ProcessTemplate
+from axpoc.process import ColumnSpec, ProcessTemplate, QualityCharacteristic
 
 from ._physics import (
     Hidden,
@@ -287,6 +287,27 @@ def defect_probability(shots: pd.DataFrame, hidden: Hidden) -> np.ndarray:
     return logistic_defect_probability(_scores(settings, part, hidden["viscosity"]), hidden["calibration"])
 
 
+WEIGHT_SPEC_PCT = 1.5  # part weight within ±1.5 % of the part's nominal weight
+
+
+def part_weight(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Part weight at inspection, % off the part number's nominal (a scale at the end of the line).
+
+    A fuller cavity weighs more: more cushion and holding pressure pack more melt, a hot melt is denser
+    in the mold; a short shot lacks material (-3 %), a flash carries extra (+1.5 %), a sink mark a little
+    less (-0.5 %); the scale and the part's own scatter add 0.35 %.
+    """
+    part = pd.Series(frame["product"]).map({p: i for i, p in enumerate(PRODUCTS)}).to_numpy(dtype=int)
+    kind = pd.Series(frame["defect_type"]).map({t: i for i, t in enumerate(DEFECT_TYPES)}).to_numpy(dtype=int)
+    packing = (
+        0.25 * (frame["cushion_mm"].to_numpy(dtype=float) - CUSHION_MM[part]) / 0.57
+        + 0.2 * (frame["holding_pressure_bar"].to_numpy(dtype=float) / HOLDING_BAR[part] - 1) / 0.07
+        + 0.1 * (frame["melt_temp_c"].to_numpy(dtype=float) - BARREL_C[part]) / 4.0
+    )
+    defect = np.select([kind == 1, kind == 2, kind == 3], [-3.0, 1.5, -0.5], 0.0)
+    return (packing + defect + rng.normal(0.0, 0.35, len(frame))).round(3)
+
+
 TEMPLATE = ProcessTemplate(
     name="injection_molding",
     title_ko="사출 성형",
@@ -305,4 +326,13 @@ TEMPLATE = ProcessTemplate(
         "inspection_minutes_per_part": 0.5,
     },
     generate=generate,
+    quality=QualityCharacteristic(
+        "weight_dev_pct",
+        unit="%",
+        lsl=-WEIGHT_SPEC_PCT,
+        usl=WEIGHT_SPEC_PCT,
+        label_ko="제품 중량 편차",
+        label_en="Part weight deviation",
+        measure=part_weight,
+    ),
 )

@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from axpoc.process import ColumnSpec, ProcessTemplate
+from axpoc.process import ColumnSpec, ProcessTemplate, QualityCharacteristic
 
 from ._physics import (
     Hidden,
@@ -293,6 +293,24 @@ def defect_probability(strokes: pd.DataFrame, hidden: Hidden) -> np.ndarray:
     return logistic_defect_probability(_scores(settings, part, hidden["worn"]), hidden["calibration"])
 
 
+SPRINGBACK_SPEC_DEG = 1.0  # flange angle within ±1.0° of the drawing
+
+
+def springback(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Flange-angle deviation at inspection (°): a harder or thinner sheet springs back more, a firmer
+    blank holder stretches it and holds the angle; a cracked flange opens (+1.5°), a burr barely shows
+    (+0.2°); the gauge and the part's own scatter add 0.25°."""
+    part = pd.Series(frame["product"]).map({p: i for i, p in enumerate(PRODUCTS)}).to_numpy(dtype=int)
+    kind = pd.Series(frame["defect_type"]).map({t: i for i, t in enumerate(DEFECT_TYPES)}).to_numpy(dtype=int)
+    deviation = (
+        0.4 * (frame["material_hardness_hv"].to_numpy(dtype=float) / HARDNESS_HV[part] - 1) / 0.03
+        - 0.3 * (frame["blank_thickness_mm"].to_numpy(dtype=float) / THICKNESS_MM[part] - 1) / 0.0126
+        - 0.3 * (frame["blank_holder_force_kn"].to_numpy(dtype=float) / HOLDER_KN[part] - 1) / 0.058
+    )
+    defect = np.select([kind == 1, kind == 2], [1.5, 0.2], 0.0)
+    return (0.25 * deviation + defect + rng.normal(0.0, 0.25, len(frame))).round(3)
+
+
 TEMPLATE = ProcessTemplate(
     name="press_forming",
     title_ko="프레스 성형",
@@ -311,4 +329,13 @@ TEMPLATE = ProcessTemplate(
         "inspection_minutes_per_part": 0.3,
     },
     generate=generate,
+    quality=QualityCharacteristic(
+        "springback_deg",
+        unit="°",
+        lsl=-SPRINGBACK_SPEC_DEG,
+        usl=SPRINGBACK_SPEC_DEG,
+        label_ko="플랜지 각도 편차",
+        label_en="Flange-angle deviation",
+        measure=springback,
+    ),
 )

@@ -60,7 +60,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "major_word": "major drift",
     },
     "ko": {
-        "intro": "신규 데이터 {n_cur}행을 기준 데이터 {n_ref}행과 특성 {k}개에 대해 비교했습니다{sampled}.",
+        "intro": "새 데이터 {n_cur}행을 기준 데이터 {n_ref}행과 특성 {k}개에 대해 비교했습니다{sampled}.",
         "sampled": "(행이 많아 각각 최대 {max_rows}행을 무작위 추출)",
         "major": "큰 드리프트 {n}개: {names}.",
         "moderate": "중간 드리프트 {n}개: {names}.",

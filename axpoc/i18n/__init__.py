@@ -9,6 +9,7 @@ without importing another room.
 
 from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
+from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
 from axpoc.i18n._kpi import RULE_LABELS, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
@@ -23,6 +24,7 @@ __all__ = [
     "CompareNote",
     "DecisionReason",
     "DirtyNote",
+    "FieldText",
     "InputFlag",
     "Joined",
     "Phrase",
@@ -38,6 +40,7 @@ __all__ = [
     "SkipReason",
     "SplitNote",
     "decision_text",
+    "field_texts",
     "gate_reason",
     "joined",
     "policy_label",

@@ -163,7 +163,7 @@ class RuleText(Phrase):
                 "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
             ),
             "enough_groups": (
-                "'{cls}' 불량인 '{unit}' 그룹 {have}개 (라벨이 그룹마다 하나라 행이 아니라 그룹을 셈; 행의 절반 "
+                "'{cls}' 불량인 '{unit}' 그룹 {have}개 (레이블이 그룹마다 하나라 행이 아니라 그룹을 셈; 행의 절반 "
                 "이상을 검출하면 검출로 봄): 재현율이 기준 {floor}보다 높음을 보이려면 {need}개 필요 "
                 "(정확 이항 검정, 검정력 {power}, 유의수준 {alpha}, 계획 재현율 {planned})",
                 "{have} '{unit}' groups with '{cls}' defects (labels are one per group, so groups are counted, "
@@ -172,7 +172,7 @@ class RuleText(Phrase):
                 "planned recall {planned})",
             ),
             "insufficient_groups": (
-                "근거 부족: 시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 라벨이 "
+                "근거 부족: 시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 레이블이 "
                 "그룹마다 하나라 행이 아니라 그룹을 셈). '{cls}' 불량인 그룹('{unit}')을 약 {more_total}개 더 "
                 "모으세요 (시험 구간에 {more}개 더 들어가도록)",
                 "insufficient evidence: {have} '{unit}' groups with '{cls}' defects in the test part are too few "

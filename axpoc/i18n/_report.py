@@ -53,7 +53,7 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "champion (too uncertain; more test data needed)",
     ),
     "lost_race": (
-        "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 챌린저로 남습니다",
+        "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 도전자로 남습니다",
         "another process moved champion meanwhile; this version stays challenger",
     ),
     "insufficient_evidence": (
@@ -135,7 +135,7 @@ class RetrainNote(Phrase):
                 "the new data has no labels in '{target}': no label drift and no champion KPIs.",
             ),
             "champion_cannot_score": (
-                "챔피언 v{version}은(는) 홀드아웃 데이터로 점수를 낼 수 없어({error}) 챌린저만 표시합니다.",
+                "챔피언 v{version}은(는) 평가 데이터로 점수를 낼 수 없어({error}) 도전자만 표시합니다.",
                 "the champion v{version} cannot score the holdout ({error}); only the challenger is shown.",
             ),
         }
@@ -201,7 +201,7 @@ _CHECK_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^in \{(.*)\}$", r"허용 값 {\1}"),
         (r"^unique$", "중복 없음"),
         (r"^missing share <= (\S+)$", r"결측 비율 \1 이하"),
-        (r"^rows need a label$", "모든 행에 라벨이 있어야 함"),
+        (r"^rows need a label$", "모든 행에 레이블이 있어야 함"),
         (r"^declared id \(columns\.id\)$", "설정한 ID 열 (columns.id)"),
         (r"^declared time column$", "설정한 시간 열 (columns.time)"),
         (r"^declared in columns\.(\w+)(.*)$", r"설정 columns.\1에 선언됨\2"),

@@ -121,7 +121,7 @@ def test_retrain_notes_in_both_languages() -> None:
     cannot = RetrainNote("champion_cannot_score", {"version": "2", "error": "'금형온도'"})
     assert (
         cannot.text("ko")
-        == "챔피언 v2은(는) 홀드아웃 데이터로 점수를 낼 수 없어('금형온도') 챌린저만 표시합니다."
+        == "챔피언 v2은(는) 평가 데이터로 점수를 낼 수 없어('금형온도') 도전자만 표시합니다."
     )
 
 

@@ -109,7 +109,7 @@ def test_retrain_report_says_fixed_notes_in_its_language(language: str) -> None:
     data = _data(language, "retrain")
     data.notes = [RetrainNote("champion_cannot_score", {"version": "3", "error": "'cushion_mm'"}), "note one"]
     html = render_retrain_report(data)
-    korean = "챔피언 v3은(는) 홀드아웃 데이터로 점수를 낼 수 없어(&#39;cushion_mm&#39;) 챌린저만 표시합니다."
+    korean = "챔피언 v3은(는) 평가 데이터로 점수를 낼 수 없어(&#39;cushion_mm&#39;) 도전자만 표시합니다."
     english = "the champion v3 cannot score the holdout (&#39;cushion_mm&#39;); only the challenger is shown."
     shown, hidden = (korean, english) if language == "ko" else (english, korean)
     assert shown in html and hidden not in html and "note one" in html  # free-form notes as they are
