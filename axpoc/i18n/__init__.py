@@ -14,6 +14,7 @@ from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
 from axpoc.i18n._kpi import RULE_LABELS, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
 from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, joined, say
+from axpoc.i18n._recommend import RecommendText
 from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
 from axpoc.i18n._words import retrain_texts, texts
 
@@ -30,6 +31,7 @@ __all__ = [
     "PrepareNote",
     "ReadNote",
     "Reason",
+    "RecommendText",
     "RecoveryNote",
     "RetrainNote",
     "RuleNote",
