@@ -39,7 +39,7 @@ def data_dir() -> Path:
     return path
 
 
-@pytest.fixture(name="require_system")
+@pytest.fixture(name="require_system", scope="session")
 def _require_system_fixture() -> Callable[[str, bool], None]:
     """:func:`require_system` for tests in sub-folders, which cannot import this conftest by name."""
     return require_system

@@ -69,7 +69,9 @@ def export_project(
     if config.tracking.uri is not None and config.tracking.uri != tracking.default_tracking_uri(folder):
         raise UserError(
             f"tracking.uri is {config.tracking.uri}: export moves projects whose MLflow store is the SQLite file "
-            "in the project folder (the default). A shared MLflow server is backed up on the server side."
+            "in the project folder (the default). A project on a team server needs no bundle: every PC with the "
+            "config reads it from the server; it is backed up on the server side (pg_dump of the database and a "
+            "copy of the artifacts folder, README 'Team server')."
         )
     store = open_project(config, project_dir)
     out = Path(out).expanduser().resolve()

@@ -24,9 +24,9 @@ def test_run_that_loses_the_race_reports_challenger(
     """Between this run's decision and its promotion another version takes ``champion``: the promotion
     (forced, so it was decided) finds a champion it did not decide against, and the report says so."""
     from axpoc import tracking
-    from axpoc.steps import _run
+    from axpoc.steps import _train
 
-    real_register = _run.register_candidate
+    real_register = _train.register_candidate
     rival: dict[str, str] = {}
 
     def register_then_lose_the_race(config: Any, store: Any, *args: Any, **kwargs: Any) -> Any:
@@ -37,7 +37,7 @@ def test_run_that_loses_the_race_reports_challenger(
         assert tracking.promote(store, rival["version"], reason="another run", expected_champion="1")
         return version, decision
 
-    monkeypatch.setattr(_run, "register_candidate", register_then_lose_the_race)
+    monkeypatch.setattr(_train, "register_candidate", register_then_lose_the_race)
     config = write_config(tmp_path, FAST)
     result = cli(
         "run", config, "--project-dir", project_copy["project"], "--force", "--reason", "test", "--json"
