@@ -20,6 +20,7 @@ from axpoc.promotion._gates import configured_gates, gate_dict, gates_text, kpi_
 from axpoc.promotion._register import (
     SNAPSHOT_ARTIFACT,
     config_digest,
+    log_config,
     log_snapshot,
     package_versions,
     pip_requirements,
@@ -40,6 +41,7 @@ __all__ = [
     "gate_dict",
     "gates_text",
     "kpi_table",
+    "log_config",
     "log_snapshot",
     "non_inferior",
     "package_versions",
