@@ -157,9 +157,9 @@ class RuleText(Phrase):
                 "(exact binomial test, power {power}, level {alpha}, planned recall {planned})",
             ),
             "insufficient": (
-                "근거 부족: 시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
+                "시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
                 "불량 사례를 약 {more_total}건 더 모으세요 (시험 구간에 {more}건 더 들어가도록)",
-                "insufficient evidence: {have} '{cls}' defects in the test part are too few ({need} needed). "
+                "{have} '{cls}' defects in the test part are too few ({need} needed). "
                 "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
             ),
             "enough_groups": (
@@ -172,10 +172,10 @@ class RuleText(Phrase):
                 "planned recall {planned})",
             ),
             "insufficient_groups": (
-                "근거 부족: 시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 레이블이 "
+                "시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 레이블이 "
                 "그룹마다 하나라 행이 아니라 그룹을 셈). '{cls}' 불량인 그룹('{unit}')을 약 {more_total}개 더 "
                 "모으세요 (시험 구간에 {more}개 더 들어가도록)",
-                "insufficient evidence: {have} '{unit}' groups with '{cls}' defects in the test part are too few "
+                "{have} '{unit}' groups with '{cls}' defects in the test part are too few "
                 "({need} needed; labels are one per group, so groups are counted, not rows). Collect about "
                 "{more_total} more '{unit}' groups with '{cls}' defects (so that {more} more fall in the test part)",
             ),

@@ -20,6 +20,7 @@ from axpoc.promotion._gates import configured_gates, gates_text, kpi_table, prim
 from axpoc.promotion._register import (
     SNAPSHOT_ARTIFACT,
     config_digest,
+    log_config,
     log_snapshot,
     package_versions,
     pip_requirements,
@@ -39,6 +40,7 @@ __all__ = [
     "decide_with_report",
     "gates_text",
     "kpi_table",
+    "log_config",
     "log_snapshot",
     "non_inferior",
     "package_versions",
