@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell
 from axpoc.errors import UserError
 from axpoc.recommend._controls import Control
 from axpoc.recommend._support import Support
@@ -387,7 +388,7 @@ def _unwrap(estimator: Any) -> tuple[Any, Any]:
 
 def _plain(value: Any) -> Any:
     """A context cell as JSON can carry it (curves summarised by their length)."""
-    if isinstance(value, np.ndarray | list):
+    if is_curve_cell(value):
         return f"<curve of {len(value)} samples>"
     if hasattr(value, "item"):
         return value.item()

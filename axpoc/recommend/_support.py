@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_column
+
 K_NEIGHBOURS = 5
 RADIUS_QUANTILE = 0.95
 RUN_BLOCKS = 20
@@ -138,5 +140,4 @@ def _is_number(series: pd.Series) -> bool:
 
 def _is_scalar(series: pd.Series) -> bool:
     """Not a column of curves (arrays per cell), which no distance here can use."""
-    sample = series.dropna().head(20)
-    return not any(isinstance(v, np.ndarray | list) for v in sample)
+    return not is_curve_column(series)
