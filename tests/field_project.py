@@ -100,7 +100,26 @@ class FieldProject:
         return [self.demo / f"scores_week{w}.csv" for w in range(1, WEEKS + 1)]
 
 
-def build_field_project(folder: Path) -> FieldProject:
+OTHER_PROCESSES = {
+    "press_forming": {
+        "process": "press_forming",
+        "target": {"column": "defect", "task": "binary", "positive_class": 1},
+        "columns": {"id": "stroke_id", "time": "timestamp", "group": "lot", "product": "product"},
+        "field.monitor": {"column": "springback_deg", "lsl": -1.0, "usl": 1.0},
+    },
+    "cnc_machining": {
+        "process": "cnc_machining",
+        "target": {"column": "ra_um", "task": "regression", "spec": {"usl": 1.6}},
+        "columns": {"id": "part_id", "time": "timestamp", "group": "tool_id", "product": "product"},
+        "candidates": ["ridge"],
+        "kpi.gates": {"r2": ">= -10"},
+        "field.monitor": {"column": "ra_um", "usl": 1.6},
+    },
+}
+"""What differs from the injection-molding project for the other process templates."""
+
+
+def build_field_project(folder: Path, overrides: dict[str, Any] | None = None) -> FieldProject:
     from axpoc.config import load_config
     from axpoc.field import read_scored, record_outcomes
     from axpoc.retrain import open_project
@@ -108,7 +127,7 @@ def build_field_project(folder: Path) -> FieldProject:
     from axpoc.steps import run_poc, write_field_demo
     from axpoc.tracking import CHAMPION, alias_version, promote
 
-    config_path = write_yaml_config(FIELD_RUN, folder, None, "poc.yaml")
+    config_path = write_yaml_config(FIELD_RUN, folder, overrides, "poc.yaml")
     config = load_config(config_path)
     run_poc(config)
     store = open_project(config)
