@@ -4,7 +4,7 @@ promotion.
 
 ``AXPOC_TEST_PAUSE_AFTER=<step>`` makes the flow print ``AXPOC_TEST_PAUSED <step> pid=<pid>`` on stderr at
 that step and wait: until the file named by ``AXPOC_TEST_RESUME_FILE`` exists, or for at most ten minutes.
-The steps: ``compare`` and ``register`` of ``retrain``; inside every journaled alias move (promote, reject,
+The steps: ``compare`` and ``register`` of ``run`` and ``retrain``; inside every journaled alias move (promote, reject,
 rollback) ``promote:intent`` (journal entry written, nothing moved), ``promote:aliases`` (aliases moved),
 ``promote:tags`` (tags set) and ``promote:log`` (promotion log appended, not yet confirmed). Unset
 (always, outside tests), it costs one environment lookup.

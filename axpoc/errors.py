@@ -29,6 +29,14 @@ class ConfigError(UserError):
     code = "config_error"
 
 
+class ServerUnreachable(AxpocError):
+    """The team server (the MLflow server or its PostgreSQL) did not answer; what was cut off is settled by
+    the next command (the run is marked KILLED, a half-done alias move completed or undone)."""
+
+    exit_code = 3
+    code = "server_unreachable"
+
+
 class ValidationFailed(AxpocError):
     """Critical expectations of the data contract failed; the report says where."""
 

@@ -39,7 +39,7 @@ def data_dir() -> Path:
     return path
 
 
-@pytest.fixture(name="require_system")
+@pytest.fixture(name="require_system", scope="session")
 def _require_system_fixture() -> Callable[[str, bool], None]:
     """:func:`require_system` for tests in sub-folders, which cannot import this conftest by name."""
     return require_system
@@ -54,6 +54,14 @@ def mlflow_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = folder / "mlflow.db"
     MlflowClient(tracking_uri=f"sqlite:///{db.as_posix()}").search_experiments()
     return db
+
+
+@pytest.fixture(scope="session")
+def field_project(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A small injection-molding champion carried through a three-week field period (tests/field_project.py)."""
+    from field_project import build_field_project
+
+    return build_field_project(tmp_path_factory.mktemp("field"))
 
 
 @pytest.fixture

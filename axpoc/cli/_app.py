@@ -96,11 +96,36 @@ def demo_data(
             help="a config with data.demo: ids, times and lots continue after its data (next month)",
         ),
     ] = None,
+    field: Annotated[
+        Path | None,
+        typer.Option(
+            "--field",
+            help="a config with data.demo and field.deployed: write its field period into the folder --out",
+        ),
+    ] = None,
+    weeks: Annotated[int, typer.Option(help="with --field: weeks after deployment")] = 4,
+    parts_per_day: Annotated[int, typer.Option(help="with --field: parts made (and scored) a day")] = 120,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write a process's seeded demo data as a file a trainer can hand out."""
-    from axpoc.steps import write_demo_data
+    """Write a process's seeded demo data as a file a trainer can hand out (--field: a whole field period)."""
+    from axpoc.steps import write_demo_data, write_field_demo
 
+    if field is not None:
+        cfg = _load(field)
+        if cfg.process != process:
+            from axpoc.errors import UserError
+
+            raise UserError(f"--field {field}: the config's process is '{cfg.process}', not '{process}'.")
+        written = write_field_demo(cfg, out, weeks=weeks, parts_per_day=parts_per_day, seed=seed)
+        if as_json:
+            emit_json(written)
+        else:
+            err_console.print(
+                f"현장 기간 데모 (field period): 배포일 {written['deployed']}, 부품 {written['parts']:,}개, "
+                f"기준 기간 {written['baseline_parts']:,}개 → [bold]{out}[/]"
+            )
+            err_console.print(f"[dim]다음 (next): axpoc outcomes {field} --data {out}/history.csv[/]")
+        return
     result = write_demo_data(
         process,
         out,
@@ -294,8 +319,9 @@ def main() -> None:
 
 
 # The plant-integration and after-handover verbs live in their own modules (typer only at import time).
-from axpoc.cli import _ops_verbs, _recommend_verb, _serve_verbs  # noqa: E402
+from axpoc.cli import _field_verbs, _ops_verbs, _recommend_verb, _serve_verbs  # noqa: E402
 
 _ops_verbs.register(app)
 _serve_verbs.register(app)
 _recommend_verb.register(app)
+_field_verbs.register(app)

@@ -96,10 +96,10 @@ def _retrain_summary(outcome: Any) -> None:
     err_console.print(f"[bold]드리프트 (drift)[/]: {outcome.drift_summary}")
     for product in outcome.new_products:
         err_console.print(
-            f"[yellow]신규 제품 (new product)[/] {product['product']}: {product['rows']:,} rows — "
+            f"[yellow]새 제품 (new product)[/] {product['product']}: {product['rows']:,} rows — "
             f"{product['action']}"
         )
-    table = Table(title=f"챔피언 vs 챌린저 (same holdout: {outcome.n_holdout:,} rows)")
+    table = Table(title=f"챔피언 vs 도전자 (same holdout: {outcome.n_holdout:,} rows)")
     for column in (
         "KPI",
         f"champion v{outcome.champion_version}",
@@ -157,9 +157,7 @@ def drift(
         )
         err_console.print(f"챔피언 v{outcome.champion_version} on the new data: {shown or 'no gates'}")
     for product in outcome.new_products:
-        err_console.print(
-            f"[yellow]신규 제품 (new product)[/] {product['product']}: {product['rows']:,} rows"
-        )
+        err_console.print(f"[yellow]새 제품 (new product)[/] {product['product']}: {product['rows']:,} rows")
     for note in outcome.notes:
         err_console.print(f"[dim]- {note}[/]")
     err_console.print(f"보고서 (report): [bold]{outcome.report_path}[/]")

@@ -104,6 +104,10 @@ def run_guarded(fn: Callable[[], int | None]) -> int:
         )
         return 130
     except Exception as exc:
+        unreachable = _server_unreachable(exc)
+        if unreachable is not None:
+            fail(unreachable.message, code=unreachable.code, exit_code=unreachable.exit_code)
+            return unreachable.exit_code
         json_error(f"{type(exc).__name__}: {exc}", code="internal_error", exit_code=1)
         raise
     if code:
@@ -111,3 +115,16 @@ def run_guarded(fn: Callable[[], int | None]) -> int:
             f"stopped with exit code {code}; the messages on stderr say why.", code="failed", exit_code=code
         )
     return code
+
+
+def _server_unreachable(exc: BaseException) -> Any:
+    """A team server that did not answer, in words (exit 3); only MLflow's own errors can mean that."""
+    if "mlflow" not in sys.modules:
+        return None
+    from axpoc import tracking
+
+    for error in (exc, exc.__context__):  # a failed run's end_run() may fail the same way while reporting it
+        found = tracking.server_unreachable(error) if error is not None else None
+        if found is not None:
+            return found
+    return None

@@ -2,7 +2,7 @@
 
 from axpoc.compare._compare import Comparison, compare_candidates
 from axpoc.compare._oof import cross_fitted_decisions, out_of_fold_model, refitted_out_of_fold
-from axpoc.compare._scoring import DEFAULT_PRIMARY, Scorer, model_output
+from axpoc.compare._scoring import DEFAULT_PRIMARY, FIXED_THRESHOLD, Scorer, leaderboard_name, model_output
 from axpoc.compare._screen import GroupLevelScreen, ScreenNote, screen_group_level
 from axpoc.compare._search import Budget, CandidateResult
 from axpoc.compare._stats import Interval, PairedTest, corrected_interval, corrected_paired_test
@@ -10,6 +10,7 @@ from axpoc.i18n import CompareNote
 
 __all__ = [
     "DEFAULT_PRIMARY",
+    "FIXED_THRESHOLD",
     "Budget",
     "CandidateResult",
     "CompareNote",
@@ -23,6 +24,7 @@ __all__ = [
     "corrected_interval",
     "corrected_paired_test",
     "cross_fitted_decisions",
+    "leaderboard_name",
     "model_output",
     "out_of_fold_model",
     "refitted_out_of_fold",

@@ -1,14 +1,19 @@
-"""Scoring inside cross-validation: one primary metric per task, computed from the model's raw output."""
+"""Scoring inside cross-validation: each KPI's own evaluator (`axpoc.kpi.Kpi.evaluator`) on the model's raw
+output, the one the KPI table uses; one primary KPI ranks.
+
+The decision threshold of a binary or anomaly model is chosen after the comparison, from the winner's
+out-of-fold outputs, so a KPI that reads labels is scored here at the fixed threshold
+``P(defect) >= 0.5`` and named so in the leaderboard: ``f1@0.5``, never plain ``f1`` (which the KPI table
+reports at the chosen threshold).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn import metrics
 
-from axpoc.kpi import KPIS
+from axpoc.kpi import KPIS, point_metric
 
 Output = np.ndarray
 """Binary/anomaly: P(defect) per row. Multiclass: class-probability matrix. Regression: predicted values."""
@@ -19,97 +24,64 @@ DEFAULT_PRIMARY = {
     "multiclass": "macro_f1",
     "regression": "rmse",
 }
+FIXED_THRESHOLD = 0.5
+"""P(defect) at or above which a binary or anomaly model's output counts as a flag while comparing."""
 
 
-def _binary(fn: Callable[..., float]) -> Callable[[np.ndarray, Output, np.ndarray], float]:
-    def score(y: np.ndarray, out: Output, classes: np.ndarray) -> float:
-        if len(np.unique(y)) < 2:
-            return float("nan")
-        return float(fn(y, out))
-
-    return score
-
-
-def _multi_labels(fn: Callable[..., float]) -> Callable[[np.ndarray, Output, np.ndarray], float]:
-    def score(y: np.ndarray, out: Output, classes: np.ndarray) -> float:
-        return float(fn(y, classes[np.argmax(out, axis=1)]))
-
-    return score
+def leaderboard_name(task: str, kpi: str) -> str:
+    """The leaderboard's name for KPI ``kpi``: its own, or ``kpi@0.5`` when it reads labels that a binary or
+    anomaly model only has at the fixed threshold :data:`FIXED_THRESHOLD`."""
+    if KPIS[kpi].reads == "labels" and task in ("binary", "anomaly"):
+        return f"{kpi}@{FIXED_THRESHOLD:g}"
+    return kpi
 
 
-def _multi_auc(y: np.ndarray, out: Output, classes: np.ndarray) -> float:
-    present = np.isin(classes, np.unique(y))
-    if present.sum() < 2:
-        return float("nan")
-    if not present.all():
-        return float("nan")
-    return float(metrics.roc_auc_score(y, out, multi_class="ovr", labels=classes))
-
-
-def _multi_log_loss(y: np.ndarray, out: Output, classes: np.ndarray) -> float:
-    return float(metrics.log_loss(y, np.clip(out, 1e-15, 1), labels=classes))
-
-
-def _regression(fn: Callable[..., float]) -> Callable[[np.ndarray, Output, np.ndarray], float]:
-    def score(y: np.ndarray, out: Output, classes: np.ndarray) -> float:
-        return float(fn(y, out))
-
-    return score
-
-
-_SCORERS: dict[str, dict[str, Callable[[np.ndarray, Output, np.ndarray], float]]] = {
-    "binary": {
-        "average_precision": _binary(metrics.average_precision_score),
-        "roc_auc": _binary(metrics.roc_auc_score),
-        "brier": _binary(metrics.brier_score_loss),
-        "log_loss": _binary(lambda y, p: metrics.log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1])),
-        "f1": _binary(lambda y, p: metrics.f1_score(y, p >= 0.5, zero_division=0)),
-        "balanced_accuracy": _binary(lambda y, p: metrics.balanced_accuracy_score(y, p >= 0.5)),
-    },
-    "multiclass": {
-        "macro_f1": _multi_labels(lambda y, p: metrics.f1_score(y, p, average="macro", zero_division=0)),
-        "accuracy": _multi_labels(metrics.accuracy_score),
-        "balanced_accuracy": _multi_labels(metrics.balanced_accuracy_score),
-        "roc_auc": _multi_auc,
-        "log_loss": _multi_log_loss,
-    },
-    "regression": {
-        "rmse": _regression(metrics.root_mean_squared_error),
-        "mae": _regression(metrics.mean_absolute_error),
-        "r2": _regression(metrics.r2_score),
-    },
-}
-_SCORERS["anomaly"] = {k: _SCORERS["binary"][k] for k in ("average_precision", "roc_auc")}
+def kpi_of(column: str) -> str:
+    """The KPI a leaderboard column measures (``f1@0.5`` -> ``f1``)."""
+    return column.split("@", 1)[0]
 
 
 @dataclass(frozen=True)
 class Scorer:
-    """The metrics of one task; ``primary`` decides the ranking."""
+    """The leaderboard's KPIs of one task (``Kpi.leaderboard``); ``primary`` (a leaderboard name) ranks."""
 
     task: str
     primary: str
 
     @classmethod
     def for_task(cls, task: str, primary: str | None = None) -> Scorer:
+        """The scorer ranking by KPI ``primary`` (default: the task's :data:`DEFAULT_PRIMARY`)."""
         primary = primary or DEFAULT_PRIMARY[task]
-        if primary not in _SCORERS[task]:
+        rankable = _rankable(task)
+        if primary not in rankable:
             from axpoc.errors import ConfigError
 
             raise ConfigError(
-                f"kpi.primary: '{primary}' cannot rank {task} models; use one of {', '.join(_SCORERS[task])}."
+                f"kpi.primary: '{primary}' cannot rank {task} models; use one of {', '.join(rankable)}."
             )
-        return cls(task=task, primary=primary)
+        return cls(task=task, primary=leaderboard_name(task, primary))
 
     @property
     def names(self) -> list[str]:
-        return [self.primary, *[n for n in _SCORERS[self.task] if n != self.primary]]
+        """Every leaderboard column of the task, primary first."""
+        names = [leaderboard_name(self.task, kpi) for kpi in _rankable(self.task)]
+        return [self.primary, *[n for n in names if n != self.primary]]
 
     @property
     def higher_is_better(self) -> bool:
-        return KPIS[self.primary].higher_is_better
+        return KPIS[kpi_of(self.primary)].higher_is_better
 
     def score(self, y: np.ndarray, out: Output, classes: np.ndarray, name: str | None = None) -> float:
-        return _SCORERS[self.task][name or self.primary](y, out, classes)
+        """Leaderboard column ``name`` (default: the primary) of raw output ``out``; NaN when undefined."""
+        kpi = KPIS[kpi_of(name or self.primary)]
+        if kpi.reads == "scores" or self.task == "regression":
+            given = out
+        elif self.task == "multiclass":
+            given = classes[np.argmax(out, axis=1)]
+        else:
+            given = (out >= FIXED_THRESHOLD).astype(int)
+        labels = classes if self.task == "multiclass" else None
+        return point_metric(kpi.name, y, given, labels=labels)
 
     def score_all(self, y: np.ndarray, out: Output, classes: np.ndarray) -> dict[str, float]:
         return {name: self.score(y, out, classes, name) for name in self.names}
@@ -121,6 +93,10 @@ class Scorer:
         if np.isnan(b):
             return True
         return a > b if self.higher_is_better else a < b
+
+
+def _rankable(task: str) -> list[str]:
+    return [name for name, kpi in KPIS.items() if task in kpi.leaderboard]
 
 
 def model_output(model: object, X: object, task: str) -> Output:

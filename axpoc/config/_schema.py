@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-Task = Literal["binary", "multiclass", "regression", "anomaly"]
+from axpoc._task import Task
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _COMPARISON = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$")
 _PAIR_RULE = re.compile(r"^\s*(.+?)\s*(<=|>=)\s*(.+?)\s*$")
@@ -37,6 +39,10 @@ class ProjectConfig(_Model):
         default_factory=list,
         description="costs, volumes or spec limits assumed rather than measured; shown in reports",
     )
+    problem: str = Field("", description="the plant's problem in one or two sentences (charter)")
+    owner: str = Field("", description="who owns the PoC at the company (charter), e.g. '생산기술팀장'")
+    industry: str = Field("", description="industry for the anonymised case card, e.g. '자동차 부품'")
+    lessons: list[str] = Field(default_factory=list, description="lessons learned, for the case card")
 
     @field_validator("name")
     @classmethod
@@ -331,6 +337,9 @@ class RulesConfig(_Model):
 
 
 class KpiConfig(_Model):
+    """Gates decide a model at training time; ``targets`` are what the PoC promised to the plant at kick-off
+    and are checked on the field period (``axpoc field-report``)."""
+
     primary: str | None = Field(None, description="primary metric; None = the task's default")
     costs: CostConfig = Field(default_factory=CostConfig)
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
@@ -343,12 +352,115 @@ class KpiConfig(_Model):
         default_factory=RulesConfig, description="built-in acceptance rules, always applied on top of gates"
     )
     anomaly_false_alarm_rate: float = Field(0.01, gt=0, lt=0.5)
+    targets: dict[str, Comparison] = Field(
+        default_factory=dict,
+        description="kick-off targets checked on the field period, e.g. defect_escape_rate: '<= 0.01'",
+    )
+
+    def business_inputs(self) -> tuple[Any, Any, Any]:
+        """(CostModel, Baseline, Volumes) of axpoc.kpi: what training-time and field KPIs are priced with."""
+        from axpoc.kpi import Baseline, CostModel, Volumes
+
+        costs, base, vol = self.costs, self.baseline, self.volumes
+        return (
+            CostModel(
+                inspection_cost=costs.inspection_cost,
+                escape_cost=costs.escape_cost,
+                false_alarm_cost=costs.false_alarm_cost,
+                currency=costs.currency,
+                inspection_minutes_per_part=costs.inspection_minutes_per_part,
+            ),
+            Baseline(mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate),
+            Volumes(parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month),
+        )
+
+
+class PlannedVisit(_Model):
+    """One planned site visit of the charter's schedule."""
+
+    date: dt.date
+    purpose: str = Field(description="what the visit is for, e.g. '데이터 수집 범위 확정'")
+
+
+class PlanConfig(_Model):
+    """The PoC's plan at kick-off: site visits and roles (``axpoc charter``)."""
+
+    engineer: str = Field("", description="the PoC engineer (supplier side)")
+    it_contact: str = Field("", description="the company's IT contact (MES, database access)")
+    visits: list[PlannedVisit] = Field(default_factory=list, description="at least five site visits")
+
+    @field_validator("visits")
+    @classmethod
+    def _enough_visits(cls, visits: list[PlannedVisit]) -> list[PlannedVisit]:
+        if visits and len(visits) < 5:
+            raise ValueError(
+                f"expected at least five site visits (kick-off, data, model, deployment, field results), "
+                f"got {len(visits)}; add the missing ones with their date and purpose"
+            )
+        return sorted(visits, key=lambda v: v.date)
+
+
+class MonitorConfig(_Model):
+    """The measured quality characteristic the field period watches (capability, control chart)."""
+
+    column: str = Field(description="column of the outcome files holding the measurement")
+    lsl: float | None = None
+    usl: float | None = None
+
+    @model_validator(mode="after")
+    def _limits(self) -> MonitorConfig:
+        if self.lsl is None and self.usl is None:
+            raise ValueError("expected at least one of 'lsl' or 'usl'")
+        if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
+            raise ValueError(f"lsl ({self.lsl}) must be below usl ({self.usl})")
+        return self
+
+
+class FieldConfig(_Model):
+    """The field period after deployment: when the model went live, what is measured, how late outcomes come."""
+
+    deployed: dt.date | None = Field(None, description="the day the model went live on the line")
+    baseline_days: int | None = Field(
+        None, gt=0, description="days before 'deployed' that form the baseline; None = all history"
+    )
+    outcome_delay_days: int = Field(
+        7, ge=0, description="an outcome arriving later than this is counted late"
+    )
+    arrived_column: str = Field(
+        "inspected_at", description="column of an outcome file holding when the result was recorded"
+    )
+    monitor: MonitorConfig | None = None
+    block_days: int = Field(1, ge=1, le=14, description="block length in days of the block bootstrap")
 
 
 class TrackingConfig(_Model):
-    uri: str | None = Field(None, description="MLflow tracking URI; None = sqlite in the project folder")
+    uri: str | None = Field(
+        None, description="MLflow tracking URI or team server URL; None = sqlite in the project folder"
+    )
     registry_uri: str | None = None
+    database: str | None = Field(
+        None,
+        description="PostgreSQL URL shared by every host: registry lock, move journal, promotion log "
+        "(needed with an http(s) server; defaults to uri when that is PostgreSQL)",
+    )
     snapshot_max_mb: float = Field(200, ge=0, description="Parquet snapshot of training data; 0 = off")
+
+    @model_validator(mode="after")
+    def _server_needs_database(self) -> TrackingConfig:
+        """Hosts sharing a server must share the lock and the promotion log too, or both may promote."""
+        uri = (self.uri or "").lower()
+        if uri.startswith(("http://", "https://")) and not self.database:
+            raise ValueError(
+                f"tracking.database: tracking.uri {self.uri} is an MLflow server, and the PCs that use it must "
+                "share the registry lock and promotion log: add tracking.database with the team's PostgreSQL "
+                "URL, e.g. postgresql+psycopg://axpoc:PASSWORD@SERVER:5432/axpoc (README 'Team server')"
+            )
+        if self.database and not self.database.lower().startswith(("postgresql", "postgres:")):
+            raise ValueError(
+                f"tracking.database: {self.database} is not a PostgreSQL URL; give one like "
+                "postgresql+psycopg://axpoc:PASSWORD@SERVER:5432/axpoc"
+            )
+        return self
 
 
 class RetrainConfig(_Model):
@@ -376,6 +488,8 @@ class PocConfig(_Model):
     kpi: KpiConfig = Field(default_factory=KpiConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     retrain: RetrainConfig = Field(default_factory=RetrainConfig)
+    plan: PlanConfig = Field(default_factory=PlanConfig)
+    field: FieldConfig = Field(default_factory=FieldConfig)
 
     # Set by the loader, not by the YAML: where relative paths resolve.
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)

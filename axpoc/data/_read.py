@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from axpoc._columns import is_curve_column
 from axpoc.config import ReadOptions
 from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import is_timestamp_text
-from axpoc.data._write import holds_arrays
 from axpoc.errors import UserError
 from axpoc.i18n import ReadNote
 
@@ -297,7 +297,7 @@ _SUMMARY_TAIL = 3
 def _numeric(column: pd.Series) -> bool:
     """A column pandas read as numbers, booleans, dates or curves: it cannot hold a repeated header's text."""
     types = pd.api.types
-    return types.is_numeric_dtype(column) or types.is_datetime64_any_dtype(column) or holds_arrays(column)
+    return types.is_numeric_dtype(column) or types.is_datetime64_any_dtype(column) or is_curve_column(column)
 
 
 _SUMMARY_WORDS = frozenset(
@@ -420,6 +420,11 @@ def _read_text(
         raise UserError(f"{path} has no columns from row {header} on. Check data.read.header_row.") from None
     except pd.errors.ParserError as exc:
         raise UserError(parser_message(path, exc, sep)) from None
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        # the first line holds one field more than the header: pandas took every row's first field as its
+        # index and shifted the values left, one column off
+        lines = long_lines(path, encoding=encoding, sep=sep, header_row=header)
+        raise UserError(fields_message(path, lines or [header + 1], expected=len(frame.columns), sep=sep))
     return frame, info
 
 
@@ -428,9 +433,36 @@ def parser_message(path: Path, exc: Exception, sep: str) -> str:
     if match is None:
         return f"{path}: the text could not be split into columns ({str(exc).strip()}). Check data.read.sep."
     expected, line, saw = (int(g) for g in match.groups())
+    return fields_message(path, [line], expected=expected, sep=sep, saw=saw)
+
+
+def long_lines(path: Path, *, encoding: str, sep: str, header_row: int) -> list[int]:
+    """The lines (1-based, as a text editor counts them) whose rows hold more fields than the header.
+
+    A pass over the whole file with the csv module: slow, so only for naming lines once pandas has found
+    some (its own check stops at the first, and is off when only some columns are read).
+    """
+    lines = []
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for _ in range(header_row - 1):
+            handle.readline()
+        reader = csv.reader(handle, delimiter=sep)
+        width = len(next(reader, []))
+        for row in reader:
+            if len(row) > width:
+                lines.append(header_row - 1 + reader.line_num)
+    return lines
+
+
+def fields_message(path: Path, lines: list[int], *, expected: int, sep: str, saw: int | None = None) -> str:
+    """The one message for lines holding more fields than the header: the file, the lines and the fix."""
+    many = len(lines) > 1
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
     return (
-        f"{path}: line {line} has {saw} fields where the header has {expected} (separator {sep!r}). "
-        "Fix that line (a stray separator or quote), or set data.read.sep if the separator is wrong."
+        f"{path}: line{'s' if many else ''} {shown} ha{'ve' if many else 's'} "
+        f"{f'{saw} fields' if saw is not None else 'more fields'} where the header has {expected} "
+        f"(separator {sep!r}). Fix {'those lines' if many else 'that line'} (a stray separator or quote), or set "
+        "data.read.sep if the separator is wrong."
     )
 
 

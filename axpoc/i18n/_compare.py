@@ -34,7 +34,7 @@ class CompareNote(Phrase):
             ),
             "none_fitted": (
                 "후보가 하나도 학습되지 않았습니다 ({reasons}). 시간 예산 문제가 아닙니다: 학습 데이터 {rows}행이 "
-                "너무 작거나 교차검증 폴드의 학습 부분에 한 클래스만 있습니다. 불량 사례를 더 모으거나 다른 후보를 "
+                "너무 작거나 교차 검증 폴드의 학습 부분에 한 클래스만 있습니다. 불량 사례를 더 모으거나 다른 후보를 "
                 "고르세요",
                 "No candidate could be fitted ({reasons}). This is not the time budget: the {rows} training rows "
                 "are too few, or a cross-validation fold's training rows hold a single class. Collect more "
@@ -82,13 +82,13 @@ class ScreenNote(Phrase):
         {
             "dropped": (
                 "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이라 그룹을 외우는 데 쓰일 수 있음. {family} "
-                "기본값의 그룹 교차검증 {metric}: 제외 {without:.3f}, 포함 {with_:.3f} ({why}). 모든 후보에서 제외함",
+                "기본값의 그룹 교차 검증 {metric}: 제외 {without:.3f}, 포함 {with_:.3f} ({why}). 모든 후보에서 제외함",
                 "group-level column(s) {columns} hold one value per '{group}' and can name the group: grouped "
                 "cross-validation of {family}'s defaults scores {metric} {without:.3f} without them and "
                 "{with_:.3f} with them ({why}), so every candidate leaves them out",
             ),
             "kept": (
-                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이지만 유지함. {family} 기본값의 그룹 교차검증 "
+                "그룹 단위 열 {columns}: '{group}'마다 값이 하나뿐이지만 유지함. {family} 기본값의 그룹 교차 검증 "
                 "{metric}: 포함 {with_:.3f}, 제외 {without:.3f} ({why})",
                 "group-level column(s) {columns} hold one value per '{group}' and are kept: grouped "
                 "cross-validation of {family}'s defaults scores {metric} {with_:.3f} with them and "

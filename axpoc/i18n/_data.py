@@ -189,11 +189,11 @@ class SplitNote(Phrase):
             ),
             # the cross-validation plan
             "cv_time": (
-                "'{time}' 기준 {n}겹 전진 교차검증 (확장 창, 간격 {gap})",
+                "'{time}' 기준 {n}겹 전진 교차 검증 (확장 창, 간격 {gap})",
                 "{n}-fold forward-chaining CV on '{time}' (expanding window, gap {gap})",
             ),
             "cv_time_group": (
-                "'{time}' 순으로 정렬한 '{group}' 그룹 단위 {n}겹 전진 교차검증 (확장 창, 간격 {gap})",
+                "'{time}' 순으로 정렬한 '{group}' 그룹 단위 {n}겹 전진 교차 검증 (확장 창, 간격 {gap})",
                 "{n}-fold forward-chaining CV over groups of '{group}' ordered by '{time}' "
                 "(expanding window, gap {gap})",
             ),
@@ -230,20 +230,20 @@ class SplitNote(Phrase):
             ),
             "method_resampled": ("반복 층화", "repeated stratified"),
             "too_few_folds": (
-                "데이터가 너무 작아 {method} 교차검증을 할 수 없습니다: 폴드가 2개 이상 필요한데 {reason}. "
+                "데이터가 너무 작아 {method} 교차 검증을 할 수 없습니다: 폴드가 2개 이상 필요한데 {reason}. "
                 "불량 사례와 행을 더 모으거나(기간·로트를 늘려), split.test_size를 낮추세요",
                 "the data is too small for {method} cross-validation: it needs at least 2 folds, but {reason}. "
                 "Collect more rows and defect cases (more periods or lots), or lower split.test_size",
             ),
             "too_few_usable": (
-                "{method} 교차검증에 쓸 수 있는 폴드가 {n}개뿐입니다: 학습 부분이 너무 작거나 시각·그룹이 너무 "
+                "{method} 교차 검증에 쓸 수 있는 폴드가 {n}개뿐입니다: 학습 부분이 너무 작거나 시각·그룹이 너무 "
                 "적습니다. 데이터를 더 모으거나 split.test_size를 낮추세요",
                 "{method} cross-validation found only {n} usable fold(s): the training part is too small or "
                 "its times/groups too few. Collect more data or lower split.test_size",
             ),
             # small data: no holdout
             "small_rows": (
-                "라벨이 있는 행이 {n}개로 {limit}개 미만",
+                "레이블이 있는 행이 {n}개로 {limit}개 미만",
                 "{n} labelled rows, fewer than {limit}",
             ),
             "small_cases": (
@@ -252,7 +252,7 @@ class SplitNote(Phrase):
             ),
             "resampled": (
                 "작은 데이터 ({why}): 따로 떼어 둔 테스트 부분 없음. 후보 비교, KPI와 그 구간은 {rows}행 전체의 "
-                "{repeats}회 반복 교차검증에서 나온 교차검증 밖(out-of-fold) 예측으로 계산함 (각 행은 그 행을 "
+                "{repeats}회 반복 교차 검증에서 나온 교차 검증 밖(out-of-fold) 예측으로 계산함 (각 행은 그 행을 "
                 "보지 않은 모델이 채점)",
                 "small data ({why}): no separate test part; the comparison, the KPIs and their intervals come "
                 "from out-of-fold predictions of {repeats}x repeated cross-validation on all {rows} rows (every "

@@ -23,7 +23,7 @@ class SkipReason(Phrase):
                 "{name}에는 센서 곡선 열이 필요하지만 데이터에 없음",
                 "{name} needs sensor-curve columns, the data has none",
             ),
-            "no_features": ("{label}: 입력 변수 열이 없음", "{label} is skipped: there is no feature column"),
+            "no_features": ("{label}: 특성 열이 없음", "{label} is skipped: there is no feature column"),
             "not_installed": (
                 "{label}: '{module}' 패키지가 설치되지 않음 (pip install {requirement})",
                 "{label} is skipped: the package '{module}' is not installed (pip install {requirement})",

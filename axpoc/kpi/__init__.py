@@ -1,8 +1,9 @@
 """KPIs of a PoC: ML metrics with bootstrap intervals, decision thresholds, business KPIs,
 process capability, control charts and gates. Pure functions on arrays: no MLflow, no I/O.
 
-Every KPI is defined once in :data:`KPIS` (label, formula, unit, direction). Scikit-learn is
-imported only inside the calibration function, so importing this package stays cheap.
+Every KPI is one `Kpi` object in :data:`KPIS` (label, formula, unit, direction, what it reads and needs,
+how it is shown, its evaluator); `register_kpi` adds one. Scikit-learn is imported only inside the
+calibration function, so importing this package stays cheap.
 """
 
 from __future__ import annotations
@@ -29,39 +30,42 @@ from axpoc.kpi._acceptance import (
 )
 from axpoc.kpi._business import (
     BASELINE_COST_FORMULA,
-    BUSINESS_KPIS,
     MODEL_COST_FORMULA,
     Baseline,
     BusinessKPIs,
     ClassCosts,
     CostModel,
     Volumes,
+    business_kpi_names,
     business_kpis,
     class_cost_matrix,
     class_cost_saving,
     decision_cost_per_part,
+    flag_kpis,
     undefined_business_kpis,
 )
 from axpoc.kpi._capability import CapabilityResult, SpecLimits, capability, capability_passed
 from axpoc.kpi._control import ControlResult, control_signals
 from axpoc.kpi._definitions import (
-    KPI,
-    KPI_NAMES,
+    ENTRY_POINT_GROUP,
     KPIS,
     TASKS,
     Gate,
+    Kpi,
+    KpiRegistry,
     Undefined,
     get_kpi,
+    kpi_names,
     parse_gate,
+    register_kpi,
     undefined_reason,
 )
 from axpoc.kpi._gates import GateResult, evaluate_gates
 from axpoc.kpi._metrics import (
-    RESAMPLABLE,
+    ConfusionKpi,
     Estimate,
     bootstrap_ci,
     compute_metrics,
-    needs_score,
     paired_bootstrap_diff,
     paired_mean_diff,
     point_metric,
@@ -80,15 +84,12 @@ from axpoc.kpi._threshold import (
 
 __all__ = [
     "BASELINE_COST_FORMULA",
-    "BUSINESS_KPIS",
     "DEFAULT_ALPHA",
     "DEFAULT_MIN_RECALL",
     "DEFAULT_POWER",
-    "KPI",
+    "ENTRY_POINT_GROUP",
     "KPIS",
-    "KPI_NAMES",
     "MODEL_COST_FORMULA",
-    "RESAMPLABLE",
     "RULES",
     "TASKS",
     "Baseline",
@@ -96,12 +97,15 @@ __all__ = [
     "Calibrator",
     "CapabilityResult",
     "ClassCosts",
+    "ConfusionKpi",
     "ControlResult",
     "CostModel",
     "Estimate",
     "Gate",
     "GateResult",
     "IsotonicCalibrator",
+    "Kpi",
+    "KpiRegistry",
     "Policy",
     "PolicyComparison",
     "SigmoidCalibrator",
@@ -114,6 +118,7 @@ __all__ = [
     "beats_no_model_by_class",
     "beats_trivial",
     "bootstrap_ci",
+    "business_kpi_names",
     "business_kpis",
     "calibrate_oof",
     "capability",
@@ -129,15 +134,17 @@ __all__ = [
     "defect_catches",
     "enough_evidence",
     "evaluate_gates",
+    "flag_kpis",
     "get_kpi",
+    "kpi_names",
     "metric_range",
-    "needs_score",
     "no_model_policies",
     "not_applicable",
     "paired_bootstrap_diff",
     "paired_mean_diff",
     "parse_gate",
     "point_metric",
+    "register_kpi",
     "regression_flags",
     "required_defects",
     "rule_of",

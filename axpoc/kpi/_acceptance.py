@@ -42,8 +42,6 @@ from axpoc.kpi._business import Baseline, ClassCosts, CostModel, Volumes
 from axpoc.kpi._definitions import KPIS, Undefined
 from axpoc.kpi._gates import GateResult
 from axpoc.kpi._metrics import (
-    RESAMPLABLE,
-    needs_score,
     paired_bootstrap_diff,
     paired_mean_diff,
     point_metric,
@@ -536,17 +534,18 @@ def beats_trivial(
 ) -> GateResult:
     """Is the model better than the first trivial model on which ``metric`` is defined, by a paired
     bootstrap on the same test rows? ``model_output`` is what ``metric`` reads: labels/values or scores."""
-    if metric not in RESAMPLABLE:
+    kpi = KPIS.get(metric)
+    if kpi is None or kpi.reads not in ("labels", "scores"):
         return not_applicable("beats_trivial", RuleText("metric_not_resamplable", {"metric": metric}))
-    higher = KPIS[metric].higher_is_better
+    higher = kpi.higher_is_better
     model_value = point_metric(metric, y_true, model_output, labels=labels)
     if math.isnan(model_value):
         why = RuleText("model_undefined", {"metric": metric, "why": getattr(model_value, "reason", "")})
         return _rule("beats_trivial", ">" if higher else "<", math.nan, math.nan, False, why)
     usable = [
-        (kind, score if needs_score(metric) else pred)
+        (kind, score if kpi.reads == "scores" else pred)
         for kind, (pred, score) in trivial.items()
-        if (score if needs_score(metric) else pred) is not None
+        if (score if kpi.reads == "scores" else pred) is not None
     ]
     defined = [(k, v) for k, v in usable if not math.isnan(point_metric(metric, y_true, v, labels=labels))]
     kind, values = (defined or usable)[0]

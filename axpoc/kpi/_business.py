@@ -30,13 +30,6 @@ CLASS_SAVING_FORMULA = (
     "(baseline cost per part - model cost per part) * parts_per_day * working_days_per_month; "
     f"model: {CLASS_MODEL_COST_FORMULA}; baseline: {CLASS_BASELINE_COST_FORMULA}"
 )
-_CONFUSION_KPIS = (
-    "defect_escape_rate",
-    "false_alarm_rate",
-    "defects_caught_per_1000",
-    "manual_inspection_share",
-    "defect_rate_passed",
-)
 
 
 def _check_non_negative(owner: object, *names: str) -> None:
@@ -220,7 +213,7 @@ def business_kpis(
     y, f = np.asarray(y_true_defect), np.asarray(flagged)
     if y.size == 0:
         raise ValueError("business KPIs need at least one part, got none")
-    values = {name: point_metric(name, y, f) for name in _CONFUSION_KPIS}
+    values = {name: point_metric(name, y, f) for name in flag_kpis()}
     yb, fb = y.astype(bool), f.astype(bool)
     n, d = float(y.size), float(yb.sum())
     tp, fp, fn = float((yb & fb).sum()), float((~yb & fb).sum()), float((yb & ~fb).sum())
@@ -334,21 +327,31 @@ def class_cost_saving(
     return float((today - model) * per_month), formulas
 
 
-BUSINESS_KPIS: tuple[str, ...] = (
-    *_CONFUSION_KPIS,
+_PRICED_KPIS = (
     "baseline_defect_rate",
     "inspection_hours_saved_per_month",
     "monthly_saving",
     "no_model_saving",
     "saving_vs_best_policy",
 )
-"""Every KPI that needs to know which parts are defects."""
+"""What this module computes beside the flag KPIs: today's practice, hours and money."""
+
+
+def flag_kpis() -> list[str]:
+    """The KPIs read from which parts are defects and which are flagged (``Kpi.reads == "flags"``)."""
+    return [name for name, kpi in KPIS.items() if kpi.reads == "flags"]
+
+
+def business_kpi_names() -> list[str]:
+    """Every KPI that needs to know which parts are defects, in table order."""
+    flags = set(flag_kpis())
+    return [name for name in KPIS if name in flags or name in _PRICED_KPIS]
 
 
 def undefined_business_kpis(reason: str, *, currency: str = "KRW") -> BusinessKPIs:
     """Every business KPI :class:`Undefined` with one reason: when no part can be called a defect (a
     multiclass target without defect classes), a number would mean nothing."""
-    ordered = [name for name in KPIS if name in BUSINESS_KPIS]
+    ordered = business_kpi_names()
     return BusinessKPIs(
         values={name: Undefined(reason) for name in ordered},
         formulas={name: KPIS[name].formula for name in ordered},

@@ -1,31 +1,35 @@
-"""The KPI registry, gate parsing and the ``Undefined`` value.
+"""The `Kpi` base class, the KPI registry, gate parsing and the ``Undefined`` value.
 
-Every KPI is defined once here (name, labels, formula, unit, direction, tasks) so the config
-loader, the gates and the report all speak about the same thing. This module imports only the
-standard library: the config loader imports it to validate ``kpi.gates`` keys at start-up.
+Every KPI is one `Kpi` object (name, labels, formula, unit, direction, tasks, what it reads and needs, how
+it is shown, its evaluator), so the config loader, the evaluation, the leaderboard, the gates and the report
+all speak about the same thing. axpoc's own are in ``axpoc/kpi/kpis/`` (each module's ``KPIS``); a company's
+own come from the entry-point group ``axpoc.kpis`` or `register_kpi`. This module imports only the standard
+library (and axpoc's errors); the registry loads the KPI modules (numpy) on first use.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 import math
 import operator
+import pkgutil
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Literal
+from importlib import metadata
+from typing import Any, Literal
 
+from axpoc._task import TASKS, Task
+from axpoc.errors import UserError
 from axpoc.i18n import Reason
 
-Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]
 Op = Literal[">=", "<=", ">", "<", "=="]
 
-TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression", "anomaly")
 UNITS = ("ratio", "nats", "target unit", "currency/month", "parts/1000", "h/month", "index")
 _ALL_TASKS = frozenset(TASKS)
-_CLASSIFY = frozenset({"binary", "anomaly"})
 
 
 class Undefined(float):
@@ -59,9 +63,26 @@ def undefined_reason(value: float) -> str | None:
     return None
 
 
+Reads = Literal["labels", "scores", "flags"]
+Display = Literal["percent", "decimal", "money", "hours", "per_1000", "number"]
+_GROUPS: tuple[Group, ...] = ("ml", "quality", "productivity", "stability")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
 @dataclass(frozen=True)
-class KPI:
-    """One KPI: how it is named to the plant (Korean and English), computed and judged."""
+class Kpi:
+    """One KPI, in one place: how it is named to the plant (Korean and English), its formula, unit and
+    direction, what it reads, what the config must give it, how it is shown, and its evaluator.
+
+    ``reads`` says what :meth:`evaluator` is computed from besides the truth: ``"labels"`` (predicted labels,
+    flags at the chosen threshold, or regression values), ``"scores"`` (probabilities, anomaly scores) or
+    ``"flags"`` (which parts are defects and which are flagged: the plant's confusion counts, any task that
+    defines defects). ``None``: its room computes it from the whole evaluation (costs, spec limits, the
+    control chart) and it has no evaluator of its own. ``needs`` are config keys it cannot do without
+    (``kpi.costs.escape_cost``, ``target.spec``); ``leaderboard`` the tasks whose cross-validation
+    leaderboard shows it; ``decimal`` a ratio read as a score (AUC 0.91) rather than a percentage;
+    ``bounds`` the values it can take when its unit does not say (R² has no lower bound).
+    """
 
     name: str
     label_ko: str
@@ -71,105 +92,175 @@ class KPI:
     higher_is_better: bool
     tasks: frozenset[Task]
     group: Group
+    reads: Reads | None = None
+    undefined_when: str = "no_rows"
+    """The :class:`Reason` code of what the formula lacks when it is undefined (one class, nothing flagged)."""
+    needs: tuple[str, ...] = ()
+    leaderboard: frozenset[Task] = frozenset()
+    decimal: bool = False
+    bounds: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ValueError(
+                f"KPI name {self.name!r}: use lower-case letters, digits and '_' (e.g. 'specificity')"
+            )
+        if self.unit not in UNITS or not self.tasks <= _ALL_TASKS or self.group not in _GROUPS:
+            raise ValueError(
+                f"KPI {self.name!r}: unit must be one of {UNITS}, tasks a subset of {TASKS}, group one of {_GROUPS}"
+            )
+        if not (self.label_ko and self.label_en and self.formula):
+            raise ValueError(
+                f"KPI {self.name!r}: give label_ko, label_en and formula (the report shows them)"
+            )
+        if not self.leaderboard <= self.tasks or (
+            self.leaderboard and self.reads not in ("labels", "scores")
+        ):
+            raise ValueError(
+                f"KPI {self.name!r}: a leaderboard KPI reads labels or scores, on tasks it serves"
+            )
 
     def unit_for(self, currency: str = "KRW") -> str:
         """The unit with the cost model's currency filled in (``currency/month`` -> ``KRW/month``)."""
         return self.unit.replace("currency", currency)
 
-    def __post_init__(self) -> None:
-        if self.unit not in UNITS or not self.tasks <= _ALL_TASKS:
-            raise ValueError(f"KPI {self.name!r}: unit must be one of {UNITS}, tasks a subset of {TASKS}")
+    @property
+    def resamplable(self) -> bool:
+        """Whether it has an evaluator, so bootstrap intervals and paired differences can resample it."""
+        return self.reads is not None
+
+    @property
+    def display(self) -> Display:
+        """How a value is written: ``percent`` (rates), ``decimal`` (scores, indices, errors), ``money``,
+        ``hours``, ``per_1000`` (counts per 1,000 parts)."""
+        if self.unit == "ratio":
+            return "decimal" if self.decimal else "percent"
+        if self.unit == "currency/month":
+            return "money"
+        return {"h/month": "hours", "parts/1000": "per_1000"}.get(self.unit, "number")  # type: ignore[return-value]
+
+    def missing(self, setting: Callable[[str], object]) -> list[str]:
+        """The ``needs`` keys the config leaves empty (``setting`` reads a dotted key)."""
+        return [key for key in self.needs if setting(key) is None]
+
+    def evaluator(self, y_true: Any, y: Any, labels: Sequence[Any] | None) -> Callable[[Any], Any]:
+        """A batched evaluator: row weights of shape (B, n) -> values of shape (B,), NaN where undefined.
+
+        ``y`` is what :attr:`reads` says (labels, scores, or flags with ``y_true`` the defects). Weights
+        are bootstrap row counts (ones for the point value), so point and interval share one definition.
+        """
+        raise TypeError(
+            f"{self.name!r} is not computed from labels and predictions (reads={self.reads!r}); "
+            "compute it with business_kpis, capability or control_signals"
+        )
 
 
-_BIN_MC = frozenset({"binary", "multiclass"})
-_LABELS = frozenset({"binary", "multiclass", "anomaly"})
-_REG = frozenset({"regression"})
+class KpiRegistry(Mapping[str, Kpi]):
+    """Every KPI by name: axpoc's own, then plug-ins, then registered ones, listed group by group (ML
+    metrics, quality, productivity, stability) so every KPI table has one order."""
 
-_REGISTRY: tuple[KPI, ...] = (
-    # ML metrics
-    KPI("roc_auc", "ROC AUC", "ROC AUC",
-       "P(score of a defective part > score of a good part), ties count 1/2; multiclass: mean one-vs-rest",
-       "ratio", True, _LABELS, "ml"),
-    KPI("average_precision", "평균 정밀도 (AP)", "Average precision",
-       "sum over score thresholds of (R_k - R_(k-1)) * P_k", "ratio", True, _CLASSIFY, "ml"),
-    KPI("f1", "F1 점수", "F1 score", "2*TP / (2*TP + FP + FN)", "ratio", True, _CLASSIFY, "ml"),
-    KPI("macro_f1", "매크로 F1", "Macro F1",
-       "mean over classes c of 2*TP_c / (2*TP_c + FP_c + FN_c)", "ratio", True, _LABELS, "ml"),
-    KPI("accuracy", "정확도", "Accuracy", "correct predictions / N", "ratio", True, _LABELS, "ml"),
-    KPI("balanced_accuracy", "균형 정확도", "Balanced accuracy",
-       "mean over classes c of TP_c / (TP_c + FN_c)", "ratio", True, _LABELS, "ml"),
-    KPI("precision", "정밀도", "Precision", "TP / (TP + FP)", "ratio", True, _CLASSIFY, "ml"),
-    KPI("recall", "재현율 (불량 검출률)", "Recall (defect detection rate)", "TP / (TP + FN)",
-       "ratio", True, _CLASSIFY, "ml"),
-    KPI("brier", "브라이어 점수", "Brier score", "mean((p - y)^2)", "ratio", False,
-       frozenset({"binary"}), "ml"),
-    KPI("log_loss", "로그 손실", "Log loss", "-mean(ln p(true class))", "nats", False, _BIN_MC, "ml"),
-    KPI("r2", "결정계수 (R²)", "R²", "1 - sum((y - y_hat)^2) / sum((y - mean(y))^2)", "ratio", True,
-       _REG, "ml"),
-    KPI("rmse", "평균제곱근오차 (RMSE)", "RMSE", "sqrt(mean((y_hat - y)^2))", "target unit", False,
-       _REG, "ml"),
-    KPI("mae", "평균절대오차 (MAE)", "MAE", "mean(|y_hat - y|)", "target unit", False, _REG, "ml"),
-    KPI("mape", "평균절대백분율오차 (MAPE)", "MAPE", "mean(|y_hat - y| / |y|)", "ratio", False, _REG, "ml"),
-    # quality
-    KPI("defect_escape_rate", "불량 유출률", "Defect escape rate", "FN / (TP + FN)", "ratio", False,
-       _ALL_TASKS, "quality"),
-    KPI("false_alarm_rate", "과검출률", "False alarm rate", "FP / (FP + TN)", "ratio", False,
-       _ALL_TASKS, "quality"),
-    KPI("defects_caught_per_1000", "1,000개당 검출 불량 수", "Defects caught per 1000 parts",
-       "1000 * TP / N", "parts/1000", True, _ALL_TASKS, "quality"),
-    # productivity
-    KPI("manual_inspection_share", "수동 검사 비율", "Manual inspection share", "(TP + FP) / N",
-       "ratio", False, _ALL_TASKS, "productivity"),
-    KPI("inspection_hours_saved_per_month", "월간 검사 시간 절감", "Inspection hours saved per month",
-       "(baseline inspected share - (TP + FP) / N) * parts_per_day * working_days_per_month"
-       " * inspection_minutes_per_part / 60",
-       "h/month", True, _ALL_TASKS, "productivity"),
-    KPI("monthly_saving", "월간 비용 절감액", "Monthly saving",
-       "(baseline cost per part - model cost per part) * parts_per_day * working_days_per_month",
-       "currency/month", True, _ALL_TASKS, "productivity"),
-    KPI("no_model_saving", "모델 없이 가능한 월간 절감액", "Monthly saving a no-model policy achieves",
-       "(baseline cost per part - cheapest no-model policy cost per part) * parts_per_day"
-       " * working_days_per_month",
-       "currency/month", True, _ALL_TASKS, "productivity"),
-    KPI("saving_vs_best_policy", "최선의 무모델 방식 대비 월간 절감액",
-       "Monthly saving over the best no-model policy",
-       "(cheapest no-model policy cost per part - model cost per part) * parts_per_day"
-       " * working_days_per_month",
-       "currency/month", True, _ALL_TASKS, "productivity"),
-    # stability
-    KPI("defect_rate_passed", "합격 판정품 불량률", "Defect rate of passed parts", "FN / (FN + TN)",
-       "ratio", False, _ALL_TASKS, "stability"),
-    KPI("baseline_defect_rate", "기존 방식 유출 불량률", "Baseline outgoing defect rate",
-       "D * (1 - s*d) / (N - D*s*d); D defects, s baseline inspected share, d detection rate",
-       "ratio", False, _ALL_TASKS, "stability"),
-    KPI("cp", "공정능력지수 Cp", "Cp", "(USL - LSL) / (6 * sigma_within)", "index", True, _REG,
-       "stability"),
-    KPI("cpk", "공정능력지수 Cpk", "Cpk", "min(USL - mean, mean - LSL) / (3 * sigma_within)", "index",
-       True, _REG, "stability"),
-    KPI("ppk", "공정성능지수 Ppk", "Ppk", "min(USL - mean, mean - LSL) / (3 * sigma_overall)", "index",
-       True, _REG, "stability"),
-    KPI("cpk_passed", "합격 판정품 Cpk", "Cpk of passed parts",
-       "min(USL - mean, mean - LSL) / (3 * sigma_within) over parts not flagged", "index", True, _REG,
-       "stability"),
-    KPI("ppk_passed", "합격 판정품 Ppk", "Ppk of passed parts",
-       "min(USL - mean, mean - LSL) / (3 * sigma_overall) over parts not flagged", "index", True, _REG,
-       "stability"),
-    KPI("control_signal_rate", "관리한계 이탈 비율", "Control signal rate",
-       "points outside the control limits of the score chart / N", "ratio", False, _ALL_TASKS,
-       "stability"),
-)  # fmt: skip
+    def __init__(self) -> None:
+        self._kpis: dict[str, Kpi] = {}
+        self._loaded = False
+        self._loading = False
+        self._lock = threading.RLock()
 
-KPIS: Mapping[str, KPI] = MappingProxyType({k.name: k for k in _REGISTRY})
-KPI_NAMES: tuple[str, ...] = tuple(KPIS)
+    def __getitem__(self, name: str) -> Kpi:
+        self._load()
+        return self._kpis[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        ordered = sorted(
+            self._kpis.values(), key=lambda k: _GROUPS.index(k.group)
+        )  # stable: registration order
+        return iter([k.name for k in ordered])
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._kpis)
+
+    def __repr__(self) -> str:
+        return f"KpiRegistry({', '.join(self)})"
+
+    def add(self, kpi: object, *, source: str, replace: bool = False) -> Kpi:
+        """Check ``kpi`` and register it; ``source`` names where it came from in error messages."""
+        if not isinstance(kpi, Kpi):
+            raise UserError(
+                f"{source}: expected an axpoc.kpi.Kpi instance, got {type(kpi).__name__}. Build one with "
+                "axpoc.kpi.Kpi (or a subclass such as ConfusionKpi) and register that."
+            )
+        with self._lock:
+            if kpi.name in self._kpis and not replace:
+                raise UserError(
+                    f"{source}: a KPI named '{kpi.name}' is already registered; choose another name or pass "
+                    "replace=True."
+                )
+            self._kpis[kpi.name] = kpi
+        return kpi
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded or self._loading:  # loading: a plug-in calling register_kpi, same thread
+                return
+            self._loading = True
+            try:
+                self._load_all()
+                self._loaded = True
+            except BaseException:
+                self._kpis.clear()  # half a registry would hide the error on the next lookup
+                raise
+            finally:
+                self._loading = False
+
+    def _load_all(self) -> None:
+        package = importlib.import_module("axpoc.kpi.kpis")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                module = importlib.import_module(f"{package.__name__}.{info.name}")
+                for kpi in getattr(module, "KPIS", ()):
+                    self.add(kpi, source=f"axpoc/kpi/kpis/{info.name}.py KPIS")
+        for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = entry.dist.name if entry.dist is not None else "an installed package"
+            source = f"entry point '{entry.name} = {entry.value}' (group {ENTRY_POINT_GROUP}) of {dist}"
+            try:
+                kpi = entry.load()
+            except Exception as exc:  # any import failure of a foreign package: said, not raised raw
+                raise UserError(
+                    f"{source}: loading it failed ({type(exc).__name__}: {exc}). Fix or uninstall that package."
+                ) from exc
+            self.add(kpi, source=source)
 
 
-def get_kpi(name: str) -> KPI:
+ENTRY_POINT_GROUP = "axpoc.kpis"
+KPIS = KpiRegistry()
+"""Every KPI by name, in table order."""
+
+
+def register_kpi(kpi: Kpi, *, replace: bool = False) -> Kpi:
+    """Add ``kpi`` to the registry, so gates, the KPI table and the report know it; returns it.
+
+    A second KPI of the same name is refused unless ``replace`` is true.
+    """
+    KPIS._load()
+    return KPIS.add(kpi, source=f"register_kpi({getattr(kpi, 'name', kpi)!r})", replace=replace)
+
+
+def kpi_names() -> tuple[str, ...]:
+    """Every registered KPI's name, in table order."""
+    return tuple(KPIS)
+
+
+def get_kpi(name: str) -> Kpi:
     """The registry entry for ``name``; an unknown name raises ``ValueError`` naming the closest one."""
     try:
         return KPIS[name]
     except KeyError:
-        close = difflib.get_close_matches(str(name), KPI_NAMES, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}?" if close else f"valid names: {', '.join(KPI_NAMES)}"
+        names = kpi_names()
+        close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else f"valid names: {', '.join(names)}"
         raise ValueError(f"unknown KPI {name!r}; {hint}") from None
 
 

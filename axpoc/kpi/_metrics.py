@@ -1,4 +1,6 @@
-"""ML and confusion metrics, each written once as a *weighted* metric.
+"""Evaluating KPIs: point values, bootstrap intervals and paired differences, on batched *weighted* evaluators.
+
+Each KPI's evaluator is its `Kpi.evaluator` (``axpoc/kpi/kpis/``); this module runs them.
 
 A bootstrap resample is a vector of integer counts (how often each row was drawn), so every
 resampling scheme (rows, whole groups, moving blocks) becomes a weight matrix ``w`` of shape
@@ -13,12 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from axpoc.i18n import Reason
-from axpoc.kpi._definitions import KPIS, TASKS, Undefined, get_kpi
+from axpoc.kpi._definitions import KPIS, TASKS, Kpi, Undefined, get_kpi
 
 Evaluator = Callable[[np.ndarray], np.ndarray]
 """Maps weights of shape (B, n) to metric values of shape (B,), NaN where undefined."""
@@ -34,14 +36,6 @@ class Estimate(NamedTuple):
     point: float
     low: float
     high: float
-
-
-@dataclass(frozen=True)
-class _Metric:
-    needs: Literal["pred", "score"]
-    undefined_when: str
-    """The :class:`Reason` code of what the formula lacks when it is undefined."""
-    prepare: Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -126,83 +120,6 @@ def _mean_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return _ratio(np.where(mask, values, 0.0).sum(axis=1), mask.sum(axis=1).astype(float))
 
 
-# ---------------------------------------------------------------- label metrics
-
-
-def _prep_accuracy(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-    correct = (y_true == y_pred).astype(float)
-    return _weighted_mean(correct)
-
-
-def _prep_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-    true, pred = _one_hots(y_true, y_pred, labels)
-    hit, either = true * pred, true + pred
-
-    def evaluate(w: np.ndarray) -> np.ndarray:
-        # Averages over classes present in y_true or y_pred of *this* resample, like sklearn.
-        tp, support = w @ hit, w @ either
-        return _mean_where(_ratio(2 * tp, support), support > 0)
-
-    return evaluate
-
-
-def _prep_balanced_accuracy(
-    y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None
-) -> Evaluator:
-    true, pred = _one_hots(y_true, y_pred, labels)
-    hit = true * pred
-
-    def evaluate(w: np.ndarray) -> np.ndarray:
-        support = w @ true
-        present = support > 0
-        mean = _mean_where(_ratio(w @ hit, support), present)
-        return np.where(present.sum(axis=1) >= 2, mean, np.nan)
-
-    return evaluate
-
-
-def _confusion(
-    formula: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray],
-) -> Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]:
-    """A metric of the binary confusion counts (TP, TP + FN, TP + FP, N) of defect vs flag."""
-
-    def prepare(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-        t, p = _as_binary(y_true, "y_true"), _as_binary(y_pred, "y_pred (flags)")
-        columns = np.column_stack([t * p, t, p, np.ones_like(t)])
-
-        def evaluate(w: np.ndarray) -> np.ndarray:
-            tp, defects, flagged, n = (w @ columns).T  # one pass over the weights
-            return formula(tp, defects, flagged, n)
-
-        return evaluate
-
-    return prepare
-
-
-# ---------------------------------------------------------------- score metrics
-
-
-def _score_groups(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row order by ascending score and the start of each run of tied scores."""
-    order = np.argsort(score, kind="stable")
-    s = score[order]
-    return order, np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-
-
-def _auc_evaluator(pos: np.ndarray, score: np.ndarray) -> Evaluator:
-    order, starts = _score_groups(score)
-    pos_sorted = pos[order]
-
-    def evaluate(w: np.ndarray) -> np.ndarray:
-        ws = w[:, order]
-        p = np.add.reduceat(ws * pos_sorted, starts, axis=1)
-        q = np.add.reduceat(ws, starts, axis=1) - p
-        below = np.cumsum(q, axis=1) - q  # negatives strictly below each score; ties count 1/2
-        return _ratio((p * (below + 0.5 * q)).sum(axis=1), p.sum(axis=1) * q.sum(axis=1))
-
-    return evaluate
-
-
 def _class_columns(
     y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -216,147 +133,35 @@ def _class_columns(
     return _codes(y_true, classes), classes
 
 
-def _prep_roc_auc(y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-    if y_score.ndim == 1:
-        return _auc_evaluator(_as_binary(y_true, "y_true"), y_score)
-    t, classes = _class_columns(y_true, y_score, labels)
-    per_class = [_auc_evaluator((t == c).astype(float), y_score[:, c]) for c in range(classes.size)]
-
-    def evaluate(w: np.ndarray) -> np.ndarray:
-        # One-vs-rest macro average over the classes whose AUC is defined in this resample.
-        values = np.stack([fn(w) for fn in per_class], axis=1)
-        return _mean_where(values, ~np.isnan(values))
-
-    return evaluate
+Counts = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+"""(TP, defects = TP + FN, flagged = TP + FP, N) per resample -> the KPI per resample; a division by zero
+(nothing to divide by in that resample) is NaN, the KPI undefined there."""
 
 
-def _prep_average_precision(
-    y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None
-) -> Evaluator:
-    pos = _as_binary(y_true, "y_true")
-    order, starts = _score_groups(_one_dim(y_score))
-    pos_sorted = pos[order]
+@dataclass(frozen=True)
+class ConfusionKpi(Kpi):
+    """A KPI of the binary confusion counts of defect vs flag: ``counts(tp, defects, flagged, n)``.
 
-    def evaluate(w: np.ndarray) -> np.ndarray:
-        ws = w[:, order]
-        p = np.add.reduceat(ws * pos_sorted, starts, axis=1)
-        flagged = np.add.reduceat(ws, starts, axis=1)
-        # Counts at threshold "score >= this group": reverse cumulative sums.
-        tp_at = np.cumsum(p[:, ::-1], axis=1)[:, ::-1]
-        flagged_at = np.cumsum(flagged[:, ::-1], axis=1)[:, ::-1]
-        precision = np.where(p > 0, _ratio(tp_at, flagged_at), 0.0)
-        return _ratio((p * precision).sum(axis=1), p.sum(axis=1))
+    Reads 0/1 (or bool) truths and flags: labels of a binary or anomaly model (``reads="labels"``), or
+    which parts are defects and which are flagged (``reads="flags"``, any task that defines defects).
+    """
 
-    return evaluate
+    counts: Counts | None = None
 
+    def evaluator(self, y_true: Any, y: Any, labels: Sequence[Any] | None) -> Evaluator:
+        if self.counts is None:
+            raise TypeError(f"ConfusionKpi {self.name!r} has no counts formula")
+        t, p = _as_binary(y_true, "y_true"), _as_binary(y, "y_pred (flags)")
+        columns = np.column_stack([t * p, t, p, np.ones_like(t)])
+        counts = self.counts
 
-def _one_dim(y_score: np.ndarray) -> np.ndarray:
-    if y_score.ndim != 1:
-        raise ValueError(f"this metric needs a one-dimensional score, got shape {y_score.shape}")
-    return y_score
+        def evaluate(w: np.ndarray) -> np.ndarray:
+            tp, defects, flagged, n = (w @ columns).T  # one pass over the weights
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = np.asarray(counts(tp, defects, flagged, n), dtype=float)
+            return np.where(np.isfinite(values), values, np.nan)
 
-
-def _probability(y_score: np.ndarray) -> np.ndarray:
-    if (y_score < 0).any() or (y_score > 1).any():
-        raise ValueError("y_score must hold probabilities in [0, 1] for this metric")
-    return y_score
-
-
-def _prep_brier(y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-    return _weighted_mean((_probability(_one_dim(y_score)) - _as_binary(y_true, "y_true")) ** 2)
-
-
-def _prep_log_loss(y_true: np.ndarray, y_score: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-    eps = np.finfo(float).eps
-    proba = np.clip(_probability(y_score), eps, 1 - eps)
-    if proba.ndim == 1:
-        t = _as_binary(y_true, "y_true")
-        loss = -(t * np.log(proba) + (1 - t) * np.log1p(-proba))
-    else:
-        t, _ = _class_columns(y_true, proba, labels)
-        proba = proba / proba.sum(axis=1, keepdims=True)
-        loss = -np.log(proba[np.arange(t.size), t])
-    return _weighted_mean(loss)
-
-
-# ---------------------------------------------------------------- regression metrics
-
-
-def _regression(
-    formula: Callable[[np.ndarray, np.ndarray, np.ndarray], Evaluator],
-) -> Callable[[np.ndarray, np.ndarray, Sequence[Any] | None], Evaluator]:
-    def prepare(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> Evaluator:
-        y, pred = _as_finite(y_true, "y_true"), _as_finite(y_pred, "y_pred")
-        return formula(y, pred, pred - y)
-
-    return prepare
-
-
-def _r2(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
-    # Centre once on the full-data mean: dimensions like 50.000 +- 0.005 would otherwise lose
-    # all precision in sum(y^2) - sum(y)^2 / n.
-    yc = y - y.mean()
-    columns = np.column_stack([np.ones_like(y), yc, yc**2, err**2])
-
-    def evaluate(w: np.ndarray) -> np.ndarray:
-        sw, sy, syy, sse = (w @ columns).T
-        ss_tot = syy - _ratio(sy**2, sw)
-        ss_tot = np.where(ss_tot > 1e-12 * syy, ss_tot, 0.0)
-        return 1.0 - _ratio(sse, ss_tot)
-
-    return evaluate
-
-
-def _rmse(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
-    mse = _weighted_mean(err**2)
-    return lambda w: np.sqrt(mse(w))
-
-
-def _mae(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
-    return _weighted_mean(np.abs(err))
-
-
-def _mape(y: np.ndarray, pred: np.ndarray, err: np.ndarray) -> Evaluator:
-    zero = (y == 0).astype(float)
-    mean_rel = _weighted_mean(np.abs(err) / np.where(y == 0, 1.0, np.abs(y)))
-    return lambda w: np.where(w @ zero > 0, np.nan, mean_rel(w))
-
-
-_METRICS: dict[str, _Metric] = {
-    "accuracy": _Metric("pred", "no_rows", _prep_accuracy),
-    "macro_f1": _Metric("pred", "no_rows", _prep_macro_f1),
-    "balanced_accuracy": _Metric("pred", "fewer_than_two_classes", _prep_balanced_accuracy),
-    "precision": _Metric("pred", "none_flagged", _confusion(lambda tp, d, f, n: _ratio(tp, f))),
-    "recall": _Metric("pred", "no_defect", _confusion(lambda tp, d, f, n: _ratio(tp, d))),
-    "f1": _Metric(
-        "pred",
-        "no_defect_none_flagged",
-        _confusion(lambda tp, d, f, n: _ratio(2 * tp, d + f)),
-    ),
-    "defect_escape_rate": _Metric(
-        "pred",
-        "no_defect",
-        _confusion(lambda tp, d, f, n: _ratio(d - tp, d)),
-    ),
-    "false_alarm_rate": _Metric("pred", "no_good", _confusion(lambda tp, d, f, n: _ratio(f - tp, n - d))),
-    "defects_caught_per_1000": _Metric(
-        "pred", "no_rows", _confusion(lambda tp, d, f, n: 1000 * _ratio(tp, n))
-    ),
-    "manual_inspection_share": _Metric("pred", "no_rows", _confusion(lambda tp, d, f, n: _ratio(f, n))),
-    "defect_rate_passed": _Metric(
-        "pred", "all_flagged", _confusion(lambda tp, d, f, n: _ratio(d - tp, n - f))
-    ),
-    "roc_auc": _Metric("score", "one_class", _prep_roc_auc),
-    "average_precision": _Metric("score", "no_defect", _prep_average_precision),
-    "brier": _Metric("score", "no_rows", _prep_brier),
-    "log_loss": _Metric("score", "no_rows", _prep_log_loss),
-    "r2": _Metric("pred", "constant_target", _regression(_r2)),
-    "rmse": _Metric("pred", "no_rows", _regression(_rmse)),
-    "mae": _Metric("pred", "no_rows", _regression(_mae)),
-    "mape": _Metric("pred", "zero_target", _regression(_mape)),
-}
-RESAMPLABLE: tuple[str, ...] = tuple(_METRICS)
-"""KPI names that :func:`bootstrap_ci` and :func:`paired_bootstrap_diff` accept as a string."""
+        return evaluate
 
 
 # ---------------------------------------------------------------- evaluation
@@ -378,15 +183,15 @@ def _evaluator(
 ) -> tuple[Evaluator, Reason]:
     """A batched evaluator and the metric's undefined reason, for a name or a plain callable."""
     if isinstance(metric_fn, str):
-        get_kpi(metric_fn)
-        if metric_fn not in _METRICS:
+        kpi = get_kpi(metric_fn)
+        if not kpi.resamplable:
+            resamplable = ", ".join(k.name for k in KPIS.values() if k.resamplable)
             raise ValueError(
                 f"{metric_fn!r} is not computed from labels and predictions; resamplable KPIs are "
-                f"{', '.join(RESAMPLABLE)} (pass a callable for anything else)"
+                f"{resamplable} (pass a callable for anything else)"
             )
-        metric = _METRICS[metric_fn]
-        return metric.prepare(y_true, y, labels), Reason(
-            "metric_undefined", {"metric": metric_fn, "why": Reason(metric.undefined_when)}
+        return kpi.evaluator(y_true, y, labels), Reason(
+            "metric_undefined", {"metric": metric_fn, "why": Reason(kpi.undefined_when)}
         )
     name = getattr(metric_fn, "__name__", "metric")
     rows = np.arange(y_true.size)
@@ -423,7 +228,7 @@ def compute_metrics(
     ``y_pred`` are labels (classification, 1 = defect for binary/anomaly) or values (regression);
     ``y_score`` is P(defect) for binary, an anomaly score for anomaly, or an (n, k) probability
     matrix for multiclass whose columns follow ``labels`` (default: sorted classes of y_true).
-    Default ``names``: every ML metric of the task whose inputs were given.
+    Default ``names``: every KPI of the task that reads labels, or scores when they were given.
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
@@ -437,22 +242,19 @@ def compute_metrics(
         names = [
             k.name
             for k in KPIS.values()
-            if k.group == "ml"
-            and task in k.tasks
-            and (_METRICS[k.name].needs == "pred" or y_score is not None)
+            if task in k.tasks and (k.reads == "labels" or (k.reads == "scores" and y_score is not None))
         ]
     out: dict[str, float] = {}
     for name in names:
         kpi = get_kpi(name)
-        if kpi.group != "ml":
+        if kpi.reads not in ("labels", "scores"):
             raise ValueError(
                 f"{name!r} is a {kpi.group} KPI, not an ML metric; compute it with business_kpis, "
                 "capability or control_signals"
             )
         if task not in kpi.tasks:
             raise ValueError(f"{name!r} is not defined for task {task!r}")
-        metric = _METRICS[name]
-        y = y_pred if metric.needs == "pred" else y_score
+        y = y_pred if kpi.reads == "labels" else y_score
         if y is None:
             raise ValueError(f"{name!r} needs y_score (predicted probabilities or anomaly scores)")
         evaluate, reason = _evaluator(name, y_true, y, labels)
@@ -538,7 +340,7 @@ def bootstrap_ci(
 ) -> Estimate:
     """Point estimate and percentile bootstrap interval of one metric.
 
-    ``metric_fn`` is a KPI name from :data:`RESAMPLABLE` (vectorised) or any callable
+    ``metric_fn`` is the name of a resamplable KPI (``Kpi.resamplable``, vectorised) or any callable
     ``f(y_true, y) -> float`` (looped). Rows are resampled independently by default; with
     ``groups`` whole groups (lots, molds) are resampled, because rows of one lot are not
     independent; with ``block_size`` moving blocks of consecutive rows are, for time-ordered data.
@@ -628,10 +430,3 @@ def paired_mean_diff(
     rng = np.random.default_rng(random_state)
     weights = _resample_weights(a.size, groups=groups, block_size=block_size, n_boot=n_boot, rng=rng)
     return _interval(point, np.concatenate([evaluate(w) for w in weights]), alpha, reason)
-
-
-def needs_score(name: str) -> bool:
-    """Whether a resamplable KPI is computed from scores (probabilities) rather than predicted labels."""
-    if name not in _METRICS:
-        raise ValueError(f"{name!r} is not a resamplable KPI; expected one of {', '.join(RESAMPLABLE)}")
-    return _METRICS[name].needs == "score"

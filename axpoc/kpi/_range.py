@@ -16,18 +16,17 @@ _BY_UNIT = {
     "target unit": (0.0, math.inf),
     "parts/1000": (0.0, 1000.0),
 }
-_BY_NAME = {"r2": (-math.inf, 1.0), "mape": (0.0, math.inf)}
-"""Ratios that are not shares: R² has no lower bound, a percentage error no upper one."""
 
 
 def metric_range(name: str) -> tuple[float, float]:
-    """(lowest, highest) value the KPI ``name`` can take; unbounded for money, hours and indices."""
+    """(lowest, highest) value the KPI ``name`` can take (its ``bounds``, else its unit's); unbounded for
+    money, hours and indices. A leaderboard column at a fixed threshold (``f1@0.5``) is its KPI's range."""
     from axpoc.kpi._definitions import KPIS
 
-    if name in _BY_NAME:
-        return _BY_NAME[name]
-    kpi = KPIS.get(name)
-    return _OPEN if kpi is None else _BY_UNIT.get(kpi.unit, _OPEN)
+    kpi = KPIS.get(name.split("@", 1)[0])
+    if kpi is None:
+        return _OPEN
+    return kpi.bounds if kpi.bounds is not None else _BY_UNIT.get(kpi.unit, _OPEN)
 
 
 def clip_to_range(value: float, name: str) -> float:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from axpoc.errors import UserError
@@ -37,6 +38,24 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class QualityCharacteristic:
+    """The measured quality characteristic a field period monitors (a part weight, a roughness).
+
+    Why: after deployment the plant measures parts at inspection; capability (Cpk/Ppk) and control-chart
+    signals of that measurement tell whether the process stayed stable while the model ran. ``measure``
+    computes it for demo rows from their generated settings (None: the generated data holds the column).
+    """
+
+    name: str
+    unit: str = ""
+    lsl: float | None = None
+    usl: float | None = None
+    label_ko: str = ""
+    label_en: str = ""
+    measure: Callable[[pd.DataFrame, np.random.Generator], np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
 class ProcessTemplate:
     """Defaults of one process; a config overrides any of them."""
 
@@ -55,6 +74,8 @@ class ProcessTemplate:
     """Spec limits of a regression target, ``{"lsl": ..., "usl": ...}`` (either may be absent)."""
     generate: Callable[..., pd.DataFrame] | None = None
     """``generate(*, rows, defect_rate, drift, seed) -> DataFrame`` with the canonical column names."""
+    quality: QualityCharacteristic | None = None
+    """What a field period measures at inspection (see `QualityCharacteristic`)."""
 
     @property
     def curve_channels(self) -> list[str]:

@@ -9,10 +9,14 @@ from __future__ import annotations
 import math
 
 from axpoc.i18n import RULE_LABELS, policy_label, texts
-from axpoc.kpi import rule_of
+from axpoc.kpi import KPIS, rule_of
 
-# Scores conventionally read as decimals (AUC 0.91), not as percentages like rates are.
-_DECIMAL_RATIOS = frozenset({"roc_auc", "average_precision", "f1", "macro_f1", "brier", "r2"})
+
+def _decimal(name: str) -> bool:
+    """Whether KPI ``name`` (or its leaderboard column, ``f1@0.5``) is a ratio read as a decimal score
+    (AUC 0.91) rather than a percentage, as the KPI itself says (`axpoc.kpi.Kpi.display`)."""
+    kpi = KPIS.get(name.split("@", 1)[0])
+    return kpi is not None and kpi.display == "decimal"
 
 
 def as_number(x: object) -> float | None:
@@ -67,7 +71,7 @@ def unit_label(unit: str, *, name: str = "", currency: str, language: str) -> st
     """The unit as people say it: ``KRW/month`` -> ``원/월``; a ratio read as a decimal score says so."""
     t = texts(language)
     unit = unit.replace("currency", currency)
-    if unit == "ratio" and name in _DECIMAL_RATIOS:
+    if unit == "ratio" and _decimal(name):
         return t["unit_score"]
     money = _money_unit(unit)
     if money is not None:
@@ -94,7 +98,7 @@ def fmt_kpi(x: object, *, name: str, unit: str, currency: str, language: str) ->
     if money is not None:
         return fmt_money(value, currency=money, language=language)
     if unit == "ratio":
-        return fmt_number(value) if name in _DECIMAL_RATIOS else fmt_percent(value)
+        return fmt_number(value) if _decimal(name) else fmt_percent(value)
     if unit == "h/month":
         return f"{value:,.1f}" + ("시간" if language == "ko" else " h")
     if unit == "parts/1000":

@@ -37,6 +37,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from axpoc import __version__
+from axpoc._files import remove_stale_temps, staged
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
 
@@ -69,7 +70,9 @@ def export_project(
     if config.tracking.uri is not None and config.tracking.uri != tracking.default_tracking_uri(folder):
         raise UserError(
             f"tracking.uri is {config.tracking.uri}: export moves projects whose MLflow store is the SQLite file "
-            "in the project folder (the default). A shared MLflow server is backed up on the server side."
+            "in the project folder (the default). A project on a team server needs no bundle: every PC with the "
+            "config reads it from the server; it is backed up on the server side (pg_dump of the database and a "
+            "copy of the artifacts folder, README 'Team server')."
         )
     store = open_project(config, project_dir)
     out = Path(out).expanduser().resolve()
@@ -96,13 +99,14 @@ def export_project(
             "config_file": f"config/{Path(config_path).name}",
             "files": files,
         }
-        # A fixed name: the next export to the same --out overwrites what a killed one left.
-        partial = out.with_name(f".{out.name}.partial")
+        # what a killed export to the same --out left beside it goes first
+        remove_stale_temps(out, alive=tracking.process_alive)
         try:
-            _write_bundle(partial, manifest, config_path=Path(config_path), db_copy=db_copy, folder=folder)
-            os.replace(partial, out)
+            with staged(out) as partial:
+                _write_bundle(
+                    partial, manifest, config_path=Path(config_path), db_copy=db_copy, folder=folder
+                )
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise UserError(
                 f"--out {out}: the bundle could not be written ({exc.strerror or exc}"
                 f"{f': {exc.filename}' if exc.filename else ''}); free some disk space or choose another "

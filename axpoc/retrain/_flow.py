@@ -22,17 +22,13 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
-from axpoc.i18n import RetrainNote
 from axpoc.promotion import (
     Decision,
     config_digest,
     configured_gates,
-    decide_with_report,
-    gate_dict,
-    kpi_table,
+    log_config,
     log_snapshot,
     primary_kpi,
-    register_candidate,
 )
 
 
@@ -110,14 +106,7 @@ def retrain(
     from axpoc.retrain._drift import champion_contract, drift_step, warning_dicts
     from axpoc.retrain._newdata import check_new, labelled_rows, read_new, refuse_unseen_classes
     from axpoc.retrain._project import champion, open_project
-    from axpoc.steps import (
-        build_poc_model,
-        check_kpi_inputs,
-        check_per_product,
-        evaluate,
-        run_comparison,
-        train_product_models,
-    )
+    from axpoc.steps import Trained, check_kpi_inputs, check_per_product, train_evaluate_register
 
     if force and not reason:
         raise UserError('--force needs --reason "...": the reason is recorded in the promotion log.')
@@ -150,7 +139,7 @@ def retrain(
     )
     say(
         f"챔피언 (champion): {store.model_name} v{champion_version} ({champion_model.family}); "
-        f"신규 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
+        f"새 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
         f"{len(validation.warnings)} warnings"
     )
 
@@ -203,65 +192,33 @@ def retrain(
         outcome.run_id = run.info.run_id
         _log_inputs(config, combined, new, prepared, contract, validation, drift, outcome, config_text)
 
-        def log_child(result: Any) -> None:
-            tracking.log_candidate(store, result, primary=outcome.primary, parent_run_id=run.info.run_id)
-            if on_candidate:
-                on_candidate(result)
-
-        comparison = run_comparison(train_config, prepared, on_candidate=log_child, on_trial=on_trial)
-        outcome.notes.extend(comparison.notes)
-        tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
-        tracking.pause_point("compare")
-
-        model, note, curve = build_poc_model(config, prepared, comparison)
-        model.contract_json = contract.to_json()
-        outcome.notes.extend(train_product_models(train_config, prepared, comparison, model))
-        outcome.family = model.family
-        evaluation = evaluate(
-            config, prepared, model, gates=gates, threshold_note=note, threshold_curve=curve
-        )
-        outcome.challenger_kpis = {k: float(v) for k, v in evaluation.kpis.items()}
-        outcome.challenger_gates = [gate_dict(g) for g in evaluation.gates]
-        outcome.gates_passed = evaluation.gates_passed
-        champion_evaluation = _champion_on_holdout(
-            config, prepared, champion_model, champion_version, gates, outcome.notes
-        )
-        if champion_evaluation is not None:
-            outcome.champion_kpis = {k: float(v) for k, v in champion_evaluation.kpis.items()}
-            outcome.champion_gates = [gate_dict(g) for g in champion_evaluation.gates]
-            tracking.log_frame(kpi_table(champion_evaluation), "kpi_table_champion.csv")
-        mlflow.log_metrics({f"test_{k}": v for k, v in outcome.challenger_kpis.items() if np.isfinite(v)})
-        mlflow.log_metrics(
-            {f"champion_test_{k}": v for k, v in outcome.champion_kpis.items() if np.isfinite(v)}
-        )
         mlflow.log_metrics(
             {f"champion_new_{k}": v for k, v in outcome.champion_kpis_on_new.items() if np.isfinite(v)}
         )
-        tracking.log_frame(kpi_table(evaluation), "kpi_table.csv")
-        say(
-            f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
-            f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
-            f"{outcome.champion_kpis.get(outcome.primary, float('nan')):.4f}"
-        )
 
-        version, decision = register_candidate(
-            config,
-            store,
-            prepared,
-            model,
-            evaluation,
-            run_id=run.info.run_id,
-            requirements=comparison.chosen.pip_requirements,
-            force=force,
-            reason=reason,
-            champion=(champion_version, champion_model),
-            tags={"axpoc.kind": "retrain"},
-        )
-        outcome.challenger_version = version
-        outcome.non_inferiority = decision.test.numbers() if decision.test is not None else {}
-        tracking.pause_point("register")
+        def on_step(name: str, trained: Trained) -> None:
+            if name == "compare":
+                outcome.notes.extend(trained.comparison.notes)
+            elif name == "evaluate":
+                outcome.notes.extend(trained.notes)
+                outcome.family = trained.model.family
+                outcome.challenger_kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
+                outcome.challenger_gates = [g.to_dict() for g in trained.evaluation.gates]
+                outcome.gates_passed = trained.evaluation.gates_passed
+                if trained.champion_evaluation is not None:
+                    outcome.champion_kpis = {k: float(v) for k, v in trained.champion_evaluation.kpis.items()}
+                    outcome.champion_gates = [g.to_dict() for g in trained.champion_evaluation.gates]
+                say(
+                    f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
+                    f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
+                    f"{outcome.champion_kpis.get(outcome.primary, float('nan')):.4f}"
+                )
+            elif name == "register":
+                outcome.challenger_version = trained.version
+                decision = trained.decision
+                outcome.non_inferiority = decision.test.numbers() if decision.test is not None else {}
 
-        def write_report(decided: Decision) -> Path:
+        def write_report(trained: Trained, decided: Decision) -> Path:
             from axpoc.report import write_retrain_report
             from axpoc.retrain._report_data import report_data
 
@@ -274,19 +231,35 @@ def retrain(
                 notes=outcome.notes,
                 outcome=outcome,
                 decision=decided,
-                champion=(champion_model.family, champion_evaluation),
-                evaluation=evaluation,
+                champion=(champion_model.family, trained.champion_evaluation),
+                evaluation=trained.evaluation,
             )
             return write_retrain_report(
-                data, config.project_dir(project_dir) / "reports" / f"retrain_report_v{version}.html"
+                data,
+                config.project_dir(project_dir) / "reports" / f"retrain_report_v{trained.version}.html",
             )
 
-        decision, path = decide_with_report(store, version, decision, write_report=write_report)
+        trained = train_evaluate_register(
+            config,
+            prepared,
+            store,
+            run_id=run.info.run_id,
+            contract=contract,
+            gates=gates,
+            train_config=train_config,
+            champion=(champion_version, champion_model),
+            force=force,
+            reason=reason,
+            tags={"axpoc.kind": "retrain"},
+            write_report=write_report,
+            on_step=on_step,
+            on_candidate=on_candidate,
+            on_trial=on_trial,
+        )
+        decision = trained.decision
         outcome.alias, outcome.promoted, outcome.verdict = decision.alias, decision.promote, decision.verdict
         outcome.decision_reason = decision.reason
-        mlflow.log_artifact(str(path), artifact_path="report")
-        outcome.report_path = str(path)
-        store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(path))
+        outcome.report_path = str(trained.report_path)
     outcome.elapsed_s = time.monotonic() - started
     return outcome
 
@@ -336,7 +309,6 @@ def _log_inputs(
 ) -> None:
     """Parameters, datasets, config, contract, checks, drift and the next reference snapshot, in the active run."""
     import mlflow
-    import yaml
 
     from axpoc import tracking
 
@@ -371,23 +343,8 @@ def _log_inputs(
         target=target,
         context="new",
     )
-    text = config_text or yaml.safe_dump(
-        config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
-    )
-    mlflow.log_text(text, "config.yaml")
+    log_config(config, config_text)
     mlflow.log_text(contract.to_json(), "contract/contract.json")
     tracking.log_frame(validation.to_frame(), "validation/new_vs_champion_contract.csv")
     tracking.log_frame(drift.report.to_frame(), "drift/drift.csv")
     log_snapshot(config, combined.frame)  # the reference of the next retrain
-
-
-def _champion_on_holdout(
-    config: PocConfig, prepared: Any, model: Any, version: str, gates: dict[str, str], notes: list[str]
-) -> Any:
-    from axpoc.steps import evaluate
-
-    try:
-        return evaluate(config, prepared, model, gates=gates)
-    except KeyError as exc:
-        notes.append(RetrainNote("champion_cannot_score", {"version": version, "error": str(exc)}))
-        return None

@@ -29,6 +29,7 @@ def open_project(config: PocConfig, project_dir: Path | None = None, *, need_cha
         project_dir=folder,
         tracking_uri=config.tracking.uri,
         registry_uri=config.tracking.registry_uri,
+        database=config.tracking.database,
     )
     if not store.client.search_registered_models(filter_string=f"name='{store.model_name}'"):
         raise UserError(

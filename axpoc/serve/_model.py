@@ -157,6 +157,7 @@ def open_project_store(config: PocConfig, project_dir: Path | None = None) -> An
         project_dir=config.project_dir(project_dir),
         tracking_uri=config.tracking.uri,
         registry_uri=config.tracking.registry_uri,
+        database=config.tracking.database,
     )
 
 

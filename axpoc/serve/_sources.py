@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig, ReadOptions
-from axpoc.errors import UserError
+from axpoc.errors import UserError, ValidationFailed
 from axpoc.serve._model import ServedModel
 
 _QUERY = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
@@ -75,6 +75,10 @@ class _FileDigest:
         return self._result[0]
 
 
+_EXTRA = "\x00axpoc: fields beyond the header"
+"""The name of the column that catches what a line holds beyond the header's fields (no header has it)."""
+
+
 class CsvSource:
     """A text file read in chunks with the encoding, separator and header row ``read_table`` would detect."""
 
@@ -129,18 +133,45 @@ class CsvSource:
             yield chunk[columns]
 
     def column(self, name: str, rows: int) -> Iterator[pd.Series]:
-        for chunk in self._pieces([name], rows):
+        for chunk in self._pieces([name], rows, checked=False):
             yield chunk[name]
 
-    def _pieces(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
-        """The file in frames of ``rows`` rows; a malformed line is a UserError naming it."""
+    def _pieces(self, columns: list[str], rows: int, *, checked: bool = True) -> Iterator[pd.DataFrame]:
+        """The file in frames of ``rows`` rows; a malformed line is a UserError naming it.
+
+        ``checked``: every column is read, so that lines holding more fields than the header (a stray
+        separator that pushed every later value into the wrong column) are data rejected (exit 1), naming
+        the lines, as training refuses them; reading only ``columns`` would make pandas drop those fields
+        without a word. A pass that only looks at values (the id's repeats) reads only ``columns``.
+        """
         from axpoc.data import parser_message
 
         try:
-            with self._read(usecols=columns, chunksize=rows, low_memory=False) as reader:
-                yield from reader
+            with self._read(usecols=None if checked else columns, chunksize=rows, low_memory=False) as reader:
+                start = 0
+                for chunk in reader:
+                    # a first line with one field more makes pandas take every line's first field as index
+                    if checked and not chunk.index.equals(pd.RangeIndex(start, start + len(chunk))):
+                        raise self._long_lines_error() or UserError(
+                            f"{self.path}: the rows could not be told apart from their header; check data.read.sep."
+                        )
+                    start += len(chunk)
+                    yield chunk
         except pd.errors.ParserError as exc:
-            raise UserError(parser_message(self.path, exc, self.sep)) from None
+            error = self._long_lines_error()
+            if error is None:
+                raise UserError(parser_message(self.path, exc, self.sep)) from None
+            raise error from None
+
+    def _long_lines_error(self) -> ValidationFailed | None:
+        """The lines with more fields than the header, as the data rejected error; None when there are none."""
+        from axpoc.data import fields_message, long_lines
+
+        lines = long_lines(self.path, encoding=self.encoding, sep=self.sep, header_row=self.header)
+        if not lines:
+            return None
+        message = fields_message(self.path, lines, expected=len(self.columns), sep=self.sep)
+        return ValidationFailed(f"{message} Nothing was scored from this file.")
 
     def digest(self) -> str:
         return self._digest.result()

@@ -1,15 +1,17 @@
 """The flow as plain, typed step functions; ``axpoc run`` chains them, notebooks call them one by one."""
 
 from axpoc.steps._compare import resolve_candidates, run_comparison
-from axpoc.steps._demo import demo_frame, write_demo_data
+from axpoc.steps._demo import demo_frame, write_demo_data, write_field_demo
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
 from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._names import check_names
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare, prepare_loaded
 from axpoc.steps._products import check_per_product, product_changes, train_product_models
-from axpoc.steps._report import gate_rows, kpi_rows
+from axpoc.steps._report import kpi_rows
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
 from axpoc.steps._starter import starter_from_data, starter_from_template
+from axpoc.steps._train import STAGES as TRAIN_STAGES
+from axpoc.steps._train import Trained, train_evaluate_register
 from axpoc.steps._ui import serve_mlflow_ui
 from axpoc.steps._validate import (
     ValidationOutcome,
@@ -22,10 +24,12 @@ from axpoc.steps._validate import (
 
 __all__ = [
     "STEPS",
+    "TRAIN_STAGES",
     "Evaluation",
     "Prepared",
     "RunOutcome",
     "Target",
+    "Trained",
     "ValidationOutcome",
     "average_effects",
     "build_and_check",
@@ -36,7 +40,6 @@ __all__ = [
     "demo_frame",
     "encode_target",
     "evaluate",
-    "gate_rows",
     "kpi_rows",
     "permutation_importance",
     "prepare",
@@ -50,8 +53,10 @@ __all__ = [
     "serve_mlflow_ui",
     "starter_from_data",
     "starter_from_template",
+    "train_evaluate_register",
     "train_product_models",
     "training_contract",
     "validate_data",
     "write_demo_data",
+    "write_field_demo",
 ]

@@ -15,7 +15,6 @@ from axpoc.errors import ConfigError
 from axpoc.i18n import Phrase, Reason, RuleNote, RuleText
 from axpoc.kpi import (
     KPIS,
-    RESAMPLABLE,
     Baseline,
     ClassCosts,
     CostModel,
@@ -40,7 +39,7 @@ from axpoc.kpi import (
     defect_catches,
     enough_evidence,
     evaluate_gates,
-    needs_score,
+    flag_kpis,
     not_applicable,
     regression_flags,
     switched_off,
@@ -49,37 +48,19 @@ from axpoc.kpi import (
     undefined_reason,
 )
 
-_MONEY_NEEDS = {
-    "monthly_saving": (
-        "kpi.costs.inspection_cost",
-        "kpi.costs.escape_cost",
-        "kpi.costs.false_alarm_cost",
-        "kpi.volumes.parts_per_day",
-    ),
-    "inspection_hours_saved_per_month": (
-        "kpi.costs.inspection_minutes_per_part",
-        "kpi.volumes.parts_per_day",
-    ),
-}
-_SPEC_KPIS = {"cp", "cpk", "ppk", "cpk_passed", "ppk_passed"}
-
 
 def check_kpi_inputs(config: PocConfig, gates: dict[str, str]) -> None:
-    """Before any training: a gate that needs costs, volumes or spec limits that are missing is a config error."""
+    """Before any training: a gate on a KPI whose inputs the config leaves out (costs, volumes, spec limits,
+    ``Kpi.needs``), or on a KPI the task does not define, is a config error."""
     for gate in gates:
-        needs = _MONEY_NEEDS.get(gate, ())
-        if gate == "monthly_saving" and config.kpi.costs.class_costs is not None:
-            needs = ("kpi.volumes.parts_per_day",)
-        missing = [key for key in needs if _lookup(config, key) is None]
+        kpi = KPIS[gate]
+        missing = kpi.missing(lambda key: _lookup(config, key))
         if missing:
             raise ConfigError(
                 f"kpi.gates.{gate} needs {', '.join(missing)}; add them to the config (unit costs in "
-                f"{config.kpi.costs.currency}, parts per day) or remove the gate."
+                f"{config.kpi.costs.currency}, parts per day, target.spec with lsl/usl) or remove the gate."
             )
-        if gate in _SPEC_KPIS and (config.target.task != "regression" or config.target.spec is None):
-            raise ConfigError(f"kpi.gates.{gate} needs a regression target with target.spec (lsl/usl).")
         task = "binary" if config.target.task == "anomaly" else config.target.task
-        kpi = KPIS[gate]
         if task not in kpi.tasks and config.target.task not in kpi.tasks:
             raise ConfigError(f"kpi.gates.{gate}: {gate} is not defined for a {config.target.task} task.")
 
@@ -272,13 +253,8 @@ def evaluate(
     kpis: dict[str, float] = dict(compute_metrics(task, y_true, y_pred, y_score, labels=labels))
     cis: dict[str, tuple[float, float]] = {}
     for name in list(kpis):
-        if name in RESAMPLABLE and np.isfinite(kpis[name]):
-            values = (
-                y_pred
-                if name in ("accuracy", "macro_f1", "balanced_accuracy", "f1", "precision", "recall")
-                or task == "regression"
-                else y_score
-            )
+        if KPIS[name].resamplable and np.isfinite(kpis[name]):
+            values = y_pred if KPIS[name].reads == "labels" else y_score
             if values is None:
                 continue
             est = bootstrap_ci(
@@ -298,8 +274,8 @@ def evaluate(
         business = business_kpis(defects, flagged, cost=cost, baseline=baseline, volumes=volumes)
         kpis.update(business.values)
         formulas.update(business.formulas)
-        for name in ("defect_escape_rate", "false_alarm_rate", "manual_inspection_share"):
-            if name in RESAMPLABLE and np.isfinite(kpis.get(name, np.nan)):
+        for name in flag_kpis():
+            if np.isfinite(kpis.get(name, np.nan)):
                 est = bootstrap_ci(
                     name,
                     defects.astype(int),
@@ -321,17 +297,15 @@ def evaluate(
         order = _time_order(prepared, test)
         all_parts = capability(np.asarray(y_true, dtype=float), spec, order=order)
         passed = capability_passed(np.asarray(y_true, dtype=float), flagged, spec, order=order)
-        kpis.update(
-            {
-                "cp": all_parts.cp,
-                "cpk": all_parts.cpk,
-                "ppk": all_parts.ppk,
-                "cpk_passed": passed.cpk,
-                "ppk_passed": passed.ppk,
-            }
-        )
-        for name in ("cp", "cpk", "ppk", "cpk_passed", "ppk_passed"):
-            formulas[name] = KPIS[name].formula
+        indices = {
+            "cp": all_parts.cp,
+            "cpk": all_parts.cpk,
+            "ppk": all_parts.ppk,
+            "cpk_passed": passed.cpk,
+            "ppk_passed": passed.ppk,
+        }
+        kpis.update(indices)
+        formulas.update({name: KPIS[name].formula for name in indices})
         result_capability = {"all": all_parts, "passed": passed}
     order = _time_order(prepared, test)
     ordered_score = score if order is None else score[np.argsort(order, kind="stable")]
@@ -387,18 +361,7 @@ def _time_order(prepared: Any, test: pd.DataFrame) -> np.ndarray | None:
 
 
 def _business_inputs(config: PocConfig) -> tuple[CostModel, Baseline, Volumes]:
-    costs, base, vol = config.kpi.costs, config.kpi.baseline, config.kpi.volumes
-    return (
-        CostModel(
-            inspection_cost=costs.inspection_cost,
-            escape_cost=costs.escape_cost,
-            false_alarm_cost=costs.false_alarm_cost,
-            currency=costs.currency,
-            inspection_minutes_per_part=costs.inspection_minutes_per_part,
-        ),
-        Baseline(mode=base.mode, sample_rate=base.sample_rate, detection_rate=base.detection_rate),
-        Volumes(parts_per_day=vol.parts_per_day, working_days_per_month=vol.working_days_per_month),
-    )
+    return config.kpi.business_inputs()
 
 
 @dataclass(frozen=True)
@@ -492,8 +455,7 @@ def acceptance_rules(
     else:
         primary = config.kpi.primary or DEFAULT_PRIMARY[task]
         trivial = trivial_outputs(task, prepared.y_train, len(rows.y_true), labels=rows.labels)
-        scored = primary in RESAMPLABLE and needs_score(primary)
-        output = rows.y_score if scored else rows.y_pred
+        output = rows.y_score if KPIS[primary].reads == "scores" else rows.y_pred
         results.append(beats_trivial(primary, rows.y_true, output, trivial, labels=rows.labels, **resample))
     proof = settings.enough_evidence
     if not proof.enabled:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from axpoc import __version__
 from axpoc._logs import Log
@@ -23,16 +22,11 @@ from axpoc.config import PocConfig
 from axpoc.errors import UserError, ValidationFailed
 from axpoc.promotion import (
     Decision,
-    apply_decision,
     config_digest,
     configured_gates,
-    decide_with_report,
-    gate_dict,
-    kpi_table,
+    log_config,
     log_snapshot,
     package_versions,
-    primary_kpi,
-    register_candidate,
 )
 
 STEPS = ("validate", "split", "compare", "evaluate", "register", "report")
@@ -86,10 +80,9 @@ def run_poc(
 
     from axpoc import tracking
     from axpoc._env import apply_quiet_defaults
-    from axpoc.steps._compare import run_comparison
-    from axpoc.steps._evaluate import build_poc_model, check_kpi_inputs, evaluate
+    from axpoc.steps._evaluate import check_kpi_inputs
     from axpoc.steps._prepare import prepare
-    from axpoc.steps._products import train_product_models
+    from axpoc.steps._train import Trained, train_evaluate_register
     from axpoc.steps._validate import build_and_check, check_config, save_contract
 
     apply_quiet_defaults()
@@ -133,6 +126,7 @@ def run_poc(
         project_dir=folder,
         tracking_uri=config.tracking.uri,
         registry_uri=config.tracking.registry_uri,
+        database=config.tracking.database,
     )
     outcome.notes.extend(store.recovered)  # a promotion a stopped process left half done, settled now
     outcome.ui_command = f"axpoc ui <config>   # MLflow UI on {store.tracking_uri}"
@@ -162,88 +156,61 @@ def run_poc(
             target=config.target.column,
             context="training",
         )
-        mlflow.log_text(
-            config_text
-            or yaml.safe_dump(
-                config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
-            ),
-            "config.yaml",
-        )
+        log_config(config, config_text)
         mlflow.log_artifact(str(contract_path), artifact_path="contract")
         mlflow.log_artifact(str(suite_path), artifact_path="contract")
         tracking.log_frame(report.to_frame(), "validation/validation.csv")
         log_snapshot(config, prepared.frame)
 
-        def log_child(result: Any) -> None:
-            tracking.log_candidate(store, result, primary=primary_kpi(config), parent_run_id=run.info.run_id)
-            if on_candidate:
-                on_candidate(result)
+        def on_step(name: str, trained: Trained) -> None:
+            comparison = trained.comparison
+            if name == "compare":
+                outcome.notes.extend(comparison.notes)
+                outcome.chosen = comparison.chosen.name
+                outcome.conclusion = comparison.conclusion(config.language)
+                outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
+                say(f"선택 (chosen): {comparison.chosen.name} — {outcome.conclusion}")
+            elif name == "evaluate":
+                outcome.notes.extend(trained.notes)
+                outcome.kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
+                outcome.gates = [g.to_dict() for g in trained.evaluation.gates]
+                outcome.gates_passed = trained.evaluation.gates_passed
+            elif name == "register":
+                outcome.model_name, outcome.model_version = store.model_name, trained.version
 
-        comparison = run_comparison(config, prepared, on_candidate=log_child, on_trial=on_trial)
-        outcome.notes.extend(comparison.notes)
-        outcome.chosen = comparison.chosen.name
-        outcome.conclusion = comparison.conclusion(config.language)
-        outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
-        tracking.log_frame(comparison.leaderboard, "leaderboard.csv")
-        mlflow.log_metrics(
-            {"compare_elapsed_s": comparison.elapsed_s, "refit_time_s": comparison.refit_time_s}
-        )
-        say(f"선택 (chosen): {comparison.chosen.name} — {outcome.conclusion}")
-        if until == "compare":
-            outcome.elapsed_s = time.monotonic() - started
-            return outcome
+        def write_report(trained: Trained, decided: Decision) -> Path:
+            return _write_report(
+                config,
+                prepared,
+                trained.comparison,
+                trained.evaluation,
+                report,
+                outcome,
+                store=store,
+                version=str(trained.version),
+                decision=decided,
+                path=folder / "reports" / f"poc_report_v{trained.version}.html",
+            )
 
-        model, note, curve = build_poc_model(config, prepared, comparison)
-        model.contract_json = contract.to_json()
-        outcome.notes.extend(train_product_models(config, prepared, comparison, model))
-        evaluation = evaluate(
-            config, prepared, model, gates=template_gates, threshold_note=note, threshold_curve=curve
-        )
-        outcome.kpis = {k: float(v) for k, v in evaluation.kpis.items()}
-        outcome.gates = [gate_dict(g) for g in evaluation.gates]
-        outcome.gates_passed = evaluation.gates_passed
-        mlflow.log_metrics({f"test_{k}": float(v) for k, v in evaluation.kpis.items() if np.isfinite(v)})
-        tracking.log_frame(kpi_table(evaluation), "kpi_table.csv")
-        if until == "evaluate":
-            outcome.elapsed_s = time.monotonic() - started
-            return outcome
-
-        version, decision = register_candidate(
+        trained = train_evaluate_register(
             config,
-            store,
             prepared,
-            model,
-            evaluation,
+            store,
             run_id=run.info.run_id,
-            requirements=comparison.chosen.pip_requirements,
+            contract=contract,
+            gates=template_gates,
+            until={"compare": "compare", "evaluate": "evaluate"}.get(until, "decide"),
             force=force,
             reason=reason,
+            write_report=write_report if until == "report" else None,
+            on_step=on_step,
+            on_candidate=on_candidate,
+            on_trial=on_trial,
         )
-        outcome.model_name, outcome.model_version = store.model_name, version
-        if until == "report":
-
-            def write_report(decided: Decision) -> Path:
-                return _write_report(
-                    config,
-                    prepared,
-                    comparison,
-                    evaluation,
-                    report,
-                    outcome,
-                    store=store,
-                    version=version,
-                    decision=decided,
-                    path=folder / "reports" / f"poc_report_v{version}.html",
-                )
-
-            decision, report_path = decide_with_report(store, version, decision, write_report=write_report)
-            mlflow.log_artifact(str(report_path), artifact_path="report")
-            outcome.report_path = str(report_path)
-            store.client.set_model_version_tag(store.model_name, version, "axpoc.report", str(report_path))
-        else:
-            decision = apply_decision(store, version, decision)
-        outcome.alias, outcome.verdict = decision.alias, decision.verdict
-        outcome.decision_reason = decision.reason
+        if trained.decision is not None:
+            outcome.alias, outcome.verdict = trained.decision.alias, trained.decision.verdict
+            outcome.decision_reason = trained.decision.reason
+            outcome.report_path = None if trained.report_path is None else str(trained.report_path)
     outcome.elapsed_s = time.monotonic() - started
     return outcome
 

@@ -107,7 +107,7 @@ def _doubts(roles: Any, target: str) -> list[str]:
     doubts = []
     if roles.from_last_column:
         doubts.append(
-            f"확인 필요 (check): 불량 라벨 이름의 열이 없어 마지막 열 '{target}'을 목표로 추정함 "
+            f"확인 필요 (check): 불량 레이블 이름의 열이 없어 마지막 열 '{target}'을 목표로 추정함 "
             "(no column has a label-like name; the last column was taken as the target)."
         )
     said = {

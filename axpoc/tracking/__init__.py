@@ -1,9 +1,9 @@
 """Everything MLflow. Import lazily: ``import mlflow`` costs about a second."""
 
 from axpoc._hooks import MOVE_STAGES, PAUSE_ENV, PAUSED_MARK, RESUME_ENV, pause_point
+from axpoc.tracking._ledger import LOCK_FILE, is_server_uri, server_unreachable
 from axpoc.tracking._moves import (
     JOURNAL,
-    LOCK_FILE,
     PROMOTION_LOG,
     Move,
     RecoveryNote,
@@ -55,6 +55,7 @@ __all__ = [
     "alias_version",
     "append_promotion_log",
     "default_tracking_uri",
+    "is_server_uri",
     "journaled_versions",
     "load_poc_model",
     "log_candidate",
@@ -73,4 +74,5 @@ __all__ = [
     "register_version",
     "registry_lock",
     "save_poc_model",
+    "server_unreachable",
 ]

@@ -1,9 +1,10 @@
 """Every alias move of the registry (promote, reject, rollback) as one recoverable transaction.
 
 The champion alias, the version tags that say why, and the promotion log's line all happen or none does,
-whatever signal arrives when. Under the registry's file lock a move is:
+whatever signal arrives when. Under the registry's lock a move is:
 
-1. an *intent* line in the journal (``promotions.journal.jsonl`` in the project folder) with a unique id,
+1. an *intent* line in the journal (``promotions.journal.jsonl`` in the project's ledger: the project
+   folder, or PostgreSQL with a team server, see :mod:`axpoc.tracking._ledger`) with a unique id,
    the aliases before and after, the tags and the log line, written and flushed to disk;
 2. the aliases moved; 3. the tags set; 4. the log line appended (with the move's id);
 5. a *confirmed* line in the journal.
@@ -19,8 +20,6 @@ intent seen under the lock can only belong to a process that died: every move ho
 from __future__ import annotations
 
 import getpass
-import json
-import os
 import platform
 import signal
 import threading
@@ -29,19 +28,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-from filelock import FileLock
 
 from axpoc._hooks import pause_point
 from axpoc.errors import Interrupted, UserError
 from axpoc.i18n import RecoveryNote
+from axpoc.tracking._ledger import LockTimeout
 from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
 
 PROMOTION_LOG = "promotions.jsonl"
 JOURNAL = "promotions.journal.jsonl"
-LOCK_FILE = "registry.lock"
 
 
 @dataclass(frozen=True)
@@ -78,24 +74,19 @@ def registry_lock(store: Store, *, wait_s: float = 120.0) -> Iterator[None]:
     """The project's registry lock: alias moves, their recovery and ``export`` take it.
 
     Waiting longer than ``wait_s`` is a :class:`RegistryBusy` user error, never a library traceback. The
-    lock is the operating system's, so a killed holder frees it with its process.
+    lock is the operating system's (a file) or PostgreSQL's (an advisory lock, with a team server), so a
+    killed holder frees it with its process.
     """
-    from filelock import Timeout
-
-    path = store.project_dir / LOCK_FILE
-    lock = FileLock(str(path))
     try:
-        lock.acquire(timeout=wait_s)
-    except Timeout:
+        with store.ledger.lock(wait_s=wait_s):
+            yield
+    except LockTimeout:
         raise RegistryBusy(
             f"the model registry of project '{store.model_name}' is busy: another axpoc command (rollback, "
-            f"retrain, run or export of this project) has held its lock ({path}) for over {wait_s:g} s. "
-            "Wait until that command ends and run this one again."
+            f"retrain, run or export of this project, on this or another PC) has held its lock "
+            f"({store.ledger.lock_place}) for over {wait_s:g} s. Wait until that command ends and run this "
+            "one again."
         ) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def alias_version(store: Store, alias: str) -> str | None:
@@ -109,11 +100,12 @@ def alias_version(store: Store, alias: str) -> str | None:
 
 def append_promotion_log(store: Store, entry: dict[str, Any]) -> None:
     """One line of the audit trail (time, user and host added when the entry has none)."""
-    _append_line(store.project_dir / PROMOTION_LOG, {**_stamp(), **entry})
+    store.ledger.append(PROMOTION_LOG, {**_stamp(), **entry})
 
 
 def read_promotion_log(store: Store) -> list[dict[str, Any]]:
-    return _read_lines(store.project_dir / PROMOTION_LOG)
+    """The promotion log, oldest first: the same on every host that shares the project's ledger."""
+    return store.ledger.read(PROMOTION_LOG)
 
 
 def promote(
@@ -171,38 +163,37 @@ def mark_challenger(
 
 def recover(store: Store) -> list[RecoveryNote]:
     """Complete or undo every move a stopped process left half done; returns what was done, in words."""
-    path = store.project_dir / JOURNAL
-    if not _pending(path):  # the usual case: one small file read, no lock
+    if not _pending(store):  # the usual case: one small read, no lock
         return []
     try:
         with registry_lock(store, wait_s=0):
-            return _settle(store, path)
+            return _settle(store)
     except RegistryBusy:  # a live command is moving an alias right now: it confirms its own move
         return []
 
 
-def _settle(store: Store, path: Path) -> list[RecoveryNote]:
+def _settle(store: Store) -> list[RecoveryNote]:
     """Complete or undo each pending move (the caller holds the registry lock); returns what was done."""
     notes = []
-    for move in _pending(path):
+    for move in _pending(store):
         values = {"action": move.action, "version": move.version, "time": move.log.get("time", "?")}
         if alias_version(store, move.main_alias) == move.aliases[move.main_alias]:
             _set_aliases(store, move.aliases)
             _set_tags(store, move.tags)
             if not any(entry.get("id") == move.id for entry in read_promotion_log(store)):
-                _append_line(store.project_dir / PROMOTION_LOG, move.log)
-            _append_line(path, {"id": move.id, "state": "confirmed", "by": "recovery"})
+                store.ledger.append(PROMOTION_LOG, move.log)
+            store.ledger.append(JOURNAL, {"id": move.id, "state": "confirmed", "by": "recovery"})
             notes.append(RecoveryNote("completed", values))
         else:
             _set_aliases(store, move.prior)
-            _append_line(path, {"id": move.id, "state": "undone", "by": "recovery"})
+            store.ledger.append(JOURNAL, {"id": move.id, "state": "undone", "by": "recovery"})
             notes.append(RecoveryNote("undone", values))
     return notes
 
 
 def journaled_versions(store: Store) -> set[str]:
     """Versions named by a move that was not undone: the stale-run cleanup must never touch them."""
-    lines = _read_lines(store.project_dir / JOURNAL)
+    lines = store.ledger.read(JOURNAL)
     undone = {line.get("id") for line in lines if line.get("state") == "undone"}
     return {
         version
@@ -228,17 +219,17 @@ def _move(
 
 def _carry_out(store: Store, move: Move) -> None:
     """Steps 1-5 of the module docstring; the caller holds the registry lock. Ctrl-C / SIGTERM wait."""
-    journal = store.project_dir / JOURNAL
+    ledger = store.ledger
     with _held_interrupts() as held:
-        _append_line(journal, {"id": move.id, "state": "intent", "move": asdict(move)})
+        ledger.append(JOURNAL, {"id": move.id, "state": "intent", "move": asdict(move)})
         pause_point("promote:intent")
         _set_aliases(store, move.aliases)
         pause_point("promote:aliases")
         _set_tags(store, move.tags)
         pause_point("promote:tags")
-        _append_line(store.project_dir / PROMOTION_LOG, move.log)
+        ledger.append(PROMOTION_LOG, move.log)
         pause_point("promote:log")
-        _append_line(journal, {"id": move.id, "state": "confirmed"})
+        ledger.append(JOURNAL, {"id": move.id, "state": "confirmed"})
     if held:
         raise Interrupted(
             f"interrupted (Ctrl-C) during the {move.action} of v{move.version}, which was completed first "
@@ -283,9 +274,9 @@ def _held_interrupts() -> Iterator[list[int]]:
             signal.signal(number, handler)
 
 
-def _pending(path: Path) -> list[Move]:
+def _pending(store: Store) -> list[Move]:
     """The moves whose intent has no confirmation and was not undone, oldest first."""
-    lines = _read_lines(path)
+    lines = store.ledger.read(JOURNAL)
     closed = {line.get("id") for line in lines if line.get("state") in ("confirmed", "undone")}
     return [
         Move(**line["move"])
@@ -300,24 +291,3 @@ def _stamp() -> dict[str, str]:
         "user": getpass.getuser(),
         "host": platform.node(),
     }
-
-
-def _append_line(path: Path, entry: dict[str, Any]) -> None:
-    """One JSON line, on disk before this returns (a power cut after it keeps the line)."""
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _read_lines(path: Path) -> list[dict[str, Any]]:
-    """The JSON lines of a file; a last line cut off by a kill in mid-write is not a line."""
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out

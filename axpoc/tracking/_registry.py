@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import cloudpickle
 import mlflow
@@ -124,7 +125,8 @@ def _local_poc_model(client: Any, source: str) -> Path | None:
     if not source.startswith("models:/m-") or "/" in source.removeprefix("models:/"):
         return None
     location = client.get_logged_model(source.removeprefix("models:/")).artifact_location
-    if "://" in location and not location.startswith("file:"):
+    scheme = urlsplit(location).scheme
+    if len(scheme) > 1 and scheme != "file":  # a server's mlflow-artifacts:/, s3://; C:\ is a drive letter
         return None
     folder = Path(local_file_uri_to_path(location))
     try:

@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
+from axpoc._columns import curve_columns
 from axpoc.errors import Interrupted, UserError
 from axpoc.kpi import clip_to_range
+from axpoc.tracking._ledger import is_server_uri, open_ledger
 
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous"
 PID_TAG, HOST_TAG = "axpoc.pid", "axpoc.host"
@@ -38,6 +40,8 @@ class Store:
     experiment_name: str
     model_name: str
     project_dir: Path
+    ledger: Any
+    """Where the registry lock, move journal and promotion log live (:mod:`axpoc.tracking._ledger`)."""
     recovered: list[str] = field(default_factory=list)
     """What opening the store did with alias moves a stopped process left half done (notes for the user)."""
 
@@ -54,9 +58,18 @@ def default_tracking_uri(project_dir: Path) -> str:
 
 
 def open_store(
-    *, project_name: str, project_dir: Path, tracking_uri: str | None = None, registry_uri: str | None = None
+    *,
+    project_name: str,
+    project_dir: Path,
+    tracking_uri: str | None = None,
+    registry_uri: str | None = None,
+    database: str | None = None,
 ) -> Store:
     """Create or open the project's experiment; artifacts go under the project folder, never ./mlruns.
+
+    Against an MLflow server (``http(s)://``) the experiment takes the server's artifact location (proxied
+    artifacts: ``mlflow-artifacts:/``), so no host needs a shared folder; ``database`` (``tracking.database``)
+    then holds the registry lock, journal and promotion log that every host shares.
 
     Under the CLI, MLflow's own log lines from here on go to ``<project_dir>/logs/axpoc.log``.
     """
@@ -74,10 +87,12 @@ def open_store(
     mlflow.set_registry_uri(reg)
     client = MlflowClient(tracking_uri=uri, registry_uri=reg)
     experiment = client.get_experiment_by_name(project_name)
-    if experiment is None:
+    if experiment is None and is_server_uri(uri):
+        experiment_id = _create_experiment(client, project_name, artifact_location=None)
+    elif experiment is None:
         artifacts = (project_dir / "artifacts").resolve()
         artifacts.mkdir(parents=True, exist_ok=True)
-        experiment_id = client.create_experiment(project_name, artifact_location=artifacts.as_uri())
+        experiment_id = _create_experiment(client, project_name, artifact_location=artifacts.as_uri())
     elif experiment.lifecycle_stage == "deleted":
         raise UserError(
             f"The MLflow experiment '{project_name}' in {uri} was deleted. Restore it in the MLflow UI or "
@@ -85,7 +100,8 @@ def open_store(
         )
     else:
         experiment_id = experiment.experiment_id
-    store = Store(uri, reg, experiment_id, project_name, project_name, project_dir)
+    ledger = open_ledger(project_dir=project_dir, project=project_name, tracking_uri=uri, database=database)
+    store = Store(uri, reg, experiment_id, project_name, project_name, project_dir, ledger)
     from axpoc.tracking._moves import recover
 
     store.recovered.extend(recover(store))  # before the cleanup below, which must see the moves settled
@@ -93,6 +109,19 @@ def open_store(
         logging.getLogger(__name__).warning("%s", note)
     mark_stale_runs(store)
     return store
+
+
+def _create_experiment(client: MlflowClient, name: str, *, artifact_location: str | None) -> str:
+    """A new experiment; when another host created it meanwhile (a shared server), that one."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return client.create_experiment(name, artifact_location=artifact_location)
+    except MlflowException:
+        existing = client.get_experiment_by_name(name)
+        if existing is None:
+            raise
+        return existing.experiment_id
 
 
 def mark_stale_runs(store: Store) -> list[str]:
@@ -244,8 +273,16 @@ def _flat_params(params: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def metric_key(name: str) -> str:
+    """A leaderboard name as an MLflow metric key, which cannot hold ``@``: ``f1@0.5`` -> ``f1_at_0.5``."""
+    return name.replace("@", "_at_")
+
+
 def log_candidate(store: Store, result: Any, *, primary: str, parent_run_id: str) -> str:
-    """A child run with params, per-fold metrics, mean and CI, trials summary and timings."""
+    """A child run with params, per-fold metrics, mean and CI, trials summary and timings.
+
+    ``primary`` is the leaderboard's name of the ranking KPI (``f1@0.5`` is logged as ``cv_f1_at_0.5_mean``).
+    """
     tags = {
         "mlflow.parentRunId": parent_run_id,
         "axpoc.status": result.status,
@@ -265,19 +302,19 @@ def log_candidate(store: Store, result: Any, *, primary: str, parent_run_id: str
         if result.ok:
             metrics.update(
                 {
-                    f"cv_{primary}_mean": result.interval.mean,
-                    f"cv_{primary}_ci_low": clip_to_range(result.interval.low, primary),
-                    f"cv_{primary}_ci_high": clip_to_range(result.interval.high, primary),
+                    f"cv_{metric_key(primary)}_mean": result.interval.mean,
+                    f"cv_{metric_key(primary)}_ci_low": clip_to_range(result.interval.low, primary),
+                    f"cv_{metric_key(primary)}_ci_high": clip_to_range(result.interval.high, primary),
                     "fit_time_s": result.fit_time_s,
                     "predict_ms_per_1k": result.predict_time_ms_per_1k,
                 }
             )
             for name, values in result.fold_metrics.items():
                 if np.isfinite(values).any():
-                    metrics[f"cv_{name}_mean"] = float(np.nanmean(values))
+                    metrics[f"cv_{metric_key(name)}_mean"] = float(np.nanmean(values))
                 for fold, value in enumerate(values):
                     if np.isfinite(value):
-                        mlflow.log_metric(f"fold_{name}", float(value), step=fold)
+                        mlflow.log_metric(f"fold_{metric_key(name)}", float(value), step=fold)
         mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v is not None and np.isfinite(v)})
         if not result.trials.empty:
             log_frame(result.trials, "trials.csv")
@@ -304,7 +341,7 @@ def log_dataset(
     import mlflow.data
     from mlflow.exceptions import MlflowException
 
-    flat = frame[[c for c in frame.columns if frame[c].dtype != object or not _is_curve(frame[c])]]
+    flat = frame.drop(columns=curve_columns(frame))
     source_uri = source if "://" in source else Path(source).as_uri() if Path(source).is_absolute() else None
     try:
         dataset = mlflow.data.from_pandas(
@@ -318,8 +355,3 @@ def log_dataset(
         mlflow.log_input(dataset, context=context)
     except MlflowException:  # two runs logging one dataset at once race on its unique key: the retry finds it
         mlflow.log_input(dataset, context=context)
-
-
-def _is_curve(series: pd.Series) -> bool:
-    first = series.dropna().head(1)
-    return len(first) > 0 and isinstance(first.iloc[0], np.ndarray)

@@ -107,3 +107,15 @@ def test_project_dir_defaults_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyP
     config = config_from_dict({"project": {"name": "p1"}, "data": {"demo": {}}, "target": {"column": "y"}})
     assert config.project_dir() == tmp_path / "axpoc_projects" / "p1"
     assert config.project_dir(tmp_path / "elsewhere") == tmp_path / "elsewhere"
+
+
+def test_a_team_server_needs_the_shared_database_for_lock_and_promotion_log(tmp_path: Path) -> None:
+    server = MINIMAL + "tracking:\n  uri: http://mlflow.factory.lan:5000\n"
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, server))
+    assert "tracking.database" in err.value.message and "Team server" in err.value.message
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, server + "  database: sqlite:///x.db\n"))
+    assert "not a PostgreSQL URL" in err.value.message
+    shared = "  database: postgresql+psycopg://axpoc:pw@mlflow.factory.lan:5432/axpoc\n"
+    assert load_config(write(tmp_path, server + shared)).tracking.database.endswith("/axpoc")

@@ -1,7 +1,8 @@
 """One glossary for the course: the notebooks, the runbook, the course documents and the report tables all
 call a concept by the Korean term in ``docs/course/glossary.yaml``.
 
-A forbidden variant found anywhere fails with the file, the line (or notebook cell) and the canonical term,
+The report's and CLI's Korean texts (the axpoc.i18n tables, templates, any Korean line in axpoc/) are
+held to the same terms. A forbidden variant found anywhere fails with the file, the line (or notebook cell) and the canonical term,
 so a trainer never teaches 도전자 on one page and 챌린저 on the next.
 """
 
@@ -38,12 +39,22 @@ def _terms() -> list[Term]:
     ]
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
 def _sources() -> list[Path]:
-    """Every text a trainee or an operator reads in Korean."""
+    """Every text a trainee or an operator reads in Korean: the runbook, the notebooks, the course kit, and
+    the package's Korean texts (the axpoc.i18n tables, the report templates, CLI lines)."""
+    package = [
+        path
+        for path in sorted((REPO / "axpoc").rglob("*"))
+        if path.suffix in {".py", ".j2"} and HANGUL.search(path.read_text(encoding="utf-8"))
+    ]
     files = [
         REPO / "docs" / "runbook_ko.md",
         *sorted((REPO / "notebooks").glob("*.ipynb")),
         *sorted(p for p in (REPO / "docs" / "course").rglob("*") if p.suffix in {".md", ".ipynb"}),
+        *package,
     ]
     return [path for path in files if path.is_file()]
 

@@ -607,7 +607,7 @@ def test_few_defect_cases_limit_the_time_folds_and_too_few_stop_with_a_korean_re
     with pytest.raises(UserError) as error:
         cv_splitter(_shot_log(n=38, defects=(5, 30)), _config(group=None, method="time"))
     message = error.value.message
-    assert message.startswith("데이터가 너무 작아 시간 교차검증을 할 수 없습니다")
+    assert message.startswith("데이터가 너무 작아 시간 교차 검증을 할 수 없습니다")
     assert "학습 부분의 불량(소수 클래스) 사례가 2건뿐임" in message
     assert "the training part has only 2 defect (minority-class) cases" in message
     assert "budget" not in message
@@ -626,7 +626,7 @@ def test_small_data_on_auto_has_no_holdout_and_repeats_stratified_cv_on_all_rows
     assert result.description.startswith(
         "small data (39 labelled rows, fewer than 100): no separate test part"
     )
-    assert result.description.text("ko").startswith("작은 데이터 (라벨이 있는 행이 39개로 100개 미만)")
+    assert result.description.text("ko").startswith("작은 데이터 (레이블이 있는 행이 39개로 100개 미만)")
 
     plan = cv_splitter(frame, config, split=result)
     assert (

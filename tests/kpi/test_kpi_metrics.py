@@ -9,7 +9,7 @@ import pytest
 import sklearn.metrics as skm
 
 from axpoc.kpi import (
-    RESAMPLABLE,
+    KPIS,
     Undefined,
     bootstrap_ci,
     compute_metrics,
@@ -182,7 +182,7 @@ def test_quality_kpis_resample_like_metrics() -> None:
     assert point_metric("defects_caught_per_1000", Y, PRED) == pytest.approx(250.0)  # 1000 * 2 / 8
     assert point_metric("manual_inspection_share", Y, PRED) == pytest.approx(3 / 8)
     assert point_metric("defect_rate_passed", Y, PRED) == pytest.approx(1 / 5)  # FN / (FN + TN)
-    assert "defect_escape_rate" in RESAMPLABLE and "monthly_saving" not in RESAMPLABLE
+    assert KPIS["defect_escape_rate"].resamplable and not KPIS["monthly_saving"].resamplable
 
 
 # ---------------------------------------------------------------- bootstrap

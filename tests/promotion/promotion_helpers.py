@@ -3,17 +3,12 @@ they pause and stop at a stage boundary of a move."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
-from typing import Any
 
-import pytest
+from axpoc_processes import axpoc_process, wait_paused
 
-from axpoc.tracking import PAUSE_ENV, PAUSED_MARK, RESUME_ENV
+from axpoc.tracking import PAUSE_ENV, RESUME_ENV
 
 PROJECT = "promo_demo"
 FORCED_REASON = "forced: 품질팀 요청"
@@ -30,32 +25,6 @@ TINY = {
     "kpi": {"gates": {"roc_auc": ">= 0.5"}},
     "tracking": {"snapshot_max_mb": 0},
 }
-
-
-def axpoc_process(*args: Any, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "axpoc", *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-        # a test runner started in the background may hand down an ignored SIGINT; the CLI needs the default
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-
-
-def wait_paused(proc: subprocess.Popen, stage: str) -> None:
-    """Read stderr until the hook says the process waits at ``stage``."""
-    deadline = time.monotonic() + 60
-    assert proc.stderr is not None
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if line.startswith(f"{PAUSED_MARK} {stage} "):
-            return
-        if not line and proc.poll() is not None:
-            break
-    proc.kill()
-    pytest.fail(f"never paused at {stage} (exit {proc.poll()}): {proc.communicate()[1][-2000:]}")
 
 
 def paused_rollback(

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from axpoc.report import GateRow, KpiRow
+from axpoc.kpi import GateResult
+from axpoc.report import KpiRow
 
 
 def _column(role: str, version: str, auc: float, passed: bool) -> object:
@@ -28,7 +29,7 @@ def _column(role: str, version: str, auc: float, passed: bool) -> object:
             "productivity",
         ),
     ]
-    gates = [GateRow("roc_auc", ">=", 0.8, auc, auc, passed, "" if passed else "0.7 < 0.8")]
+    gates = [GateResult("roc_auc", ">=", 0.8, auc, auc, passed, "" if passed else "0.7 < 0.8")]
     return ModelColumn(
         role=role, version=version, family="lightgbm", kpis=kpis, gates=gates, gates_passed=passed
     )
@@ -109,7 +110,7 @@ def test_retrain_report_says_fixed_notes_in_its_language(language: str) -> None:
     data = _data(language, "retrain")
     data.notes = [RetrainNote("champion_cannot_score", {"version": "3", "error": "'cushion_mm'"}), "note one"]
     html = render_retrain_report(data)
-    korean = "챔피언 v3은(는) 홀드아웃 데이터로 점수를 낼 수 없어(&#39;cushion_mm&#39;) 챌린저만 표시합니다."
+    korean = "챔피언 v3은(는) 평가 데이터로 점수를 낼 수 없어(&#39;cushion_mm&#39;) 도전자만 표시합니다."
     english = "the champion v3 cannot score the holdout (&#39;cushion_mm&#39;); only the challenger is shown."
     shown, hidden = (korean, english) if language == "ko" else (english, korean)
     assert shown in html and hidden not in html and "note one" in html  # free-form notes as they are
@@ -141,10 +142,7 @@ def test_retrain_report_names_the_built_in_rules_in_its_language(language: str) 
 
     data = _data(language, "retrain")
     (rule,) = catches_defects({"NG": (1, 10)})
-    row = GateRow(
-        rule.name, rule.op, rule.target, rule.value, rule.used_value, rule.passed, rule.reason, "rule"
-    )
-    data.models[1].gates.append(row)
+    data.models[1].gates.append(rule)
     html = render_retrain_report(data)
     label, found = (
         ("불량을 잡아냄", "&#39;NG&#39; 불량 10건 중 1건 검출")

@@ -24,9 +24,9 @@ def test_run_that_loses_the_race_reports_challenger(
     """Between this run's decision and its promotion another version takes ``champion``: the promotion
     (forced, so it was decided) finds a champion it did not decide against, and the report says so."""
     from axpoc import tracking
-    from axpoc.steps import _run
+    from axpoc.steps import _train
 
-    real_register = _run.register_candidate
+    real_register = _train.register_candidate
     rival: dict[str, str] = {}
 
     def register_then_lose_the_race(config: Any, store: Any, *args: Any, **kwargs: Any) -> Any:
@@ -37,7 +37,7 @@ def test_run_that_loses_the_race_reports_challenger(
         assert tracking.promote(store, rival["version"], reason="another run", expected_champion="1")
         return version, decision
 
-    monkeypatch.setattr(_run, "register_candidate", register_then_lose_the_race)
+    monkeypatch.setattr(_train, "register_candidate", register_then_lose_the_race)
     config = write_config(tmp_path, FAST)
     result = cli(
         "run", config, "--project-dir", project_copy["project"], "--force", "--reason", "test", "--json"
@@ -52,7 +52,7 @@ def test_run_that_loses_the_race_reports_challenger(
     )
     html = Path(outcome["report_path"]).read_text(encoding="utf-8")
     assert 'data-verdict="challenger"' in html and 'data-verdict="champion"' not in html
-    assert "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 챌린저로 남습니다" in html
+    assert "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 도전자로 남습니다" in html
     store = tracking.open_store(project_name=PROJECT, project_dir=project_copy["project"])
     assert tracking.alias_version(store, tracking.CHAMPION) == rival["version"] == "3"
     assert tracking.alias_version(store, tracking.CHALLENGER) == "2"

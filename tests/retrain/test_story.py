@@ -72,7 +72,7 @@ def test_handover_story(cli, project_copy: dict, tmp_path: Path) -> None:
     assert promoted["new_products"][0]["product"] == NEW_PRODUCT
     assert "check its predictions" in promoted["new_products"][0]["action"]  # reported, not silently learned
     report = Path(promoted["report_path"]).read_text(encoding="utf-8")
-    assert 'data-verdict="champion"' in report and "챔피언 vs 챌린저" in report and NEW_PRODUCT in report
+    assert 'data-verdict="champion"' in report and "챔피언 vs 도전자" in report and NEW_PRODUCT in report
 
     # A worse challenger (a config that lost most inputs) is rejected; the champion stays.
     weak = write_config(

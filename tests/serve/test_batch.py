@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from axpoc.errors import UserError
+from axpoc.errors import UserError, ValidationFailed
 from axpoc.serve import contributions, predict_batch, read_prediction_log
 
 
@@ -333,6 +333,31 @@ def test_cli_predict_json_when_nothing_is_scored_is_an_error_object(project: Any
     assert (error["code"], error["exit_code"]) == ("data_rejected", 1)
     assert "all 6 rows" in error["message"] and "사출압력" in error["message"]
     assert str(tmp_path / "s.rejects.csv") in error["message"]
+
+
+def test_rows_with_more_fields_than_the_header_are_data_rejected_naming_the_lines(
+    project: Any, tmp_path: Path
+) -> None:
+    """A stray separator pushes every later value into the wrong column: reading only the model's columns
+    must not drop the extra field silently. The file, every such line and the fix; exit 1; no output."""
+    parts = project.parts(30, seed=14)
+    text = parts.to_csv(index=False).splitlines()
+    text[5] = text[5].replace(",", ",,", 1)  # line 6: a stray separator after the id
+    text[21] += ",7"  # line 22: one value too many at the end
+    source = tmp_path / "stray.csv"
+    source.write_text("\n".join(text) + "\n", encoding="utf-8")
+    out = tmp_path / "s.csv"
+    with pytest.raises(ValidationFailed) as caught:
+        predict_batch(project.config(), source=str(source), output=out, threads=1, chunk_rows=8)
+    assert caught.value.exit_code == 1 and caught.value.code == "data_rejected"
+    message = caught.value.message
+    assert str(source) in message and "lines 6, 22 have more fields where the header has 5" in message
+    assert "stray separator" in message and not out.exists()
+
+    # every line ending in a separator: pandas would take each row's first field as its index
+    source.write_text("\n".join([text[0], *(line + "," for line in text[1:4])]) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="lines 2, 3, 4 have more fields"):
+        predict_batch(project.config(), source=str(source), output=out, threads=1)
 
 
 def test_table_output_on_postgresql(project: Any, tmp_path: Path, require_system) -> None:
