@@ -270,6 +270,10 @@ def test_the_verbs_mistakes_are_one_paragraph_and_exit_2(cli: Any, trained: dict
     reference.drop(columns=["cavity_pressure", "clamp_force_ton"]).head(1).to_csv(lacking, index=False)
     missing = _recommend(cli, trained, "--context", str(lacking))
     assert missing.code == 2 and "clamp_force_ton" in missing.stderr
+    blocked = tmp_path / "a_file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    out = _recommend(cli, trained, "--row", _a_shot(trained), "--out", str(blocked / "figures"))
+    assert out.code == 2 and "--out" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_a_context_file_is_one_row(cli: Any, trained: dict, tmp_path: Path) -> None:
