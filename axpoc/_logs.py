@@ -189,14 +189,21 @@ def stop_routing() -> None:
     _state.update(pending=None, file=None, console=None, showwarning=None)
 
 
+def mlflow_prints_to_log() -> None:
+    """MLflow prints registry notices ("Registered model ... already exists", "Created version") to its own
+    stream instead of logging them: make them INFO records of the 'mlflow' logger (the CLI's log file; hidden
+    in the course notebooks, whose 'mlflow' logger shows warnings only). Nothing to do before mlflow loads."""
+    module = sys.modules.get("mlflow.utils.logging_utils")
+    if module is not None and hasattr(module, "MLFLOW_LOGGING_STREAM"):
+        module.MLFLOW_LOGGING_STREAM = _LogStream(logging.getLogger("mlflow"))
+
+
 def _quiet_mlflow_prints() -> None:
     """MLflow prints registry notices to its own stream instead of logging them, and configures its loggers
     with a stderr handler when it was imported before :func:`route_library_output`: point both at the log."""
-    module = sys.modules.get("mlflow.utils.logging_utils")
-    if module is None:
+    if "mlflow.utils.logging_utils" not in sys.modules:
         return
-    if hasattr(module, "MLFLOW_LOGGING_STREAM"):
-        module.MLFLOW_LOGGING_STREAM = _LogStream(logging.getLogger("mlflow"))
+    mlflow_prints_to_log()
     for name in ("mlflow", "alembic", "huey"):
         logger = logging.getLogger(name)
         logger.handlers = []

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from axpoc._logs import mlflow_prints_to_log
 from axpoc.errors import UserError
 
 if TYPE_CHECKING:
@@ -134,7 +135,10 @@ def quiet_logs() -> None:
             warnings.showwarning(found.message, found.category, found.filename, found.lineno)
     # After the import: importing mlflow sets its own logger to INFO.
     logging.getLogger("mlflow").setLevel(logging.WARNING)
+    mlflow_prints_to_log()  # "Registered model ... already exists", "Created version" on every registration
     logging.getLogger("mlflow.pyfunc").setLevel(logging.ERROR)  # the cloudpickle notice on every logged model
+    # "Found extra inputs ['shot_id', 'timestamp']": the id and time columns a frame carries into predict
+    logging.getLogger("mlflow.models.utils").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 

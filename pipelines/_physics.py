@@ -8,6 +8,7 @@ supplies only its own physics. Plain functions: nothing here is ever pickled int
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,3 +140,53 @@ def ragged_curves(lengths: np.ndarray, build: Callable[[np.ndarray], np.ndarray]
 def frame(columns: Sequence[ColumnSpec], values: dict[str, object]) -> pd.DataFrame:
     """The generated table with exactly the template's columns, in the template's order."""
     return pd.DataFrame({c.name: values[c.name] for c in columns})
+
+
+Hidden = dict[str, Any]
+"""What a generated batch knows but its columns do not show: per-row state (a lot's melt viscosity, a die's
+wear) as arrays under their names, and under ``"calibration"`` the batch's calibrated defect mechanism. With
+it, a process module's ``defect_probability`` gives the true defect probability of the batch's parts at other
+settings, which is how a recommendation is checked against the physics (``benchmarks/recommend_physics.py``).
+A plain dict: the process layer defines no classes (nothing of it may end up pickled into a model)."""
+
+
+def hidden_state(calibration: dict[str, Any], **state: np.ndarray) -> Hidden:
+    """A :data:`Hidden` of per-row ``state`` arrays and the batch's ``calibration``."""
+    return {**state, "calibration": calibration}
+
+
+def take_rows(hidden: Hidden, index: np.ndarray) -> Hidden:
+    """The hidden state of the rows ``index`` (positions in the batch), calibration unchanged."""
+    return {k: v if k == "calibration" else v[index] for k, v in hidden.items()}
+
+
+def calibrate(scores: np.ndarray, *, rate: float) -> dict[str, Any]:
+    """The fixed version of :func:`pick_defects`' mechanism: per-mechanism offsets (the same quantiles) and
+    the latent cut at which the batch's mean true defect probability equals ``rate``."""
+    offsets = np.quantile(scores, 1 - rate, axis=0)
+    low, high = -20.0, 20.0
+    for _ in range(60):  # bisection: the mean probability falls as the cut rises
+        cut = (low + high) / 2
+        if logistic_defect_probability(scores, {"offsets": offsets, "cut": cut}).mean() > rate:
+            low = cut
+        else:
+            high = cut
+    return {"offsets": offsets, "cut": (low + high) / 2}
+
+
+def logistic_defect_probability(scores: np.ndarray, calibration: dict[str, Any]) -> np.ndarray:
+    """P(the worst mechanism's latent severity reaches the cut): 1 - prod_k sigmoid(cut - score_k + offset_k)."""
+    offsets = np.asarray(calibration["offsets"], dtype=float)
+    margin = float(calibration["cut"]) - (scores - offsets)
+    return 1.0 - np.prod(1.0 / (1.0 + np.exp(-margin)), axis=1)
+
+
+def product_index(products: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Position of each row's product in the module's ``PRODUCTS`` (an unknown product is an error)."""
+    lookup = {str(name): i for i, name in enumerate(names)}
+    unknown = sorted({str(p) for p in products} - set(lookup))
+    if unknown:
+        raise UserError(
+            f"product {unknown[0]!r} is not one of this process's demo products ({', '.join(lookup)})."
+        )
+    return np.array([lookup[str(p)] for p in products])

@@ -40,12 +40,15 @@ import pandas as pd
 from axpoc.process import ColumnSpec, ProcessTemplate, QualityCharacteristic
 
 from ._physics import (
+    Hidden,
     check_args,
     codes,
     cold_share,
     defect_count,
     frame,
+    hidden_state,
     levels,
+    product_index,
     ragged_curves,
     runs,
     shift_clock,
@@ -65,6 +68,7 @@ FEED_OVERRIDES = (0.8, 0.9, 1.0, 1.1, 1.2)
 SPINDLE_OVERRIDES = (0.9, 1.0, 1.1)
 SAMPLE_HZ = 10.0
 TOOL_LIFE_PASSES = 320  # the tool-life counter's limit
+RA_SCATTER = 0.09  # part-to-part scatter of log Ra that no column explains
 
 COLUMNS = (
     ColumnSpec("timestamp", "time", label_ko="시각", label_en="Timestamp"),
@@ -136,6 +140,12 @@ def _flank_wear(rate: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray,
 
 def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.DataFrame:
     """Seeded demo parts; ``defect_rate`` is the realised share with Ra above the USL (see the module doc)."""
+    return simulate(rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)[0]
+
+
+def simulate(*, rows: int, defect_rate: float, drift: float, seed: int) -> tuple[pd.DataFrame, Hidden]:
+    """:func:`generate`'s parts and what they do not show: flank wear, vibration, the insert's edge, the
+    stock's hardness and the calibrated base roughness (for :func:`defect_probability`)."""
     check_args(rows=rows, defect_rate=defect_rate, drift=drift)
     rng = np.random.default_rng(seed)
     ramp = np.linspace(0.0, drift, rows)
@@ -174,22 +184,12 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         runout + rng.normal(0.0, 0.18, rows)
     )
 
-    geometric = feed**2 / (32.0 * NOSE_RADIUS_MM) * 1000.0
-    built_up_edge = 0.3 * np.maximum(160.0 - speed, 0.0) / 40.0
     edge = levels(tool, sd=0.04, rng=rng)  # edge preparation of the insert
-    log_ra = (
-        np.log(
-            (1.3 * geometric + 0.1) * (1 + 0.8 * (wear / 250.0) ** 2)
-            + built_up_edge
-            + 0.2 * (vibration - 0.6)
-        )
-        + edge
-        - 0.1 * hard
-        + rng.normal(0.0, 0.09, rows)
-    )
+    log_ra = _log_ra(feed, speed, wear, vibration) + edge - 0.1 * hard + rng.normal(0.0, RA_SCATTER, rows)
     ranked = np.sort(log_ra)[::-1]
     k = defect_count(defect_rate, rows)
-    ra = np.exp(log_ra + np.log(RA_USL_UM) - (ranked[k - 1] + ranked[k]) / 2)
+    base = (ranked[k - 1] + ranked[k]) / 2  # the log Ra that lands on the USL
+    ra = np.exp(log_ra + np.log(RA_USL_UM) - base)
 
     offset_um = -6.0 + levels(tool, sd=1.5, rng=rng)
     diameter_dev_um = (
@@ -210,7 +210,8 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
 
         return ragged_curves(lengths, build)
 
-    return frame(
+    hidden = hidden_state({"base": base}, wear=wear, vibration=vibration, edge=edge, hard=hard)
+    parts = frame(
         COLUMNS,
         {
             "timestamp": stamps,
@@ -233,6 +234,28 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
             "flank_wear_um": np.maximum(wear + rng.normal(0.0, 3.0, rows), 0.0).round(1),
         },
     )
+    return parts, hidden
+
+
+def _log_ra(feed: np.ndarray, speed: np.ndarray, wear: np.ndarray, vibration: np.ndarray) -> np.ndarray:
+    """log Ra before the insert's edge, the stock and the scatter: feed marks, wear, built-up edge, chatter."""
+    geometric = feed**2 / (32.0 * NOSE_RADIUS_MM) * 1000.0
+    built_up_edge = 0.3 * np.maximum(160.0 - speed, 0.0) / 40.0
+    return np.log(
+        (1.3 * geometric + 0.1) * (1 + 0.8 * (wear / 250.0) ** 2) + built_up_edge + 0.2 * (vibration - 0.6)
+    )
+
+
+def defect_probability(parts: pd.DataFrame, hidden: Hidden) -> np.ndarray:
+    """The true P(Ra > USL) of parts of a simulated batch (``hidden`` taken at their rows), cut at the feed
+    and spindle speed their columns now hold (the tool's wear so far and its vibration stay)."""
+    from scipy.stats import norm
+
+    part = product_index(parts["product"].to_numpy(), PRODUCTS)
+    feed = parts["feed_mm_rev"].to_numpy(dtype=float)
+    speed = np.pi * DIAMETER_MM[part] * parts["spindle_speed_rpm"].to_numpy(dtype=float) / 1000.0
+    mean = _log_ra(feed, speed, hidden["wear"], hidden["vibration"]) + hidden["edge"] - 0.1 * hidden["hard"]
+    return norm.sf((float(hidden["calibration"]["base"]) - mean) / RA_SCATTER)  # type: ignore[arg-type]
 
 
 TEMPLATE = ProcessTemplate(

@@ -38,12 +38,17 @@ import pandas as pd
 from axpoc.process import ColumnSpec, ProcessTemplate, QualityCharacteristic
 
 from ._physics import (
+    Hidden,
+    calibrate,
     check_args,
     codes,
     cold_share,
     frame,
+    hidden_state,
     levels,
+    logistic_defect_probability,
     pick_defects,
+    product_index,
     ragged_curves,
     relu,
     runs,
@@ -115,6 +120,12 @@ COLUMNS = (
 
 def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.DataFrame:
     """Seeded demo shots; ``defect_rate`` is the realised share of defective shots (see the module doc)."""
+    return simulate(rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)[0]
+
+
+def simulate(*, rows: int, defect_rate: float, drift: float, seed: int) -> tuple[pd.DataFrame, Hidden]:
+    """:func:`generate`'s shots and what they do not show: each lot's melt viscosity, the thermocouple's
+    drift and the calibrated defect mechanism (for :func:`defect_probability`)."""
     check_args(rows=rows, defect_rate=defect_rate, drift=drift)
     rng = np.random.default_rng(seed)
     ramp = np.linspace(0.0, drift, rows)
@@ -147,32 +158,18 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         + 2.0 * ramp
     )
 
-    # Deviations from the part's nominal, in units of their typical spread.
-    z_melt = (melt - BARREL_C[part]) / 4.0
-    z_inj = (injection / INJECTION_BAR[part] - 1) / 0.055
-    z_mold = (mold - MOLD_C[part]) / 5.0
-    z_hold = (holding / HOLDING_BAR[part] - 1) / 0.07
+    settings = {
+        "melt_temp_c": melt,
+        "injection_pressure_bar": injection,
+        "mold_temp_c": mold,
+        "holding_pressure_bar": holding,
+        "holding_time_s": holding_s,
+        "clamp_force_ton": clamp,
+        "cushion_mm": cushion,
+        "cooling_time_s": cooling_s,
+    }
+    scores = _scores(settings, part, viscosity)
     z_hold_s = (holding_s / HOLDING_S[part] - 1) / 0.12
-    z_clamp = (clamp / CLAMP_TON[part] - 1) / 0.035
-    z_cushion = (cushion - CUSHION_MM[part]) / 0.57
-    z_cool = (cooling_s / COOLING_S[part] - 1) / 0.08
-    scores = SIGNAL * np.column_stack(
-        [
-            -0.9 * z_melt
-            - 0.9 * z_inj
-            - 0.7 * z_mold
-            - 0.5 * z_cushion
-            + 0.3 * viscosity
-            + 0.6 * relu(-z_melt) * relu(-z_inj),
-            0.9 * z_inj + 0.8 * z_melt - 1.0 * z_clamp - 0.3 * viscosity + 0.6 * relu(z_inj) * relu(-z_clamp),
-            -0.9 * z_hold
-            - 0.9 * z_hold_s
-            + 0.8 * z_mold
-            - 0.5 * z_cushion
-            - 0.3 * z_cool
-            + 0.6 * relu(-z_hold) * relu(-z_hold_s),
-        ]
-    )
     kind = pick_defects(scores, rate=defect_rate, rng=rng)
 
     # How plainly a defect shows on the cavity-pressure curve differs from shot to shot (see the module doc).
@@ -210,7 +207,10 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     lengths = np.clip(
         np.round(200 + 10 * np.clip(z_hold_s, -1.5, 1.5) + rng.normal(0.0, 4.0, rows)), 180, 220
     )
-    return frame(
+    hidden = hidden_state(
+        calibrate(scores, rate=defect_rate), viscosity=viscosity, mold_reads_high=4.0 * ramp
+    )
+    shots = frame(
         COLUMNS,
         {
             "timestamp": stamps,
@@ -233,6 +233,58 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
             "defect_type": DEFECT_TYPES[kind],
         },
     )
+    return shots, hidden
+
+
+def _scores(settings: dict[str, np.ndarray], part: np.ndarray, viscosity: np.ndarray) -> np.ndarray:
+    """Per-mechanism logits (short shot, flash, sink mark) from the shot's conditions (see the module doc)."""
+    # Deviations from the part's nominal, in units of their typical spread.
+    z_melt = (settings["melt_temp_c"] - BARREL_C[part]) / 4.0
+    z_inj = (settings["injection_pressure_bar"] / INJECTION_BAR[part] - 1) / 0.055
+    z_mold = (settings["mold_temp_c"] - MOLD_C[part]) / 5.0
+    z_hold = (settings["holding_pressure_bar"] / HOLDING_BAR[part] - 1) / 0.07
+    z_hold_s = (settings["holding_time_s"] / HOLDING_S[part] - 1) / 0.12
+    z_clamp = (settings["clamp_force_ton"] / CLAMP_TON[part] - 1) / 0.035
+    z_cushion = (settings["cushion_mm"] - CUSHION_MM[part]) / 0.57
+    z_cool = (settings["cooling_time_s"] / COOLING_S[part] - 1) / 0.08
+    return SIGNAL * np.column_stack(
+        [
+            -0.9 * z_melt
+            - 0.9 * z_inj
+            - 0.7 * z_mold
+            - 0.5 * z_cushion
+            + 0.3 * viscosity
+            + 0.6 * relu(-z_melt) * relu(-z_inj),
+            0.9 * z_inj + 0.8 * z_melt - 1.0 * z_clamp - 0.3 * viscosity + 0.6 * relu(z_inj) * relu(-z_clamp),
+            -0.9 * z_hold
+            - 0.9 * z_hold_s
+            + 0.8 * z_mold
+            - 0.5 * z_cushion
+            - 0.3 * z_cool
+            + 0.6 * relu(-z_hold) * relu(-z_hold_s),
+        ]
+    )
+
+
+def defect_probability(shots: pd.DataFrame, hidden: Hidden) -> np.ndarray:
+    """The true P(defect) of shots of a simulated batch (``hidden`` taken at their rows), run at the
+    settings their columns now hold: the mechanism of :func:`generate` without its draw."""
+    settings = {
+        name: shots[name].to_numpy(dtype=float)
+        for name in (
+            "melt_temp_c",
+            "injection_pressure_bar",
+            "mold_temp_c",
+            "holding_pressure_bar",
+            "holding_time_s",
+            "clamp_force_ton",
+            "cushion_mm",
+            "cooling_time_s",
+        )
+    }
+    settings["mold_temp_c"] = settings["mold_temp_c"] - hidden["mold_reads_high"]
+    part = product_index(shots["product"].to_numpy(), PRODUCTS)
+    return logistic_defect_probability(_scores(settings, part, hidden["viscosity"]), hidden["calibration"])
 
 
 WEIGHT_SPEC_PCT = 1.5  # part weight within ±1.5 % of the part's nominal weight

@@ -40,13 +40,18 @@ import pandas as pd
 from axpoc.process import ColumnSpec, ProcessTemplate, QualityCharacteristic
 
 from ._physics import (
+    Hidden,
+    calibrate,
     check_args,
     codes,
     cold_share,
     frame,
+    hidden_state,
     levels,
+    logistic_defect_probability,
     pick_defects,
     position_in_run,
+    product_index,
     ragged_curves,
     relu,
     runs,
@@ -117,6 +122,12 @@ COLUMNS = (
 
 def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.DataFrame:
     """Seeded demo strokes; ``defect_rate`` is the realised share of defective parts (see the module doc)."""
+    return simulate(rows=rows, defect_rate=defect_rate, drift=drift, seed=seed)[0]
+
+
+def simulate(*, rows: int, defect_rate: float, drift: float, seed: int) -> tuple[pd.DataFrame, Hidden]:
+    """:func:`generate`'s strokes and what they do not show: the die's wear, how warm the die runs and the
+    stroke rate it warmed at, and the calibrated defect mechanism (for :func:`defect_probability`)."""
     check_args(rows=rows, defect_rate=defect_rate, drift=drift)
     rng = np.random.default_rng(seed)
     n = rows * SAMPLE_EVERY
@@ -133,13 +144,9 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     lube = LUBE_G_M2 * (1 + levels(setting, sd=0.09, rng=rng) + rng.normal(0.0, 0.09, n)) - 0.25 * ramp
     coil_change = np.r_[False, lot[1:] != lot[:-1]]
     stamps, minutes, idle = shift_clock(60.0 / spm + np.abs(rng.normal(0.0, 0.1, n)) + 600.0 * coil_change)
+    warm = 1 - cold_share(minutes, idle, heat_min=40.0, cool_min=120.0)
     die_temp = (
-        AMBIENT_C
-        + 5.0 * ramp
-        + DIE_RISE_C
-        * (spm / STROKES_PER_MIN[part])
-        * (1 - cold_share(minutes, idle, heat_min=40.0, cool_min=120.0))
-        + rng.normal(0.0, 0.8, n)
+        AMBIENT_C + 5.0 * ramp + DIE_RISE_C * (spm / STROKES_PER_MIN[part]) * warm + rng.normal(0.0, 0.8, n)
     )
     z_hard = (hardness - HARDNESS_HV[part]) / 7.0
     z_lube = (lube / LUBE_G_M2 - 1) / 0.127
@@ -163,8 +170,7 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
         die_temp,
         strokes,
         worn,
-        z_hard,
-        z_lube,
+        warm,
     ) = (
         a[kept]
         for a in (
@@ -180,26 +186,19 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
             die_temp,
             strokes,
             worn,
-            z_hard,
-            z_lube,
+            warm,
         )
     )
+    settings = {
+        "blank_thickness_mm": thickness,
+        "material_hardness_hv": hardness,
+        "die_temp_c": die_temp,
+        "lubrication_g_m2": lube,
+        "blank_holder_force_kn": holder,
+        "stroke_rate_spm": spm,
+    }
+    scores = _scores(settings, part, worn)
     z_thick = (thickness / THICKNESS_MM[part] - 1) / 0.0126
-    z_holder = (holder / HOLDER_KN[part] - 1) / 0.058
-    z_speed = (spm / STROKES_PER_MIN[part] - 1) / 0.05
-    z_hot = (die_temp - AMBIENT_C - DIE_RISE_C) / 4.0
-    z_wear = (worn - 0.5) / 0.3
-    scores = SIGNAL * np.column_stack(
-        [
-            0.6 * z_hard
-            - 0.9 * z_lube
-            + 0.7 * z_holder
-            - 0.5 * z_thick
-            + 0.4 * z_hot
-            + 0.5 * relu(z_hard) * relu(-z_lube),
-            1.2 * z_wear + 0.5 * z_thick - 0.3 * z_hard + 0.3 * z_speed + 0.4 * relu(z_wear) * relu(z_thick),
-        ]
-    )
     kind = pick_defects(scores, rate=defect_rate, rng=rng)
 
     # How plainly a defect shows on the tonnage curve differs from part to part (see the module doc).
@@ -229,7 +228,8 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
     lengths = np.clip(
         np.round(160 * np.sqrt(STROKES_PER_MIN[part] / spm) + rng.normal(0.0, 3.0, rows)), 140, 185
     )
-    return frame(
+    hidden = hidden_state(calibrate(scores, rate=defect_rate), worn=worn, warm=warm, spm=spm)
+    strokes_table = frame(
         COLUMNS,
         {
             "timestamp": stamps,
@@ -248,6 +248,49 @@ def generate(*, rows: int, defect_rate: float, drift: float, seed: int) -> pd.Da
             "defect_type": DEFECT_TYPES[kind],
         },
     )
+    return strokes_table, hidden
+
+
+def _scores(settings: dict[str, np.ndarray], part: np.ndarray, worn: np.ndarray) -> np.ndarray:
+    """Per-mechanism logits (crack, burr) from the stroke's conditions (see the module doc)."""
+    z_hard = (settings["material_hardness_hv"] - HARDNESS_HV[part]) / 7.0
+    z_lube = (settings["lubrication_g_m2"] / LUBE_G_M2 - 1) / 0.127
+    z_thick = (settings["blank_thickness_mm"] / THICKNESS_MM[part] - 1) / 0.0126
+    z_holder = (settings["blank_holder_force_kn"] / HOLDER_KN[part] - 1) / 0.058
+    z_speed = (settings["stroke_rate_spm"] / STROKES_PER_MIN[part] - 1) / 0.05
+    z_hot = (settings["die_temp_c"] - AMBIENT_C - DIE_RISE_C) / 4.0
+    z_wear = (worn - 0.5) / 0.3
+    return SIGNAL * np.column_stack(
+        [
+            0.6 * z_hard
+            - 0.9 * z_lube
+            + 0.7 * z_holder
+            - 0.5 * z_thick
+            + 0.4 * z_hot
+            + 0.5 * relu(z_hard) * relu(-z_lube),
+            1.2 * z_wear + 0.5 * z_thick - 0.3 * z_hard + 0.3 * z_speed + 0.4 * relu(z_wear) * relu(z_thick),
+        ]
+    )
+
+
+def defect_probability(strokes: pd.DataFrame, hidden: Hidden) -> np.ndarray:
+    """The true P(defect) of strokes of a simulated batch (``hidden`` taken at their rows), run at the
+    settings their columns now hold; a changed stroke rate warms the die more or less, as in :func:`generate`."""
+    settings = {
+        name: strokes[name].to_numpy(dtype=float)
+        for name in (
+            "blank_thickness_mm",
+            "material_hardness_hv",
+            "die_temp_c",
+            "lubrication_g_m2",
+            "blank_holder_force_kn",
+            "stroke_rate_spm",
+        )
+    }
+    part = product_index(strokes["product"].to_numpy(), PRODUCTS)
+    faster = (settings["stroke_rate_spm"] - hidden["spm"]) / STROKES_PER_MIN[part]
+    settings["die_temp_c"] = settings["die_temp_c"] + DIE_RISE_C * faster * hidden["warm"]
+    return logistic_defect_probability(_scores(settings, part, hidden["worn"]), hidden["calibration"])
 
 
 SPRINGBACK_SPEC_DEG = 1.0  # flange angle within ±1.0° of the drawing

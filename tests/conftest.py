@@ -56,6 +56,14 @@ def mlflow_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def field_project(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A small injection-molding champion carried through a three-week field period (tests/field_project.py)."""
+    from field_project import build_field_project
+
+    return build_field_project(tmp_path_factory.mktemp("field"))
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path, mlflow_db_template: Path) -> Path:
     """An empty project folder with a pre-migrated MLflow store."""

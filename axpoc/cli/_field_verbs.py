@@ -25,6 +25,7 @@ ScoresOpt = Annotated[
     ),
 ]
 DbUrlOpt = Annotated[str | None, typer.Option("--db-url", help="SQLAlchemy URL of sql:TABLE scores")]
+PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="also print it to PDF (Chromium)")]
 
 
 def _setup(config: Path, project_dir: Path | None) -> tuple[Any, Path]:
@@ -95,33 +96,19 @@ def field_report(
     until: Annotated[str | None, typer.Option("--until", help="last field day, YYYY-MM-DD")] = None,
     scores: ScoresOpt = None,
     db_url: DbUrlOpt = None,
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="also print it to PDF (Chromium)")] = True,
+    pdf: PdfOpt = True,
     project_dir: ProjectDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Realised KPIs of the field period against the baseline before deployment: Korean HTML (+ PDF)."""
     from axpoc.field import REPORT_FILE, Window
-    from axpoc.field import field_report as build
-    from axpoc.report import export_pdf, write_field_report
-    from axpoc.retrain import open_project
-    from axpoc.serve import read_prediction_log
-    from axpoc.tracking import read_promotion_log
+    from axpoc.report import write_field_report
 
     cfg, project = _setup(config, project_dir)
     window = Window(_date(since, "--since", cfg.language), _date(until, "--until", cfg.language))
-    scored, _ = _scored(cfg, project, scores, db_url)
-    store = open_project(cfg, project_dir)
-    report = build(
-        cfg,
-        project_dir=project,
-        scored=scored,
-        prediction_log=read_prediction_log(project),
-        promotion_log=read_promotion_log(store),
-        window=window,
-    )
+    report = _report(cfg, project, project_dir, window, scores, db_url)
     html = write_field_report(report, project / "reports" / REPORT_FILE)
-    report["report"] = str(html)
-    report["pdf"] = str(export_pdf(html, html.with_suffix(".pdf")) or "") if pdf else ""
+    report |= {"report": str(html), "pdf": _pdf(html, pdf)}
     if as_json:
         emit_json(report)
         return
@@ -133,7 +120,127 @@ def field_report(
     )
 
 
+def _report(
+    cfg: Any, project: Path, project_dir: Path | None, window: Any, scores: Any, db_url: Any
+) -> dict[str, Any]:
+    """The field report's data, from the project's logs and outcome store (what field-report prints)."""
+    from axpoc.field import field_report as build
+    from axpoc.retrain import open_project
+    from axpoc.serve import read_prediction_log
+    from axpoc.tracking import read_promotion_log
+
+    scored, _ = _scored(cfg, project, scores, db_url)
+    return build(
+        cfg,
+        project_dir=project,
+        scored=scored,
+        prediction_log=read_prediction_log(project),
+        promotion_log=read_promotion_log(open_project(cfg, project_dir)),
+        window=window,
+    )
+
+
+def _pdf(html: Path, pdf: bool) -> str:
+    from axpoc.report import export_pdf
+
+    return str(export_pdf(html, html.with_suffix(".pdf")) or "") if pdf else ""
+
+
+def charter(
+    config: ConfigArg, pdf: PdfOpt = True, project_dir: ProjectDirOpt = None, as_json: JsonOpt = False
+) -> None:
+    """The one-page PoC charter at kick-off: problem, data plan, KPI targets, gates, five or more visits, roles."""
+    from axpoc.field import charter as build
+    from axpoc.report import write_charter
+
+    cfg, project = _setup(config, project_dir)
+    data = build(cfg)
+    html = write_charter(data, project / "reports" / "charter.html")
+    data |= {"report": str(html), "pdf": _pdf(html, pdf)}
+    if as_json:
+        emit_json(data)
+        return
+    err_console.print(
+        f"착수 헌장 (charter): [bold]{html}[/]" + (f"  PDF: {data['pdf']}" if data["pdf"] else "")
+    )
+
+
+def visit(
+    config: ConfigArg,
+    note: Annotated[str, typer.Option("--note", help="what was done on the visit")],
+    when: Annotated[
+        str | None, typer.Option("--date", help="the day of the visit (default: today), YYYY-MM-DD")
+    ] = None,
+    who: Annotated[str, typer.Option("--who", help="who visited")] = "",
+    next_step: Annotated[str, typer.Option("--next", help="the next step agreed")] = "",
+    project_dir: ProjectDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a site visit (date, who, what was done, next step); it appears in the field report's timeline."""
+    from axpoc.field import record_visit
+
+    cfg, project = _setup(config, project_dir)
+    day = _date(when, "--date", cfg.language) or date.today()
+    result = record_visit(project, note=note, when=day, who=who, next_step=next_step, language=cfg.language)
+    if as_json:
+        emit_json(result)
+        return
+    planned = len(cfg.plan.visits)
+    err_console.print(
+        f"방문 기록 (visit recorded): {day} — {result['visits']}번째 (계획 {planned}회) → {result['file']}"
+    )
+
+
+def case_card(
+    config: ConfigArg,
+    scores: ScoresOpt = None,
+    db_url: DbUrlOpt = None,
+    pdf: PdfOpt = True,
+    project_dir: ProjectDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A one-page anonymised case card (industry, process, size bands, model family, rounded effects, lessons)."""
+    from axpoc.field import Window, read_visits
+    from axpoc.field import case_card as build
+    from axpoc.report import write_case_card
+
+    cfg, project = _setup(config, project_dir)
+    report = _report(cfg, project, project_dir, Window(), scores, db_url)
+    family, rows = _model_facts(cfg, project_dir, report["model_versions"])
+    card = build(cfg, report=report, family=family, training_rows=rows, visits_done=len(read_visits(project)))
+    html = write_case_card(card, project / "reports" / "case_card.html")
+    card |= {"report": str(html), "pdf": _pdf(html, pdf)}
+    if as_json:
+        emit_json(card)
+        return
+    err_console.print(
+        f"사례 카드 (case card): [bold]{html}[/]" + (f"  PDF: {card['pdf']}" if card["pdf"] else "")
+    )
+
+
+def _model_facts(cfg: Any, project_dir: Path | None, versions: list[str]) -> tuple[str, int]:
+    """The family of the (latest) version that scored the field parts, and how many rows it was trained on."""
+    from axpoc.retrain import list_models, open_project
+
+    store = open_project(cfg, project_dir)
+    listed = {row["version"]: row for row in list_models(store)["versions"]}
+    chosen = listed.get(max(versions, key=int)) if versions else None
+    if chosen is None:
+        return "–", 0
+    run = store.client.get_run(chosen["run_id"])
+    parent = run.data.tags.get("mlflow.parentRunId")
+    params = (
+        run.data.params
+        if "n_rows" in run.data.params or not parent
+        else store.client.get_run(parent).data.params
+    )
+    return chosen["family"] or "–", int(params.get("n_rows", 0))
+
+
 def register(app: typer.Typer) -> None:
     """Attach the field verbs to the ``axpoc`` command."""
     app.command("outcomes")(outcomes)
     app.command("field-report")(field_report)
+    app.command("charter")(charter)
+    app.command("visit")(visit)
+    app.command("case-card")(case_card)

@@ -72,14 +72,14 @@ def recommend(
 def _tables(outcome: Any, language: str) -> None:
     from rich.table import Table
 
-    from axpoc.recommend import say, summary_line
+    from axpoc.recommend import summary_line, words
 
     rec = outcome.recommendation
     best = rec.best
     regression = outcome.task == "regression"
-    settings = Table(title=say("title", language, version=outcome.model_version))
+    settings = Table(title=words("title", language, version=outcome.model_version))
     for code in ("setting", "unit", "safe_range", "today", "recommended"):
-        settings.add_column(say(code, language))
+        settings.add_column(words(code, language))
     for control in outcome.controls:
         step_text = f" / {control.step:g}" if control.step else ""
         settings.add_row(
@@ -91,40 +91,40 @@ def _tables(outcome: Any, language: str) -> None:
         )
     err_console.print(settings)
     ranked = Table()
-    ranked.add_column(say("rank", language))
+    ranked.add_column(words("rank", language))
     if regression:
-        ranked.add_column(say("predicted_value", language))
-    ranked.add_column(say("defect_rate", language))
-    ranked.add_column(say("support", language))
+        ranked.add_column(words("predicted_value", language))
+    ranked.add_column(words("defect_rate", language))
+    ranked.add_column(words("support", language))
     for control in outcome.controls:
         ranked.add_column(control.label(language))
-    for rank, candidate in [(say("today", language), rec.today), *enumerate(rec.ranked, start=1)]:
+    for rank, candidate in [(words("today", language), rec.today), *enumerate(rec.ranked, start=1)]:
         ranked.add_row(
             str(rank),
             *([f"{candidate.predicted:.4g}"] if regression else []),
             _rate(candidate),
-            say("supported" if candidate.supported else "unsupported", language, count=candidate.support),
+            words("supported" if candidate.supported else "unsupported", language, count=candidate.support),
             *(f"{candidate.settings[c.column]:.4g}" for c in outcome.controls),
         )
     err_console.print(ranked)
     err_console.print(f"[bold]{summary_line(outcome, language)}[/]")
     err_console.print(
-        say(
+        words(
             "searched",
             language,
             trials=rec.trials,
             rejected=rec.rejected,
             radius=outcome.support_rule["radius"],
-            k=outcome.support_rule["k"],
+            k=outcome.support_rule["needed_here"],
         ),
         style="dim",
     )
     if rec.allow_extrapolation:
-        err_console.print(say("extrapolating", language), style="yellow")
+        err_console.print(words("extrapolating", language), style="yellow")
     for note in rec.notes:
         err_console.print(f"- {note}", style="dim", markup=False)
     err_console.print(
-        say("nothing_written", language, run=outcome.run_id[:8], folder=outcome.folder), style="dim"
+        words("nothing_written", language, run=outcome.run_id[:8], folder=outcome.folder), style="dim"
     )
 
 

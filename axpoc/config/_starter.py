@@ -72,6 +72,32 @@ def _defect_classes_lines(classes: list[Any]) -> list[str]:
     ]
 
 
+def _class_costs_lines(classes: list[Any]) -> list[str]:
+    """A commented ``kpi.costs.class_costs`` proposal over the classes found, good class first; its costs are
+    blank (null), so a block uncommented but not filled in is refused naming the pair, never read as free."""
+    _, ok = propose_defect_classes(classes)
+    ordered = [ok, *(c for c in classes if c != ok)] if ok is not None else list(classes)
+    found = ", ".join(map(str, ordered))
+    lines = [
+        "    # 불량 유형마다 잘못 분류한 비용이 다르면 주석을 풀고 부품당 비용을 채우세요: 실제 클래스 -> 예측 클래스",
+        "    # (uncomment and fill in the cost per part when misrouting each defect type costs something different:",
+        f"    # actual class -> predicted class; classes found: {found})",
+        "    # class_costs:",
+    ]
+    for actual in ordered:
+        row = {_plain_key(predicted): None for predicted in ordered if predicted != actual}
+        flow = yaml.safe_dump(row, allow_unicode=True, default_flow_style=True, sort_keys=False).strip()
+        lines.append(f"    #   {_scalar(_plain_key(actual))}: {flow}")
+    return lines
+
+
+def _plain_key(value: Any) -> Any:
+    """A class as a YAML key: whole numbers stay numbers (classes read as 1.0 are the class 1), the rest text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int | str) else str(value)
+
+
 def _scalar(value: object) -> str:
     """One YAML value as it must be written to read back the same (``yes``, ``1.0``, ``a: b`` quoted)."""
     if value is None:
@@ -143,6 +169,7 @@ def render_starter(values: StarterValues) -> str:
         _yaml_block(
             values.costs or {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000}, 4
         ),
+        *(_class_costs_lines(values.classes) if values.task == "multiclass" and values.classes else []),
         "  baseline: {mode: all, detection_rate: 0.9}   # 현재 검사 방식 (inspection today: all | sample | none)",
         "  volumes: {parts_per_day: 2000, working_days_per_month: 22}",
         "  gates:                # 인수 기준 (acceptance gates)",

@@ -5,6 +5,7 @@ Plain data in, plain data out: the CLI hands in the prediction and promotion log
 results out in Korean or English.
 """
 
+from axpoc.field._documents import case_card, charter, rounded, size_band
 from axpoc.field._kpis import FIELD_KPIS, N_BOOT, Interval, KpiRow, day_blocks
 from axpoc.field._outcomes import (
     FIELD_FOLDER,
@@ -29,6 +30,8 @@ __all__ = [
     "KpiRow",
     "OutcomeResult",
     "Window",
+    "case_card",
+    "charter",
     "day_blocks",
     "defect_of",
     "field_report",
@@ -38,6 +41,8 @@ __all__ = [
     "read_visits",
     "record_outcomes",
     "record_visit",
+    "rounded",
     "say",
     "scored_sources",
+    "size_band",
 ]

@@ -78,6 +78,8 @@ def read_scored(
     scored = pd.concat(frames, ignore_index=True)
     scored["id"] = scored["id"].astype(str)
     scored["decision"] = scored["decision"].map(_truth).astype(bool)
+    if "model_version" in scored:  # a CSV read back gives 1.0 for version "1"
+        scored["model_version"] = scored["model_version"].astype(str).str.removesuffix(".0")
     scored["scored_at"] = pd.to_datetime(scored["scored_at"], utc=True, errors="coerce").dt.tz_convert(None)
     scored = scored.sort_values("scored_at", kind="stable")
     rescored = int(scored["id"].duplicated().sum())

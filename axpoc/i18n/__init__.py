@@ -11,9 +11,10 @@ from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
-from axpoc.i18n._kpi import RULE_LABELS, Reason, RuleText, policy_label
+from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
 from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, joined, say
+from axpoc.i18n._recommend import RecommendText
 from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
 from axpoc.i18n._words import retrain_texts, texts
 
@@ -24,12 +25,14 @@ __all__ = [
     "DecisionReason",
     "DirtyNote",
     "FieldText",
+    "GateText",
     "InputFlag",
     "Joined",
     "Phrase",
     "PrepareNote",
     "ReadNote",
     "Reason",
+    "RecommendText",
     "RecoveryNote",
     "RetrainNote",
     "RuleNote",

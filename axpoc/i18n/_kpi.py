@@ -157,9 +157,9 @@ class RuleText(Phrase):
                 "(exact binomial test, power {power}, level {alpha}, planned recall {planned})",
             ),
             "insufficient": (
-                "근거 부족: 시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
+                "시험 구간의 '{cls}' 불량 {have}건으로는 부족합니다 ({need}건 필요). "
                 "불량 사례를 약 {more_total}건 더 모으세요 (시험 구간에 {more}건 더 들어가도록)",
-                "insufficient evidence: {have} '{cls}' defects in the test part are too few ({need} needed). "
+                "{have} '{cls}' defects in the test part are too few ({need} needed). "
                 "Collect about {more_total} more defect cases (so that {more} more fall in the test part)",
             ),
             "enough_groups": (
@@ -172,10 +172,10 @@ class RuleText(Phrase):
                 "planned recall {planned})",
             ),
             "insufficient_groups": (
-                "근거 부족: 시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 레이블이 "
+                "시험 구간에 '{cls}' 불량인 '{unit}' 그룹이 {have}개뿐입니다 ({need}개 필요; 레이블이 "
                 "그룹마다 하나라 행이 아니라 그룹을 셈). '{cls}' 불량인 그룹('{unit}')을 약 {more_total}개 더 "
                 "모으세요 (시험 구간에 {more}개 더 들어가도록)",
-                "insufficient evidence: {have} '{unit}' groups with '{cls}' defects in the test part are too few "
+                "{have} '{unit}' groups with '{cls}' defects in the test part are too few "
                 "({need} needed; labels are one per group, so groups are counted, not rows). Collect about "
                 "{more_total} more '{unit}' groups with '{cls}' defects (so that {more} more fall in the test part)",
             ),
@@ -246,3 +246,28 @@ def policy_label(name: str, language: str) -> str:
     """A no-model policy's name in ``language``."""
     korean, english = _POLICY_LABELS[name]
     return korean if language == "ko" else english
+
+
+class GateText(Phrase):
+    """How a configured gate was judged: the KPI, the value it was checked on (the point or a CI bound),
+    and the rule; its ``str`` is the English sentence of logs and ``--json``."""
+
+    templates = MappingProxyType(
+        {
+            "judged": (
+                "{name} {basis_word} {used}: 기준 {gate} {verdict_word}",
+                "{name} {basis} {used} {verdict} {gate}",
+            ),
+        }
+    )
+
+    @classmethod
+    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
+        basis, verdict = str(values["basis"]), str(values["verdict"])
+        if language != "ko":
+            return {"basis_word": basis, "verdict_word": verdict}
+        return {"basis_word": _GATE_BASIS_KO[basis], "verdict_word": _VERDICT_KO[verdict]}
+
+
+_GATE_BASIS_KO = {"point": "측정값", "CI lower bound": "신뢰구간 하한", "CI upper bound": "신뢰구간 상한"}
+_VERDICT_KO = {"meets": "충족", "misses": "미달"}

@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Literal
 
+from axpoc._task import TASKS, Task
 from axpoc.errors import UserError
 from axpoc.i18n import Reason
 
-Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]
 Op = Literal[">=", "<=", ">", "<", "=="]
 
-TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression", "anomaly")
 UNITS = ("ratio", "nats", "target unit", "currency/month", "parts/1000", "h/month", "index")
 _ALL_TASKS = frozenset(TASKS)
 

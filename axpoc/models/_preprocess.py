@@ -22,9 +22,11 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.utils import Tags
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from axpoc._columns import is_curve_cell
 from axpoc.errors import UserError
 
 CurveMode = Literal["features", "raw", "drop"]
@@ -39,6 +41,7 @@ RARE = "(rare)"
 _INDICATOR = "missingindicator_"
 _ID_MIN_ROWS = 50
 _ID_SHARE = 0.9
+_NUMBERS = frozenset({"floating", "integer", "mixed-integer-float", "decimal"})
 
 
 class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -46,7 +49,9 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     Parameters
     ----------
-    kinds : user column -> "numeric" | "boolean" | "category" | "curve", in input order.
+    kinds : user column -> "numeric" | "boolean" | "category" | "curve", in input order; None decides them in
+        ``fit`` from the data with `build_preprocessor`'s rule (every column of ``X``; columns that cannot be
+        features are left out, ``dropped_`` says why).
     dropped : user column -> why it is not a feature (date/time, all missing, identifier-like, ...).
     scale : standardise numeric columns, ordinal codes and curve features (linear, kernel, k-NN, MLP).
     curves : "features" turns curve columns into `axpoc.features.CurveFeatures` output, "raw" passes
@@ -61,12 +66,17 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     ``"(missing)"``. The output is always a DataFrame (``set_output`` is not supported: the names must
     stay positional).
 
-    Fitted: ``feature_names_map_`` (positional name -> user-readable name), ``encodings_``
-    (category column -> "one-hot" | "ordinal"), ``feature_names_in_``, ``n_features_in_``.
+    Input: a DataFrame (columns picked by name; others are ignored), or a 2-D array whose columns are the
+    kinds' columns in order (``x0``, ``x1``, ... when the kinds are decided in ``fit``), as scikit-learn reads
+    an array given to an estimator fitted on a frame.
+
+    Fitted: ``kinds_`` (the kinds used), ``dropped_``, ``feature_names_map_`` (positional name ->
+    user-readable name), ``encodings_`` (category column -> "one-hot" | "ordinal"), ``n_features_in_`` and,
+    fitted on a frame, ``feature_names_in_``.
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "kinds": [dict],
+        "kinds": [dict, None],
         "dropped": [dict, None],
         "scale": ["boolean"],
         "curves": [StrOptions({"features", "raw", "drop"})],
@@ -77,7 +87,7 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     def __init__(
         self,
         *,
-        kinds: dict[str, Kind],
+        kinds: dict[str, Kind] | None = None,
         dropped: dict[str, str] | None = None,
         scale: bool = False,
         curves: CurveMode = "features",
@@ -91,9 +101,15 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.max_onehot = max_onehot
         self.min_frequency = min_frequency
 
-    # Column groups (from the parameters, so they are known before fit) -----------------------------
+    # Column groups (from the parameters when given, so they are known before fit) -----------------
+    def _kinds(self) -> dict[str, Kind]:
+        if self.kinds is not None:
+            return self.kinds
+        check_is_fitted(self, "kinds_")
+        return self.kinds_
+
     def _columns(self, *kinds: Kind) -> list[str]:
-        return [name for name, kind in self.kinds.items() if kind in kinds]
+        return [name for name, kind in self._kinds().items() if kind in kinds]
 
     def _raw_curves(self) -> list[str]:
         return self._columns("curve") if self.curves == "raw" else []
@@ -107,7 +123,12 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     def fit(self, X: pd.DataFrame, y: Any = None) -> Preprocessor:
         """Learn imputation values, categories and scales from the rows of ``X`` only."""
         self._validate_params()
-        frame = self._coerce(X)
+        given = self._frame(X, reset=True)
+        if self.kinds is None:
+            self.kinds_, self.dropped_ = infer_kinds(given, list(given.columns), curves=self.curves)
+        else:
+            self.kinds_, self.dropped_ = dict(self.kinds), dict(self.dropped or {})
+        frame = self._coerce(given)
         self.encodings_ = {
             name: "one-hot" if frame[name].nunique() <= self.max_onehot else "ordinal"
             for name in self._columns("category")
@@ -121,14 +142,19 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             **{f"f{i}": name for i, name in enumerate(names)},
             **dict(zip(self.raw_curve_names, self._raw_curves(), strict=True)),
         }
-        self.feature_names_in_ = np.asarray(list(self.kinds), dtype=object)
-        self.n_features_in_ = len(self.kinds)
+        if isinstance(
+            X, pd.DataFrame
+        ):  # an array's n_features_in_ was set by validate_data, names it has none
+            read = list(self.kinds_) if self.kinds is not None else list(given.columns)
+            self.feature_names_in_ = np.asarray(read, dtype=object)
+            self.n_features_in_ = len(read)
         self._plan = self._build_plan()
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Features of every row of ``X`` under positional names; the index of ``X`` is kept."""
         check_is_fitted(self, "feature_names_map_")
+        X = self._frame(X, reset=False)
         plan = self._plan
         if plan is not None:
             self._check_frame(X)
@@ -169,10 +195,29 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         transformer = self.column_transformer_
         return None if transformer is None or self._raw_curves() else _FastPlan.of(transformer)
 
+    def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
+        """A DataFrame as it is, or a 2-D array as one: its columns are the kinds' columns in order, or
+        ``x0``, ``x1``, ... when the kinds are decided in ``fit`` (scikit-learn checks shape and count)."""
+        if isinstance(X, pd.DataFrame):
+            return X
+        values = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
+        names = list(self.kinds) if self.kinds is not None else [f"x{i}" for i in range(values.shape[1])]
+        if len(names) != values.shape[1]:
+            raise ValueError(
+                f"X has {values.shape[1]} features, but Preprocessor is expecting {len(names)} features as input."
+            )
+        return pd.DataFrame(values, columns=names)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # imputed, with a missing indicator
+        tags.input_tags.string = True  # text columns are categories
+        tags.input_tags.categorical = True
+        tags.transformer_tags.preserves_dtype = []  # a DataFrame of float64 features, whatever came in
+        return tags
+
     def _check_frame(self, X: pd.DataFrame) -> None:
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(f"the model pipeline needs a pandas DataFrame, got {type(X).__name__}")
-        missing = [name for name in self.kinds if name not in X.columns]
+        missing = [name for name in self._kinds() if name not in X.columns]
         if missing:
             raise UserError(
                 f"The data lacks the feature column(s) {missing[:10]} that the model was trained with. "
@@ -183,7 +228,7 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         """The feature columns with uniform types: float for numbers and booleans, str for categories."""
         self._check_frame(X)
         columns: dict[str, Any] = {}
-        for name, kind in self.kinds.items():
+        for name, kind in self._kinds().items():
             column = X[name]
             if kind in ("numeric", "boolean"):
                 columns[name] = _as_float(column)
@@ -243,6 +288,14 @@ def build_preprocessor(
             f"Feature columns must have text names, got {unnamed[:10]}; read the file with its header row "
             "(read.header_row in the config) or rename the columns."
         )
+    kinds, dropped = infer_kinds(frame, features, curves=curves)
+    return Preprocessor(kinds=kinds, dropped=dropped, scale=scale, curves=curves)
+
+
+def infer_kinds(
+    frame: pd.DataFrame, features: list[str], *, curves: CurveMode
+) -> tuple[dict[str, Kind], dict[str, str]]:
+    """(kinds, dropped with why) of ``features`` from their types; none usable is a `UserError`."""
     kinds: dict[str, Kind] = {}
     dropped: dict[str, str] = {}
     for name in features:
@@ -256,7 +309,7 @@ def build_preprocessor(
     if not kinds:
         reasons = "; ".join(f"{name}: {why}" for name, why in dropped.items())
         raise UserError(f"No usable feature column is left ({reasons}). Add numeric or category features.")
-    return Preprocessor(kinds=kinds, dropped=dropped, scale=scale, curves=curves)
+    return kinds, dropped
 
 
 def _kind(column: pd.Series) -> tuple[Kind | None, str]:
@@ -274,9 +327,9 @@ def _kind(column: pd.Series) -> tuple[Kind | None, str]:
         return None, "duration column: convert it to seconds (a number) to use it as a feature"
     if len(present) == 0:
         return None, "every value is missing"
-    if pd.api.types.is_numeric_dtype(dtype):
-        return "numeric", ""
-    if isinstance(present.iloc[0], np.ndarray | list | tuple):
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.infer_dtype(present) in _NUMBERS:
+        return "numeric", ""  # numbers kept as Python objects (SQL decimals, an object array) are numbers
+    if is_curve_cell(present.iloc[0]):
         return "curve", ""
     distinct = present.astype(str).nunique()
     if len(present) >= _ID_MIN_ROWS and distinct >= _ID_SHARE * len(present):

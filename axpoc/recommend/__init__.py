@@ -5,10 +5,10 @@ Nothing here writes to the model registry; each call is one MLflow run of the pr
 """
 
 from axpoc.recommend._controls import Control, resolve_controls
-from axpoc.recommend._run import RecommendOutcome, recommend_settings, summary_line
+from axpoc.recommend._run import RecommendOutcome, load_recommender, recommend_settings, summary_line
 from axpoc.recommend._search import DEFAULT_TRIALS, Candidate, Recommendation, Recommender
 from axpoc.recommend._support import K_NEIGHBOURS, RADIUS_QUANTILE, Support
-from axpoc.recommend._texts import RecommendText, say
+from axpoc.recommend._words import words
 
 __all__ = [
     "DEFAULT_TRIALS",
@@ -17,12 +17,12 @@ __all__ = [
     "Candidate",
     "Control",
     "RecommendOutcome",
-    "RecommendText",
     "Recommendation",
     "Recommender",
     "Support",
+    "load_recommender",
     "recommend_settings",
     "resolve_controls",
-    "say",
     "summary_line",
+    "words",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from axpoc.recommend._texts import say
+from axpoc.recommend._words import words
 
 
 def draw_profiles(
@@ -33,22 +33,23 @@ def draw_profiles(
             ax.plot(curve["value"], y, color="#1f3a5f", lw=1.8)
             _shade_unsupported(ax, curve["value"].to_numpy(), curve["supported"].to_numpy(), language)
             today = recommendation.today.settings[control.column]
-            ax.axvline(today, color="#9aa5b1", ls="--", lw=1.2, label=say("today", language))
+            ax.axvline(today, color="#9aa5b1", ls="--", lw=1.2, label=words("today", language))
+            at = curve["value"].to_numpy() == best.settings[control.column]
             ax.plot(
                 [best.settings[control.column]],
-                [np.interp(best.settings[control.column], curve["value"], y)],
+                [y[at][0]],
                 marker="*",
                 ms=14,
                 color="#c0392b",
                 ls="none",
-                label=say("recommended", language),
+                label=words("recommended", language),
             )
             unit = f" [{control.unit}]" if control.unit else ""
             ax.set_xlabel(f"{control.label(language)}{unit}")
-            ax.set_ylabel(say("figure_y_value" if regression else "figure_y", language))
+            ax.set_ylabel(words("figure_y_value" if regression else "figure_y", language))
             if not regression:
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-            ax.set_title(say("figure_title", language, setting=control.label(language)), fontsize=10)
+            ax.set_title(words("figure_title", language, setting=control.label(language)), fontsize=10)
             ax.legend(fontsize=8, loc="best")
             path = folder / f"profile_{_safe(control.column)}.png"
             fig.savefig(path, facecolor="white")
@@ -62,7 +63,7 @@ def _shade_unsupported(ax: Any, values: np.ndarray, supported: np.ndarray, langu
     labelled = False
     for value, ok in zip(values, supported, strict=True):
         if not ok:
-            label = None if labelled else say("figure_no_support", language)
+            label = None if labelled else words("figure_no_support", language)
             ax.axvspan(value - half, value + half, color="#e0e0e0", lw=0, label=label)
             labelled = True
 

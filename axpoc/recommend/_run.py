@@ -14,7 +14,7 @@ from axpoc.config import PocConfig
 from axpoc.errors import UserError
 from axpoc.recommend._controls import Control, resolve_controls
 from axpoc.recommend._search import DEFAULT_TRIALS, Recommendation, Recommender
-from axpoc.recommend._texts import say
+from axpoc.recommend._words import words
 
 
 @dataclass
@@ -71,9 +71,6 @@ def recommend_settings(
     import mlflow
 
     from axpoc import tracking
-    from axpoc.process import load_process
-    from axpoc.retrain import open_project, reference_data
-    from axpoc.serve import load_served_model
 
     if (context_file is None) == (row is None):
         raise UserError(
@@ -82,12 +79,10 @@ def recommend_settings(
         )
     if n < 1 or trials < 1:
         raise UserError(f"recommend: --n and --trials must be at least 1 (got --n {n}, --trials {trials}).")
-    store = open_project(config, project_dir, need_champion=model_version is None)
-    served = load_served_model(store, version=model_version)
-    model = served.model
-    controls = resolve_controls(config, load_process(config.process), list(model.features))
-    reference, label = reference_data(config, store, served.version)
-    train, y_train = _training_part(config, reference)
+    recommender, served, store, reference, label = load_recommender(
+        config, project_dir=project_dir, model_version=model_version, refits=refits
+    )
+    model, controls = served.model, recommender.controls
     if row is not None:
         context, source = _context_row(config, reference, row), f"--row {row} ({label})"
     else:
@@ -107,7 +102,6 @@ def recommend_settings(
         )
     for control in controls:
         context[control.column] = pd.to_numeric(context[control.column], errors="coerce").astype(float)
-    recommender = Recommender(model, train, y_train, controls, refits=refits, seed=config.tuning.seed)
     recommendation = recommender.recommend(
         context, n=n, trials=trials, allow_extrapolation=allow_extrapolation
     )
@@ -122,7 +116,11 @@ def recommend_settings(
         recommendation=recommendation,
         context_source=source,
         folder=folder,
-        support_rule={"k": recommender.support.k, "radius": round(recommender.support.radius, 4)},
+        support_rule={
+            "k": recommender.support.k,
+            "radius": round(recommender.support.radius, 4),
+            "needed_here": recommendation.support_needed,
+        },
     )
     from axpoc.recommend._figures import draw_profiles
 
@@ -153,6 +151,28 @@ def recommend_settings(
         for figure in outcome.figures:
             mlflow.log_artifact(str(figure), artifact_path="figures")
     return outcome
+
+
+def load_recommender(
+    config: PocConfig, *, project_dir: Path | None = None, model_version: str | None = None, refits: int = 10
+) -> tuple[Recommender, Any, Any, pd.DataFrame, str]:
+    """(recommender, served model, store, the champion's data, where that data came from): the champion
+    loaded the way ``axpoc predict`` loads it, its training part rebuilt from its training snapshot."""
+    from axpoc.process import load_process
+    from axpoc.retrain import open_project, reference_data
+    from axpoc.serve import load_served_model
+
+    store = open_project(config, project_dir, need_champion=model_version is None)
+    served = load_served_model(store, version=model_version)
+    controls = resolve_controls(config, load_process(config.process), list(served.model.features))
+    reference, label = reference_data(config, store, served.version)
+    train, y_train = _training_part(config, reference)
+    group = config.columns.group
+    runs = train[group].to_numpy() if group is not None and group in train.columns else None
+    recommender = Recommender(
+        served.model, train, y_train, controls, runs=runs, refits=refits, seed=config.tuning.seed
+    )
+    return recommender, served, store, reference, label
 
 
 def _training_part(config: PocConfig, reference: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
@@ -198,8 +218,8 @@ def summary_line(outcome: RecommendOutcome, language: str) -> str:
     rec = outcome.recommendation
     best = rec.best
     if best is None or best.settings == rec.today.settings:
-        return say("keep_today", language)
-    return say("now_vs_best", language, now=_rate(rec.today.defect_rate), best=_rate(best.defect_rate))
+        return words("keep_today", language)
+    return words("now_vs_best", language, now=_rate(rec.today.defect_rate), best=_rate(best.defect_rate))
 
 
 def _rate(value: float | None) -> str:

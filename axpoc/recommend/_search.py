@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell
 from axpoc.errors import UserError
 from axpoc.recommend._controls import Control
 from axpoc.recommend._support import Support
@@ -54,6 +55,8 @@ class Recommendation:
     rejected: int
     """Trials left out because no training part ran near them."""
     allow_extrapolation: bool
+    support_needed: int
+    """Training parts a setting needed nearby (`Support.needed` of today's support)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -71,9 +74,11 @@ class Recommender:
         y_train: np.ndarray,
         controls: list[Control],
         *,
+        runs: np.ndarray | None = None,
         refits: int = 10,
         seed: int = 0,
     ) -> None:
+        """``runs``: each training row's production run (lot, tool), for the support radius (`Support.fit`)."""
         if model.task == "anomaly":
             raise UserError(
                 "recommend: an anomaly model scores how unusual a part is, not how likely a defect: there is "
@@ -96,7 +101,7 @@ class Recommender:
         self.train = train
         self.controls = controls
         self.seed = seed
-        self.support = Support.fit(train, list(model.features))
+        self.support = Support.fit(train, list(model.features), product=model.product_column, runs=runs)
         score = self._predict(model, train)
         self.spread = (
             float(np.std(np.asarray(y_train, dtype=float) - score)) if model.task == "regression" else 0.0
@@ -134,8 +139,9 @@ class Recommender:
             return np.abs(predicted - (lsl + usl) / 2)
         return predicted if usl is not None else -predicted
 
-    def candidates(self, rows: pd.DataFrame) -> list[Candidate]:
-        """The champion's view of each row: prediction, defect rate with its interval, support."""
+    def candidates(self, rows: pd.DataFrame, need: int) -> list[Candidate]:
+        """The champion's view of each row: prediction, defect rate with its interval, support (``need``
+        training parts nearby make a row supported)."""
         predicted = self._predict(self.model, rows)
         rates = self.defect_rate(predicted)
         counts = self.support.count(rows)
@@ -147,7 +153,7 @@ class Recommender:
                 defect_rate=None if rates is None else float(rates[i]),
                 interval=None if bands is None else (float(bands[0][i]), float(bands[1][i])),
                 support=int(counts[i]),
-                supported=bool(counts[i] >= self.support.k),
+                supported=bool(counts[i] >= need),
                 objective=float(self.objective(predicted[i : i + 1])[0]),
             )
             for i in range(len(rows))
@@ -195,7 +201,8 @@ class Recommender:
 
         context = context.reset_index(drop=True).iloc[:1]
         notes: list[str] = []
-        today = self.candidates(context)[0]
+        need = self.support.needed(self.support.count(context)[0])
+        today = self.candidates(context, need)[0]
         outside = [c.column for c in self.controls if not c.low <= float(context[c.column].iloc[0]) <= c.high]
         if outside:
             notes.append(f"today's setting is outside the safe range for {', '.join(outside)}")
@@ -210,7 +217,8 @@ class Recommender:
                 constraints_func=None if allow_extrapolation else lambda t: (t.user_attrs["short"],),
             )
         study = optuna.create_study(direction="minimize", sampler=sampler)
-        study.enqueue_trial({c.column: c.snap(float(context[c.column].iloc[0])) for c in self.controls})
+        start = {c.column: c.snap(float(context[c.column].iloc[0])) for c in self.controls}
+        study.enqueue_trial({k: float(np.clip(v, *box[k])) for k, v in start.items()})  # today's, in the box
         seen: dict[tuple[float, ...], Candidate] = {}
         rejected = 0
         done = 0
@@ -222,10 +230,10 @@ class Recommender:
             objective = self.objective(predicted)
             counts = self.support.count(rows)
             for i, trial in enumerate(asked):
-                trial.set_user_attr("short", float(self.support.k - counts[i]))
+                trial.set_user_attr("short", float(need - counts[i]))
                 study.tell(trial, float(objective[i]))
                 key = tuple(settings[i][c.column] for c in self.controls)
-                inside = bool(counts[i] >= self.support.k)
+                inside = bool(counts[i] >= need)
                 rejected += not inside and not allow_extrapolation
                 if (inside or allow_extrapolation) and key not in seen:
                     seen[key] = Candidate(
@@ -239,11 +247,13 @@ class Recommender:
                     )
             done += len(asked)
         for start in sorted(seen.values(), key=lambda c: c.objective)[:n]:
-            for found in self._polish(context, start, box, allow_extrapolation=allow_extrapolation):
+            for found in self._polish(
+                context, start, box, need=need, allow_extrapolation=allow_extrapolation
+            ):
                 seen.setdefault(tuple(found.settings[c.column] for c in self.controls), found)
         ranked = sorted(seen.values(), key=lambda c: c.objective)[:n]
         if ranked:
-            described = self.candidates(self.with_settings(context, [c.settings for c in ranked]))
+            described = self.candidates(self.with_settings(context, [c.settings for c in ranked]), need)
             ranked = [c for c in described if c.objective < today.objective or c.settings == today.settings]
         if not ranked:
             notes.append("no supported setting is predicted better than today's: keep today's setting")
@@ -255,6 +265,7 @@ class Recommender:
             trials=trials,
             rejected=rejected,
             allow_extrapolation=allow_extrapolation,
+            support_needed=need,
             notes=[*notes, *([self.refit_note] if self.refit_note else [])],
         )
 
@@ -264,6 +275,7 @@ class Recommender:
         start: Candidate,
         box: dict[str, tuple[float, float]],
         *,
+        need: int,
         allow_extrapolation: bool,
     ) -> list[Candidate]:
         """Line searches from a found setting, one setting at a time over its step grid (two rounds):
@@ -277,7 +289,7 @@ class Recommender:
                 predicted = self._predict(self.model, rows)
                 objective = self.objective(predicted)
                 counts = self.support.count(rows)
-                allowed = np.ones(len(rows), bool) if allow_extrapolation else counts >= self.support.k
+                allowed = np.ones(len(rows), bool) if allow_extrapolation else counts >= need
                 if not allowed.any():
                     continue
                 i = int(np.argmin(np.where(allowed, objective, np.inf)))
@@ -288,7 +300,7 @@ class Recommender:
                         None,
                         None,
                         int(counts[i]),
-                        bool(counts[i] >= self.support.k),
+                        bool(counts[i] >= need),
                         float(objective[i]),
                     )
                     found.append(best)
@@ -301,7 +313,8 @@ class Recommender:
             if high <= low:
                 out[control.column] = trial.suggest_float(control.column, low, low)
             else:
-                out[control.column] = trial.suggest_float(control.column, low, high, step=control.step)
+                value = trial.suggest_float(control.column, low, high, step=control.step)
+                out[control.column] = round(value, 10)  # 11.100000000000001 -> 11.1 on a step grid
         return out
 
     def profile(
@@ -312,6 +325,7 @@ class Recommender:
         low, high = self.search_box(context, allow_extrapolation=False)[column]
         margin = max(high - low, (control.high - control.low) / 20)
         grid = np.linspace(max(control.low, low - margin), min(control.high, high + margin), points)
+        grid = np.union1d(grid, [settings[column], float(context[column].iloc[0])])  # both points exactly
         rows = self.with_settings(context.iloc[:1], [{**settings, column: float(v)} for v in grid])
         predicted = self._predict(self.model, rows)
         rate = self.defect_rate(predicted)
@@ -321,7 +335,9 @@ class Recommender:
                 "value": grid,
                 "predicted": predicted,
                 "defect_rate": predicted if rate is None else rate,
-                "supported": self.support.supported(counts),
+                "supported": self.support.supported(
+                    counts, self.support.needed(self.support.count(context)[0])
+                ),
             }
         )
 
@@ -372,7 +388,7 @@ def _unwrap(estimator: Any) -> tuple[Any, Any]:
 
 def _plain(value: Any) -> Any:
     """A context cell as JSON can carry it (curves summarised by their length)."""
-    if isinstance(value, np.ndarray | list):
+    if is_curve_cell(value):
         return f"<curve of {len(value)} samples>"
     if hasattr(value, "item"):
         return value.item()

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from axpoc.report._browser import export_pdf, find_chromium, screenshot
-from axpoc.report._data import GateRow, KpiRow, ReportData
-from axpoc.report._field import field_verdict_text, render_field_report, write_field_report
+from axpoc.report._data import KpiRow, ReportData
+from axpoc.report._field import (
+    field_verdict_text,
+    render_field_report,
+    write_case_card,
+    write_charter,
+    write_field_report,
+)
 from axpoc.report._fonts import CSS_FONT_STACK, FALLBACK_FAMILY, figure_font_family, korean_font_files
 from axpoc.report._render import render_report, write_report
 from axpoc.report._retrain import ModelColumn, RetrainReportData, write_retrain_report
@@ -12,7 +18,6 @@ from axpoc.report._retrain import ModelColumn, RetrainReportData, write_retrain_
 __all__ = [
     "CSS_FONT_STACK",
     "FALLBACK_FAMILY",
-    "GateRow",
     "KpiRow",
     "ModelColumn",
     "ReportData",
@@ -25,6 +30,8 @@ __all__ = [
     "render_field_report",
     "render_report",
     "screenshot",
+    "write_case_card",
+    "write_charter",
     "write_field_report",
     "write_report",
     "write_retrain_report",

@@ -262,3 +262,66 @@ def write_field_report(report: Mapping[str, Any], path: Path) -> Path:
 
     html = render_field_report(report)
     return write_atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
+
+
+def _page(template: str, **context: Any) -> str:
+    from axpoc.report._render import _environment
+
+    return _environment().get_template(template).render(css=_base_css(), **context)
+
+
+def write_charter(charter: Mapping[str, Any], path: Path) -> Path:
+    """The one-page kick-off charter (HTML), written atomically."""
+    from axpoc.data import write_atomic
+
+    language = charter["language"]
+    t = field_texts(language)
+    html = _page(
+        "charter.html.j2",
+        t=t,
+        lang=language,
+        title=charter["title"],
+        c=charter,
+        targets=[{**r, "label": _label(r["name"], language)} for r in charter["targets"]],
+        gates=list(charter["gates"].items()),
+        rules=", ".join(charter["rules"]) or "–",
+    )
+    return write_atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
+
+
+def write_case_card(card: Mapping[str, Any], path: Path) -> Path:
+    """The one-page anonymised case card (HTML), written atomically; only what ``card`` holds is shown."""
+    from axpoc.data import write_atomic
+
+    language = card["language"]
+    t = field_texts(language)
+    data = {"language": language, "currency": card["currency"]}
+    effects = [
+        {
+            "label": _label(e["name"], language),
+            "before": _fmt(e["name"], e["before"], data),
+            "value": _fmt(e["name"], e["value"], data),
+            "ci": f"{_fmt(e['name'], e['low'], data)} ~ {_fmt(e['name'], e['high'], data)}"
+            if e["low"] is not None
+            else "",
+            "reason": say(e.get("undefined") or "", language),
+        }
+        for e in card["effects"]
+    ]
+    verdict = dict(card["verdict"]["values"])
+    for key in ("saving", "low", "high"):
+        verdict[key] = fmt_money(verdict.get(key), currency=card["currency"], language=language)
+    html = _page(
+        "case_card.html.j2",
+        t=t,
+        lang=language,
+        heading=" · ".join(x for x in (card["industry"], card["process"]) if x),
+        card=card,
+        data_band=t["cc_rows"].format(band=card["data_band"]),
+        field_band=t["cc_weeks"].format(weeks=card["field_weeks"], band=card["field_band"]),
+        family=card["family"],
+        took=t["cc_took_value"].format(**card["took"]),
+        verdict=t[card["verdict"]["code"]].format(**verdict),
+        effects=effects,
+    )
+    return write_atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))

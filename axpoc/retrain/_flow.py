@@ -22,7 +22,14 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
-from axpoc.promotion import Decision, config_digest, configured_gates, gate_dict, log_snapshot, primary_kpi
+from axpoc.promotion import (
+    Decision,
+    config_digest,
+    configured_gates,
+    log_config,
+    log_snapshot,
+    primary_kpi,
+)
 
 
 @dataclass
@@ -196,11 +203,11 @@ def retrain(
                 outcome.notes.extend(trained.notes)
                 outcome.family = trained.model.family
                 outcome.challenger_kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
-                outcome.challenger_gates = [gate_dict(g) for g in trained.evaluation.gates]
+                outcome.challenger_gates = [g.to_dict() for g in trained.evaluation.gates]
                 outcome.gates_passed = trained.evaluation.gates_passed
                 if trained.champion_evaluation is not None:
                     outcome.champion_kpis = {k: float(v) for k, v in trained.champion_evaluation.kpis.items()}
-                    outcome.champion_gates = [gate_dict(g) for g in trained.champion_evaluation.gates]
+                    outcome.champion_gates = [g.to_dict() for g in trained.champion_evaluation.gates]
                 say(
                     f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
                     f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
@@ -302,7 +309,6 @@ def _log_inputs(
 ) -> None:
     """Parameters, datasets, config, contract, checks, drift and the next reference snapshot, in the active run."""
     import mlflow
-    import yaml
 
     from axpoc import tracking
 
@@ -337,10 +343,7 @@ def _log_inputs(
         target=target,
         context="new",
     )
-    text = config_text or yaml.safe_dump(
-        config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
-    )
-    mlflow.log_text(text, "config.yaml")
+    log_config(config, config_text)
     mlflow.log_text(contract.to_json(), "contract/contract.json")
     tracking.log_frame(validation.to_frame(), "validation/new_vs_champion_contract.csv")
     tracking.log_frame(drift.report.to_frame(), "drift/drift.csv")

@@ -7,7 +7,7 @@ from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._names import check_names
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare, prepare_loaded
 from axpoc.steps._products import check_per_product, product_changes, train_product_models
-from axpoc.steps._report import gate_rows, kpi_rows
+from axpoc.steps._report import kpi_rows
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
 from axpoc.steps._starter import starter_from_data, starter_from_template
 from axpoc.steps._train import STAGES as TRAIN_STAGES
@@ -42,7 +42,6 @@ __all__ = [
     "demo_frame",
     "encode_target",
     "evaluate",
-    "gate_rows",
     "kpi_rows",
     "permutation_importance",
     "prepare",

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import curve_columns
 from axpoc.compare import (
     Budget,
     CandidateResult,
@@ -31,16 +32,6 @@ def resolve_candidates(config: PocConfig) -> list[CandidateConfig]:
     if config.candidates:
         return list(config.candidates)
     return [CandidateConfig(name=name) for name in load_process(config.process).candidates]
-
-
-def has_curves(frame: Any, features: list[str]) -> bool:
-    for column in features:
-        series = frame[column]
-        if series.dtype == object:
-            first = series.dropna().head(1)
-            if len(first) and isinstance(first.iloc[0], np.ndarray):
-                return True
-    return False
 
 
 WORKERS_TAG, PREFIX_TAG, DIGEST_TAG = "axpoc.workers", "axpoc.study_prefix", "axpoc.data_digest"
@@ -83,7 +74,7 @@ def comparison_inputs(config: PocConfig, prepared: Any) -> ComparisonInputs:
     if duplicates:
         raise UserError(f"candidates: {', '.join(sorted(duplicates))} listed twice; list each family once.")
     plan = cv_splitter(prepared.train.reset_index(drop=True), config, split=prepared.split)
-    curves = has_curves(X, features)
+    curves = bool(curve_columns(X, features))
     n_classes = len(np.unique(y)) if task != "regression" else 0
     families, skipped = {}, {}
     for candidate in candidates:

@@ -126,7 +126,9 @@ def encode_target(frame: pd.DataFrame, config: PocConfig) -> Target:
             try:
                 class_cost_matrix(config.kpi.costs.class_costs, list(classes))
             except ValueError as err:
-                raise ConfigError(f"{err} (target column '{column}')") from None
+                raise ConfigError(
+                    f"{err} Write each class as it appears in the target column '{column}'."
+                ) from None
         y = values.to_numpy(dtype=object)
         if all(isinstance(c, int | np.integer) for c in classes):
             classes, y, defects = classes.astype(int), y.astype(int), [int(d) for d in defects]

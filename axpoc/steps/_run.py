@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from axpoc import __version__
 from axpoc._logs import Log
@@ -25,7 +24,7 @@ from axpoc.promotion import (
     Decision,
     config_digest,
     configured_gates,
-    gate_dict,
+    log_config,
     log_snapshot,
     package_versions,
 )
@@ -157,13 +156,7 @@ def run_poc(
             target=config.target.column,
             context="training",
         )
-        mlflow.log_text(
-            config_text
-            or yaml.safe_dump(
-                config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
-            ),
-            "config.yaml",
-        )
+        log_config(config, config_text)
         mlflow.log_artifact(str(contract_path), artifact_path="contract")
         mlflow.log_artifact(str(suite_path), artifact_path="contract")
         tracking.log_frame(report.to_frame(), "validation/validation.csv")
@@ -180,7 +173,7 @@ def run_poc(
             elif name == "evaluate":
                 outcome.notes.extend(trained.notes)
                 outcome.kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
-                outcome.gates = [gate_dict(g) for g in trained.evaluation.gates]
+                outcome.gates = [g.to_dict() for g in trained.evaluation.gates]
                 outcome.gates_passed = trained.evaluation.gates_passed
             elif name == "register":
                 outcome.model_name, outcome.model_version = store.model_name, trained.version

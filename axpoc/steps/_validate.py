@@ -141,11 +141,14 @@ def validate_data(
 ) -> ValidationOutcome:
     """``axpoc validate``: build the contract from the config and the data, check, save it."""
     from axpoc.data import load_data
-    from axpoc.steps._prepare import labelled_rows
+    from axpoc.steps._prepare import encode_target, labelled_rows
 
     check_config(config)
     loaded = load_data(config, path=data_path)
     frame, dropped = labelled_rows(loaded.frame, config, source_label=loaded.source_label)
+    target = config.target
+    if target.task == "multiclass" and (target.defect_classes or config.kpi.costs.class_costs is not None):
+        encode_target(frame, config)  # class names in target.defect_classes and kpi.costs.class_costs, as run
     contract, report = build_and_check(config, frame)
     contract_path = suite_path = None
     if save:

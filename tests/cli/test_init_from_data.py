@@ -141,3 +141,37 @@ def test_the_target_can_be_named_and_a_measured_value_is_a_regression(
         "task": "regression",
     }
     assert cli("validate", config, "--project-dir", project_dir).code == 0
+
+
+def test_a_multiclass_target_gets_a_commented_class_cost_block_over_its_classes(
+    cli, tmp_path: Path, project_dir: Path
+) -> None:
+    """Defect types: init proposes ``kpi.costs.class_costs`` commented, good class first, every other class
+    as a predicted class with a blank cost; filled in and uncommented, validate accepts it."""
+    data = tmp_path / "types.csv"
+    rng = np.random.default_rng(7)
+    kinds = np.array(["양품", "양품", "양품", "버", "크랙", "미성형"])[np.arange(ROWS) % 6]
+    pd.DataFrame({"압력": rng.normal(90, 3, ROWS).round(2), "불량유형": kinds}).to_csv(data, index=False)
+    config = tmp_path / "draft.yaml"
+    written = cli("init", "draft", "--from-data", data, "--out", config, "--json")
+    assert written.code == 0, written.stderr
+    text = config.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["target"]["task"] == "multiclass"
+    assert "classes found: 양품, 미성형, 버, 크랙)" in text
+    proposal = [line for line in text.splitlines() if line.startswith("    #   ")]
+    assert proposal[0] == "    #   양품: {미성형: null, 버: null, 크랙: null}" and len(proposal) == 4
+    lines = text.splitlines()
+    for i, line in enumerate(lines):  # the user uncomments the block and fills in the costs
+        if line == "    # class_costs:":
+            lines[i] = "    class_costs:"
+        elif line in proposal:
+            lines[i] = line.replace("    #   ", "      ").replace("null", "1000")
+    filled = "\n".join(lines) + "\n"
+    config.write_text(filled, encoding="utf-8")
+    assert yaml.safe_load(filled)["kpi"]["costs"]["class_costs"]["버"] == {
+        "양품": 1000,
+        "미성형": 1000,
+        "크랙": 1000,
+    }
+    checked = cli("validate", config, "--project-dir", project_dir, "--json")
+    assert checked.code == 0, checked.stdout[-3000:]

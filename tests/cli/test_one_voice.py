@@ -55,6 +55,31 @@ def test_validate_refuses_every_name_run_would_refuse(
     assert "Traceback" not in result.stderr
 
 
+def test_validate_refuses_a_class_cost_name_that_is_no_class(cli, tmp_path: Path) -> None:
+    """``kpi.costs.class_costs`` names classes that only the data knows: validate reads it and refuses a
+    typo as run does, naming the key and the valid classes (exit 2), before saving a contract."""
+    rng = np.random.default_rng(0)
+    kinds = np.array(["ok", "burr", "crack"])[np.arange(90) % 3]
+    pd.DataFrame({"temp": rng.normal(200, 5, 90), "kind": kinds}).to_csv(tmp_path / "parts.csv", index=False)
+    costs = (
+        "kpi:\n  costs:\n    class_costs:\n      ok: {burr: 100, crack: 100}\n"
+        "      bur: {ok: 5000, crack: 500}\n      crack: {ok: 9000, burr: 500}\n"
+    )
+    config = tmp_path / "poc.yaml"
+    config.write_text(
+        "project: {name: voice_costs}\ndata: {path: parts.csv}\n"
+        f"target: {{column: kind, task: multiclass}}\n{costs}",
+        encoding="utf-8",
+    )
+    result = cli("validate", config, "--project-dir", tmp_path / "p", "--json")
+    assert result.code == 2, result.stderr
+    error = result.json()["error"]
+    assert (error["code"], error["exit_code"]) == ("config_error", 2)
+    assert "kpi.costs.class_costs.bur" in error["message"] and "burr, crack, ok" in error["message"]
+    assert "\n" not in error["message"] and "Traceback" not in result.stderr
+    assert not (tmp_path / "p" / "contracts").exists()
+
+
 def test_unlabelled_rows_are_left_out_and_counted_by_validate_and_run(
     cli, tmp_path: Path, project_dir: Path
 ) -> None:
@@ -98,6 +123,11 @@ def test_every_failing_verb_prints_the_error_object(cli, tmp_path: Path) -> None
         "demo-data": ["demo-data", "no_such_process", "--out", tmp_path / "d.csv"],
         "ui": ["ui", missing],
         "serve": ["serve", missing],
+        "outcomes": ["outcomes", missing, "--data", tmp_path / "results.csv"],
+        "field-report": ["field-report", missing],
+        "charter": ["charter", existing],
+        "visit": ["visit", existing, "--note", "  "],
+        "case-card": ["case-card", missing],
         "usage": ["validate", existing, "--no-such-option"],
     }
     for verb, args in calls.items():

@@ -177,6 +177,11 @@ def test_ragged_line_names_the_line_of_the_file(tmp_path: Path) -> None:
     path.write_text("보고서\n\na,b,c\n1,2,3\n4,5,6,7\n", encoding="utf-8")  # title rows count too
     with pytest.raises(UserError, match=r"ragged\.csv: line 5 has 4 fields"):
         read_table(path, ReadOptions())
+    # every line one field longer than the header (a separator at each line's end): pandas would take each
+    # row's first field as its index and read every value one column off, without a word
+    path.write_text("a,b,c\n1,2,3,\n4,5,6,\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"ragged\.csv: lines 2, 3 have more fields where the header has 3"):
+        read_table(path, ReadOptions())
 
 
 def test_excel_header_on_row_3_detected_and_declared(tmp_path: Path) -> None:

@@ -224,9 +224,11 @@ def test_insufficient_evidence_says_how_many_more_to_collect():
     rows, evidence = enough_evidence({"NG": (0, 8)}, test_share=0.25)  # recall 0: planned 0.5, 39 needed
     assert not rows[0].passed and rows[0].target == 39
     assert isinstance(evidence, Phrase)
-    assert "insufficient evidence" in evidence and "31 more fall in the test part" in evidence
+    # the decision and the report put their own "insufficient evidence" label before it
+    assert evidence.startswith("8 'NG' defects in the test part are too few (39 needed)")
+    assert "31 more fall in the test part" in evidence
     korean = evidence.text("ko")
-    assert korean.startswith("근거 부족") and "124건 더 모으세요" in korean
+    assert korean.startswith("시험 구간의 'NG' 불량 8건으로는 부족합니다") and "124건 더 모으세요" in korean
 
 
 def test_evidence_per_class():

@@ -23,7 +23,14 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from axpoc.features import CurveFeatures
-from axpoc.models import FAMILIES, BlendClassifier, BlendRegressor, Resampled, build_preprocessor
+from axpoc.models import (
+    FAMILIES,
+    BlendClassifier,
+    BlendRegressor,
+    Preprocessor,
+    Resampled,
+    build_preprocessor,
+)
 
 FAST_TORCH = {"max_epochs": 30, "batch_size": 32, "patience": 5, "length": 16}
 """Enough training for the checks' accuracy bars on their small data; they fit each estimator some fifty times."""
@@ -75,9 +82,12 @@ def _family_estimators() -> list[Any]:
 
 
 def _others() -> list[Any]:
-    """The wrappers that carry other estimators, and the curve transformer."""
+    """The wrappers that carry other estimators, the curve transformer and the Preprocessor (its kinds decided
+    from the generated arrays: every column numeric, named x0, x1, ...)."""
     return [
         CurveFeatures(resample_to=32),
+        Preprocessor(),
+        Preprocessor(scale=True),
         Resampled(LogisticRegression()),
         BlendClassifier(
             members=[("logistic", LogisticRegression()), ("tree", DecisionTreeClassifier(max_depth=3))]
@@ -122,6 +132,7 @@ def test_the_registry_yields_axpoc_estimators() -> None:
         "BlendClassifier",
         "BlendRegressor",
         "CurveFeatures",
+        "Preprocessor",
     } <= names
     if importlib.util.find_spec("torch"):
         torch = {"TorchMLPClassifier", "TorchMLPRegressor", "TorchCNN1DClassifier", "TorchCNN1DRegressor"}
@@ -129,9 +140,9 @@ def test_the_registry_yields_axpoc_estimators() -> None:
 
 
 def test_preprocessor_keeps_the_contract_on_the_frames_it_is_built_for() -> None:
-    """The Preprocessor's columns are named by its ``kinds``, so scikit-learn's generated arrays cannot reach
-    it: the same promises (clone, fit returns self, idempotent fit, pure transform, pickling, the
-    not-fitted error, parameter validation) are checked here on a plant-like frame."""
+    """The generated checks above read arrays of numbers; the same promises (clone, fit returns self, idempotent
+    fit, pure transform, pickling, the not-fitted error, parameter validation) hold on a plant-like frame with
+    missing values, text, booleans and curves, whose columns its ``kinds`` name."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
         {

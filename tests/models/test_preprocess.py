@@ -175,3 +175,34 @@ def test_scoring_data_with_a_missing_column_is_a_user_error(frame: pd.DataFrame)
         prep.transform(frame.drop(columns=["재질"]))
     extra = frame.assign(target=1, id=range(20))  # extra columns are ignored
     pd.testing.assert_frame_equal(prep.transform(extra), prep.transform(frame))
+
+
+def test_kinds_decided_in_fit_follow_build_preprocessors_rule(frame: pd.DataFrame) -> None:
+    """``kinds=None``: the same kinds and reasons as `build_preprocessor`, from every column of the frame."""
+    built = build_preprocessor(frame, FEATURES, scale=False, curves="features")
+    prep = Preprocessor().fit(frame)
+    assert prep.kinds_ == built.kinds and prep.dropped_ == built.dropped
+    assert list(prep.feature_names_in_) == list(frame.columns) and prep.n_features_in_ == 7
+    pd.testing.assert_frame_equal(prep.transform(frame), clone(built).fit(frame).transform(frame))
+
+
+def test_numbers_held_as_objects_are_numbers_not_categories() -> None:
+    """An object column of Python numbers (SQL decimals, an object array) was read as 60 distinct text levels
+    and dropped as identifier-like; it is a number column."""
+    from decimal import Decimal
+
+    values = pd.DataFrame({"두께": pd.Series([Decimal(f"1.{i:02d}") for i in range(60)], dtype=object)})
+    prep = build_preprocessor(values, ["두께"], scale=False, curves="features")
+    assert prep.kinds == {"두께": "numeric"}
+    assert prep.fit(values).transform(values)["f0"].iloc[5] == pytest.approx(1.05)
+
+
+def test_an_array_is_read_as_the_kinds_columns_in_order(frame: pd.DataFrame) -> None:
+    numbers = frame[["금형온도", "Air temperature [K]"]]
+    prep = Preprocessor(kinds={"금형온도": "numeric", "Air temperature [K]": "numeric"}).fit(numbers)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):  # scikit-learn's own word
+        np.testing.assert_array_equal(prep.transform(numbers.to_numpy()), prep.transform(numbers))
+    with pytest.raises(ValueError, match="X has 3 features, but Preprocessor is expecting 2 features"):
+        prep.transform(np.zeros((4, 3)))
+    fitted_on_array = Preprocessor().fit(numbers.to_numpy())
+    assert list(fitted_on_array.kinds_) == ["x0", "x1"] and not hasattr(fitted_on_array, "feature_names_in_")

@@ -13,7 +13,7 @@ import pytest
 from axpoc.config import config_from_dict, load_config
 from axpoc.errors import ConfigError
 from axpoc.process import load_process
-from axpoc.recommend import Recommender, Support, resolve_controls
+from axpoc.recommend import Recommender, Support, load_recommender, resolve_controls
 
 FAST = ("--trials", "30", "--refits", "3")
 
@@ -63,7 +63,7 @@ def test_recommendations_stay_in_range_on_step_and_in_support_and_leave_the_regi
     assert ranges["injection_pressure_bar"]["low"] == 600  # narrowed by the user
     assert out["recommendations"], out["notes"]
     for candidate in out["recommendations"]:
-        assert candidate["supported"] and candidate["support"] >= out["support_rule"]["k"]
+        assert candidate["supported"] and candidate["support"] >= out["support_rule"]["needed_here"] >= 1
         for column, value in candidate["settings"].items():
             control = ranges[column]
             assert control["low"] <= value <= control["high"]
@@ -150,20 +150,10 @@ def test_the_search_is_seeded(trained: dict) -> None:
 
 
 def _recommender(trained: dict) -> tuple[Recommender, pd.DataFrame]:
-    from axpoc.retrain import open_project, reference_data
-    from axpoc.serve import load_served_model
-    from axpoc.steps import prepare
-
-    config = load_config(trained["config"])
-    store = open_project(config, trained["project"])
-    served = load_served_model(store)
-    prepared = prepare(config)
-    model = served.model
-    controls = resolve_controls(config, load_process(config.process), list(model.features))
-    recommender = Recommender(model, prepared.train, prepared.y_train, controls, refits=0)
-    reference, _ = reference_data(config, store, served.version)
-    context = reference[reference["defect"] == 1].head(1).reset_index(drop=True)
-    return recommender, context
+    recommender, _, _, reference, _ = load_recommender(
+        load_config(trained["config"]), project_dir=trained["project"], refits=0
+    )
+    return recommender, reference[reference["defect"] == 1].head(1).reset_index(drop=True)
 
 
 # --- ranges and their mistakes -------------------------------------------------------------------------
@@ -253,11 +243,13 @@ def test_step_grid_and_snapping() -> None:
 def test_support_counts_neighbours_within_the_training_parts_own_spacing() -> None:
     rng = np.random.default_rng(0)
     train = pd.DataFrame({"a": rng.normal(size=400), "b": rng.normal(size=400), "kind": ["x"] * 400})
-    support = Support.fit(train, ["a", "b", "kind"])
+    support = Support.fit(train, ["a", "b", "kind"], product="kind")
     probe = pd.DataFrame({"a": [0.0, 8.0, 0.0], "b": [0.0, 8.0, 0.0], "kind": ["x", "x", "y"]})
     counts = support.count(probe)
     assert counts[0] >= support.k and counts[1] == 0 and counts[2] == 0
     assert support.observed_range(probe.head(1), "a") == (train["a"].min(), train["a"].max())
+    # an unusual context needs as many neighbours as today's setting has, never none
+    assert [support.needed(n) for n in (0, 1, 3, 5, 40)] == [1, 1, 3, 5, 5]
 
 
 # --- the verb's mistakes --------------------------------------------------------------------------------
@@ -295,3 +287,16 @@ def test_no_controllable_settings_is_a_config_error(
     config = write_config(tmp_path, {"columns.controllable": {}})
     result = cli("recommend", config, "--project-dir", trained["project"], "--row", "1", *FAST)
     assert result.code == 2 and "columns.controllable is empty" in result.stderr
+
+
+def test_the_radius_is_how_far_a_new_run_lies_from_the_others_not_the_scatter_within_one() -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(12, 2)) * 2  # twelve production runs, each at its own set points
+    runs = np.repeat(np.arange(12), 40)
+    points = centres[runs] + rng.normal(scale=0.02, size=(len(runs), 2))
+    train = pd.DataFrame({"a": points[:, 0], "b": points[:, 1]})
+    by_run = Support.fit(train, ["a", "b"], runs=runs)
+    by_part = Support.fit(train, ["a", "b"], runs=np.arange(len(runs)))  # every part its own run
+    assert by_run.radius > 10 * by_part.radius
+    new_run = pd.DataFrame({"a": [centres[0, 0] + 0.3], "b": [centres[0, 1]]})  # near, not on, a past run
+    assert by_run.count(new_run)[0] >= by_run.k and by_part.count(new_run)[0] == 0

@@ -1,10 +1,10 @@
-"""What ``axpoc recommend`` says to a reader, Korean first (English selectable by ``language``)."""
+"""What ``axpoc recommend`` says to a reader: table headers, figure labels and notes, in Korean and English."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-from axpoc.i18n import Phrase
+from axpoc.i18n._phrase import Phrase
 
 
 class RecommendText(Phrase):
@@ -61,8 +61,3 @@ class RecommendText(Phrase):
             ),
         }
     )
-
-
-def say(code: str, language: str, **values: object) -> str:
-    """One text of :class:`RecommendText` in ``language``."""
-    return RecommendText(code, values).text(language)
