@@ -53,6 +53,12 @@ class FieldText(Phrase):
                 "{source}: the scored output listed in predictions.jsonl is gone. If it was moved, name its "
                 "new place with --scores.",
             ),
+            "scores_table_url": (
+                "{source}: 채점 결과가 데이터베이스 테이블에 있습니다; --db-url 로 SQLAlchemy URL 을 주거나 설정의 "
+                "data.url 을 지정하세요.",
+                "{source}: the scores are in a database table; give its SQLAlchemy URL with --db-url, or set "
+                "data.url in the config.",
+            ),
             "scores_columns": (
                 "{source}: axpoc predict 의 출력이 아닙니다: 열 {missing} 이(가) 없습니다.",
                 "{source}: not an output of axpoc predict: it lacks the column(s) {missing}.",
