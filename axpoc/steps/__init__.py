@@ -21,6 +21,7 @@ from axpoc.steps._validate import (
     training_contract,
     validate_data,
 )
+from axpoc.steps._worker import WorkerOutcome, run_worker
 
 __all__ = [
     "STEPS",
@@ -31,6 +32,7 @@ __all__ = [
     "Target",
     "Trained",
     "ValidationOutcome",
+    "WorkerOutcome",
     "average_effects",
     "build_and_check",
     "build_poc_model",
@@ -49,6 +51,7 @@ __all__ = [
     "resolve_candidates",
     "run_comparison",
     "run_poc",
+    "run_worker",
     "save_contract",
     "serve_mlflow_ui",
     "starter_from_data",
