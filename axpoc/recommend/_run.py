@@ -118,7 +118,7 @@ def recommend_settings(
         folder=folder,
         support_rule={
             "k": recommender.support.k,
-            "radius": round(recommender.support.radius, 4),
+            "radius": round(recommender.support.radius(context), 4),
             "needed_here": recommendation.support_needed,
         },
     )
