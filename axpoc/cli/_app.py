@@ -71,8 +71,9 @@ def init(
     else:
         for note in values.notes[1:]:
             err_console.print(f"- {note}", style="dim", soft_wrap=True, markup=False)
-        err_console.print(f"설정 파일을 만들었습니다 (config written): [bold]{path}[/]")
-        err_console.print(f"다음 단계 (next): axpoc validate {path}")
+        # the starter config is Korean (language: ko); English readers switch it there
+        err_console.print(console_text("config_written", "ko", path=f"[bold]{escape(str(path))}[/]"))
+        err_console.print(escape(console_text("next", "ko", command=f"axpoc validate {path}")))
 
 
 @app.command("demo-data")
@@ -141,10 +142,14 @@ def demo_data(
     if as_json:
         emit_json(result)
     else:
-        err_console.print(f"데모 데이터 (demo data): {result['rows']} rows → [bold]{result['path']}[/]")
+        path = f"[bold]{escape(str(result['path']))}[/]"
+        err_console.print(console_text("demo_written", "ko", rows=result["rows"], path=path))
         if result.get("curves_path"):
-            err_console.print(f"곡선 (curves): {', '.join(result['curves'])} → {result['curves_path']}")
-        err_console.print(f"[dim]읽는 법 (feeds): {result['feeds']}[/]")
+            curves = ", ".join(result["curves"])
+            err_console.print(
+                escape(console_text("demo_curves", "ko", curves=curves, path=result["curves_path"]))
+            )
+        err_console.print(f"[dim]{escape(console_text('demo_feeds', 'ko', feeds=result['feeds']))}[/]")
 
 
 def _load(config: Path) -> Any:

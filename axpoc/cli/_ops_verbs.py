@@ -250,15 +250,20 @@ def export(
     from axpoc.retrain import export_project
 
     cfg = _load(config)
-    with step("내보내는 중 (exporting)..."):
+    with step(console_text("exporting", cfg.language)):
         result = export_project(cfg, config_path=config, out=out, project_dir=project_dir)
     if as_json:
         emit_json(result)
     else:
-        err_console.print(
-            f"내보내기 완료 (exported): [bold]{result['bundle']}[/] ({result['files']} files, "
-            f"{result['size_bytes'] / 1e6:,.1f} MB, champion v{result['champion']})"
+        done = console_text(
+            "exported",
+            cfg.language,
+            bundle=f"[bold]{escape(str(result['bundle']))}[/]",
+            files=result["files"],
+            mb=result["size_bytes"] / 1e6,
+            champion=result["champion"],
         )
+        err_console.print(done)
 
 
 def import_(
@@ -271,17 +276,18 @@ def import_(
     """Unpack a project bundle into a new folder on this machine and check that its champion loads."""
     from axpoc.retrain import import_project
 
-    with step("가져오는 중 (importing)..."):
+    with step(console_text("importing", "ko")):
         result = import_project(bundle, into=into)
     if as_json:
         emit_json(result)
     else:
+        # no config is read yet: the imported project's own config says its language from the next verb on
+        into = f"[bold]{escape(str(result['into']))}[/]"
         err_console.print(
-            f"가져오기 완료 (imported): {result['project']} → [bold]{result['into']}[/] "
-            f"(champion v{result['champion']})"
+            console_text("imported", "ko", project=result["project"], into=into, champion=result["champion"])
         )
-        err_console.print(f"설정 (config): {result['config']}")
-        err_console.print(f"다음 (next): {result['next']}")
+        err_console.print(escape(console_text("config", "ko", path=result["config"])))
+        err_console.print(escape(console_text("next", "ko", command=result["next"])))
 
 
 def register(app: typer.Typer) -> None:

@@ -108,6 +108,23 @@ class ConsoleText(Phrase):
             "decision_incomplete": ("미완료", "incomplete"),
             "decision_running": ("실행 중", "running"),
             "forced": ("강제", "forced"),
+            # export, import, init, demo data (init, demo data and import have no config yet: Korean)
+            "exporting": ("내보내는 중...", "exporting..."),
+            "exported": (
+                "내보내기 완료: {bundle} (파일 {files}개, {mb:,.1f} MB, 챔피언 v{champion})",
+                "exported: {bundle} ({files} files, {mb:,.1f} MB, champion v{champion})",
+            ),
+            "importing": ("가져오는 중...", "importing..."),
+            "imported": (
+                "가져오기 완료: {project} → {into} (챔피언 v{champion})",
+                "imported: {project} → {into} (champion v{champion})",
+            ),
+            "config": ("설정 파일: {path}", "config: {path}"),
+            "next": ("다음 단계: {command}", "next: {command}"),
+            "config_written": ("설정 파일을 만들었습니다: {path}", "config written: {path}"),
+            "demo_written": ("데모 데이터: {rows}행 → {path}", "demo data: {rows} rows → {path}"),
+            "demo_curves": ("곡선: {curves} → {path}", "curves: {curves} → {path}"),
+            "demo_feeds": ("읽는 법: {feeds}", "feeds: {feeds}"),
             # predict
             "scoring": ("채점 중...", "scoring..."),
             "scoring_progress": (
