@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell, is_curve_column
 from axpoc.drift._stats import (
     FeatureDrift,
     Kind,
@@ -332,7 +333,7 @@ def _subsample(frame: pd.DataFrame, columns: list[str], rows: np.ndarray | None)
 
 
 def _kind(values: pd.Series, categorical: set[str] | None) -> Kind:
-    if values.dtype == object and isinstance(_first_present(values), np.ndarray):
+    if is_curve_column(values):
         return "curve"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "categorical"
@@ -342,10 +343,6 @@ def _kind(values: pd.Series, categorical: set[str] | None) -> Kind:
         return "categorical"
     return "numeric"
 
-
-def _first_present(values: pd.Series) -> Any:
-    index = values.first_valid_index()
-    return None if index is None else values.loc[index]
 
 
 def _absent(column: str, kind: Kind, side: str) -> FeatureDrift:
@@ -391,7 +388,7 @@ def _curve_drift(
 
 def curve_summaries(cells: pd.Series) -> dict[str, np.ndarray]:
     """Per cycle: mean and max of a curve's finite samples and its length; NaN for a missing curve."""
-    curves = [np.asarray(c, dtype=float).ravel() if isinstance(c, np.ndarray) else None for c in cells]
+    curves = [np.asarray(c, dtype=float).ravel() if is_curve_cell(c) else None for c in cells]
     present = np.array([c is not None for c in curves], dtype=bool)
     sizes = np.array([c.size for c in curves if c is not None], dtype=int)
     flat = np.concatenate([c for c in curves if c is not None]) if sizes.size else np.empty(0)

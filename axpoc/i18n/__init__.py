@@ -11,7 +11,7 @@ from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
-from axpoc.i18n._kpi import RULE_LABELS, Reason, RuleText, policy_label
+from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
 from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, joined, say
 from axpoc.i18n._recommend import RecommendText
@@ -25,6 +25,7 @@ __all__ = [
     "DecisionReason",
     "DirtyNote",
     "FieldText",
+    "GateText",
     "InputFlag",
     "Joined",
     "Phrase",

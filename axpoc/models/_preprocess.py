@@ -26,6 +26,7 @@ from sklearn.utils import Tags
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from axpoc._columns import is_curve_cell
 from axpoc.errors import UserError
 
 CurveMode = Literal["features", "raw", "drop"]
@@ -366,7 +367,7 @@ def _kind(column: pd.Series) -> tuple[Kind | None, str]:
         return None, "every value is missing"
     if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.infer_dtype(present) in _NUMBERS:
         return "numeric", ""  # numbers kept as Python objects (SQL decimals, an object array) are numbers
-    if isinstance(present.iloc[0], np.ndarray | list | tuple):
+    if is_curve_cell(present.iloc[0]):
         return "curve", ""
     distinct = present.astype(str).nunique()
     if len(present) >= _ID_MIN_ROWS and distinct >= _ID_SHARE * len(present):

@@ -16,7 +16,7 @@ from axpoc.promotion._decision import (
     non_inferior,
     primary_input,
 )
-from axpoc.promotion._gates import configured_gates, gate_dict, gates_text, kpi_table, primary_kpi
+from axpoc.promotion._gates import configured_gates, gates_text, kpi_table, primary_kpi
 from axpoc.promotion._register import (
     SNAPSHOT_ARTIFACT,
     config_digest,
@@ -38,7 +38,6 @@ __all__ = [
     "configured_gates",
     "decide",
     "decide_with_report",
-    "gate_dict",
     "gates_text",
     "kpi_table",
     "log_config",

@@ -26,7 +26,6 @@ from axpoc.promotion import (
     Decision,
     config_digest,
     configured_gates,
-    gate_dict,
     log_config,
     log_snapshot,
     primary_kpi,
@@ -204,11 +203,11 @@ def retrain(
                 outcome.notes.extend(trained.notes)
                 outcome.family = trained.model.family
                 outcome.challenger_kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
-                outcome.challenger_gates = [gate_dict(g) for g in trained.evaluation.gates]
+                outcome.challenger_gates = [g.to_dict() for g in trained.evaluation.gates]
                 outcome.gates_passed = trained.evaluation.gates_passed
                 if trained.champion_evaluation is not None:
                     outcome.champion_kpis = {k: float(v) for k, v in trained.champion_evaluation.kpis.items()}
-                    outcome.champion_gates = [gate_dict(g) for g in trained.champion_evaluation.gates]
+                    outcome.champion_gates = [g.to_dict() for g in trained.champion_evaluation.gates]
                 say(
                     f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
                     f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "

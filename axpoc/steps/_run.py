@@ -24,7 +24,6 @@ from axpoc.promotion import (
     Decision,
     config_digest,
     configured_gates,
-    gate_dict,
     log_config,
     log_snapshot,
     package_versions,
@@ -174,7 +173,7 @@ def run_poc(
             elif name == "evaluate":
                 outcome.notes.extend(trained.notes)
                 outcome.kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
-                outcome.gates = [gate_dict(g) for g in trained.evaluation.gates]
+                outcome.gates = [g.to_dict() for g in trained.evaluation.gates]
                 outcome.gates_passed = trained.evaluation.gates_passed
             elif name == "register":
                 outcome.model_name, outcome.model_version = store.model_name, trained.version
