@@ -278,6 +278,25 @@ def compare(
 
 
 @app.command()
+def worker(
+    config: ConfigArg,
+    project_dir: ProjectDirOpt = None,
+    wait: Annotated[float, typer.Option("--wait", help="seconds to wait for a run that takes workers")] = 600,
+    as_json: JsonOpt = False,
+) -> None:
+    """Join a running 'axpoc run' of this config from this PC: take its tuning trials (tuning.storage)."""
+    from axpoc.steps import run_worker
+
+    cfg = _load(config)
+    outcome = run_worker(cfg, project_dir=project_dir, wait_s=wait, say=lambda m: err_console.print(m))
+    if as_json:
+        emit_json(asdict(outcome))
+    else:
+        done = ", ".join(f"{name} {n}" for name, n in outcome.trials.items()) or "none"
+        err_console.print(f"작업자 완료 (worker done): run {outcome.run_id}; trials {done}")
+
+
+@app.command()
 def ui(
     config: ConfigArg,
     project_dir: ProjectDirOpt = None,

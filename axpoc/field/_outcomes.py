@@ -61,9 +61,7 @@ def read_scored(
         if source.startswith("sql:"):
             url = db_url or config.data.url
             if not url:
-                raise UserError(
-                    f"{source}: a table needs a database; give --db-url (a SQLAlchemy URL) or set data.url."
-                )
+                raise UserError(say("scores_table_url", config.language, source=source))
             frame = read_sql(url, source[4:])
         else:
             path = Path(source).expanduser()

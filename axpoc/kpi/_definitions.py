@@ -162,6 +162,7 @@ class KpiRegistry(Mapping[str, Kpi]):
     def __init__(self) -> None:
         self._kpis: dict[str, Kpi] = {}
         self._loaded = False
+        self._loading = False
         self._lock = threading.RLock()
 
     def __getitem__(self, name: str) -> Kpi:
@@ -202,15 +203,17 @@ class KpiRegistry(Mapping[str, Kpi]):
         if self._loaded:
             return
         with self._lock:
-            if self._loaded:
+            if self._loaded or self._loading:  # loading: a plug-in calling register_kpi, same thread
                 return
-            self._loaded = True  # before importing: the KPI modules register through this registry
+            self._loading = True
             try:
                 self._load_all()
+                self._loaded = True
             except BaseException:
-                self._kpis.clear()
-                self._loaded = False
+                self._kpis.clear()  # half a registry would hide the error on the next lookup
                 raise
+            finally:
+                self._loading = False
 
     def _load_all(self) -> None:
         package = importlib.import_module("axpoc.kpi.kpis")

@@ -167,7 +167,11 @@ def load_recommender(
     controls = resolve_controls(config, load_process(config.process), list(served.model.features))
     reference, label = reference_data(config, store, served.version)
     train, y_train = _training_part(config, reference)
-    recommender = Recommender(served.model, train, y_train, controls, refits=refits, seed=config.tuning.seed)
+    group = config.columns.group
+    runs = train[group].to_numpy() if group is not None and group in train.columns else None
+    recommender = Recommender(
+        served.model, train, y_train, controls, runs=runs, refits=refits, seed=config.tuning.seed
+    )
     return recommender, served, store, reference, label
 
 

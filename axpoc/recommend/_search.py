@@ -74,9 +74,11 @@ class Recommender:
         y_train: np.ndarray,
         controls: list[Control],
         *,
+        runs: np.ndarray | None = None,
         refits: int = 10,
         seed: int = 0,
     ) -> None:
+        """``runs``: each training row's production run (lot, tool), for the support radius (`Support.fit`)."""
         if model.task == "anomaly":
             raise UserError(
                 "recommend: an anomaly model scores how unusual a part is, not how likely a defect: there is "
@@ -99,7 +101,7 @@ class Recommender:
         self.train = train
         self.controls = controls
         self.seed = seed
-        self.support = Support.fit(train, list(model.features), product=model.product_column)
+        self.support = Support.fit(train, list(model.features), product=model.product_column, runs=runs)
         score = self._predict(model, train)
         self.spread = (
             float(np.std(np.asarray(y_train, dtype=float) - score)) if model.task == "regression" else 0.0
@@ -215,7 +217,8 @@ class Recommender:
                 constraints_func=None if allow_extrapolation else lambda t: (t.user_attrs["short"],),
             )
         study = optuna.create_study(direction="minimize", sampler=sampler)
-        study.enqueue_trial({c.column: c.snap(float(context[c.column].iloc[0])) for c in self.controls})
+        start = {c.column: c.snap(float(context[c.column].iloc[0])) for c in self.controls}
+        study.enqueue_trial({k: float(np.clip(v, *box[k])) for k, v in start.items()})  # today's, in the box
         seen: dict[tuple[float, ...], Candidate] = {}
         rejected = 0
         done = 0

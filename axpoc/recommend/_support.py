@@ -4,12 +4,14 @@ The measure, in one paragraph (README "axpoc recommend" says the same): every nu
 model (the controllable settings and the numeric context) is standardised by the training part's median
 and spread (IQR / 1.349, else the standard deviation); the product (``columns.product``) must match exactly,
 because a part of another product is not "nearby"; other text columns (a material lot's code) do not enter
-the distance: a lot code says nothing about how near two settings are, and a new lot is never in the data. Each training part's distance to its
-``k``-th nearest other training part is computed; the **radius** is the ``quantile`` (95 %) of those
-distances, i.e. how far apart the training parts themselves typically lie. A setting's **support** is the
-number of training parts within that radius of it; it is **supported** when at least ``k`` are, or, for a
-context that is itself unusual (today's setting has fewer than ``k`` nearby), when at least as many as
-today's setting has and never none: a recommendation takes the part no further from the data than it is.
+the distance: a lot code says nothing about how near two settings are, and a new lot is never in the data.
+Parts of one production run (a lot, a tool: ``columns.group``; else a block of the training part) share
+their set points, so a part's nearest neighbours are its own run's; the **radius** is therefore the
+``quantile`` (95 %) of each training part's distance to its ``k``-th nearest part of *another* run: how
+far a new run typically lies from the runs before it. A setting's **support** is the number of training
+parts within that radius of it; it is **supported** when at least ``k`` are, or, for a context that is
+itself unusual (today's setting has fewer than ``k`` nearby), when at least as many as today's setting has
+and never none: a recommendation takes the part no further from the data than it is.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from axpoc._columns import is_curve_column
 
 K_NEIGHBOURS = 5
 RADIUS_QUANTILE = 0.95
+RUN_BLOCKS = 20
+"""Without a group column, the training part (in its order: time, for a time split) cut into this many runs."""
 
 
 @dataclass
@@ -39,9 +43,18 @@ class Support:
 
     @classmethod
     def fit(
-        cls, train: pd.DataFrame, features: list[str], *, product: str | None = None, k: int = K_NEIGHBOURS
+        cls,
+        train: pd.DataFrame,
+        features: list[str],
+        *,
+        product: str | None = None,
+        runs: np.ndarray | None = None,
+        k: int = K_NEIGHBOURS,
     ) -> Support:
-        """Learn the scales, the cells of the product column and the radius from the training part."""
+        """Learn the scales, the cells of the product column and the radius from the training part.
+
+        ``runs`` labels each training row's production run (its lot or tool, ``columns.group``); without
+        it the training part, in its order, is cut into `RUN_BLOCKS` blocks."""
         numeric = [c for c in features if _is_number(train[c])]
         exact = (
             [product] if product is not None and product in train.columns and product not in numeric else []
@@ -56,13 +69,18 @@ class Support:
         support = cls(numeric, exact, centre, scale, {}, np.inf, k)
         points = support.standardise(train)
         keys = support.keys(train)
+        labels = (
+            np.asarray(runs) if runs is not None else np.arange(len(train)) * RUN_BLOCKS // max(len(train), 1)
+        )
         own: list[np.ndarray] = []
         for key in dict.fromkeys(keys):
-            members = points[np.array([kk == key for kk in keys])]
+            mask = np.array([kk == key for kk in keys])
+            members = points[mask]
             support.cells[key] = members
             if len(members) > k:
-                own.append(_kth_distance(members, members, k + 1))  # the part itself is its nearest
+                own.append(_kth_distance(members, labels[mask].astype(str), k))
         distances = np.concatenate(own) if own else np.array([])
+        distances = distances[np.isfinite(distances)]
         support.radius = float(np.quantile(distances, RADIUS_QUANTILE)) if len(distances) else 0.0
         return support
 
@@ -105,12 +123,13 @@ class Support:
         return float(raw.min()), float(raw.max())
 
 
-def _kth_distance(points: np.ndarray, members: np.ndarray, k: int) -> np.ndarray:
-    """Distance of each point to its ``k``-th nearest member, in blocks to bound memory."""
+def _kth_distance(points: np.ndarray, runs: np.ndarray, k: int) -> np.ndarray:
+    """Distance of each point to its ``k``-th nearest point of another run (inf when too few), in blocks."""
     out = np.empty(len(points))
     for start in range(0, len(points), 128):
         block = points[start : start + 128]
-        gaps = np.sqrt(((block[:, None, :] - members[None, :, :]) ** 2).sum(axis=2))
+        gaps = np.sqrt(((block[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+        gaps[runs[start : start + 128, None] == runs[None, :]] = np.inf
         out[start : start + 128] = np.partition(gaps, k - 1, axis=1)[:, k - 1]
     return out
 

@@ -123,6 +123,11 @@ def test_every_failing_verb_prints_the_error_object(cli, tmp_path: Path) -> None
         "demo-data": ["demo-data", "no_such_process", "--out", tmp_path / "d.csv"],
         "ui": ["ui", missing],
         "serve": ["serve", missing],
+        "outcomes": ["outcomes", missing, "--data", tmp_path / "results.csv"],
+        "field-report": ["field-report", missing],
+        "charter": ["charter", existing],
+        "visit": ["visit", existing, "--note", "  "],
+        "case-card": ["case-card", missing],
         "usage": ["validate", existing, "--no-such-option"],
     }
     for verb, args in calls.items():

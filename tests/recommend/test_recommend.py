@@ -287,3 +287,16 @@ def test_no_controllable_settings_is_a_config_error(
     config = write_config(tmp_path, {"columns.controllable": {}})
     result = cli("recommend", config, "--project-dir", trained["project"], "--row", "1", *FAST)
     assert result.code == 2 and "columns.controllable is empty" in result.stderr
+
+
+def test_the_radius_is_how_far_a_new_run_lies_from_the_others_not_the_scatter_within_one() -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(12, 2)) * 2  # twelve production runs, each at its own set points
+    runs = np.repeat(np.arange(12), 40)
+    points = centres[runs] + rng.normal(scale=0.02, size=(len(runs), 2))
+    train = pd.DataFrame({"a": points[:, 0], "b": points[:, 1]})
+    by_run = Support.fit(train, ["a", "b"], runs=runs)
+    by_part = Support.fit(train, ["a", "b"], runs=np.arange(len(runs)))  # every part its own run
+    assert by_run.radius > 10 * by_part.radius
+    new_run = pd.DataFrame({"a": [centres[0, 0] + 0.3], "b": [centres[0, 1]]})  # near, not on, a past run
+    assert by_run.count(new_run)[0] >= by_run.k and by_part.count(new_run)[0] == 0
