@@ -169,13 +169,7 @@ def compare_candidates(
 
     for name, reason in skipped.items():
         finish(CandidateResult(name=name, label=name, status="skipped", reason=reason))
-    # A blend listed without members is chosen from the others' out-of-fold outputs once they finish.
-    blends = [
-        c
-        for c in candidates
-        if c.name not in skipped and families[c.name].combines_members and "members" not in c.params
-    ]
-    runnable = [c for c in candidates if c.name not in skipped and c not in blends]
+    runnable, blends = _runnable(candidates, families, skipped)
     tuners = {
         c.name: CandidateTuner(
             c,
@@ -232,6 +226,72 @@ def compare_candidates(
         tuning=tuning,
         budget=budget,
     )
+
+
+def _runnable(
+    candidates: list[CandidateConfig], families: dict[str, Any], skipped: dict[str, str]
+) -> tuple[list[CandidateConfig], list[CandidateConfig]]:
+    """(candidates that are tuned, blends): a blend listed without members is chosen from the others'
+    out-of-fold outputs once they finish."""
+    blends = [
+        c
+        for c in candidates
+        if c.name not in skipped and families[c.name].combines_members and "members" not in c.params
+    ]
+    return [c for c in candidates if c.name not in skipped and c not in blends], blends
+
+
+def join_comparison(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    classes: np.ndarray,
+    splits: Splits,
+    candidates: list[CandidateConfig],
+    families: dict[str, Any],
+    builder: Callable[[Any, dict[str, Any]], Any],
+    defaults: dict[str, dict[str, Any]],
+    skipped: dict[str, str],
+    tuning: TuningConfig,
+    scorer: Scorer,
+    study_prefix: str,
+    still_open: Callable[[], bool],
+    on_trial: Callable[[str, int, float], None] | None = None,
+) -> dict[str, int]:
+    """A worker's part of another process's comparison: trials of its open studies (``tuning.storage``)
+    until it closes them; the same arguments as :func:`compare_candidates` gives the coordinator, so the
+    folds and configurations are the same. Returns the trials run here per candidate."""
+    import optuna
+
+    from axpoc.compare._shared import shared_storage, work_open_studies
+
+    storage = shared_storage(tuning.storage, heartbeat_s=tuning.heartbeat_s)
+    runnable, _ = _runnable(candidates, families, skipped)
+    tuners: dict[str, CandidateTuner] = {}
+
+    def existing() -> dict[str, CandidateTuner]:
+        names = set(optuna.get_all_study_names(storage))
+        for c in runnable:
+            if c.name not in tuners and f"{study_prefix}/{c.name}" in names:
+                tuners[c.name] = CandidateTuner(
+                    c,
+                    family=families[c.name],
+                    build=lambda params, fam=families[c.name]: builder(fam, params),
+                    defaults=defaults[c.name],
+                    X=X,
+                    y=y,
+                    classes=classes,
+                    splits=splits,
+                    scorer=scorer,
+                    tuning=tuning,
+                    budget=Budget(None),
+                    on_trial=(lambda n, v, name=c.name: on_trial(name, n, v)) if on_trial else None,
+                    study_name=f"{study_prefix}/{c.name}",
+                    join=True,
+                )
+        return tuners
+
+    return work_open_studies(existing, still_open=still_open)
 
 
 def _defaults_round(

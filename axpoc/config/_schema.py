@@ -271,6 +271,9 @@ class TuningConfig(_Model):
     budget_s: float | None = Field(None, gt=0, description="wall clock for the whole comparison")
     seed: int = 0
     storage: str | None = Field(None, description="Optuna RDB URL to share a study between workers")
+    heartbeat_s: int = Field(
+        10, ge=1, description="with storage: a trial whose process stops beating this long x2 is failed"
+    )
     n_jobs: int = Field(1, ge=1)
     resample: Literal["none", "oversample", "undersample"] = "none"
 
