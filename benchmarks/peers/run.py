@@ -500,8 +500,9 @@ def prediction_table(records: list[dict[str, Any]], path: Path) -> None:
     """Every finished run's test-part predictions in one long Parquet file, beside the results.
 
     One row per data set, seed, repeat, tool and test row: ``row`` is the row's position in axpoc's
-    prepared frame, ``y`` the encoded target, ``output`` what the tool predicted (P(class 1), the
-    value, or the class probabilities in the order of the JSON's ``meta.classes``).
+    prepared frame, ``y`` the encoded target, ``output`` what the tool predicted as a list (one Parquet
+    type for every task): [P(class 1)], [the value], or the class probabilities in the order of the
+    JSON's ``meta.classes``.
     """
     parts = []
     for record in records:
@@ -521,7 +522,7 @@ def prediction_table(records: list[dict[str, Any]], path: Path) -> None:
                         "tool": tool,
                         "row": rows,
                         "y": test[TARGET].to_numpy(),
-                        "output": list(out) if out.ndim == 2 else out,
+                        "output": [np.atleast_1d(row).tolist() for row in out],
                     }
                 )
             )
