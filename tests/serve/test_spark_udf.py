@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'axpoc[spark]'): the Spark recipe")
+pytest.importorskip(
+    "pyspark", reason="pyspark is not installed (pip install 'axpoc[spark]'): the Spark recipe"
+)
 
 
 def test_the_champion_scores_on_local_spark_as_predict_frame_does(project: Any) -> None:
