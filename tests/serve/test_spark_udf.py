@@ -2,7 +2,7 @@
 
 pyspark (about 490 MB, ~3 min to install) is not one of axpoc's dependencies nor installed by CI; this test
 runs where it is installed (``pip install 'axpoc[spark]'``, OpenJDK 17) and is skipped, saying so, elsewhere.
-Measured on the 2-core development machine under load: Spark start ~50 s, scoring 100 rows ~60 s.
+Measured on the 2-core development machine under load (1-minute load ~11): 131 s, 97 s of it Spark.
 """
 
 from __future__ import annotations
