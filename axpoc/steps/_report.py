@@ -115,7 +115,7 @@ def assemble_report_data(
     decision: Decision,
 ) -> ReportData:
     from axpoc.data import profile
-    from axpoc.steps._explain import average_effects, permutation_importance
+    from axpoc.explain import average_effects, permutation_importance
 
     language = config.language
     model = evaluation.model
