@@ -11,6 +11,8 @@ _DEFAULTS = {
     "OMP_WAIT_POLICY": "PASSIVE",
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     "GIT_PYTHON_REFRESH": "quiet",
+    # Against a server MLflow writes "View run ... at: URL" to stdout, which --json keeps for its one object.
+    "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",
     # A team server that is down is said within ~10 s (3 retries, 1-2-4 s apart), not after MLflow's ~4 min.
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "3",
     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,14 @@ def mlflow_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def field_project(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A small injection-molding champion carried through a three-week field period (tests/field_project.py)."""
+    from field_project import build_field_project
+
+    return build_field_project(tmp_path_factory.mktemp("field"))
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path, mlflow_db_template: Path) -> Path:
     """An empty project folder with a pre-migrated MLflow store."""
@@ -93,3 +101,13 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return CliResult(int(exit_info.value.code or 0), out, err)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real ``mlflow server`` on PostgreSQL (AXPOC_TEST_PG_URL) with proxied artifacts, one per session."""
+    from team_server import postgres_url, start_server
+
+    server = start_server(postgres_url(require_system), tmp_path_factory.mktemp("team_server") / "artifacts")
+    yield server
+    server.stop()

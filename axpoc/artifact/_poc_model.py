@@ -30,10 +30,13 @@ class OofCalibratedClassifier(ClassifierMixin, BaseEstimator):
         self.calibrator = calibrator
 
     @classmethod
-    def from_fitted(cls, estimator: Any, calibrator: Any) -> OofCalibratedClassifier:
-        """The composition of a fitted binary ``estimator`` and a fitted ``calibrator``, itself fitted."""
+    def from_fitted(cls, estimator: Any, calibrator: Any, *, classes: Any = None) -> OofCalibratedClassifier:
+        """The composition of a fitted binary ``estimator`` and a fitted ``calibrator``, itself fitted.
+
+        ``classes``: the estimator's classes when it has no ``classes_`` of its own (a replay of stored outputs).
+        """
         composed = cls(estimator, calibrator)
-        composed.classes_ = np.asarray(estimator.classes_)
+        composed.classes_ = np.asarray(estimator.classes_ if classes is None else classes)
         return composed
 
     def fit(self, X: Any, y: Any = None) -> OofCalibratedClassifier:

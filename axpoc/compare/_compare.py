@@ -61,21 +61,11 @@ class Comparison:
         """One sentence for humans: is #1 really better than #2?"""
         ok = self.leaderboard[self.leaderboard["status"] == "ok"]
         if len(ok) < 2:
-            return "후보가 하나뿐입니다." if language == "ko" else "Only one candidate finished."
+            return CompareNote("one_candidate").text(language)
         first, second = ok.iloc[0], ok.iloc[1]
-        if bool(second["significantly_worse"]):
-            if language == "ko":
-                return f"1위 {first['candidate']}는 2위 {second['candidate']}보다 유의하게 좋습니다 (p={second['p_value']:.3f})."
-            return f"#1 {first['candidate']} is significantly better than #2 {second['candidate']} (p={second['p_value']:.3f})."
-        if language == "ko":
-            return (
-                f"1위 {first['candidate']}와 2위 {second['candidate']}는 유의한 차이가 없습니다 "
-                f"(p={second['p_value']:.3f}); 더 단순하거나 빠른 모델을 골라도 됩니다."
-            )
-        return (
-            f"No significant difference between #1 {first['candidate']} and #2 {second['candidate']} "
-            f"(p={second['p_value']:.3f}); a simpler or faster model is an equally valid choice."
-        )
+        code = "first_better" if bool(second["significantly_worse"]) else "no_difference"
+        values = {"first": first["candidate"], "second": second["candidate"], "p": second["p_value"]}
+        return CompareNote(code, values).text(language)
 
 
 def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits) -> pd.DataFrame:
@@ -169,13 +159,7 @@ def compare_candidates(
 
     for name, reason in skipped.items():
         finish(CandidateResult(name=name, label=name, status="skipped", reason=reason))
-    # A blend listed without members is chosen from the others' out-of-fold outputs once they finish.
-    blends = [
-        c
-        for c in candidates
-        if c.name not in skipped and families[c.name].combines_members and "members" not in c.params
-    ]
-    runnable = [c for c in candidates if c.name not in skipped and c not in blends]
+    runnable, blends = _runnable(candidates, families, skipped)
     tuners = {
         c.name: CandidateTuner(
             c,
@@ -232,6 +216,72 @@ def compare_candidates(
         tuning=tuning,
         budget=budget,
     )
+
+
+def _runnable(
+    candidates: list[CandidateConfig], families: dict[str, Any], skipped: dict[str, str]
+) -> tuple[list[CandidateConfig], list[CandidateConfig]]:
+    """(candidates that are tuned, blends): a blend listed without members is chosen from the others'
+    out-of-fold outputs once they finish."""
+    blends = [
+        c
+        for c in candidates
+        if c.name not in skipped and families[c.name].combines_members and "members" not in c.params
+    ]
+    return [c for c in candidates if c.name not in skipped and c not in blends], blends
+
+
+def join_comparison(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    classes: np.ndarray,
+    splits: Splits,
+    candidates: list[CandidateConfig],
+    families: dict[str, Any],
+    builder: Callable[[Any, dict[str, Any]], Any],
+    defaults: dict[str, dict[str, Any]],
+    skipped: dict[str, str],
+    tuning: TuningConfig,
+    scorer: Scorer,
+    study_prefix: str,
+    still_open: Callable[[], bool],
+    on_trial: Callable[[str, int, float], None] | None = None,
+) -> dict[str, int]:
+    """A worker's part of another process's comparison: trials of its open studies (``tuning.storage``)
+    until it closes them; the same arguments as :func:`compare_candidates` gives the coordinator, so the
+    folds and configurations are the same. Returns the trials run here per candidate."""
+    import optuna
+
+    from axpoc.compare._shared import shared_storage, work_open_studies
+
+    storage = shared_storage(tuning.storage, heartbeat_s=tuning.heartbeat_s)
+    runnable, _ = _runnable(candidates, families, skipped)
+    tuners: dict[str, CandidateTuner] = {}
+
+    def existing() -> dict[str, CandidateTuner]:
+        names = set(optuna.get_all_study_names(storage))
+        for c in runnable:
+            if c.name not in tuners and f"{study_prefix}/{c.name}" in names:
+                tuners[c.name] = CandidateTuner(
+                    c,
+                    family=families[c.name],
+                    build=lambda params, fam=families[c.name]: builder(fam, params),
+                    defaults=defaults[c.name],
+                    X=X,
+                    y=y,
+                    classes=classes,
+                    splits=splits,
+                    scorer=scorer,
+                    tuning=tuning,
+                    budget=Budget(None),
+                    on_trial=(lambda n, v, name=c.name: on_trial(name, n, v)) if on_trial else None,
+                    study_name=f"{study_prefix}/{c.name}",
+                    join=True,
+                )
+        return tuners
+
+    return work_open_studies(existing, still_open=still_open)
 
 
 def _defaults_round(

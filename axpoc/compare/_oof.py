@@ -68,8 +68,7 @@ def out_of_fold_model(model: Any, split: Any, frame: pd.DataFrame) -> Any:
     if model.task == "binary" and calibrator is not None:
         from axpoc.artifact import OofCalibratedClassifier
 
-        replay.classes_ = np.array([0, 1])
-        estimator = OofCalibratedClassifier.from_fitted(replay, calibrator)
+        estimator = OofCalibratedClassifier.from_fitted(replay, calibrator, classes=[0, 1])
     return dataclasses.replace(model, estimator=estimator, routes={})
 
 

@@ -21,7 +21,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._hooks import pause_point
 from axpoc.compare._scoring import Scorer, model_output
+from axpoc.compare._shared import (
+    COLUMNS_ATTR,
+    DEADLINE_ATTR,
+    DROPPED_ATTR,
+    FAILED_ATTR,
+    OPEN_ATTR,
+    TrialDropped,
+    best_finished,
+    counted,
+    deadline_budget,
+    has_room,
+    is_open,
+    shared_storage,
+    wait_for_running,
+)
 from axpoc.compare._stats import Interval, corrected_interval, corrected_paired_test
 from axpoc.config import CandidateConfig, TuningConfig
 from axpoc.i18n import CompareNote, joined
@@ -225,7 +241,12 @@ class CandidateTuner:
         budget: Budget,
         on_trial: Callable[[int, float], None] | None = None,
         study_name: str | None = None,
+        join: bool = False,
     ) -> None:
+        """``join``: a worker's tuner, loading the coordinator's study (``tuning.storage``) instead of
+        creating it, with a sampler seed of its own so that workers do not propose the same trials."""
+        import os
+
         import optuna
 
         # Failed and abandoned trials are counted and explained in the result, not logged one by one.
@@ -242,25 +263,47 @@ class CandidateTuner:
         self.limit = (tuning.trials or 10_000) if candidate.tune and family.tunable else 1
         direction = "maximize" if scorer.higher_is_better else "minimize"
         sampler = optuna.samplers.TPESampler(
-            seed=tuning.seed, n_startup_trials=min(5, max(tuning.trials or 10, 1))
+            seed=tuning.seed + (os.getpid() % 100_000 + 1 if join else 0),
+            n_startup_trials=min(5, max(tuning.trials or 10, 1)),
         )
         pruner = optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1)
         self.own_trials = 0  # trials run here: a shared study may also hold other workers' trials
-        if tuning.storage:
-            self.study = optuna.create_study(
-                study_name=study_name or candidate.name,
-                storage=tuning.storage,
-                direction=direction,
-                sampler=sampler,
-                pruner=pruner,
-                load_if_exists=True,
-            )
+        self.shared, self.join = tuning.storage is not None, join
+        self.runs: dict[int, TrialRun] = {}
+        """This process's cross-validations by trial number (the coordinator gathers the others')."""
+        self.reserve_s = 0.0
+        if tuning.storage is not None:
+            storage = shared_storage(tuning.storage, heartbeat_s=tuning.heartbeat_s)
+            name = study_name or candidate.name
+            if join:
+                self.study = optuna.load_study(
+                    study_name=name, storage=storage, sampler=sampler, pruner=pruner
+                )
+            else:
+                self.study = optuna.create_study(
+                    study_name=name,
+                    storage=storage,
+                    direction=direction,
+                    sampler=sampler,
+                    pruner=pruner,
+                    load_if_exists=True,
+                )
+                self.study.set_user_attr(COLUMNS_ATTR, [str(c) for c in X.columns])
         else:
             self.study = optuna.create_study(direction=direction, sampler=sampler, pruner=pruner)
 
     @property
     def trials_left(self) -> int:
-        return max(self.limit - self.own_trials, 0)
+        """Trials still to run: across every process of a shared study, else in this one."""
+        return max(self.limit - (counted(self.study) if self.shared else self.own_trials), 0)
+
+    def takes_work(self) -> bool:
+        """A worker's question: is the study open, with trials and (per the coordinator's deadline) time left?"""
+        if not is_open(self.study) or not self.trials_left:
+            return False
+        seconds, start = deadline_budget(self.study)
+        self.budget = Budget(seconds, start)
+        return self.budget.remaining() > 0
 
     @property
     def first_params(self) -> dict[str, Any]:
@@ -311,17 +354,34 @@ class CandidateTuner:
         """
         import optuna
 
+        if self.shared and not self.join and max_trials is None and self.trials_left:
+            self._open(share_s=share_s, reserve_s=reserve_s, ceiling_s=ceiling_s)
         n_trials = self.trials_left if max_trials is None else min(max_trials, self.trials_left)
         if n_trials <= 0:
             return
         started = time.monotonic()
         budget, splits = self.budget, self.splits
+        self.reserve_s = reserve_s
 
         def share_left() -> float:
             return share_s - (time.monotonic() - started)
 
         def objective(trial: optuna.Trial) -> float:
-            first = self.own_trials == 0
+            if self.shared and not has_room(trial.study, trial.number, self.limit):
+                trial.set_user_attr(DROPPED_ATTR, True)
+                trial.study.stop()
+                raise TrialDropped(trial.number)
+            try:
+                return attempt(trial)
+            except (BudgetExhausted, *_TRIAL_ERRORS):
+                if self.shared:  # a trial that failed on its own counts; one lost with its worker does not
+                    trial.set_user_attr(FAILED_ATTR, True)
+                raise
+
+        def attempt(trial: optuna.Trial) -> float:
+            if self.join:
+                pause_point("worker:trial")
+            first = trial.number == 0 if self.shared else self.own_trials == 0
             self.own_trials += 1
             if first or not self.candidate.tune:
                 params = self.first_params
@@ -380,6 +440,7 @@ class CandidateTuner:
                 self.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
                 raise
             self.trial_costs.append(time.monotonic() - t0)
+            self.runs[trial.number] = result
             if first:
                 self.first = result
             if self.best.oof is None or self.scorer.better(result.value, self.best.value):
@@ -397,23 +458,34 @@ class CandidateTuner:
 
         try:
             self.study.optimize(
-                objective, n_trials=n_trials, callbacks=[stop_when_out_of_time], catch=_TRIAL_ERRORS
+                objective,
+                n_trials=n_trials,
+                callbacks=[stop_when_out_of_time],
+                catch=(*_TRIAL_ERRORS, TrialDropped),
             )
         except BudgetExhausted as exc:
             self.reason = CompareNote("stopped", {"why": exc.args[0]})
         self.elapsed_s += time.monotonic() - started
 
     def result(self) -> CandidateResult:
-        """The candidate's best trial so far, with its folds, out-of-fold outputs and interval."""
+        """The candidate's best trial so far, with its folds, out-of-fold outputs and interval.
+
+        Of a shared study, the coordinator first closes it to workers, waits for their running trials
+        (failing those whose worker died), runs the trials they lost and gathers the best of every process.
+        """
         import optuna
 
+        if self.shared and not self.join:
+            self._settle()
         states = [t.state for t in self.study.trials]
         result = CandidateResult(
             name=self.candidate.name,
             label=getattr(self.family, "label", self.candidate.name),
             status="ok",
             defaults=self.defaults,
-            n_trials=self.own_trials,
+            n_trials=sum(s == optuna.trial.TrialState.COMPLETE for s in states)
+            if self.shared
+            else self.own_trials,
             n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
             trials=self.study.trials_dataframe(attrs=("number", "value", "state", "duration", "params")),
             elapsed_s=self.elapsed_s,
@@ -444,6 +516,58 @@ class CandidateTuner:
         ]
         result.interval = corrected_interval(best.fold_scores, test_train_ratio=fold_ratio(self.splits))
         return result
+
+    def _open(self, *, share_s: float, reserve_s: float, ceiling_s: float | None) -> None:
+        """Tuning starts: open the study to workers, with the deadline they must keep. The defaults (trial 0)
+        are run here first, so that the coordinator always holds them."""
+        if not self.study.trials:
+            self.run(share_s=share_s, reserve_s=reserve_s, max_trials=1, ceiling_s=ceiling_s)
+        if self.budget.seconds is not None:
+            self.study.set_user_attr(DEADLINE_ATTR, time.time() + self.budget.remaining() - reserve_s)
+        self.study.set_user_attr(OPEN_ATTR, True)
+        pause_point("compare:open")
+
+    def _settle(self) -> None:
+        """Close the study, wait for running trials, replace those of dead workers, gather the best."""
+        self.study.set_user_attr(OPEN_ATTR, False)
+        while True:  # every pass runs counted trials (or the budget ends it), so it ends
+            wait_for_running(self.study)
+            if not self.trials_left or self.budget.remaining() <= self.reserve_s:
+                break
+            self.run(share_s=float("inf"), reserve_s=self.reserve_s, max_trials=self.trials_left)
+        if self.first is None and self.study.trials and self.study.trials[0].state.name == "COMPLETE":
+            self.first = self._rerun(0, self.first_params)  # a worker ran the defaults
+            if self.best.oof is None:
+                self.best = self.first
+        top = best_finished(self.study, higher_is_better=self.scorer.higher_is_better)
+        if top is None or top.number == 0:
+            return
+        found = self.runs.get(top.number) or self._rerun(top.number, self._params_of(top.params))
+        if self.best.oof is None or self.scorer.better(found.value, self.best.value):
+            self.best = found
+
+    def _params_of(self, sampled: dict[str, Any]) -> dict[str, Any]:
+        """The full configuration of a trial another process ran, from the values it sampled."""
+        import optuna
+
+        space = self.family.space(optuna.trial.FixedTrial(sampled), task=self.scorer.task, n_rows=len(self.X))
+        return {**self.defaults, **space, **self.candidate.params}
+
+    def _rerun(self, number: int, params: dict[str, Any]) -> TrialRun:
+        """Cross-validate another process's trial here: its folds and out-of-fold outputs for the board."""
+        run = _evaluate(
+            self.build,
+            params,
+            X=self.X,
+            y=self.y,
+            classes=self.classes,
+            splits=self.splits,
+            scorer=self.scorer,
+            report=lambda step, value: None,
+            check_time=lambda step, cost: None,
+        )
+        self.runs[number] = run
+        return run
 
     def _chosen(self) -> tuple[TrialRun, str]:
         """The best tuned trial if it beats the defaults by more than noise, else the defaults (and why).

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-Task = Literal["binary", "multiclass", "regression", "anomaly"]
+from axpoc._task import Task
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _COMPARISON = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$")
 _PAIR_RULE = re.compile(r"^\s*(.+?)\s*(<=|>=)\s*(.+?)\s*$")
@@ -270,6 +271,9 @@ class TuningConfig(_Model):
     budget_s: float | None = Field(None, gt=0, description="wall clock for the whole comparison")
     seed: int = 0
     storage: str | None = Field(None, description="Optuna RDB URL to share a study between workers")
+    heartbeat_s: int = Field(
+        10, ge=1, description="with storage: a trial whose process stops beating this long x2 is failed"
+    )
     n_jobs: int = Field(1, ge=1)
     resample: Literal["none", "oversample", "undersample"] = "none"
 

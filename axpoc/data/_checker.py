@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell
 from axpoc.data._contract import Contract, Expectation, Severity, ValueType
 
 NUMBER_TYPES: tuple[type, ...] = (int, float, np.integer, np.floating, np.bool_)
@@ -280,8 +281,9 @@ def cell_kinds(series: pd.Series) -> pd.Series:
     """
 
     def label(cell: object) -> str | None:
-        if isinstance(cell, np.ndarray):
-            return "curve" if cell.ndim == 1 and cell.dtype.kind in "iuf" else f"ndarray{cell.shape}"
+        if is_curve_cell(cell):
+            array = cell if isinstance(cell, np.ndarray) else np.asarray(cell)
+            return "curve" if array.ndim == 1 and array.dtype.kind in "iuf" else f"ndarray{array.shape}"
         if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA or cell is pd.NaT:
             return None
         return type(cell).__name__

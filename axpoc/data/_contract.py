@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from axpoc._columns import is_curve_cell
 from axpoc.config import PocConfig, Task
 from axpoc.data._roles import missing_column_message, resolve_roles
 from axpoc.errors import UserError
@@ -328,7 +329,7 @@ def value_type(series: pd.Series) -> ValueType | None:
     if isinstance(dtype, pd.StringDtype):
         return "numeric" if text_in_numbers(series) else "string"
     first = values.iloc[0]
-    if isinstance(first, np.ndarray):
+    if is_curve_cell(first):
         return "curve"
     if isinstance(first, str):
         return "numeric" if text_in_numbers(series) else "string"

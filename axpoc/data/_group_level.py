@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_column
+
 
 def group_level_columns(frame: pd.DataFrame, columns: Sequence[str], groups: np.ndarray) -> list[str]:
     """The ``columns`` of ``frame`` that take one value within every group and differ between groups.
@@ -27,17 +29,10 @@ def group_level_columns(frame: pd.DataFrame, columns: Sequence[str], groups: np.
     n_groups = pd.unique(groups).size
     if n_groups < 2 or len(frame) < 2 * n_groups:
         return []
-    scalar = [name for name in columns if not _holds_arrays(frame[name])]
+    scalar = [name for name in columns if not is_curve_column(frame[name])]
     if not scalar:
         return []
     sub = frame[scalar].reset_index(drop=True)
     within = sub.groupby(groups, sort=False).nunique(dropna=True).max()
     between = sub.nunique(dropna=True)
     return [name for name in scalar if within[name] <= 1 and between[name] >= 2]
-
-
-def _holds_arrays(column: pd.Series) -> bool:
-    if column.dtype != object:
-        return False
-    first = column.dropna().head(1)
-    return bool(len(first)) and isinstance(first.iloc[0], np.ndarray | list)

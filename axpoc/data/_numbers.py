@@ -35,6 +35,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell
 from axpoc.config import ReadOptions
 from axpoc.data._times import looks_like_timestamps, parse_time_column
 from axpoc.errors import UserError
@@ -203,7 +204,7 @@ def clean_numbers(
         ):
             continue
         values = series.dropna()
-        if values.empty or isinstance(values.iloc[0], np.ndarray | list | dict):
+        if values.empty or is_curve_cell(values.iloc[0]) or isinstance(values.iloc[0], dict):
             continue
         counts = values.value_counts(sort=False)
         kinds = {value: rules.classify(value) for value in counts.index}

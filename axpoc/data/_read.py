@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from axpoc._columns import is_curve_column
 from axpoc.config import ReadOptions
 from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
 from axpoc.data._encoding import detect_encoding, read_sample
 from axpoc.data._numbers import NumberRules
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import is_timestamp_text
-from axpoc.data._write import holds_arrays
 from axpoc.errors import UserError
 from axpoc.i18n import ReadNote
 
@@ -297,7 +297,7 @@ _SUMMARY_TAIL = 3
 def _numeric(column: pd.Series) -> bool:
     """A column pandas read as numbers, booleans, dates or curves: it cannot hold a repeated header's text."""
     types = pd.api.types
-    return types.is_numeric_dtype(column) or types.is_datetime64_any_dtype(column) or holds_arrays(column)
+    return types.is_numeric_dtype(column) or types.is_datetime64_any_dtype(column) or is_curve_column(column)
 
 
 _SUMMARY_WORDS = frozenset(

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell, is_curve_column
 from axpoc.config import CurveSource, LabelJoin, PocConfig, ReadOptions
 from axpoc.data._numbers import DirtyReport, clean_numbers
 from axpoc.data._read import ReadInfo, read_files, read_table, sheets_holding
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import parse_time_column
-from axpoc.data._write import holds_arrays
 from axpoc.errors import UserError
 from axpoc.i18n import ReadNote
 
@@ -96,9 +96,9 @@ def frame_digest(frame: pd.DataFrame) -> str:
     for name in frame.columns:
         digest.update(str(name).encode("utf-8") + b"\x00")
         column = frame[name]
-        if holds_arrays(column):
+        if is_curve_column(column):
             for cell in column:
-                if not isinstance(cell, np.ndarray | list):  # a cycle without this channel
+                if not is_curve_cell(cell):  # a cycle without this channel
                     digest.update(b"\xff" * 8)
                     continue
                 array = np.asarray(cell, dtype="float64")

@@ -1,22 +1,21 @@
-"""Write tables atomically: a crash mid-write never leaves a half file where a good one was."""
+"""Write tables atomically (:mod:`axpoc._files`) and check output paths before any work is done for them."""
 
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from axpoc._columns import curve_columns
+from axpoc._files import write_atomic
 from axpoc.errors import UserError
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """CSV in UTF-8 with a BOM, so Excel on Korean Windows shows Korean text; no index column."""
     path = Path(path)
-    curves = [c for c in frame.columns if holds_arrays(frame[c])]
+    curves = curve_columns(frame)
     if curves:
         raise UserError(
             f"{path}: columns {', '.join(map(str, curves))} hold sensor curves (arrays), which CSV cannot keep. "
@@ -35,23 +34,6 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         return write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
     raise UserError(f"{path}: cannot write '{suffix}' files; use a .csv or .parquet file name.")
 
-
-def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step.
-
-    The temp file is created like any other file (mode 0666 less the umask, usually 0644), not with
-    ``mkstemp``'s private 0600: outputs and reports are meant to be read by colleagues and other programs.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    tmp.open("x").close()
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def output_file(path: str | Path, *, option: str, example: str) -> Path:
@@ -89,11 +71,3 @@ def writable_parent(path: Path, *, option: str) -> Path:
             f"{option} {path}: no permission to write into {path.parent}; choose a folder you can write to."
         )
     return path.parent
-
-
-def holds_arrays(series: pd.Series) -> bool:
-    """Whether a column holds sensor curves: 1-D arrays (or lists) in its cells."""
-    if not pd.api.types.is_object_dtype(series):
-        return False
-    first = series.dropna()
-    return not first.empty and isinstance(first.iloc[0], np.ndarray | list)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell, is_curve_column
 from axpoc.drift._stats import (
     FeatureDrift,
     Kind,
@@ -31,6 +32,7 @@ from axpoc.drift._stats import (
     severity_rank,
 )
 from axpoc.errors import UserError
+from axpoc.i18n import drift_texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -41,41 +43,6 @@ Language = Literal["ko", "en"]
 
 _LISTED = 5
 """Names (and new values per column) a summary lists before "and N more"."""
-
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "intro": "Compared {n_cur} new rows with {n_ref} reference rows on {k} features{sampled}.",
-        "sampled": " (sampled to at most {max_rows} rows per side)",
-        "major": "Major drift in {n}: {names}.",
-        "moderate": "Moderate drift in {n}: {names}.",
-        "stable": "No feature drifted noticeably.",
-        "label": "Label distribution: {severity}{change}.",
-        "prediction": "Model score distribution: {severity}{change}.",
-        "unseen": "Values never seen in the reference: {items}.",
-        "rows": "{count} rows",
-        "more": "and {n} more",
-        "mean": "mean",
-        "none": "no drift",
-        "moderate_word": "moderate drift",
-        "major_word": "major drift",
-    },
-    "ko": {
-        "intro": "새 데이터 {n_cur}행을 기준 데이터 {n_ref}행과 특성 {k}개에 대해 비교했습니다{sampled}.",
-        "sampled": "(행이 많아 각각 최대 {max_rows}행을 무작위 추출)",
-        "major": "큰 드리프트 {n}개: {names}.",
-        "moderate": "중간 드리프트 {n}개: {names}.",
-        "stable": "눈에 띄게 변한 특성은 없습니다.",
-        "label": "레이블 분포: {severity}{change}.",
-        "prediction": "모델 예측 점수 분포: {severity}{change}.",
-        "unseen": "기준 데이터에 없던 값: {items}.",
-        "rows": "{count}행",
-        "more": "외 {n}개",
-        "mean": "평균",
-        "none": "변화 없음",
-        "moderate_word": "중간 드리프트",
-        "major_word": "큰 드리프트",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -155,9 +122,7 @@ class DriftReport:
 
     def summary(self, language: Language = "ko") -> str:
         """One short paragraph for the retrain report: what drifted, label, scores, new values."""
-        if language not in _TEXT:
-            raise ValueError(f"language must be one of {', '.join(_TEXT)}, got {language!r}")
-        text = _TEXT[language]
+        text = drift_texts(language)
         sampled = text["sampled"].format(max_rows=f"{self.max_rows:,}") if self.sampled else ""
         parts = [
             text["intro"].format(
@@ -332,7 +297,7 @@ def _subsample(frame: pd.DataFrame, columns: list[str], rows: np.ndarray | None)
 
 
 def _kind(values: pd.Series, categorical: set[str] | None) -> Kind:
-    if values.dtype == object and isinstance(_first_present(values), np.ndarray):
+    if is_curve_column(values):
         return "curve"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "categorical"
@@ -341,11 +306,6 @@ def _kind(values: pd.Series, categorical: set[str] | None) -> Kind:
     if pd.api.types.is_integer_dtype(values) and values.nunique() <= MAX_INT_LEVELS:
         return "categorical"
     return "numeric"
-
-
-def _first_present(values: pd.Series) -> Any:
-    index = values.first_valid_index()
-    return None if index is None else values.loc[index]
 
 
 def _absent(column: str, kind: Kind, side: str) -> FeatureDrift:
@@ -391,7 +351,7 @@ def _curve_drift(
 
 def curve_summaries(cells: pd.Series) -> dict[str, np.ndarray]:
     """Per cycle: mean and max of a curve's finite samples and its length; NaN for a missing curve."""
-    curves = [np.asarray(c, dtype=float).ravel() if isinstance(c, np.ndarray) else None for c in cells]
+    curves = [np.asarray(c, dtype=float).ravel() if is_curve_cell(c) else None for c in cells]
     present = np.array([c is not None for c in curves], dtype=bool)
     sizes = np.array([c.size for c in curves if c is not None], dtype=int)
     flat = np.concatenate([c for c in curves if c is not None]) if sizes.size else np.empty(0)

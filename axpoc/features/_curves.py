@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from axpoc._columns import curve_columns
 from axpoc.errors import UserError
 from axpoc.features._curve_kernels import (
     BLOCK_FEATURES,
@@ -100,8 +101,8 @@ class CurveFeatures(TransformerMixin, BaseEstimator):
         """Pick the channels and learn each channel's reference curve from the rows of ``X`` only."""
         frame = self._frame(X, reset=True)
         features = self._checked_features()
-        curve_columns = [column for column in frame.columns if _is_curve_column(frame[column])]
-        channels = self._checked_channels(frame, curve_columns)
+        found = curve_columns(frame)
+        channels = self._checked_channels(frame, found)
         good = _good_rows(y, len(frame))
         threshold = _DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)
         reference: dict[str, np.ndarray] = {}
@@ -125,7 +126,7 @@ class CurveFeatures(TransformerMixin, BaseEstimator):
         self.channels_ = channels
         self.features_ = features
         self.passthrough_ = (
-            [column for column in frame.columns if column not in curve_columns and column not in channels]
+            [column for column in frame.columns if column not in found and column not in channels]
             if self.passthrough
             else []
         )
@@ -275,11 +276,6 @@ def feature_groups(n_bands: int = 4) -> dict[str, tuple[str, ...]]:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
-
-
-def _is_curve_column(column: pd.Series) -> bool:
-    """An object column whose present cells are all numpy arrays."""
-    return column.dtype == object and set(map(type, column.dropna().to_numpy())) == {np.ndarray}
 
 
 def _is_curve(cell: Any) -> bool:

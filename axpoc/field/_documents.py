@@ -19,8 +19,6 @@ from axpoc.process import load_process
 from axpoc.promotion import configured_gates
 
 MIN_VISITS = 5
-FIELD_METHOD = "field_method"
-"""How every field KPI is measured (the charter says it once): a day-block bootstrap over the field period."""
 
 
 def charter(config: PocConfig) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -49,7 +49,6 @@ FIELD_KPIS = (
     "control_signal_rate",
 )
 """The KPIs a field period realises; ``kpi.targets`` may name these."""
-COUNTS = ("n", "d", "tp", "fp", "fn", "tn")
 
 
 @dataclass(frozen=True)
@@ -271,7 +270,6 @@ class Periods:
     after: pd.DataFrame
     awaiting: pd.DataFrame
     deployed: pd.Timestamp
-    notes: list[str] = field(default_factory=list)
 
 
 def daily(rows: pd.DataFrame) -> pd.DataFrame:
@@ -343,7 +341,7 @@ def before_after_saving(
     before: pd.DataFrame, after: pd.DataFrame, pricing: Pricing, *, block: int, seed: int = SEED + 1
 ) -> Interval:
     """Monthly money of the baseline period's cost per part minus the field period's (a before/after
-    comparison: a process change between the periods moves it too, see :func:`process_shift`)."""
+    comparison: a process change between the periods moves it too; the report checks for one)."""
     gap = pricing.missing(
         "monthly_saving", "inspection_cost", "escape_cost", "false_alarm_cost", "parts_per_day"
     )

@@ -53,6 +53,12 @@ class FieldText(Phrase):
                 "{source}: the scored output listed in predictions.jsonl is gone. If it was moved, name its "
                 "new place with --scores.",
             ),
+            "scores_table_url": (
+                "{source}: 채점 결과가 데이터베이스 테이블에 있습니다; --db-url 로 SQLAlchemy URL 을 주거나 설정의 "
+                "data.url 을 지정하세요.",
+                "{source}: the scores are in a database table; give its SQLAlchemy URL with --db-url, or set "
+                "data.url in the config.",
+            ),
             "scores_columns": (
                 "{source}: axpoc predict 의 출력이 아닙니다: 열 {missing} 이(가) 없습니다.",
                 "{source}: not an output of axpoc predict: it lacks the column(s) {missing}.",
@@ -272,6 +278,30 @@ _FIELD_KO: dict[str, str] = {
     "cc_weeks": "{weeks}주, 부품 {band}개",
     "cc_confounded": "현장 기간 중 공정 자체의 변화가 있어, 효과는 같은 부품 비교 기준입니다.",
     "cc_anonymous": "이 카드는 회사명, 제품명, 열 이름, 원자료, id 를 담지 않습니다.",
+    # shop-floor dashboard
+    "db_title": "현장 모니터",
+    "db_updated": "갱신",
+    "db_refresh": "{s}초마다 자동 새로고침",
+    "db_version": "모델 버전",
+    "db_scored": "채점 부품",
+    "db_flagged": "불량 의심 판정",
+    "db_rejected": "거부된 입력",
+    "db_input_flagged": "학습 범위 밖 입력",
+    "db_drift": "드리프트 상태",
+    "db_drift_ok": "정상",
+    "db_drift_watch": "주의 (학습 범위 밖 입력 증가)",
+    "db_drift_process_shift": "공정 변화 감지",
+    "db_drift_no_data": "채점 기록 없음",
+    "db_drift_reload_error": "모델 교체 오류",
+    "db_recent": "최근 채점 부품",
+    "db_score": "점수",
+    "db_decision": "판정",
+    "db_flag": "불량 의심",
+    "db_pass": "합격",
+    "db_time": "시각",
+    "db_field": "현장 실적 (결과 연결분)",
+    "db_no_outcomes": "아직 연결된 현장 결과가 없습니다 (axpoc outcomes).",
+    "db_results": "결과가 연결된 부품 {n:,}개, 결과 대기 {awaiting:,}개",
 }
 _FIELD_EN: dict[str, str] = {
     "field_report": "Field proof report",
@@ -392,6 +422,29 @@ _FIELD_EN: dict[str, str] = {
     "cc_weeks": "{weeks} weeks, {band} parts",
     "cc_confounded": "The process itself changed during the field period; effects are on the same-parts basis.",
     "cc_anonymous": "This card holds no company or product name, column name, raw value or id.",
+    "db_title": "Line monitor",
+    "db_updated": "updated",
+    "db_refresh": "reloads every {s} s",
+    "db_version": "Model version",
+    "db_scored": "Parts scored",
+    "db_flagged": "Flagged as defect",
+    "db_rejected": "Rejected inputs",
+    "db_input_flagged": "Inputs outside training range",
+    "db_drift": "Drift status",
+    "db_drift_ok": "ok",
+    "db_drift_watch": "watch (more inputs outside the training range)",
+    "db_drift_process_shift": "process change detected",
+    "db_drift_no_data": "nothing scored yet",
+    "db_drift_reload_error": "model reload failed",
+    "db_recent": "Last scored parts",
+    "db_score": "Score",
+    "db_decision": "Decision",
+    "db_flag": "flagged",
+    "db_pass": "pass",
+    "db_time": "Time",
+    "db_field": "Field results (joined outcomes)",
+    "db_no_outcomes": "No field results joined yet (axpoc outcomes).",
+    "db_results": "{n:,} parts with results, {awaiting:,} awaiting",
 }
 _FIELD_TABLES = {"ko": MappingProxyType(_FIELD_KO), "en": MappingProxyType(_FIELD_EN)}
 

@@ -246,3 +246,28 @@ def policy_label(name: str, language: str) -> str:
     """A no-model policy's name in ``language``."""
     korean, english = _POLICY_LABELS[name]
     return korean if language == "ko" else english
+
+
+class GateText(Phrase):
+    """How a configured gate was judged: the KPI, the value it was checked on (the point or a CI bound),
+    and the rule; its ``str`` is the English sentence of logs and ``--json``."""
+
+    templates = MappingProxyType(
+        {
+            "judged": (
+                "{name} {basis_word} {used}: 기준 {gate} {verdict_word}",
+                "{name} {basis} {used} {verdict} {gate}",
+            ),
+        }
+    )
+
+    @classmethod
+    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
+        basis, verdict = str(values["basis"]), str(values["verdict"])
+        if language != "ko":
+            return {"basis_word": basis, "verdict_word": verdict}
+        return {"basis_word": _GATE_BASIS_KO[basis], "verdict_word": _VERDICT_KO[verdict]}
+
+
+_GATE_BASIS_KO = {"point": "측정값", "CI lower bound": "신뢰구간 하한", "CI upper bound": "신뢰구간 상한"}
+_VERDICT_KO = {"meets": "충족", "misses": "미달"}

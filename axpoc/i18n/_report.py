@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from axpoc.i18n._phrase import Phrase
-from axpoc.i18n._words import texts
+from axpoc.i18n._kpi import GateText
+from axpoc.i18n._phrase import Phrase, say
 
 # code -> (Korean, English). The English one is also what the registry, the promotion log and the CLI say.
 _DECISIONS: dict[str, tuple[str, str]] = {
@@ -52,6 +52,8 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> not shown to be not worse than the "
         "champion (too uncertain; more test data needed)",
     ),
+    "rollback": ("v{old}에서 v{new}(으)로 되돌리기: {reason}", "rollback from v{old} to v{new}: {reason}"),
+    "no_reason": ("이유를 적지 않음", "no reason given"),
     "lost_race": (
         "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 도전자로 남습니다",
         "another process moved champion meanwhile; this version stays challenger",
@@ -72,9 +74,6 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "name gates under kpi.gates in the config",
     ),
 }
-
-
-_GATE_BASIS_KO = {"point": "측정값", "low": "신뢰구간 하한", "high": "신뢰구간 상한"}
 
 
 _METHOD_KO = {"isotonic": "등위(isotonic)", "sigmoid": "시그모이드"}
@@ -155,31 +154,20 @@ def decision_text(code: str, values: Mapping[str, object], language: str) -> str
     return DecisionReason(code, values).text(language)
 
 
-def gate_reason(
-    *,
-    reason: str,
-    passed: bool,
-    value: float,
-    used_value: float,
-    label: str,
-    used: str,
-    rule: str,
-    language: str,
-) -> str:
+def gate_reason(reason: str, *, label: str, used: str, rule: str, language: str) -> str:
     """Why a gate passed or failed, in ``language``; English is the KPI module's own ``reason``.
 
-    The Korean sentence is rebuilt from the gate's numbers: a used value below the point estimate is the
-    CI lower bound, above it the upper bound.
+    A judged gate (:class:`GateText`) is said again with the report's words: the KPI's ``label``, the value
+    it was judged on formatted in its unit (``used``) and the ``rule``; any other phrase (an undefined KPI's
+    reason) in ``language``; free text as it is.
     """
     if language != "ko":
         return reason
-    if isinstance(reason, Phrase):  # an undefined KPI: the reason says why in Korean
-        return reason.text(language)
-    if reason.startswith("undefined: "):  # a hand-made reason: only the prefix is ours to translate
-        return f"{texts(language)['undefined']}: {reason.removeprefix('undefined: ')}"
-    basis = "low" if used_value < value else "high" if used_value > value else "point"
-    verdict = "충족" if passed else "미달"
-    return f"{label} {_GATE_BASIS_KO[basis]} {used}: 기준 {rule} {verdict}"
+    if isinstance(reason, GateText):
+        return GateText(reason.code, {**reason.values, "name": label, "used": used, "gate": rule}).text(
+            language
+        )
+    return say(reason, language)
 
 
 # Data-contract checks: the contract names each rule and note in English (logs, JSON, reject files); the

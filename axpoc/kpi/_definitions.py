@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Literal
 
+from axpoc._task import TASKS, Task
 from axpoc.errors import UserError
 from axpoc.i18n import Reason
 
-Task = Literal["binary", "multiclass", "regression", "anomaly"]
 Group = Literal["ml", "quality", "productivity", "stability"]
 Op = Literal[">=", "<=", ">", "<", "=="]
 
-TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression", "anomaly")
 UNITS = ("ratio", "nats", "target unit", "currency/month", "parts/1000", "h/month", "index")
 _ALL_TASKS = frozenset(TASKS)
 
@@ -163,6 +162,7 @@ class KpiRegistry(Mapping[str, Kpi]):
     def __init__(self) -> None:
         self._kpis: dict[str, Kpi] = {}
         self._loaded = False
+        self._loading = False
         self._lock = threading.RLock()
 
     def __getitem__(self, name: str) -> Kpi:
@@ -203,15 +203,17 @@ class KpiRegistry(Mapping[str, Kpi]):
         if self._loaded:
             return
         with self._lock:
-            if self._loaded:
+            if self._loaded or self._loading:  # loading: a plug-in calling register_kpi, same thread
                 return
-            self._loaded = True  # before importing: the KPI modules register through this registry
+            self._loading = True
             try:
                 self._load_all()
+                self._loaded = True
             except BaseException:
-                self._kpis.clear()
-                self._loaded = False
+                self._kpis.clear()  # half a registry would hide the error on the next lookup
                 raise
+            finally:
+                self._loading = False
 
     def _load_all(self) -> None:
         package = importlib.import_module("axpoc.kpi.kpis")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from axpoc.i18n import Reason
+from axpoc.i18n import GateText, Reason
 from axpoc.kpi._definitions import Gate, get_kpi, parse_gate, undefined_reason
 
 _BOUND_NAME = {0: "CI lower bound", 1: "CI upper bound"}
@@ -25,9 +26,24 @@ class GateResult:
     used_value: float
     """What the gate was checked against: the point, or a CI bound when conservative."""
     passed: bool
-    reason: str
+    reason: str = ""
+    """Why, as a phrase (:class:`~axpoc.i18n.GateText`, an undefined KPI's :class:`~axpoc.i18n.Reason`, a
+    rule's :class:`~axpoc.i18n.RuleText`): English as ``str``, any language with ``.text()``."""
     kind: str = "gate"
     """``gate`` for a configured gate, ``rule`` for a built-in acceptance rule (:mod:`axpoc.kpi._acceptance`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict as the JSON outcome of ``run``, ``retrain`` and ``drift`` shows it."""
+        return {
+            "name": self.name,
+            "op": self.op,
+            "target": self.target,
+            "value": float(self.value),
+            "used_value": float(self.used_value),
+            "passed": bool(self.passed),
+            "reason": self.reason,
+            "kind": self.kind,
+        }
 
 
 def _fmt(x: float) -> str:
@@ -62,7 +78,7 @@ def evaluate_gates(
     With ``conservative=True`` a gate must hold for the whole confidence interval: the bound on
     the unfavourable side is checked (for a gate pointing the KPI's good way this is the lower
     bound when higher is better). A KPI without an interval is judged on its point value. An
-    undefined KPI fails with reason ``"undefined: ..."``; an unknown KPI name raises ``ValueError``.
+    undefined KPI fails with its :class:`~axpoc.i18n.Reason` (``gate_undefined``); an unknown KPI name raises ``ValueError``.
     """
     cis = cis or {}
     results = []
@@ -91,6 +107,7 @@ def evaluate_gates(
             continue
         passed = gate.check(used)
         verdict = "meets" if passed else "misses"
-        reason = f"{name} {basis} {_fmt(used)} {verdict} {gate}"
+        values = {"name": name, "basis": basis, "used": _fmt(used), "verdict": verdict, "gate": str(gate)}
+        reason = GateText("judged", values)
         results.append(GateResult(name, gate.op, gate.value, value, used, passed, reason))
     return results

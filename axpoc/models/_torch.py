@@ -34,6 +34,7 @@ from sklearn.utils import Tags
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from axpoc._columns import curve_columns
 from axpoc.features import curve_array_frame
 from axpoc.models._adapters import AnomalyScoreMixin, good_rows
 from axpoc.models._torch_base import (
@@ -156,13 +157,6 @@ class _MLPNet(_TabularInput):
         }
 
 
-def _is_curve_column(column: pd.Series) -> bool:
-    if column.dtype != object:
-        return False
-    cells = column[column.notna()]
-    return len(cells) > 0 and all(isinstance(cell, np.ndarray | list | tuple) for cell in cells)
-
-
 def _resample(cell: Any, grid: np.ndarray) -> np.ndarray:
     """One curve linearly interpolated onto ``grid`` (positions in [0, 1]); NaN samples are bridged."""
     if np.ndim(cell) == 0 and pd.isna(cell):
@@ -217,7 +211,7 @@ class _CurveInput:
         frame = self._frame(X, reset=True)
         y = self._target(y, len(frame))
         if self.channels is None:
-            channels = [name for name in frame.columns if _is_curve_column(frame[name])]
+            channels = curve_columns(frame)
         else:
             channels = [self.channels] if isinstance(self.channels, str) else list(self.channels)
         missing = [name for name in channels if name not in frame.columns]

@@ -16,10 +16,11 @@ from axpoc.promotion._decision import (
     non_inferior,
     primary_input,
 )
-from axpoc.promotion._gates import configured_gates, gate_dict, gates_text, kpi_table, primary_kpi
+from axpoc.promotion._gates import configured_gates, gates_text, kpi_table, primary_kpi
 from axpoc.promotion._register import (
     SNAPSHOT_ARTIFACT,
     config_digest,
+    log_config,
     log_snapshot,
     package_versions,
     pip_requirements,
@@ -37,9 +38,9 @@ __all__ = [
     "configured_gates",
     "decide",
     "decide_with_report",
-    "gate_dict",
     "gates_text",
     "kpi_table",
+    "log_config",
     "log_snapshot",
     "non_inferior",
     "package_versions",

@@ -23,20 +23,6 @@ def configured_gates(config: PocConfig) -> dict[str, str]:
     return dict(load_process(config.process).gates)
 
 
-def gate_dict(gate: Any) -> dict[str, Any]:
-    """One gate verdict as the JSON outcome of ``run``, ``retrain`` and ``drift`` shows it."""
-    return {
-        "name": gate.name,
-        "op": gate.op,
-        "target": gate.target,
-        "value": float(gate.value),
-        "used_value": float(gate.used_value),
-        "passed": bool(gate.passed),
-        "reason": gate.reason,
-        "kind": getattr(gate, "kind", "gate"),
-    }
-
-
 def gates_text(gates: list[Any]) -> str:
     """The gate verdicts in one line: the registry's ``axpoc.gates`` tag."""
     return (

@@ -57,6 +57,16 @@ def pip_requirements(family_requirements: tuple[str, ...]) -> list[str]:
     return base + [r for r in family_requirements if r.split("==")[0] not in {b.split("==")[0] for b in base}]
 
 
+def log_config(config: PocConfig, config_text: str | None) -> None:
+    """The config as the user wrote it (``config_text``), else as loaded, as ``config.yaml`` in the active run."""
+    import mlflow
+    import yaml
+
+    dumped = config.model_dump(mode="json", exclude={"base_dir"})
+    text = config_text or yaml.safe_dump(dumped, allow_unicode=True, sort_keys=False)
+    mlflow.log_text(text, "config.yaml")
+
+
 def log_snapshot(config: PocConfig, frame: Any) -> None:
     """A Parquet snapshot of the training data: reproducibility, and the base that retraining extends."""
     import tempfile

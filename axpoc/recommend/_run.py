@@ -118,13 +118,19 @@ def recommend_settings(
         folder=folder,
         support_rule={
             "k": recommender.support.k,
-            "radius": round(recommender.support.radius, 4),
+            "radius": round(recommender.support.radius(context), 4),
             "needed_here": recommendation.support_needed,
         },
     )
     from axpoc.recommend._figures import draw_profiles
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"--out {folder}: cannot create the folder for the figures ({exc.strerror}). Name a folder you can "
+            "write to."
+        ) from None
     outcome.figures = draw_profiles(recommender, context, recommendation, folder, language=config.language)
     with tracking.parent_run(store, run_name="recommend", tags={"axpoc.kind": "recommend"}) as run:
         outcome.run_id = run.info.run_id
@@ -167,7 +173,11 @@ def load_recommender(
     controls = resolve_controls(config, load_process(config.process), list(served.model.features))
     reference, label = reference_data(config, store, served.version)
     train, y_train = _training_part(config, reference)
-    recommender = Recommender(served.model, train, y_train, controls, refits=refits, seed=config.tuning.seed)
+    group = config.columns.group
+    runs = train[group].to_numpy() if group is not None and group in train.columns else None
+    recommender = Recommender(
+        served.model, train, y_train, controls, runs=runs, refits=refits, seed=config.tuning.seed
+    )
     return recommender, served, store, reference, label
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import is_curve_cell
 from axpoc.errors import UserError
 from axpoc.recommend._controls import Control
 from axpoc.recommend._support import Support
@@ -73,9 +74,11 @@ class Recommender:
         y_train: np.ndarray,
         controls: list[Control],
         *,
+        runs: np.ndarray | None = None,
         refits: int = 10,
         seed: int = 0,
     ) -> None:
+        """``runs``: each training row's production run (lot, tool), for the support radius (`Support.fit`)."""
         if model.task == "anomaly":
             raise UserError(
                 "recommend: an anomaly model scores how unusual a part is, not how likely a defect: there is "
@@ -98,7 +101,7 @@ class Recommender:
         self.train = train
         self.controls = controls
         self.seed = seed
-        self.support = Support.fit(train, list(model.features), product=model.product_column)
+        self.support = Support.fit(train, list(model.features), product=model.product_column, runs=runs)
         score = self._predict(model, train)
         self.spread = (
             float(np.std(np.asarray(y_train, dtype=float) - score)) if model.task == "regression" else 0.0
@@ -214,7 +217,8 @@ class Recommender:
                 constraints_func=None if allow_extrapolation else lambda t: (t.user_attrs["short"],),
             )
         study = optuna.create_study(direction="minimize", sampler=sampler)
-        study.enqueue_trial({c.column: c.snap(float(context[c.column].iloc[0])) for c in self.controls})
+        start = {c.column: c.snap(float(context[c.column].iloc[0])) for c in self.controls}
+        study.enqueue_trial({k: float(np.clip(v, *box[k])) for k, v in start.items()})  # today's, in the box
         seen: dict[tuple[float, ...], Candidate] = {}
         rejected = 0
         done = 0
@@ -384,7 +388,7 @@ def _unwrap(estimator: Any) -> tuple[Any, Any]:
 
 def _plain(value: Any) -> Any:
     """A context cell as JSON can carry it (curves summarised by their length)."""
-    if isinstance(value, np.ndarray | list):
+    if is_curve_cell(value):
         return f"<curve of {len(value)} samples>"
     if hasattr(value, "item"):
         return value.item()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from axpoc.report._browser import export_pdf, find_chromium, screenshot
-from axpoc.report._data import GateRow, KpiRow, ReportData
+from axpoc.report._data import KpiRow, ReportData
 from axpoc.report._field import (
     field_verdict_text,
     render_field_report,
@@ -18,7 +18,6 @@ from axpoc.report._retrain import ModelColumn, RetrainReportData, write_retrain_
 __all__ = [
     "CSS_FONT_STACK",
     "FALLBACK_FAMILY",
-    "GateRow",
     "KpiRow",
     "ModelColumn",
     "ReportData",

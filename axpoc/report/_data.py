@@ -8,17 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
-@dataclass
-class GateRow:
-    name: str
-    op: str
-    target: float
-    value: float
-    used_value: float
-    passed: bool
-    reason: str = ""
-    kind: str = "gate"  # gate: configured in kpi.gates | rule: a built-in acceptance rule (axpoc.kpi RULES)
+from axpoc.kpi import GateResult
 
 
 @dataclass
@@ -76,7 +66,7 @@ class ReportData:
     why_family: str = ""
     # evaluation on the test part
     kpis: list[KpiRow] = field(default_factory=list)
-    gates: list[GateRow] = field(default_factory=list)
+    gates: list[GateResult] = field(default_factory=list)
     evidence: str = (
         ""  # "insufficient evidence" sentence (a kpi RuleText phrase) or "" when evidence suffices
     )

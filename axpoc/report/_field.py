@@ -15,7 +15,7 @@ import numpy as np
 from axpoc.i18n import field_texts, say, texts
 from axpoc.kpi import KPIS
 from axpoc.report import _figures
-from axpoc.report._i18n import fmt_kpi, fmt_money, fmt_number
+from axpoc.report._i18n import fmt_kpi, fmt_money, fmt_number, rule_label
 from axpoc.report._retrain import _base_css
 
 FIELD_TEMPLATE = "field_report.html.j2"
@@ -283,8 +283,8 @@ def write_charter(charter: Mapping[str, Any], path: Path) -> Path:
         title=charter["title"],
         c=charter,
         targets=[{**r, "label": _label(r["name"], language)} for r in charter["targets"]],
-        gates=list(charter["gates"].items()),
-        rules=", ".join(charter["rules"]) or "–",
+        gates=[(f"{_label(name, language)} ({name})", rule) for name, rule in charter["gates"].items()],
+        rules=", ".join(rule_label(name, language) for name in charter["rules"]) or "–",
     )
     return write_atomic(Path(path), lambda tmp: tmp.write_text(html, encoding="utf-8", newline="\n"))
 

@@ -176,10 +176,7 @@ def _gates(data: ReportData, t: Mapping[str, str], kpis: _KpiFormat) -> list[dic
         reason = ""
         if not gate.passed:
             reason = gate_reason(
-                reason=gate.reason,
-                passed=gate.passed,
-                value=gate.value,
-                used_value=gate.used_value,
+                gate.reason,
                 label=kpis.label(gate.name),
                 used=used,
                 rule=rule,

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from axpoc.i18n import gate_reason, retrain_texts, say
+from axpoc.kpi import GateResult
 from axpoc.report import _figures
-from axpoc.report._data import GateRow, KpiRow
+from axpoc.report._data import KpiRow
 from axpoc.report._fonts import CSS_FONT_STACK
 from axpoc.report._i18n import as_number, fmt_kpi, fmt_number, rule_label
 
@@ -38,7 +39,7 @@ class ModelColumn:
     version: str | None
     family: str
     kpis: list[KpiRow]
-    gates: list[GateRow]
+    gates: list[GateResult]
     gates_passed: bool
 
 
@@ -328,10 +329,7 @@ def _gate_rows(column: ModelColumn, data: RetrainReportData, t: Mapping[str, str
         )
         rule = f"{gate.op} {fmt(gate.target)}"
         reason = gate_reason(
-            reason=gate.reason,
-            passed=gate.passed,
-            value=gate.value,
-            used_value=gate.used_value,
+            gate.reason,
             label=gate.name,
             used=fmt(gate.used_value),
             rule=rule,

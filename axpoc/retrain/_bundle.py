@@ -37,6 +37,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from axpoc import __version__
+from axpoc._files import remove_stale_temps, staged
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
 
@@ -98,13 +99,14 @@ def export_project(
             "config_file": f"config/{Path(config_path).name}",
             "files": files,
         }
-        # A fixed name: the next export to the same --out overwrites what a killed one left.
-        partial = out.with_name(f".{out.name}.partial")
+        # what a killed export to the same --out left beside it goes first
+        remove_stale_temps(out, alive=tracking.process_alive)
         try:
-            _write_bundle(partial, manifest, config_path=Path(config_path), db_copy=db_copy, folder=folder)
-            os.replace(partial, out)
+            with staged(out) as partial:
+                _write_bundle(
+                    partial, manifest, config_path=Path(config_path), db_copy=db_copy, folder=folder
+                )
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise UserError(
                 f"--out {out}: the bundle could not be written ({exc.strerror or exc}"
                 f"{f': {exc.filename}' if exc.filename else ''}); free some disk space or choose another "

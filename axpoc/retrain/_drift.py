@@ -159,7 +159,7 @@ def drift_check(
     config: PocConfig, *, data_path: str | Path, project_dir: Path | None = None, write_html: bool = True
 ) -> DriftOutcome:
     """``axpoc drift``: new data against the champion's training data, without training anything."""
-    from axpoc.promotion import configured_gates, gate_dict
+    from axpoc.promotion import configured_gates
     from axpoc.retrain._combine import reference_data
     from axpoc.retrain._newdata import check_new, read_new
     from axpoc.retrain._project import champion, open_project
@@ -208,7 +208,7 @@ def drift_check(
         drift=result.report.to_dict(),
         validation_warnings=warning_dicts(validation),
         champion_kpis_on_new={k: float(v) for k, v in evaluation.kpis.items()} if evaluation else {},
-        champion_gates_on_new=[gate_dict(g) for g in evaluation.gates] if evaluation else [],
+        champion_gates_on_new=[g.to_dict() for g in evaluation.gates] if evaluation else [],
         new_products=result.new_products,
         report_path=report_path,
         notes=notes,

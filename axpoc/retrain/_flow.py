@@ -22,7 +22,15 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
-from axpoc.promotion import Decision, config_digest, configured_gates, gate_dict, log_snapshot, primary_kpi
+from axpoc.i18n import console_text
+from axpoc.promotion import (
+    Decision,
+    config_digest,
+    configured_gates,
+    log_config,
+    log_snapshot,
+    primary_kpi,
+)
 
 
 @dataclass
@@ -131,9 +139,16 @@ def retrain(
         validation_warnings=warning_dicts(validation),
     )
     say(
-        f"챔피언 (champion): {store.model_name} v{champion_version} ({champion_model.family}); "
-        f"새 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
-        f"{len(validation.warnings)} warnings"
+        console_text(
+            "champion_and_new_data",
+            config.language,
+            model=store.model_name,
+            version=champion_version,
+            family=champion_model.family,
+            source=new.source_label,
+            rows=len(new.frame),
+            warnings=len(validation.warnings),
+        )
     )
 
     reference, outcome.reference = reference_data(config, store, champion_version)
@@ -152,7 +167,7 @@ def retrain(
     outcome.new_products = drift.new_products
     if drift.champion_evaluation is not None:
         outcome.champion_kpis_on_new = {k: float(v) for k, v in drift.champion_evaluation.kpis.items()}
-    say(f"드리프트 (drift): {outcome.drift_summary}")
+    say(console_text("drift", config.language, summary=outcome.drift_summary))
 
     combined, contract, train_config, prepared, outcome.holdout = _training_data(
         config,
@@ -173,8 +188,15 @@ def retrain(
     outcome.window = combined.window
     outcome.n_train, outcome.n_holdout = len(prepared.split.train_index), len(prepared.split.test_index)
     say(
-        f"학습 데이터 (training data): {outcome.n_reference:,} reference + {outcome.n_new:,} new rows "
-        f"({outcome.n_replaced} replaced){'; ' + combined.window if combined.window else ''}; {outcome.holdout}"
+        console_text(
+            "training_data",
+            config.language,
+            reference=outcome.n_reference,
+            new=outcome.n_new,
+            replaced=outcome.n_replaced,
+            window="; " + combined.window if combined.window else "",
+            holdout=outcome.holdout,
+        )
     )
 
     with tracking.parent_run(
@@ -196,15 +218,20 @@ def retrain(
                 outcome.notes.extend(trained.notes)
                 outcome.family = trained.model.family
                 outcome.challenger_kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
-                outcome.challenger_gates = [gate_dict(g) for g in trained.evaluation.gates]
+                outcome.challenger_gates = [g.to_dict() for g in trained.evaluation.gates]
                 outcome.gates_passed = trained.evaluation.gates_passed
                 if trained.champion_evaluation is not None:
                     outcome.champion_kpis = {k: float(v) for k, v in trained.champion_evaluation.kpis.items()}
-                    outcome.champion_gates = [gate_dict(g) for g in trained.champion_evaluation.gates]
+                    outcome.champion_gates = [g.to_dict() for g in trained.champion_evaluation.gates]
                 say(
-                    f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
-                    f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
-                    f"{outcome.champion_kpis.get(outcome.primary, float('nan')):.4f}"
+                    console_text(
+                        "holdout_score",
+                        config.language,
+                        rows=outcome.n_holdout,
+                        primary=outcome.primary,
+                        challenger=outcome.challenger_kpis.get(outcome.primary, float("nan")),
+                        champion=outcome.champion_kpis.get(outcome.primary, float("nan")),
+                    )
                 )
             elif name == "register":
                 outcome.challenger_version = trained.version
@@ -302,7 +329,6 @@ def _log_inputs(
 ) -> None:
     """Parameters, datasets, config, contract, checks, drift and the next reference snapshot, in the active run."""
     import mlflow
-    import yaml
 
     from axpoc import tracking
 
@@ -337,10 +363,7 @@ def _log_inputs(
         target=target,
         context="new",
     )
-    text = config_text or yaml.safe_dump(
-        config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
-    )
-    mlflow.log_text(text, "config.yaml")
+    log_config(config, config_text)
     mlflow.log_text(contract.to_json(), "contract/contract.json")
     tracking.log_frame(validation.to_frame(), "validation/new_vs_champion_contract.csv")
     tracking.log_frame(drift.report.to_frame(), "drift/drift.csv")

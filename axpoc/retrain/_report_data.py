@@ -31,7 +31,7 @@ def report_data(
     """
     from axpoc.i18n import decision_text
     from axpoc.report import ModelColumn, RetrainReportData
-    from axpoc.steps import gate_rows, kpi_rows
+    from axpoc.steps import kpi_rows
 
     language = config.language
     report = drift.report
@@ -42,7 +42,7 @@ def report_data(
             version=version,
             family=family,
             kpis=kpi_rows(result, language),
-            gates=gate_rows(result.gates),
+            gates=list(result.gates),
             gates_passed=bool(result.gates_passed),
         )
 

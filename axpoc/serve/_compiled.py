@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from axpoc._files import staged
+
 log = logging.getLogger(__name__)
 
 CACHE_FOLDER = Path(".axpoc") / "compiled"
@@ -218,17 +220,17 @@ def compile_booster(booster: Any, cache_dir: Path, *, compile_new: bool = True) 
     with FileLock(f"{target}.lock", timeout=LOCK_TIMEOUT_S):
         fresh = not target.exists()
         handle, name = tempfile.mkstemp(prefix=".model-", suffix=".txt", dir=cache_dir)
-        staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             compiled = lleaves.Model(model_file=name)
-            compiled.compile(cache=str(staged if fresh else target))
             if fresh:
-                os.replace(staged, target)
+                with staged(target) as tmp:
+                    compiled.compile(cache=str(tmp))
+            else:
+                compiled.compile(cache=str(target))
         finally:
             Path(name).unlink(missing_ok=True)
-            staged.unlink(missing_ok=True)
     return compiled, fresh, target
 
 

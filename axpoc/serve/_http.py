@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,7 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
-from axpoc.serve._explain import contributions, top_contributions
+from axpoc.explain import contributions
+from axpoc.serve._dashboard import FieldCache, ServedLog, dashboard_data, json_safe, render_dashboard
 from axpoc.serve._model import ServedModel, load_served_model, open_project_store, set_threads
 from axpoc.serve._typed import Flags, input_flags
 
@@ -169,8 +170,9 @@ def create_app(
 ) -> FastAPI:
     """The scoring service of the config's project, serving the version ``alias`` points to.
 
-    ``token``: when set, ``POST /predict`` needs ``Authorization: Bearer <token>`` (``/health`` stays
-    open for monitors); it is checked before the body is read. ``reload_interval_s``: how often the
+    ``token``: when set, ``POST /predict`` and the shop-floor page (``GET /dashboard``, its numbers at
+    ``GET /dashboard/data``) need ``Authorization: Bearer <token>`` (the page also takes ``?token=``, for a
+    browser); ``/health`` stays open for monitors; it is checked before the body is read. ``reload_interval_s``: how often the
     alias is looked up (0 = never). ``threads``: threads per prediction (one suits single-row
     requests). ``max_body_bytes``: a larger body is answered 413 from its Content-Length, or as soon as
     that many bytes have arrived, before any parsing.
@@ -197,6 +199,8 @@ def create_app(
     )
     app.state.holder = holder
     app.add_middleware(_Tagging, holder=holder)
+    served_log, field_cache = ServedLog(), FieldCache()
+    project = config.project_dir(project_dir)
 
     def answer(
         request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
@@ -208,6 +212,8 @@ def create_app(
 
     @app.exception_handler(_Refused)
     async def refused(request: Request, exc: _Refused) -> JSONResponse:
+        if request.url.path == "/predict" and exc.status != 401:
+            served_log.refuse()
         return answer(request, exc.status, {"detail": exc.message, "errors": exc.errors}, exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -269,8 +275,38 @@ def create_app(
         if (
             len(rows) <= INLINE_ROWS and not explain
         ):  # milliseconds: a thread hop would cost more than it frees
-            return _score(served, rows, explain, request_id, language)
-        return await run_in_threadpool(_score, served, rows, explain, request_id, language)
+            result = _score(served, rows, explain, request_id, language)
+        else:
+            result = await run_in_threadpool(_score, served, rows, explain, request_id, language)
+        served_log.add(result["predictions"], id_column=served.id_column, version=served.version)
+        return result
+
+    def page_data(request: Request, given: str | None) -> dict[str, Any]:
+        if token is None or given is None or not hmac.compare_digest(given.encode(), token.encode()):
+            _authorize(request, token)
+        served = holder.current
+        request.state.model_version = served.version
+        return dashboard_data(
+            config,
+            project=project,
+            served=served,
+            served_log=served_log,
+            cache=field_cache,
+            store=store,
+            reload_error=holder.reload_error,
+        )
+
+    @app.get("/dashboard/data")
+    def dashboard_numbers(request: Request, given: str | None = Query(None, alias="token")) -> dict[str, Any]:
+        """Every number of the shop-floor page, as JSON."""
+        return json_safe(page_data(request, given))
+
+    @app.get("/dashboard", response_class=HTMLResponse)
+    def dashboard(request: Request, given: str | None = Query(None, alias="token")) -> HTMLResponse:
+        """The read-only shop-floor page (Korean first, self-contained, reloads itself)."""
+        data = json_safe(page_data(request, given))
+        title = config.project.title or config.project.name
+        return HTMLResponse(render_dashboard(data, title=title, language=config.language, token=given))
 
     return app
 
@@ -282,7 +318,7 @@ def _score(
     _check(served, frame)
     try:
         result = served.model.predict_frame(frame)
-        extra = _explained(served, frame, explain) if explain else None
+        extra = contributions(served.model, frame).top(explain, index=frame.index) if explain else None
     except UserError as exc:
         raise _Refused(422, exc.message) from None
     except Exception:  # a model bug, not a payload problem: logged, and answered with the ids to find it
@@ -554,11 +590,6 @@ def _check(served: ServedModel, frame: pd.DataFrame) -> None:
         + "; ".join(f"row {e['row']} {e['column']}: {e['check']} (got {e['value']!r})" for e in errors[:5]),
         errors[:MAX_ERRORS],
     )
-
-
-def _explained(served: ServedModel, frame: pd.DataFrame, top: int) -> pd.DataFrame:
-    names, values = contributions(served.model, frame)
-    return top_contributions(names, values, top, index=frame.index)
 
 
 def _records(

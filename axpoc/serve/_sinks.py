@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import codecs
 import errno
-import glob
 import os
 import re
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +15,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from axpoc import _files as files
 from axpoc.errors import UserError
 
 _TABLE = re.compile(r"^[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)?$")
@@ -214,72 +212,18 @@ def transaction(url: str) -> Iterator[Any]:
 
 @contextmanager
 def staged(path: Path, *, option: str) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it in one step when the block succeeds, else vanishes.
-
-    Its name, ``.NAME.PID-XXXXXXXX.tmp``, carries the process id, so that a later call can tell the
-    leftovers of a killed process from the file of one still writing (:func:`remove_stale_temps`).
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise write_failed(path, exc, option=option) from None
-    tmp = path.parent / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
-    _WRITING.add(tmp.name)
-    try:
+    """:func:`axpoc._files.staged` for an output named by ``option``: a folder that cannot be made or a
+    rename that fails is a user error naming the path."""
+    with files.staged(path, failed=lambda exc: write_failed(path, exc, option=option)) as tmp:
         yield tmp
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise write_failed(path, exc, option=option) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        _WRITING.discard(tmp.name)
-
-
-_WRITING: set[str] = set()
-"""Names of the temporary files this process is writing now: a file with this process's id and another
-name was left by an earlier process that had the same id (a container's fresh process often has)."""
-
-
-_TEMP = re.compile(r"^\.(?P<name>.+)\.(?:(?P<pid>\d+)-)?[0-9a-f]{8}\.tmp$")
-LEGACY_TEMP_AGE_S = 3600
-"""Temporary files without a process id (written by axpoc before 0.x) count as stale after this long."""
 
 
 def remove_stale_temps(path: Path) -> list[tuple[Path, int]]:
-    """(file, bytes) of each leftover ``.NAME.*.tmp`` beside ``path`` that was removed.
-
-    A predict killed while writing (SIGKILL, power cut) leaves its temporary file; the next predict on
-    the same output removes it. The file of a process that still runs (a concurrent predict) is kept.
-    """
+    """(file, bytes) of each leftover temporary file beside ``path`` that a killed process left and was
+    removed (:func:`axpoc._files.remove_stale_temps`); a concurrent predict's file is kept."""
     from axpoc.tracking import process_alive
 
-    removed = []
-    try:
-        entries = list(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
-    except OSError:  # an unreadable folder: the write check says what is wrong with it
-        return []
-    for entry in entries:
-        match = _TEMP.match(entry.name)
-        if match is None or match["name"] != path.name:
-            continue
-        try:
-            info = entry.stat()
-            pid = match["pid"]
-            if pid is None:
-                stale = time.time() - info.st_mtime > LEGACY_TEMP_AGE_S
-            elif int(pid) == os.getpid():
-                stale = entry.name not in _WRITING
-            else:
-                stale = not process_alive(int(pid))
-            if stale:
-                entry.unlink()
-                removed.append((entry, info.st_size))
-        except FileNotFoundError:  # its process finished (renamed or removed it) meanwhile
-            continue
-    return removed
+    return files.remove_stale_temps(path, alive=process_alive)
 
 
 def prepare_outputs(outputs: dict[str, Path | None]) -> list[tuple[Path, int]]:

@@ -3,11 +3,10 @@
 from axpoc.steps._compare import resolve_candidates, run_comparison
 from axpoc.steps._demo import demo_frame, write_demo_data, write_field_demo
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
-from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._names import check_names
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare, prepare_loaded
 from axpoc.steps._products import check_per_product, product_changes, train_product_models
-from axpoc.steps._report import gate_rows, kpi_rows
+from axpoc.steps._report import kpi_rows
 from axpoc.steps._run import STEPS, RunOutcome, run_poc
 from axpoc.steps._starter import starter_from_data, starter_from_template
 from axpoc.steps._train import STAGES as TRAIN_STAGES
@@ -21,6 +20,7 @@ from axpoc.steps._validate import (
     training_contract,
     validate_data,
 )
+from axpoc.steps._worker import WorkerOutcome, run_worker
 
 __all__ = [
     "STEPS",
@@ -31,7 +31,7 @@ __all__ = [
     "Target",
     "Trained",
     "ValidationOutcome",
-    "average_effects",
+    "WorkerOutcome",
     "build_and_check",
     "build_poc_model",
     "check_kpi_inputs",
@@ -40,9 +40,7 @@ __all__ = [
     "demo_frame",
     "encode_target",
     "evaluate",
-    "gate_rows",
     "kpi_rows",
-    "permutation_importance",
     "prepare",
     "prepare_loaded",
     "product_changes",
@@ -50,6 +48,7 @@ __all__ = [
     "resolve_candidates",
     "run_comparison",
     "run_poc",
+    "run_worker",
     "save_contract",
     "serve_mlflow_ui",
     "starter_from_data",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import curve_columns
 from axpoc.compare import (
     Budget,
     CandidateResult,
@@ -31,30 +34,33 @@ def resolve_candidates(config: PocConfig) -> list[CandidateConfig]:
     return [CandidateConfig(name=name) for name in load_process(config.process).candidates]
 
 
-def has_curves(frame: Any, features: list[str]) -> bool:
-    for column in features:
-        series = frame[column]
-        if series.dtype == object:
-            first = series.dropna().head(1)
-            if len(first) and isinstance(first.iloc[0], np.ndarray):
-                return True
-    return False
+WORKERS_TAG, PREFIX_TAG, DIGEST_TAG = "axpoc.workers", "axpoc.study_prefix", "axpoc.data_digest"
+"""Parent-run tags by which ``axpoc worker`` finds a run whose comparison it may join (``open``/``closed``)."""
 
 
-def run_comparison(
-    config: PocConfig,
-    prepared: Any,
-    *,
-    on_candidate: Callable[[CandidateResult], None] | None = None,
-    on_trial: Callable[[str, int, float], None] | None = None,
-    study_scope: str = "",
-) -> Comparison:
-    """Tune and rank the candidates on the training part with the split's CV folds; refit the winner.
+@dataclass
+class ComparisonInputs:
+    """What a comparison works on, built the same way by the coordinating run and by every worker."""
 
-    With grouped folds, columns holding one value per group are screened first (`screen_group_level`);
-    the screen's time counts against ``tuning.budget_s``. ``study_scope`` tells apart several
-    comparisons of one run (a product's own model) in a shared ``tuning.storage`` (`study_prefix`).
-    """
+    X: pd.DataFrame
+    y: np.ndarray
+    classes: np.ndarray
+    plan: Any
+    candidates: list[CandidateConfig]
+    families: dict[str, Any]
+    skipped: dict[str, str]
+    scorer: Scorer
+    class_weight: str | None
+    build: Callable[[list[str], Any, dict[str, Any]], Any]
+    defaults_of: Callable[[Any, int], dict[str, Any]]
+
+    def defaults(self, n_features: int) -> dict[str, dict[str, Any]]:
+        return {name: self.defaults_of(family, n_features) for name, family in self.families.items()}
+
+
+def comparison_inputs(config: PocConfig, prepared: Any) -> ComparisonInputs:
+    """The training features and target, CV plan, applicable families (and why others are skipped),
+    pipeline builder, size-adaptive defaults and scorer of the config's comparison."""
     from axpoc.data import cv_splitter
     from axpoc.models import build_pipeline, get_family
 
@@ -68,7 +74,7 @@ def run_comparison(
     if duplicates:
         raise UserError(f"candidates: {', '.join(sorted(duplicates))} listed twice; list each family once.")
     plan = cv_splitter(prepared.train.reset_index(drop=True), config, split=prepared.split)
-    curves = has_curves(X, features)
+    curves = bool(curve_columns(X, features))
     n_classes = len(np.unique(y)) if task != "regression" else 0
     families, skipped = {}, {}
     for candidate in candidates:
@@ -100,57 +106,107 @@ def run_comparison(
     def defaults_of(family: Any, n_features: int) -> dict[str, Any]:
         return family.defaults(task=task, n_rows=len(X), n_features=n_features, n_classes=n_classes)
 
-    scorer = Scorer.for_task(task, config.kpi.primary)
+    return ComparisonInputs(
+        X=X,
+        y=y,
+        classes=np.asarray(prepared.target.classes),
+        plan=plan,
+        candidates=candidates,
+        families=families,
+        skipped=skipped,
+        scorer=Scorer.for_task(task, config.kpi.primary),
+        class_weight=class_weight,
+        build=build,
+        defaults_of=defaults_of,
+    )
+
+
+def run_comparison(
+    config: PocConfig,
+    prepared: Any,
+    *,
+    on_candidate: Callable[[CandidateResult], None] | None = None,
+    on_trial: Callable[[str, int, float], None] | None = None,
+    study_scope: str = "",
+) -> Comparison:
+    """Tune and rank the candidates on the training part with the split's CV folds; refit the winner.
+
+    With grouped folds, columns holding one value per group are screened first (`screen_group_level`);
+    the screen's time counts against ``tuning.budget_s``. ``study_scope`` tells apart several
+    comparisons of one run (a product's own model) in a shared ``tuning.storage`` (`study_prefix`).
+    With ``tuning.storage`` inside a run, the run's main comparison is open to ``axpoc worker`` processes
+    (parent-run tags ``axpoc.workers``, ``axpoc.study_prefix``, ``axpoc.data_digest``) until it ends.
+    """
+    inputs = comparison_inputs(config, prepared)
+    X, y, candidates, families = inputs.X, inputs.y, inputs.candidates, inputs.families
+    features = list(X.columns)
     budget = Budget(config.tuning.budget_s)
     screen = _screen(
         X,
         y,
-        plan=plan,
+        plan=inputs.plan,
         prepared=prepared,
         families=families,
         candidates=candidates,
-        build=build,
-        defaults_of=defaults_of,
-        scorer=scorer,
+        build=inputs.build,
+        defaults_of=inputs.defaults_of,
+        scorer=inputs.scorer,
         budget=budget,
     )
     if screen is not None and screen.dropped:
         features = [name for name in features if name not in screen.dropped]
-    defaults = {name: defaults_of(family, len(features)) for name, family in families.items()}
+    defaults = inputs.defaults(len(features))
     adopt = {}
     if screen is not None and screen.run is not None:
         probe = next(c for c in candidates if c.name == screen.family)
         if screen.run.params == {**defaults[probe.name], **probe.params}:
             adopt[probe.name] = (screen.run, screen.run_s)
-    comparison = compare_candidates(
-        X,
-        y,
-        task=task,
-        classes=np.asarray(prepared.target.classes),
-        splits=plan.splits(),
-        candidates=candidates,
-        families=families,
-        builder=lambda family, params: build(features, family, params),
-        defaults=defaults,
-        skipped=skipped,
-        tuning=config.tuning,
-        scorer=scorer,
-        on_candidate=on_candidate,
-        on_trial=on_trial,
-        budget=budget,
-        adopt=adopt,
-        study_prefix=study_prefix(config, scope=study_scope),
-    )
-    comparison.notes.append(plan.description)
+    prefix = study_prefix(config, scope=study_scope)
+    with _open_to_workers(config, prefix=prefix, digest=prepared.digest, main=not study_scope):
+        comparison = compare_candidates(
+            X,
+            y,
+            task=config.target.task,
+            classes=inputs.classes,
+            splits=inputs.plan.splits(),
+            candidates=candidates,
+            families=families,
+            builder=lambda family, params: inputs.build(features, family, params),
+            defaults=defaults,
+            skipped=inputs.skipped,
+            tuning=config.tuning,
+            scorer=inputs.scorer,
+            on_candidate=on_candidate,
+            on_trial=on_trial,
+            budget=budget,
+            adopt=adopt,
+            study_prefix=prefix,
+        )
+    comparison.notes.append(inputs.plan.description)
     if screen is not None:
         comparison.notes.append(screen.note)
-    if class_weight:
+    if inputs.class_weight:
         comparison.notes.append(CompareNote("imbalanced", {"share": _minority_share(y)}))
     if comparison.chosen is None:
         raise _none_finished(comparison, n_rows=len(X))
     if prepared.split.resampled:  # small data: the evaluation scores these instead of a test part
         prepared.split = dataclasses.replace(prepared.split, out_of_fold=comparison.chosen.oof)
     return comparison
+
+
+@contextmanager
+def _open_to_workers(config: PocConfig, *, prefix: str, digest: str, main: bool) -> Iterator[None]:
+    """Tag the active run open to workers for the comparison's length (a shared storage's main comparison)."""
+    import mlflow
+
+    if not (config.tuning.storage and main and mlflow.active_run() is not None):
+        yield
+        return
+    mlflow.set_tags({WORKERS_TAG: "open", PREFIX_TAG: prefix, DIGEST_TAG: digest})
+    try:
+        yield
+    finally:
+        mlflow.set_tag(WORKERS_TAG, "closed")
 
 
 def _none_finished(comparison: Comparison, *, n_rows: int) -> UserError:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from axpoc._columns import curve_columns
 from axpoc.config import PocConfig
 from axpoc.data import demo_frame, write_table
 from axpoc.errors import UserError
@@ -52,9 +53,7 @@ def _codes_after(codes: pd.Series, earlier: pd.Series) -> pd.Series:
 
 def split_curves(frame: pd.DataFrame, *, cycle: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Scalar columns as one table, curve columns (array cells) as a long table (cycle, index, channel, value)."""
-    curve_cols = [
-        c for c in frame.columns if frame[c].dtype == object and isinstance(frame[c].iloc[0], np.ndarray)
-    ]
+    curve_cols = curve_columns(frame)
     if not curve_cols:
         return frame, None
     parts = []

@@ -297,17 +297,15 @@ def evaluate(
         order = _time_order(prepared, test)
         all_parts = capability(np.asarray(y_true, dtype=float), spec, order=order)
         passed = capability_passed(np.asarray(y_true, dtype=float), flagged, spec, order=order)
-        kpis.update(
-            {
-                "cp": all_parts.cp,
-                "cpk": all_parts.cpk,
-                "ppk": all_parts.ppk,
-                "cpk_passed": passed.cpk,
-                "ppk_passed": passed.ppk,
-            }
-        )
-        for name in ("cp", "cpk", "ppk", "cpk_passed", "ppk_passed"):
-            formulas[name] = KPIS[name].formula
+        indices = {
+            "cp": all_parts.cp,
+            "cpk": all_parts.cpk,
+            "ppk": all_parts.ppk,
+            "cpk_passed": passed.cpk,
+            "ppk_passed": passed.ppk,
+        }
+        kpis.update(indices)
+        formulas.update({name: KPIS[name].formula for name in indices})
         result_capability = {"all": all_parts, "passed": passed}
     order = _time_order(prepared, test)
     ordered_score = score if order is None else score[np.argsort(order, kind="stable")]

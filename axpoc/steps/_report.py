@@ -12,24 +12,7 @@ from axpoc.config import PocConfig
 from axpoc.i18n import decision_text
 from axpoc.kpi import KPIS
 from axpoc.promotion import Decision
-from axpoc.report import GateRow, KpiRow, ReportData
-
-
-def gate_rows(gates: list[Any]) -> list[GateRow]:
-    """The report's rows of evaluated gates (run and retrain reports alike)."""
-    return [
-        GateRow(
-            name=g.name,
-            op=g.op,
-            target=_num(g.target),
-            value=_num(g.value),
-            used_value=_num(g.used_value),
-            passed=bool(g.passed),
-            reason=g.reason,
-            kind=getattr(g, "kind", "gate"),
-        )
-        for g in gates
-    ]
+from axpoc.report import KpiRow, ReportData
 
 
 def _num(value: Any) -> float:
@@ -132,7 +115,7 @@ def assemble_report_data(
     decision: Decision,
 ) -> ReportData:
     from axpoc.data import profile
-    from axpoc.steps._explain import average_effects, permutation_importance
+    from axpoc.explain import average_effects, permutation_importance
 
     language = config.language
     model = evaluation.model
@@ -182,7 +165,7 @@ def assemble_report_data(
         pipeline_steps=pipeline_steps,
         why_family=why,
         kpis=kpi_rows(evaluation, language),
-        gates=gate_rows(evaluation.gates),
+        gates=list(evaluation.gates),
         evidence=evaluation.evidence or "",
         per_class=evaluation.per_class,
         threshold=model.threshold,

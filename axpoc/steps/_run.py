@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import PocConfig
 from axpoc.errors import UserError, ValidationFailed
+from axpoc.i18n import console_text
 from axpoc.promotion import (
     Decision,
     config_digest,
     configured_gates,
-    gate_dict,
+    log_config,
     log_snapshot,
     package_versions,
 )
@@ -101,10 +101,8 @@ def run_poc(
 
     prepared = prepare(config)
     outcome.notes.extend(prepared.notes)
-    say(
-        f"데이터 (data): {prepared.source_label}, {len(prepared.frame):,} rows, "
-        f"{len(prepared.roles.features)} features"
-    )
+    rows, features = len(prepared.frame), len(prepared.roles.features)
+    say(console_text("data", config.language, source=prepared.source_label, rows=rows, features=features))
     contract, report = build_and_check(config, prepared.frame)
     outcome.validation_ok = bool(report.ok)
     contract_path, suite_path = save_contract(contract, folder / "contracts")
@@ -117,7 +115,7 @@ def run_poc(
         outcome.elapsed_s = time.monotonic() - started
         return outcome
     outcome.split = prepared.split.description
-    say(f"분할 (split): {prepared.split.description}")
+    say(console_text("split", config.language, description=prepared.split.description))
     if until == "split":
         outcome.elapsed_s = time.monotonic() - started
         return outcome
@@ -157,13 +155,7 @@ def run_poc(
             target=config.target.column,
             context="training",
         )
-        mlflow.log_text(
-            config_text
-            or yaml.safe_dump(
-                config.model_dump(mode="json", exclude={"base_dir"}), allow_unicode=True, sort_keys=False
-            ),
-            "config.yaml",
-        )
+        log_config(config, config_text)
         mlflow.log_artifact(str(contract_path), artifact_path="contract")
         mlflow.log_artifact(str(suite_path), artifact_path="contract")
         tracking.log_frame(report.to_frame(), "validation/validation.csv")
@@ -176,11 +168,15 @@ def run_poc(
                 outcome.chosen = comparison.chosen.name
                 outcome.conclusion = comparison.conclusion(config.language)
                 outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
-                say(f"선택 (chosen): {comparison.chosen.name} — {outcome.conclusion}")
+                say(
+                    console_text(
+                        "chosen", config.language, name=comparison.chosen.name, conclusion=outcome.conclusion
+                    )
+                )
             elif name == "evaluate":
                 outcome.notes.extend(trained.notes)
                 outcome.kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}
-                outcome.gates = [gate_dict(g) for g in trained.evaluation.gates]
+                outcome.gates = [g.to_dict() for g in trained.evaluation.gates]
                 outcome.gates_passed = trained.evaluation.gates_passed
             elif name == "register":
                 outcome.model_name, outcome.model_version = store.model_name, trained.version

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 
+from axpoc._columns import curve_columns
 from axpoc.errors import Interrupted, UserError
 from axpoc.kpi import clip_to_range
 from axpoc.tracking._ledger import is_server_uri, open_ledger
@@ -340,7 +341,7 @@ def log_dataset(
     import mlflow.data
     from mlflow.exceptions import MlflowException
 
-    flat = frame[[c for c in frame.columns if frame[c].dtype != object or not _is_curve(frame[c])]]
+    flat = frame.drop(columns=curve_columns(frame))
     source_uri = source if "://" in source else Path(source).as_uri() if Path(source).is_absolute() else None
     try:
         dataset = mlflow.data.from_pandas(
@@ -354,8 +355,3 @@ def log_dataset(
         mlflow.log_input(dataset, context=context)
     except MlflowException:  # two runs logging one dataset at once race on its unique key: the retry finds it
         mlflow.log_input(dataset, context=context)
-
-
-def _is_curve(series: pd.Series) -> bool:
-    first = series.dropna().head(1)
-    return len(first) > 0 and isinstance(first.iloc[0], np.ndarray)

@@ -123,6 +123,11 @@ def test_every_failing_verb_prints_the_error_object(cli, tmp_path: Path) -> None
         "demo-data": ["demo-data", "no_such_process", "--out", tmp_path / "d.csv"],
         "ui": ["ui", missing],
         "serve": ["serve", missing],
+        "outcomes": ["outcomes", missing, "--data", tmp_path / "results.csv"],
+        "field-report": ["field-report", missing],
+        "charter": ["charter", existing],
+        "visit": ["visit", existing, "--note", "  "],
+        "case-card": ["case-card", missing],
         "usage": ["validate", existing, "--no-such-option"],
     }
     for verb, args in calls.items():
@@ -153,7 +158,7 @@ def test_the_console_shows_axpocs_messages_and_the_log_file_the_libraries(finish
     stderr = finished_run["stderr"]
     for noise in ("CloudPickle", "Registered model", "Created version", "INFO", "UserWarning"):
         assert noise not in stderr, noise
-    assert "데이터 (data)" in stderr
+    assert "데이터: " in stderr  # axpoc's own progress line, in the config's language
     log = (finished_run["project"] / "logs" / "axpoc.log").read_text(encoding="utf-8")
     assert "CloudPickle" in log and "Created version '1' of model 'cli_demo'" in log
 

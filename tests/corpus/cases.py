@@ -260,6 +260,18 @@ CASES: tuple[Case, ...] = (
         (Step("validate", 0, ("header|헤더", "122")),),
     ),
     Case(
+        "stray_separator",
+        ex.stray_separator,
+        "two lines with a stray separator after the shot number (one field more than the header)",
+        "refused",
+        "exit 2 from `validate` naming the first such line, and exit 1 from `predict` naming both: every value after "
+        "the stray separator would sit one column off; fix the lines",
+        (
+            Step("validate", 2, ("{file}", "line 31", "stray separator")),
+            Step("predict", 1, ("{file}", "lines 31, 151", "stray separator")),
+        ),
+    ),
+    Case(
         "summary_row",
         ex.summary_row,
         "a `합계` line at the end (column sums, `NG 36건` as the verdict)",

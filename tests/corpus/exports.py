@@ -293,6 +293,16 @@ def header_repeated(folder: Path, seed: int = 0) -> Path:
     return _write_text(folder / "헤더반복.csv", "\n".join(lines))
 
 
+def stray_separator(folder: Path, seed: int = 0) -> Path:
+    """Two data lines with a stray separator (lines 31 and 151): every value after it is one column off and
+    the line holds one field more than the header."""
+    frame = shot_log(seed=seed)
+    text = _csv_text(frame).split("\n")
+    for line in (30, 150):  # 0-based: lines 31 and 151 of the file
+        text[line] = text[line].replace(",", ",,", 1)
+    return _write_text(folder / "구분자오류.csv", "\n".join(text))
+
+
 def summary_row(folder: Path, seed: int = 0) -> Path:
     """A '합계' line at the end: the id cell says 합계, the numbers are column sums, the label a count."""
     frame = shot_log(seed=seed)

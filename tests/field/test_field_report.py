@@ -178,3 +178,23 @@ def test_a_kpi_that_cannot_mean_anything_is_undefined_with_a_reason(field_projec
     assert cpk["value"] is None or math.isnan(cpk["value"])
     assert "field.monitor" in cpk["undefined"]
     assert report["kpis"]["cpk"]["met"] == "undefined"
+
+
+def test_since_and_until_narrow_the_field_days(field_project, tmp_path: Path, cli) -> None:
+    copy = field_project.copy(tmp_path)
+    narrow = cli(
+        "field-report",
+        copy.config_path,
+        "--since",
+        "2024-04-01",
+        "--until",
+        "2024-04-07",
+        "--no-pdf",
+        "--json",
+    )
+    assert narrow.code == 0, narrow.stderr
+    report = narrow.json()
+    assert [w["week"] for w in report["weeks"]] == [2]
+    assert report["field"]["first"] >= "2024-04-01" and report["field"]["last"] <= "2024-04-07"
+    wrong = cli("field-report", copy.config_path, "--since", "April", "--json")
+    assert wrong.code == 2 and "--since" in wrong.json()["error"]["message"]

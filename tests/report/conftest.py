@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from axpoc.compare import CompareNote, ScreenNote
-from axpoc.i18n import RuleNote
-from axpoc.kpi import KPIS
+from axpoc.i18n import Reason, RuleNote
+from axpoc.kpi import KPIS, GateResult
 from axpoc.models import SkipReason
-from axpoc.report import GateRow, KpiRow, ReportData
+from axpoc.report import KpiRow, ReportData
 
 FEATURES = ["금형온도", "사출압력", "보압시간", "냉각시간", "사출속도", "실린더온도", "계량시간", "형체력"]
 ASSUMPTION_KO = "비용(검사비 500원/개, 유출 비용 50,000원/개, 오검출 비용 2,000원/개)은 예시용 가정값입니다."
@@ -38,10 +38,10 @@ def kpi(
     )
 
 
-def built_in_rules() -> list[GateRow]:
+def built_in_rules() -> list[GateResult]:
     """Rule rows as the run makes them: today's practice beaten, every defect caught, one rule switched off."""
     from axpoc.i18n import RuleText
-    from axpoc.kpi import GateResult, catches_defects, enough_evidence, switched_off
+    from axpoc.kpi import catches_defects, enough_evidence, switched_off
 
     today = RuleText(
         "beats_cost",
@@ -61,15 +61,16 @@ def built_in_rules() -> list[GateRow]:
         switched_off("beats_trivial", "고객사 요청: 단순 모델 비교 제외"),
         *enough_evidence({"불량": (117, 117)})[0],
     ]
-    return [
-        GateRow(r.name, r.op, r.target, r.value, r.used_value, r.passed, r.reason, kind=r.kind) for r in rules
-    ]
+    return rules
 
 
-def gate(name: str, op: str, target: float, value: float, passed: bool, reason: str = "") -> GateRow:
-    return GateRow(
-        name=name, op=op, target=target, value=value, used_value=value, passed=passed, reason=reason
-    )
+def gate(name: str, op: str, target: float, value: float, passed: bool) -> GateResult:
+    """The gate ``name op target`` judged on ``value`` by the KPI module (its reason is a real phrase)."""
+    from axpoc.kpi import evaluate_gates
+
+    (result,) = evaluate_gates({name: f"{op} {target:g}"}, {name: value})
+    assert result.passed == passed, result.reason
+    return result
 
 
 CANDIDATE_NOTES = {
@@ -360,16 +361,9 @@ def binary_data(language: str = "ko") -> ReportData:
         kpi("baseline_defect_rate", 0.0087, language=language),
     ]
     gates = [
-        gate("recall", ">=", 0.75, 0.8214, True, "recall point 0.8214 meets >= 0.75"),
-        gate("false_alarm_rate", "<=", 0.05, 0.0312, True, "false_alarm_rate point 0.0312 meets <= 0.05"),
-        gate(
-            "monthly_saving",
-            ">=",
-            5_000_000,
-            12_340_000.0,
-            True,
-            "monthly_saving point 12,340,000 meets >= 5e6",
-        ),
+        gate("recall", ">=", 0.75, 0.8214, True),
+        gate("false_alarm_rate", "<=", 0.05, 0.0312, True),
+        gate("monthly_saving", ">=", 5_000_000, 12_340_000.0, True),
         *built_in_rules(),
     ]
     confusion = pd.DataFrame(
@@ -416,7 +410,7 @@ def multiclass_data() -> ReportData:
             kpi("accuracy", 0.9652, (0.958, 0.972)),
             kpi("balanced_accuracy", 0.902),
         ],
-        gates=[gate("macro_f1", ">=", 0.8, 0.874, True, "macro_f1 point 0.874 meets >= 0.8")],
+        gates=[gate("macro_f1", ">=", 0.8, 0.874, True)],
         confusion=pd.DataFrame(
             counts, index=pd.Index(classes, name="actual"), columns=pd.Index(classes, name="predicted")
         ),
@@ -448,7 +442,7 @@ def regression_data() -> ReportData:
             kpi("cpk", 1.21),
             kpi("cpk_passed", 1.29),
         ],
-        gates=[gate("cpk_passed", ">=", 1.33, 1.29, False, "cpk_passed point 1.29 misses >= 1.33")],
+        gates=[gate("cpk_passed", ">=", 1.33, 1.29, False)],
         y_true=y_true,
         y_pred=y_pred,
         spec={"lsl": 24.9, "usl": 25.1},
@@ -465,8 +459,16 @@ def undefined_data() -> ReportData:
         kpi("false_alarm_rate", 0.021, (0.015, 0.028)),
     ]
     gates = [
-        GateRow("recall", ">=", 0.75, float("nan"), float("nan"), False, f"undefined: {NO_POSITIVE}"),
-        gate("false_alarm_rate", "<=", 0.05, 0.021, True, "false_alarm_rate point 0.021 meets <= 0.05"),
+        GateResult(
+            "recall",
+            ">=",
+            0.75,
+            float("nan"),
+            float("nan"),
+            False,
+            Reason("gate_undefined", {"why": NO_POSITIVE}),
+        ),
+        gate("false_alarm_rate", "<=", 0.05, 0.021, True),
     ]
     return ReportData(
         language="ko",

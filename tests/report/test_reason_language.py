@@ -10,9 +10,9 @@ from collections.abc import Callable
 import numpy as np
 
 from axpoc.i18n import Reason, RetrainNote, RuleNote, decision_text, gate_reason, say
-from axpoc.kpi import business_kpis, capability, compute_metrics, evaluate_gates
+from axpoc.kpi import GateResult, business_kpis, capability, compute_metrics, evaluate_gates
 from axpoc.kpi._capability import SpecLimits
-from axpoc.report import GateRow, ReportData, render_report
+from axpoc.report import ReportData, render_report
 
 NI = {"champion": "3", "primary": "roc_auc", "diff": -0.0123, "low": -0.0412, "tolerance": 0.02}
 HANGUL = re.compile("[가-힣]")
@@ -31,25 +31,27 @@ def test_decision_text_keeps_the_english_wording_and_has_korean() -> None:
 
 
 def test_gate_reason_names_the_bound_in_korean_and_keeps_english() -> None:
-    common = {"passed": False, "value": 0.84, "label": "재현율", "used": "78.0%", "rule": "≥ 80.0%"}
-    english = "recall CI lower bound 0.78 misses >= 0.8"
-    assert gate_reason(reason=english, used_value=0.78, language="en", **common) == english
-    assert (
-        gate_reason(reason=english, used_value=0.78, language="ko", **common)
-        == "재현율 신뢰구간 하한 78.0%: 기준 ≥ 80.0% 미달"
+    words = {"label": "재현율", "used": "78.0%", "rule": "≥ 80.0%"}
+    (judged,) = evaluate_gates(
+        {"recall": ">= 0.8"}, {"recall": 0.84}, cis={"recall": (0.78, 0.9)}, conservative=True
     )
-    undefined = {**common, "value": math.nan}
+    english = "recall CI lower bound 0.78 misses >= 0.8"
+    assert judged.reason == english and gate_reason(judged.reason, language="en", **words) == english
+    assert (
+        gate_reason(judged.reason, language="ko", **words) == "재현율 신뢰구간 하한 78.0%: 기준 ≥ 80.0% 미달"
+    )
+    # the phrase knows its basis: a bound equal to the point is still the bound
+    (edge,) = evaluate_gates(
+        {"recall": ">= 0.8"}, {"recall": 0.78}, cis={"recall": (0.78, 0.9)}, conservative=True
+    )
+    assert gate_reason(edge.reason, language="ko", **words).startswith("재현율 신뢰구간 하한")
     (missing,) = evaluate_gates({"recall": ">= 0.8"}, {})
     assert missing.reason == "undefined: not computed in this run"  # the KPI module stays English
-    assert (
-        gate_reason(reason=missing.reason, used_value=math.nan, language="ko", **undefined)
-        == "정의 불가: 이 실행에서 계산되지 않음"
-    )
-    # a hand-made reason: the prefix is translated, the user's words are kept
-    assert (
-        gate_reason(reason="undefined: no lot data", used_value=math.nan, language="ko", **undefined)
-        == "정의 불가: no lot data"
-    )
+    assert gate_reason(missing.reason, language="ko", **words) == "정의 불가: 이 실행에서 계산되지 않음"
+    # a hand-made undefined reason carries its phrase; the user's words are kept
+    hand_made = Reason("gate_undefined", {"why": "no lot data"})
+    assert gate_reason(hand_made, language="ko", **words) == "정의 불가: no lot data"
+    assert gate_reason("free text", language="ko", **words) == "free text"  # no prefix is parsed
 
 
 def test_gate_on_an_undefined_ci_bound_reads_in_korean() -> None:
@@ -138,7 +140,7 @@ def test_korean_report_says_structured_notes_in_korean_english_report_in_english
         for row in data.kpis:
             if row.name in ("recall", "roc_auc"):
                 row.value, row.undefined_reason = math.nan, reasons[row.name].reason
-        data.gates = [GateRow("recall", ">=", 0.75, math.nan, math.nan, False, gate.reason)]
+        data.gates = [GateResult("recall", ">=", 0.75, math.nan, math.nan, False, gate.reason)]
         data.threshold_note = RuleNote("f1_optimal", {"threshold": 0.41})
         html = render_report(data)
         korean = ("recall 정의 불가: y_true에 불량 부품이 없음", "roc_auc 정의 불가: y_true에 클래스가 하나뿐임",

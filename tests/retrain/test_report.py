@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from axpoc.report import GateRow, KpiRow
+from axpoc.kpi import GateResult
+from axpoc.report import KpiRow
 
 
 def _column(role: str, version: str, auc: float, passed: bool) -> object:
@@ -28,7 +29,7 @@ def _column(role: str, version: str, auc: float, passed: bool) -> object:
             "productivity",
         ),
     ]
-    gates = [GateRow("roc_auc", ">=", 0.8, auc, auc, passed, "" if passed else "0.7 < 0.8")]
+    gates = [GateResult("roc_auc", ">=", 0.8, auc, auc, passed, "" if passed else "0.7 < 0.8")]
     return ModelColumn(
         role=role, version=version, family="lightgbm", kpis=kpis, gates=gates, gates_passed=passed
     )
@@ -141,10 +142,7 @@ def test_retrain_report_names_the_built_in_rules_in_its_language(language: str) 
 
     data = _data(language, "retrain")
     (rule,) = catches_defects({"NG": (1, 10)})
-    row = GateRow(
-        rule.name, rule.op, rule.target, rule.value, rule.used_value, rule.passed, rule.reason, "rule"
-    )
-    data.models[1].gates.append(row)
+    data.models[1].gates.append(rule)
     html = render_retrain_report(data)
     label, found = (
         ("불량을 잡아냄", "&#39;NG&#39; 불량 10건 중 1건 검출")

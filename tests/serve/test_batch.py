@@ -15,7 +15,8 @@ import typer
 from typer.testing import CliRunner
 
 from axpoc.errors import UserError, ValidationFailed
-from axpoc.serve import contributions, predict_batch, read_prediction_log
+from axpoc.explain import contributions
+from axpoc.serve import predict_batch, read_prediction_log
 
 
 def _bad_parts(project: Any) -> tuple[pd.DataFrame, dict[int, str]]:
@@ -232,8 +233,9 @@ def test_explain_gives_each_rows_top_columns_from_shap_values(project: Any, tmp_
     out = pd.read_csv(tmp_path / "x.csv", encoding="utf-8-sig")
 
     model = project.model(project.champion)
-    names, values = contributions(model, parts)
-    assert names == list(project.features)
+    explained = contributions(model, parts)
+    names, values = explained.columns, explained.values
+    assert names == list(project.features) and explained.method == "exact"
     # SHAP values add up: log-odds of the score minus their sum is the same constant (the base value) for every row.
     score = model.predict_frame(parts)["score"].to_numpy()
     base = np.log(score / (1 - score)) - values.sum(axis=1)
@@ -242,25 +244,6 @@ def test_explain_gives_each_rows_top_columns_from_shap_values(project: Any, tmp_
     assert out["top1_feature"].tolist() == [list(project.features)[i] for i in top[:, 0]]
     assert out["top2_feature"].tolist() == [list(project.features)[i] for i in top[:, 1]]
     np.testing.assert_allclose(out["top1_contribution"], values[np.arange(60), top[:, 0]], rtol=1e-12)
-
-
-def test_explain_falls_back_to_occlusion_for_other_models(project: Any) -> None:
-    from dataclasses import replace
-
-    from axpoc.models import build_pipeline
-
-    train = project.train
-    pipeline = build_pipeline("logistic", {}, frame=train, features=list(project.features), task="binary")
-    pipeline.fit(train[list(project.features)], train["불량"].to_numpy())
-    model = replace(project.model(project.champion), estimator=pipeline, family="logistic")
-    parts = project.parts(5, seed=10)
-
-    names, values = contributions(model, parts)
-
-    probe = parts.copy()
-    probe["사출압력"] = np.nan
-    expected = model.predict_frame(parts)["score"] - model.predict_frame(probe)["score"]
-    np.testing.assert_allclose(values[:, names.index("사출압력")], expected, rtol=1e-12)
 
 
 def test_cli_predict_reports_json_and_names_a_missing_column(project: Any, tmp_path: Path) -> None:

@@ -1,30 +1,12 @@
-"""The team server of the tracking tests: a real ``mlflow server`` on PostgreSQL, one per test session."""
+"""A project on the team server (``team_server`` in tests/conftest.py) that two hosts share."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from team_server import TEAM, TeamServer, open_host, postgres_url, start_server
-
-
-@pytest.fixture(scope="session")
-def team_server(
-    tmp_path_factory: pytest.TempPathFactory, require_system: Callable[[str, bool], None]
-) -> Iterator[TeamServer]:
-    """The server ``.ci/run`` started (``AXPOC_TEST_MLFLOW_URL``), else one started here on AXPOC_TEST_PG_URL."""
-    database = postgres_url(require_system)
-    given = os.environ.get("AXPOC_TEST_MLFLOW_URL")
-    if given:
-        yield TeamServer(given, database, Path())
-        return
-    server = start_server(database, tmp_path_factory.mktemp("team_server") / "artifacts")
-    yield server
-    server.stop()
+from team_server import TEAM, TeamServer, open_host
 
 
 @pytest.fixture(scope="session")

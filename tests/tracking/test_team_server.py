@@ -153,6 +153,7 @@ def test_a_move_paused_on_one_host_holds_the_lock_for_all_and_another_host_compl
         pass
 
 
+@pytest.mark.slow  # a second server and a rollback process that waits out its retries
 def test_the_server_going_down_mid_promotion_is_exit_3_in_words_and_the_registry_stays_whole(
     served_project: dict[str, Any], team_server: TeamServer, tmp_path: Path
 ) -> None:

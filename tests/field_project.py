@@ -1,8 +1,9 @@
-"""One trained injection-molding demo project carried through a short field period, shared by the field tests.
+"""One trained injection-molding demo project carried through a short field period (the field and serve tests).
 
-The session fixture trains a small champion (forced: the point here is the field period, not the gates),
-writes a three-week field period with a drift in week 2, scores each week with ``axpoc predict``'s engine
-and records the baseline history and the weekly outcomes. Tests that write into the project copy it.
+:func:`build_field_project` trains a small model and makes version 1 champion (the point here is the field
+period, not the gates), writes a three-week field period with a drift in week 2, scores each week with
+``axpoc predict``'s engine and records the baseline history and the weekly outcomes. The root conftest
+builds it once per session (``field_project``); tests that write into the project copy it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from config_files import write_yaml_config
 
 DEPLOYED = "2024-03-25"
@@ -100,17 +100,39 @@ class FieldProject:
         return [self.demo / f"scores_week{w}.csv" for w in range(1, WEEKS + 1)]
 
 
-@pytest.fixture(scope="session")
-def field_project(tmp_path_factory: pytest.TempPathFactory) -> FieldProject:
+OTHER_PROCESSES = {
+    "press_forming": {
+        "process": "press_forming",
+        "target": {"column": "defect", "task": "binary", "positive_class": 1},
+        "columns": {"id": "stroke_id", "time": "timestamp", "group": "lot", "product": "product"},
+        "field.monitor": {"column": "springback_deg", "lsl": -1.0, "usl": 1.0},
+    },
+    "cnc_machining": {
+        "process": "cnc_machining",
+        "target": {"column": "ra_um", "task": "regression", "spec": {"usl": 1.6}},
+        "columns": {"id": "part_id", "time": "timestamp", "group": "tool_id", "product": "product"},
+        "candidates": ["ridge"],
+        "kpi.gates": {"r2": ">= -10"},
+        "field.monitor": {"column": "ra_um", "usl": 1.6},
+    },
+}
+"""What differs from the injection-molding project for the other process templates."""
+
+
+def build_field_project(folder: Path, overrides: dict[str, Any] | None = None) -> FieldProject:
     from axpoc.config import load_config
     from axpoc.field import read_scored, record_outcomes
+    from axpoc.retrain import open_project
     from axpoc.serve import predict_batch
     from axpoc.steps import run_poc, write_field_demo
+    from axpoc.tracking import CHAMPION, alias_version, promote
 
-    folder = tmp_path_factory.mktemp("field")
-    config_path = write_yaml_config(FIELD_RUN, folder, None, "poc.yaml")
+    config_path = write_yaml_config(FIELD_RUN, folder, overrides, "poc.yaml")
     config = load_config(config_path)
-    run_poc(config)  # its verdict does not matter here: the weeks are scored with version 1
+    run_poc(config)
+    store = open_project(config)
+    if alias_version(store, CHAMPION) is None:  # its verdict does not matter here: version 1 goes live
+        promote(store, "1", reason="field tests: version 1 goes live", forced=True)
     demo = folder / "demo"
     written = write_field_demo(config, demo, weeks=WEEKS, parts_per_day=PARTS_PER_DAY, drift_week=2)
     for week in range(1, WEEKS + 1):

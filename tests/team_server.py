@@ -37,6 +37,19 @@ class TeamServer:
     artifacts: Path
     process: subprocess.Popen | None = None
 
+    @property
+    def optuna(self) -> str:
+        """``tuning.storage``: schema ``optuna`` of the same database (Optuna and MLflow both keep a table
+        ``alembic_version``, so Optuna's tables must not share MLflow's schema)."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.database)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE SCHEMA IF NOT EXISTS optuna"))
+        engine.dispose()
+        separator = "&" if "?" in self.database else "?"
+        return f"{self.database}{separator}options=-csearch_path%3Doptuna"
+
     def tracking(self) -> dict[str, Any]:
         return {"uri": self.url, "database": self.database, "snapshot_max_mb": 0}
 
