@@ -115,6 +115,15 @@ class ConsoleText(Phrase):
             "decision_incomplete": ("미완료", "incomplete"),
             "decision_running": ("실행 중", "running"),
             "forced": ("강제", "forced"),
+            "lcol_time": ("시각", "time"),
+            "lcol_user": ("사용자", "user"),
+            "lcol_action": ("동작", "action"),
+            "lcol_version": ("버전", "version"),
+            "lcol_reason": ("이유", "reason"),
+            "action_promote": ("승격", "promote"),
+            "action_reject": ("도전자로 보류", "reject"),
+            "action_rollback": ("되돌리기", "rollback"),
+            "action_import": ("가져오기", "import"),
             # export, import, init, demo data (init, demo data and import have no config yet: Korean)
             "exporting": ("내보내는 중...", "exporting..."),
             "exported": (
