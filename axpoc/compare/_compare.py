@@ -61,21 +61,11 @@ class Comparison:
         """One sentence for humans: is #1 really better than #2?"""
         ok = self.leaderboard[self.leaderboard["status"] == "ok"]
         if len(ok) < 2:
-            return "후보가 하나뿐입니다." if language == "ko" else "Only one candidate finished."
+            return CompareNote("one_candidate").text(language)
         first, second = ok.iloc[0], ok.iloc[1]
-        if bool(second["significantly_worse"]):
-            if language == "ko":
-                return f"1위 {first['candidate']}는 2위 {second['candidate']}보다 유의하게 좋습니다 (p={second['p_value']:.3f})."
-            return f"#1 {first['candidate']} is significantly better than #2 {second['candidate']} (p={second['p_value']:.3f})."
-        if language == "ko":
-            return (
-                f"1위 {first['candidate']}와 2위 {second['candidate']}는 유의한 차이가 없습니다 "
-                f"(p={second['p_value']:.3f}); 더 단순하거나 빠른 모델을 골라도 됩니다."
-            )
-        return (
-            f"No significant difference between #1 {first['candidate']} and #2 {second['candidate']} "
-            f"(p={second['p_value']:.3f}); a simpler or faster model is an equally valid choice."
-        )
+        code = "first_better" if bool(second["significantly_worse"]) else "no_difference"
+        values = {"first": first["candidate"], "second": second["candidate"], "p": second["p_value"]}
+        return CompareNote(code, values).text(language)
 
 
 def _leaderboard(results: list[CandidateResult], scorer: Scorer, splits: Splits) -> pd.DataFrame:

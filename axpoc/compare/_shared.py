@@ -49,9 +49,11 @@ def shared_storage(url: str, *, heartbeat_s: int) -> Any:
     key = (url, heartbeat_s)
     if key not in _STORAGES:
         try:
-            _STORAGES[key] = optuna.storages.RDBStorage(
-                url, heartbeat_interval=heartbeat_s, grace_period=2 * heartbeat_s
-            )
+            with warnings.catch_warnings():  # heartbeats are "experimental since v2.9"; axpoc relies on them
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                _STORAGES[key] = optuna.storages.RDBStorage(
+                    url, heartbeat_interval=heartbeat_s, grace_period=2 * heartbeat_s
+                )
         except RuntimeError as exc:  # Optuna's schema check: another program's migrations live there
             raise UserError(
                 f"tuning.storage: the database {_without_password(url)} holds another program's tables (Optuna "

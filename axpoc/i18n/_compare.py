@@ -58,6 +58,18 @@ class CompareNote(Phrase):
                 "튜닝 생략: 기본값이 {leader}보다 유의하게 나쁨 (p={p:.3f})",
                 "not tuned: its defaults are significantly worse than {leader}'s (p={p:.3f})",
             ),
+            # the leaderboard's conclusion: is #1 really better than #2?
+            "one_candidate": ("후보가 하나뿐입니다.", "Only one candidate finished."),
+            "first_better": (
+                "1위 {first}는 2위 {second}보다 유의하게 좋습니다 (p={p:.3f}).",
+                "#1 {first} is significantly better than #2 {second} (p={p:.3f}).",
+            ),
+            "no_difference": (
+                "1위 {first}와 2위 {second}는 유의한 차이가 없습니다 (p={p:.3f}); 더 단순하거나 빠른 모델을 골라도 "
+                "됩니다.",
+                "No significant difference between #1 {first} and #2 {second} (p={p:.3f}); a simpler or faster "
+                "model is an equally valid choice.",
+            ),
             # the blend
             "blend": (
                 "교차 검증 밖(out-of-fold) 출력으로 고른 설정 {n}개의 탐욕적 혼합",
