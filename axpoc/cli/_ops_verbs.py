@@ -218,7 +218,7 @@ def models(
     """Every model version: aliases, date, key KPIs, decision and why; unfinished runs show 'incomplete'."""
     from rich.table import Table
 
-    from axpoc.retrain import list_models, open_project, versions_table
+    from axpoc.retrain import list_models, open_project, promotion_log_table, versions_table
 
     cfg = _load(config)
     result = list_models(open_project(cfg, project_dir))
@@ -233,11 +233,10 @@ def models(
         style = {"promoted": "green", "incomplete": "red", "rolled_back": "yellow"}.get(row["decision"])
         table.add_row(*[escape(str(cell)) for cell in cells[:-1]], escape(str(cells[-1])[:120]), style=style)
     err_console.print(table)
-    for entry in result["promotion_log"][-5:]:
-        err_console.print(
-            f"[dim]{entry.get('time')} {entry.get('user')}@{entry.get('host')} {entry.get('action')} "
-            f"v{entry.get('version')}: {entry.get('reason')}[/]"
-        )
+    for time, who, action, version, why in (
+        promotion_log_table(result, language=cfg.language).tail(5).itertuples(index=False)
+    ):
+        err_console.print(f"[dim]{escape(f'{time} {who} {action} v{version}: {why}')}[/]")
 
 
 def export(
