@@ -253,6 +253,7 @@ def join_comparison(
     scorer: Scorer,
     study_prefix: str,
     still_open: Callable[[], bool],
+    max_idle_s: float = 600.0,
     on_trial: Callable[[str, int, float], None] | None = None,
 ) -> dict[str, int]:
     """A worker's part of another process's comparison: trials of its open studies (``tuning.storage``)
@@ -288,7 +289,7 @@ def join_comparison(
                 )
         return tuners
 
-    return work_open_studies(existing, still_open=still_open)
+    return work_open_studies(existing, still_open=still_open, max_idle_s=max_idle_s)
 
 
 def _defaults_round(
