@@ -181,7 +181,7 @@ def validate(
         language = cfg.language
         for note in outcome.notes:
             err_console.print(f"[dim]- {escape(say(note, language))}[/]")
-        err_console.print(validation_table(outcome.report))
+        err_console.print(validation_table(outcome.report, language=language))
         verdict = (
             f"[green]{console_text('passed', language)}[/]"
             if outcome.ok
