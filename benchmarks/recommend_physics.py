@@ -4,10 +4,10 @@ Run by hand (``nice -n 15 python benchmarks/recommend_physics.py [--contexts 40]
 process template the demo generator knows the true defect mechanism (``simulate`` + ``defect_probability`` of
 ``pipelines/<process>.py``). Per template:
 
-1. a champion is trained by axpoc's own flow (``run_poc``, LightGBM) on a demo batch (seed 0), with the
+1. a champion is trained by axpoc's own flow (``run_poc``, LightGBM) on a demo batch (``--seed``), with the
    template's settings declared in ``columns.controllable`` and the columns that are results of the cycle
    (sensor curves, cycle time, spindle load) left out;
-2. ``--contexts`` parts are drawn at random from a **held-out** demo batch (seed 1, never seen in training);
+2. ``--contexts`` parts are drawn at random from a **held-out** demo batch (``--seed`` + 1, never seen in training);
    for each, ``Recommender.recommend`` (what ``axpoc recommend`` runs) gives the best supported setting;
 3. new parts are **drawn from the generator** at today's and at the recommended settings (``--draws`` parts
    each, same context and hidden state: lot viscosity, die wear, tool wear), defect or not by the true
@@ -92,8 +92,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
 }
 
 
-def train_champion(process: str, spec: dict[str, Any], *, rows: int, rate: float, folder: Path) -> Any:
-    """A registered champion trained by axpoc's flow on the seed-0 demo batch; returns its config."""
+def train_champion(
+    process: str, spec: dict[str, Any], *, rows: int, rate: float, seed: int, folder: Path
+) -> tuple[Any, str]:
+    """A champion registered by axpoc's flow, trained on the demo batch of ``seed``: (config, version)."""
     from axpoc.config import config_from_dict
     from axpoc.steps import run_poc
 
@@ -101,7 +103,7 @@ def train_champion(process: str, spec: dict[str, Any], *, rows: int, rate: float
         {
             "project": {"name": f"bench_{process}", "dir": str(folder / process)},
             "process": process,
-            "data": {"demo": {"rows": rows, "defect_rate": rate, "seed": 0}},
+            "data": {"demo": {"rows": rows, "defect_rate": rate, "seed": seed}},
             **spec,
             "split": {"cv_folds": 3},
             "candidates": ["lightgbm"],
@@ -120,8 +122,8 @@ def evaluate(process: str, config: Any, version: str, args: argparse.Namespace) 
 
     module = importlib.import_module(f"pipelines.{process}")
     recommender, _, _, _, _ = load_recommender(config, model_version=version, refits=0)
-    held, hidden = module.simulate(rows=args.rows, defect_rate=args.rate, drift=0.0, seed=1)
-    rng = np.random.default_rng(7)
+    held, hidden = module.simulate(rows=args.rows, defect_rate=args.rate, drift=0.0, seed=args.seed + 1)
+    rng = np.random.default_rng(args.seed + 7)
     picks = np.sort(rng.choice(len(held), size=args.contexts, replace=False))
     result: dict[str, Any] = {}
     for label, allow in (("supported", False), ("naive", True)):
@@ -181,6 +183,13 @@ def main() -> None:
     parser.add_argument("--contexts", type=int, default=40)
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--draws", type=int, default=200, help="new parts drawn per context and setting")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="training batch seed; the held-out batch is seed + 1 (100: fresh block)",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--keep", type=Path, help="keep the trained projects here")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="recommend-physics-"))
@@ -193,7 +202,7 @@ def main() -> None:
         for process in args.processes:
             started = time.perf_counter()
             config, version = train_champion(
-                process, TEMPLATES[process], rows=args.rows, rate=args.rate, folder=folder
+                process, TEMPLATES[process], rows=args.rows, rate=args.rate, seed=args.seed, folder=folder
             )
             found = evaluate(process, config, version, args)
             found["train_and_evaluate_seconds"] = round(time.perf_counter() - started, 1)
@@ -204,8 +213,8 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
     out["load_1min_end"] = os.getloadavg()[0]
     out["closing_note"] = closing_note(out)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(out))
     print(out["closing_note"])
 

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from axpoc.cli._output import emit_json, err_console, error_payload, step
+from axpoc.i18n import console_text, say
 
 app = typer.Typer(
     name="axpoc",
@@ -69,8 +71,9 @@ def init(
     else:
         for note in values.notes[1:]:
             err_console.print(f"- {note}", style="dim", soft_wrap=True, markup=False)
-        err_console.print(f"설정 파일을 만들었습니다 (config written): [bold]{path}[/]")
-        err_console.print(f"다음 단계 (next): axpoc validate {path}")
+        # the starter config is Korean (language: ko); English readers switch it there
+        err_console.print(console_text("config_written", "ko", path=f"[bold]{escape(str(path))}[/]"))
+        err_console.print(escape(console_text("next", "ko", command=f"axpoc validate {path}")))
 
 
 @app.command("demo-data")
@@ -139,10 +142,14 @@ def demo_data(
     if as_json:
         emit_json(result)
     else:
-        err_console.print(f"데모 데이터 (demo data): {result['rows']} rows → [bold]{result['path']}[/]")
+        path = f"[bold]{escape(str(result['path']))}[/]"
+        err_console.print(console_text("demo_written", "ko", rows=result["rows"], path=path))
         if result.get("curves_path"):
-            err_console.print(f"곡선 (curves): {', '.join(result['curves'])} → {result['curves_path']}")
-        err_console.print(f"[dim]읽는 법 (feeds): {result['feeds']}[/]")
+            curves = ", ".join(result["curves"])
+            err_console.print(
+                escape(console_text("demo_curves", "ko", curves=curves, path=result["curves_path"]))
+            )
+        err_console.print(f"[dim]{escape(console_text('demo_feeds', 'ko', feeds=result['feeds']))}[/]")
 
 
 def _load(config: Path) -> Any:
@@ -163,7 +170,7 @@ def validate(
     from axpoc.steps import validate_data
 
     cfg = _load(config)
-    with step("데이터 검증 중 (validating)..."):
+    with step(console_text("validating", cfg.language)):
         outcome = validate_data(cfg, project_dir=project_dir, data_path=data)
     if as_json:
         payload = outcome.to_dict()
@@ -171,13 +178,29 @@ def validate(
             payload |= error_payload(outcome.failure_message, code="data_rejected", exit_code=1)
         emit_json(payload)
     else:
+        language = cfg.language
         for note in outcome.notes:
-            err_console.print(f"[dim]- {note}[/]")
-        err_console.print(validation_table(outcome.report))
-        verdict = "[green]통과 (passed)[/]" if outcome.ok else "[red]치명적 실패 (critical failures)[/]"
-        unlabelled = f" ({outcome.n_unlabelled:,} without a label, left out)" if outcome.n_unlabelled else ""
-        err_console.print(f"{outcome.source_label}: {outcome.n_rows:,} rows{unlabelled} — {verdict}")
-        err_console.print(f"계약 저장 (contract saved): {outcome.contract_path}")
+            err_console.print(f"[dim]- {escape(say(note, language))}[/]")
+        err_console.print(validation_table(outcome.report, language=language))
+        verdict = (
+            f"[green]{console_text('passed', language)}[/]"
+            if outcome.ok
+            else f"[red]{console_text('critical_failures', language)}[/]"
+        )
+        unlabelled = (
+            console_text("unlabelled", language, n=outcome.n_unlabelled) if outcome.n_unlabelled else ""
+        )
+        err_console.print(
+            console_text(
+                "validated",
+                language,
+                source=escape(str(outcome.source_label)),
+                rows=outcome.n_rows,
+                unlabelled=unlabelled,
+                verdict=verdict,
+            )
+        )
+        err_console.print(escape(console_text("contract_saved", language, path=outcome.contract_path)))
     if not outcome.ok:
         raise typer.Exit(1)
 
@@ -192,7 +215,7 @@ def profile(
     from axpoc.steps import profile_data
 
     cfg = _load(config)
-    with step("프로파일 작성 중 (profiling)..."):
+    with step(console_text("profiling", cfg.language)):
         result = profile_data(cfg, data_path=data)
     if as_json:
         emit_json(result.to_dict())
@@ -223,7 +246,7 @@ def _run(
     if as_json:
         emit_json(asdict(outcome))
     else:
-        run_summary(outcome, config)
+        run_summary(outcome, config, language=cfg.language)
 
 
 UntilOpt = Annotated[
@@ -258,7 +281,10 @@ def compare(
 def worker(
     config: ConfigArg,
     project_dir: ProjectDirOpt = None,
-    wait: Annotated[float, typer.Option("--wait", help="seconds to wait for a run that takes workers")] = 600,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", help="seconds to wait for a run that takes workers (and to stay idle in it)"),
+    ] = 600,
     as_json: JsonOpt = False,
 ) -> None:
     """Join a running 'axpoc run' of this config from this PC: take its tuning trials (tuning.storage)."""

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from axpoc.cli._output import emit_json, err_console, error_payload, step
+from axpoc.i18n import console_text, say
 
 ConfigArg = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
@@ -74,36 +76,37 @@ def retrain(
                 config_text=config.read_text(encoding="utf-8-sig"),
             )
     except NewDataRejected as exc:
-        _show_rejection(exc, as_json)
+        _show_rejection(exc, as_json, cfg.language)
         raise
     if as_json:
         emit_json(asdict(outcome))
         return
-    _retrain_summary(outcome)
+    _retrain_summary(outcome, cfg.language)
 
 
-def _show_rejection(exc: Any, as_json: bool) -> None:
+def _show_rejection(exc: Any, as_json: bool, language: str) -> None:
     if as_json:
         payload = error_payload(exc.message, code=exc.code, exit_code=exc.exit_code)
         emit_json({**payload, "validation": exc.report.to_dict() if exc.report is not None else None})
     elif exc.report is not None:
-        err_console.print(exc.report.to_table())
+        err_console.print(exc.report.to_table(language))
 
 
-def _retrain_summary(outcome: Any) -> None:
+def _retrain_summary(outcome: Any, language: str) -> None:
     from rich.table import Table
 
-    err_console.print(f"[bold]드리프트 (drift)[/]: {outcome.drift_summary}")
+    def line(code: str, **values: object) -> str:
+        return console_text(code, language, **values)
+
+    err_console.print(escape(line("drift", summary=outcome.drift_summary)))
     for product in outcome.new_products:
-        err_console.print(
-            f"[yellow]새 제품 (new product)[/] {product['product']}: {product['rows']:,} rows — "
-            f"{product['action']}"
-        )
-    table = Table(title=f"챔피언 vs 도전자 (same holdout: {outcome.n_holdout:,} rows)")
+        new = line("new_product", product=product["product"], rows=product["rows"])
+        err_console.print(f"[yellow]{escape(new)}[/] — {escape(say(product['action'], language))}")
+    table = Table(title=line("champion_vs_challenger", rows=outcome.n_holdout))
     for column in (
         "KPI",
-        f"champion v{outcome.champion_version}",
-        f"challenger v{outcome.challenger_version}",
+        f"{line('champion')} v{outcome.champion_version}",
+        f"{line('challenger')} v{outcome.challenger_version}",
     ):
         table.add_column(column)
     names = [outcome.primary, *[k for k in outcome.challenger_kpis if k != outcome.primary]][:8]
@@ -112,13 +115,17 @@ def _retrain_summary(outcome: Any) -> None:
     err_console.print(table)
     colour = "green" if outcome.promoted else "yellow"
     err_console.print(
-        f"결정 (decision): v{outcome.challenger_version} → [{colour}]{outcome.alias}[/] "
-        f"({outcome.decision_reason})"
+        line(
+            "decision",
+            version=outcome.challenger_version,
+            alias=f"[{colour}]{outcome.alias}[/]",
+            reason=escape(say(outcome.decision_reason, language)),
+        )
     )
-    err_console.print(f"보고서 (report): [bold]{outcome.report_path}[/]")
+    err_console.print(line("report", path=f"[bold]{outcome.report_path}[/]"))
     for note in outcome.notes:
-        err_console.print(f"[dim]- {note}[/]")
-    err_console.print(f"완료 (done) in {outcome.elapsed_s:.0f} s")
+        err_console.print(f"[dim]- {escape(say(note, language))}[/]")
+    err_console.print(line("done", seconds=outcome.elapsed_s))
 
 
 def _fmt(value: Any) -> str:
@@ -140,27 +147,36 @@ def drift(
 
     cfg = _load(config)
     try:
-        with step("드리프트 점검 중 (checking drift)..."):
+        with step(console_text("checking_drift", cfg.language)):
             outcome = drift_check(cfg, data_path=data, project_dir=project_dir)
     except NewDataRejected as exc:
-        _show_rejection(exc, as_json)
+        _show_rejection(exc, as_json, cfg.language)
         raise
     if as_json:
         emit_json(outcome.to_dict())
         return
-    err_console.print(outcome.report.to_table())
-    err_console.print(f"[bold]{outcome.summary}[/]")
+    language = cfg.language
+
+    def line(code: str, **values: object) -> str:
+        return console_text(code, language, **values)
+
+    err_console.print(outcome.report.to_table(language))
+    err_console.print(f"[bold]{escape(outcome.summary)}[/]")
     if outcome.champion_kpis_on_new:
         shown = ", ".join(
-            f"{g['name']} {_fmt(g['value'])} {'PASS' if g['passed'] else 'FAIL'}"
+            f"{g['name']} {_fmt(g['value'])} {line('pass') if g['passed'] else line('fail')}"
             for g in outcome.champion_gates_on_new
         )
-        err_console.print(f"챔피언 v{outcome.champion_version} on the new data: {shown or 'no gates'}")
+        err_console.print(
+            escape(line("champion_on_new", version=outcome.champion_version, gates=shown or line("no_gates")))
+        )
     for product in outcome.new_products:
-        err_console.print(f"[yellow]새 제품 (new product)[/] {product['product']}: {product['rows']:,} rows")
+        err_console.print(
+            f"[yellow]{escape(line('new_product', product=product['product'], rows=product['rows']))}[/]"
+        )
     for note in outcome.notes:
-        err_console.print(f"[dim]- {note}[/]")
-    err_console.print(f"보고서 (report): [bold]{outcome.report_path}[/]")
+        err_console.print(f"[dim]- {escape(say(note, language))}[/]")
+    err_console.print(line("report", path=f"[bold]{outcome.report_path}[/]"))
 
 
 def rollback(
@@ -183,8 +199,14 @@ def rollback(
         emit_json(result)
     else:
         err_console.print(
-            f"롤백 (rollback): {result['model_name']} champion v{result['from_version']} → "
-            f"[green]v{result['to_version']}[/] ({result['reason']})"
+            console_text(
+                "rollback",
+                cfg.language,
+                model=result["model_name"],
+                old=result["from_version"],
+                new=f"[green]{result['to_version']}[/]",
+                reason=escape(say(result["reason"], cfg.language)),
+            )
         )
 
 
@@ -196,36 +218,25 @@ def models(
     """Every model version: aliases, date, key KPIs, decision and why; unfinished runs show 'incomplete'."""
     from rich.table import Table
 
-    from axpoc.retrain import list_models, open_project
+    from axpoc.retrain import list_models, open_project, promotion_log_table, versions_table
 
     cfg = _load(config)
     result = list_models(open_project(cfg, project_dir))
     if as_json:
         emit_json(result)
         return
-    table = Table(title=f"모델 버전 (model versions): {result['model_name']}")
-    for column in ("version", "aliases", "created", "kind", "family", "KPIs", "decision", "reason"):
-        table.add_column(column, overflow="fold")
-    for row in result["versions"]:
-        kpis = ", ".join(f"{k} {_fmt(v)}" for k, v in list(row["kpis"].items())[:3])
+    shown = versions_table(result, language=cfg.language)
+    table = Table(title=console_text("versions", cfg.language, model=result["model_name"]))
+    for column in shown.columns:
+        table.add_column(str(column), overflow="fold")
+    for row, cells in zip(result["versions"], shown.itertuples(index=False), strict=True):
         style = {"promoted": "green", "incomplete": "red", "rolled_back": "yellow"}.get(row["decision"])
-        table.add_row(
-            row["version"],
-            ", ".join(row["aliases"]),
-            row["created"],
-            row["kind"],
-            row["family"],
-            kpis,
-            row["decision"] + (" (forced)" if row["forced"] else ""),
-            row["reason"][:120],
-            style=style,
-        )
+        table.add_row(*[escape(str(cell)) for cell in cells[:-1]], escape(str(cells[-1])[:120]), style=style)
     err_console.print(table)
-    for entry in result["promotion_log"][-5:]:
-        err_console.print(
-            f"[dim]{entry.get('time')} {entry.get('user')}@{entry.get('host')} {entry.get('action')} "
-            f"v{entry.get('version')}: {entry.get('reason')}[/]"
-        )
+    for time, who, action, version, why in (
+        promotion_log_table(result, language=cfg.language).tail(5).itertuples(index=False)
+    ):
+        err_console.print(f"[dim]{escape(f'{time} {who} {action} v{version}: {why}')}[/]")
 
 
 def export(
@@ -238,15 +249,20 @@ def export(
     from axpoc.retrain import export_project
 
     cfg = _load(config)
-    with step("내보내는 중 (exporting)..."):
+    with step(console_text("exporting", cfg.language)):
         result = export_project(cfg, config_path=config, out=out, project_dir=project_dir)
     if as_json:
         emit_json(result)
     else:
-        err_console.print(
-            f"내보내기 완료 (exported): [bold]{result['bundle']}[/] ({result['files']} files, "
-            f"{result['size_bytes'] / 1e6:,.1f} MB, champion v{result['champion']})"
+        done = console_text(
+            "exported",
+            cfg.language,
+            bundle=f"[bold]{escape(str(result['bundle']))}[/]",
+            files=result["files"],
+            mb=result["size_bytes"] / 1e6,
+            champion=result["champion"],
         )
+        err_console.print(done)
 
 
 def import_(
@@ -259,17 +275,18 @@ def import_(
     """Unpack a project bundle into a new folder on this machine and check that its champion loads."""
     from axpoc.retrain import import_project
 
-    with step("가져오는 중 (importing)..."):
+    with step(console_text("importing", "ko")):
         result = import_project(bundle, into=into)
     if as_json:
         emit_json(result)
     else:
+        # no config is read yet: the imported project's own config says its language from the next verb on
+        into = f"[bold]{escape(str(result['into']))}[/]"
         err_console.print(
-            f"가져오기 완료 (imported): {result['project']} → [bold]{result['into']}[/] "
-            f"(champion v{result['champion']})"
+            console_text("imported", "ko", project=result["project"], into=into, champion=result["champion"])
         )
-        err_console.print(f"설정 (config): {result['config']}")
-        err_console.print(f"다음 (next): {result['next']}")
+        err_console.print(escape(console_text("config", "ko", path=result["config"])))
+        err_console.print(escape(console_text("next", "ko", command=result["next"])))
 
 
 def register(app: typer.Typer) -> None:

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from axpoc.cli._output import emit_json, err_console, error_payload
+from axpoc.i18n import console_text, say
 
 _Config = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
 _Json = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
@@ -74,11 +76,13 @@ def predict(
         from axpoc.serve import BatchProgress, predict_batch
 
         cfg = load_config(config)
-        status = err_console.status("채점 중 (scoring)...", spinner="dots")
+        status = err_console.status(console_text("scoring", cfg.language), spinner="dots")
 
         def progress(done: BatchProgress) -> None:
             started()
-            status.update(f"채점 중 (scoring): {done.rows:,} rows, {done.rejected:,} rejected")
+            status.update(
+                console_text("scoring_progress", cfg.language, rows=done.rows, rejected=done.rejected)
+            )
 
         with status:
             result = predict_batch(
@@ -102,7 +106,7 @@ def predict(
     if as_json:
         emit_json(payload)
     else:
-        _summary(result)
+        _summary(result, cfg.language)
     if result.scored == 0:
         raise typer.Exit(1)
 
@@ -146,32 +150,31 @@ def _collector_paused() -> Iterator[Callable[[], None]]:
         started()
 
 
-def _summary(result: Any) -> None:
+def _summary(result: Any, language: str) -> None:
+    def line(code: str, **values: object) -> str:
+        return escape(console_text(code, language, **values))
+
     alias = f" ({result.alias})" if result.alias else ""
     flagged = result.flagged / result.scored if result.scored else 0.0
-    err_console.print(f"모델 (model): {result.model_name} v{result.model_version}{alias}")
-    err_console.print(f"입력 (input): {result.input} — {result.rows:,} rows")
+    err_console.print(line("model", model=result.model_name, version=result.model_version, alias=alias))
+    err_console.print(line("input", input=result.input, rows=result.rows))
     err_console.print(
-        f"채점 (scored): {result.scored:,} → [bold]{result.output}[/]; "
-        f"불량 의심 (flagged): {result.flagged:,} ({flagged:.1%})"
+        line("scored", scored=result.scored, output=result.output, flagged=result.flagged, share=flagged)
     )
     style = "yellow" if result.rejected else "dim"
-    err_console.print(f"[{style}]거부 (rejected): {result.rejected:,} → {result.rejects}[/]")
+    err_console.print(f"[{style}]{line('rejected', rejected=result.rejected, rejects=result.rejects)}[/]")
     for reason, count in list(result.reject_reasons.items())[:5]:
-        err_console.print(f"[{style}]  - {reason}: {count:,}[/]")
+        err_console.print(f"[{style}]  - {escape(say(reason, language))}: {count:,}[/]")
     if result.input_flagged:
-        err_console.print(
-            f"[yellow]입력 주의 (input flags): {result.input_flagged:,} scored row(s) hold values the model was "
-            "not trained on (column input_flags)[/]"
-        )
+        err_console.print(f"[yellow]{line('input_flags', n=result.input_flagged)}[/]")
         for reason, count in list(result.input_flag_reasons.items())[:5]:
-            err_console.print(f"[yellow]  - {reason}: {count:,}[/]")
+            err_console.print(f"[yellow]  - {escape(say(reason, language))}: {count:,}[/]")
     for note in result.notes:
-        err_console.print(f"[dim]- {note}[/]")
+        err_console.print(f"[dim]- {escape(say(note, language))}[/]")
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items() if v >= 0.05)
     err_console.print(f"[dim]{result.elapsed_s:.1f} s ({result.rows_per_s:,.0f} rows/s): {stages}[/]")
     if result.scored == 0:
-        err_console.print("[red]모든 행이 거부되었습니다 (every row was rejected): check the reject file.[/]")
+        err_console.print(f"[red]{line('all_rejected')}[/]")
 
 
 def serve(
@@ -218,14 +221,14 @@ def serve(
             )
     if not max_body_mb > 0:
         raise UserError(f"--max-body-mb must be a positive number of megabytes, got {max_body_mb}.")
+    cfg = load_config(config)
     if not _loopback(host):
+        no_token = "" if token else console_text("no_token", cfg.language)
         err_console.print(
-            f"[yellow]경고 (warning): --host {host} makes the model reachable from other machines"
-            + ("" if token else " without a token (use --token-env)")
-            + ". Use it only on a trusted plant network.[/]"
+            f"[yellow]{escape(console_text('open_host', cfg.language, host=host, token=no_token))}[/]"
         )
     app = create_app(
-        load_config(config),
+        cfg,
         project_dir=project_dir,
         token=token,
         alias=alias,
@@ -233,10 +236,14 @@ def serve(
         max_body_bytes=int(max_body_mb * 1024 * 1024),
     )
     served = app.state.holder.current
-    err_console.print(
-        f"서비스 시작 (serving): {served.model_name} v{served.version} ({alias}) on http://{host}:{port} "
-        f"— POST /predict, GET /health, docs /docs"
-    )
+    values = {
+        "model": served.model_name,
+        "version": served.version,
+        "alias": alias,
+        "host": host,
+        "port": port,
+    }
+    err_console.print(escape(console_text("serving", cfg.language, **values)))
     uvicorn.run(app, host=host, port=port, workers=1, log_level="info", access_log=access_log)
 
 

@@ -74,7 +74,7 @@ def read_scored(
         kept = [c for c in SCORED_COLUMNS if c in frame.columns]
         frames.append(frame[[key, *kept]].rename(columns={key: "id"}))
     scored = pd.concat(frames, ignore_index=True)
-    scored["id"] = scored["id"].astype(str)
+    scored["id"] = id_text(scored["id"])
     scored["decision"] = scored["decision"].map(_truth).astype(bool)
     if "model_version" in scored:  # a CSV read back gives 1.0 for version "1"
         scored["model_version"] = scored["model_version"].astype(str).str.removesuffix(".0")
@@ -82,6 +82,17 @@ def read_scored(
     scored = scored.sort_values("scored_at", kind="stable")
     rescored = int(scored["id"].duplicated().sum())
     return scored.drop_duplicates("id", keep="last").reset_index(drop=True), rescored
+
+
+def id_text(ids: pd.Series) -> pd.Series:
+    """Ids as text, the same however a file typed them: an id column with an empty cell reads as floats
+    (``100001.0``), which must still match ``100001``; an empty id stays missing."""
+    if pd.api.types.is_float_dtype(ids):
+        whole = ids.dropna()
+        if len(whole) and (whole == whole.round()).all():
+            ids = ids.astype("Int64")
+    text = ids.astype("string").str.strip()
+    return text.where(text.notna() & (text != ""), None).astype(object)
 
 
 def _truth(value: object) -> bool:
@@ -296,8 +307,7 @@ def _outcome_rows(
         raise UserError(
             say("no_result_column", language, path=path, label=label, measure=monitor or "-", columns=columns)
         )
-    ids = frame[key].where(frame[key].notna(), None)
-    out = pd.DataFrame({"id": ids.map(lambda v: None if v is None else str(v).strip() or None)})
+    out = pd.DataFrame({"id": id_text(frame[key])})
     out["part_time"] = _times(frame, config.columns.time, path, language)
     out["label"] = (
         frame[label].map(lambda v: None if pd.isna(v) else str(v).strip()) if label in frame else None

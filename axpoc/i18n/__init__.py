@@ -8,20 +8,22 @@ without importing another room.
 """
 
 from axpoc.i18n._compare import CompareNote, ScreenNote
+from axpoc.i18n._console import ConsoleText, console_text
 from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
 from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
-from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, joined, say
+from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, Stored, joined, say, stored
 from axpoc.i18n._recommend import RecommendText
 from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
-from axpoc.i18n._words import retrain_texts, texts
+from axpoc.i18n._words import drift_texts, retrain_texts, texts
 
 __all__ = [
     "LANGUAGES",
     "RULE_LABELS",
     "CompareNote",
+    "ConsoleText",
     "DecisionReason",
     "DirtyNote",
     "FieldText",
@@ -40,7 +42,10 @@ __all__ = [
     "ScreenNote",
     "SkipReason",
     "SplitNote",
+    "Stored",
+    "console_text",
     "decision_text",
+    "drift_texts",
     "field_texts",
     "gate_reason",
     "joined",
@@ -48,5 +53,6 @@ __all__ = [
     "retrain_texts",
     "say",
     "say_check",
+    "stored",
     "texts",
 ]

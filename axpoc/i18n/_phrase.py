@@ -73,3 +73,14 @@ def joined(*parts: str) -> Joined:
 def say(text: str, language: str) -> str:
     """``text`` in ``language`` when it is a :class:`Phrase`; any other text (free-form, a user's) as it is."""
     return text.text(language) if isinstance(text, Phrase) else str(text)
+
+
+class Stored(Phrase):
+    """A sentence read back from storage (a registry tag) in the two languages it was stored in."""
+
+    templates = MappingProxyType({"pair": ("{ko}", "{en}")})
+
+
+def stored(english: str, korean: str | None) -> str:
+    """``english`` as a phrase that says ``korean`` in Korean; plain ``english`` when no Korean was stored."""
+    return Stored("pair", {"ko": korean, "en": english}) if korean else english

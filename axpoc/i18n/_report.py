@@ -52,6 +52,8 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "(95% CI lower bound {low:+.4f}, tolerance {tolerance}) -> not shown to be not worse than the "
         "champion (too uncertain; more test data needed)",
     ),
+    "rollback": ("v{old}에서 v{new}(으)로 되돌리기: {reason}", "rollback from v{old} to v{new}: {reason}"),
+    "no_reason": ("이유를 적지 않음", "no reason given"),
     "lost_race": (
         "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 도전자로 남습니다",
         "another process moved champion meanwhile; this version stays challenger",

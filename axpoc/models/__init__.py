@@ -11,7 +11,7 @@ from typing import Any
 from axpoc.i18n import SkipReason
 from axpoc.models._adapters import EstimatorInputError, IsolationForestAnomaly, Resampled
 from axpoc.models._ensemble import BlendClassifier, BlendRegressor
-from axpoc.models._pipeline import DataShape, build_pipeline, data_shape
+from axpoc.models._pipeline import DataShape, build_pipeline, data_shape, nested_estimators
 from axpoc.models._preprocess import Preprocessor, build_preprocessor
 from axpoc.models.families import (
     ANOMALY,
@@ -51,6 +51,7 @@ __all__ = [
     "build_preprocessor",
     "data_shape",
     "get_family",
+    "nested_estimators",
     "register_family",
     "size_tier",
     *_TORCH_NAMES,

@@ -6,6 +6,7 @@ on each training fold only and serving takes the raw columns (and raw curves).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -132,3 +133,22 @@ def build_pipeline(
             f"task is {task}. Set tuning.resample: none."
         )
     return Pipeline([("prep", prep), ("model", model)])
+
+
+def nested_estimators(root: Any) -> Iterator[Any]:
+    """``root`` and every estimator inside it: pipeline steps, wrapped and fitted inner estimators."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        estimator = stack.pop()
+        if estimator is None or id(estimator) in seen:
+            continue
+        seen.add(id(estimator))
+        yield estimator
+        for attr in ("estimator_", "estimator"):
+            child = getattr(estimator, attr, None)
+            if hasattr(child, "predict") or hasattr(child, "transform"):
+                stack.append(child)
+        steps = getattr(estimator, "steps", None)
+        if isinstance(steps, list):
+            stack.extend(step for _, step in steps)

@@ -71,7 +71,8 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     an array given to an estimator fitted on a frame.
 
     Fitted: ``kinds_`` (the kinds used), ``dropped_``, ``feature_names_map_`` (positional name ->
-    user-readable name), ``encodings_`` (category column -> "one-hot" | "ordinal"), ``n_features_in_`` and,
+    user-readable name), ``feature_sources_`` (positional name -> the user column it is computed from:
+    a one-hot level, a missing-value indicator or a curve feature names its source column), ``encodings_`` (category column -> "one-hot" | "ordinal"), ``n_features_in_`` and,
     fitted on a frame, ``feature_names_in_``.
     """
 
@@ -142,6 +143,7 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             **{f"f{i}": name for i, name in enumerate(names)},
             **dict(zip(self.raw_curve_names, self._raw_curves(), strict=True)),
         }
+        self.feature_sources_ = self._feature_sources()
         if isinstance(
             X, pd.DataFrame
         ):  # an array's n_features_in_ was set by validate_data, names it has none
@@ -188,8 +190,44 @@ class Preprocessor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         super().__setstate__(state)
         if "column_transformer_" in state:  # fitted (also by an older axpoc): transform never builds it
             self._plan = self._build_plan()
+            if "feature_sources_" not in state:  # fitted before axpoc recorded it
+                self.feature_sources_ = self._feature_sources()
 
     # Internals -------------------------------------------------------------------------------------
+    def _feature_sources(self) -> dict[str, str]:
+        """Positional output name -> user column, read from what each fitted part outputs per column.
+
+        Numbers: one column each, then an indicator per column that had gaps; one-hot: a column per kept
+        level (rare levels share one); ordinal: one column each; curves: ``features_`` per channel.
+        """
+        sources: list[str] = []
+        transformer = self.column_transformer_
+        for name, part, columns in [] if transformer is None else transformer.transformers_:
+            if isinstance(part, str):  # the dropped remainder: nothing comes out
+                continue
+            if name == "num":
+                indicator = part["impute"].indicator_
+                gaps = [] if indicator is None else list(indicator.features_)
+                sources += [*columns, *(columns[i] for i in gaps)]
+            elif name == "onehot":
+                for column, levels, rare in zip(
+                    columns, part.categories_, part.infrequent_categories_, strict=True
+                ):
+                    width = len(levels) if rare is None else len(levels) - len(rare) + 1
+                    sources += [column] * width
+            elif name == "curve":
+                features = part["features"]
+                sources += [channel for channel in features.channels_ for _ in features.features_]
+            else:
+                sources += list(columns)
+        n_tabular = len(self.feature_names_map_) - len(self.raw_curve_names)
+        if len(sources) != n_tabular:  # a part added to _column_transformer without its rule here
+            raise RuntimeError(f"Preprocessor: {len(sources)} sources for {n_tabular} output columns")
+        return {
+            **{f"f{i}": source for i, source in enumerate(sources)},
+            **dict(zip(self.raw_curve_names, self._raw_curves(), strict=True)),
+        }
+
     def _build_plan(self) -> _FastPlan | None:
         """The numpy replay of ``column_transformer_``; None when it has a part the plan cannot replay."""
         transformer = self.column_transformer_

@@ -118,13 +118,19 @@ def recommend_settings(
         folder=folder,
         support_rule={
             "k": recommender.support.k,
-            "radius": round(recommender.support.radius, 4),
+            "radius": round(recommender.support.radius(context), 4),
             "needed_here": recommendation.support_needed,
         },
     )
     from axpoc.recommend._figures import draw_profiles
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"--out {folder}: cannot create the folder for the figures ({exc.strerror}). Name a folder you can "
+            "write to."
+        ) from None
     outcome.figures = draw_profiles(recommender, context, recommendation, folder, language=config.language)
     with tracking.parent_run(store, run_name="recommend", tags={"axpoc.kind": "recommend"}) as run:
         outcome.run_id = run.info.run_id

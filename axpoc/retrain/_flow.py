@@ -22,6 +22,7 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
+from axpoc.i18n import console_text
 from axpoc.promotion import (
     Decision,
     config_digest,
@@ -138,9 +139,16 @@ def retrain(
         validation_warnings=warning_dicts(validation),
     )
     say(
-        f"챔피언 (champion): {store.model_name} v{champion_version} ({champion_model.family}); "
-        f"새 데이터 (new data): {new.source_label}, {len(new.frame):,} rows — contract OK, "
-        f"{len(validation.warnings)} warnings"
+        console_text(
+            "champion_and_new_data",
+            config.language,
+            model=store.model_name,
+            version=champion_version,
+            family=champion_model.family,
+            source=new.source_label,
+            rows=len(new.frame),
+            warnings=len(validation.warnings),
+        )
     )
 
     reference, outcome.reference = reference_data(config, store, champion_version)
@@ -159,7 +167,7 @@ def retrain(
     outcome.new_products = drift.new_products
     if drift.champion_evaluation is not None:
         outcome.champion_kpis_on_new = {k: float(v) for k, v in drift.champion_evaluation.kpis.items()}
-    say(f"드리프트 (drift): {outcome.drift_summary}")
+    say(console_text("drift", config.language, summary=outcome.drift_summary))
 
     combined, contract, train_config, prepared, outcome.holdout = _training_data(
         config,
@@ -180,8 +188,15 @@ def retrain(
     outcome.window = combined.window
     outcome.n_train, outcome.n_holdout = len(prepared.split.train_index), len(prepared.split.test_index)
     say(
-        f"학습 데이터 (training data): {outcome.n_reference:,} reference + {outcome.n_new:,} new rows "
-        f"({outcome.n_replaced} replaced){'; ' + combined.window if combined.window else ''}; {outcome.holdout}"
+        console_text(
+            "training_data",
+            config.language,
+            reference=outcome.n_reference,
+            new=outcome.n_new,
+            replaced=outcome.n_replaced,
+            window="; " + combined.window if combined.window else "",
+            holdout=outcome.holdout,
+        )
     )
 
     with tracking.parent_run(
@@ -209,9 +224,14 @@ def retrain(
                     outcome.champion_kpis = {k: float(v) for k, v in trained.champion_evaluation.kpis.items()}
                     outcome.champion_gates = [g.to_dict() for g in trained.champion_evaluation.gates]
                 say(
-                    f"평가 (holdout, {outcome.n_holdout:,} rows): challenger {outcome.primary} "
-                    f"{outcome.challenger_kpis.get(outcome.primary, float('nan')):.4f} vs champion "
-                    f"{outcome.champion_kpis.get(outcome.primary, float('nan')):.4f}"
+                    console_text(
+                        "holdout_score",
+                        config.language,
+                        rows=outcome.n_holdout,
+                        primary=outcome.primary,
+                        challenger=outcome.challenger_kpis.get(outcome.primary, float("nan")),
+                        champion=outcome.champion_kpis.get(outcome.primary, float("nan")),
+                    )
                 )
             elif name == "register":
                 outcome.challenger_version = trained.version

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from axpoc.errors import UserError
+from axpoc.i18n import ConsoleText, DecisionReason, say, stored
 
 _SHOWN_KPIS = ("recall", "false_alarm_rate", "monthly_saving", "defect_escape_rate", "mae", "r2")
 
@@ -59,14 +60,16 @@ def rollback(store: Any, *, to: str | None = None, reason: str | None = None) ->
         ) from None
     _check_decided(store, target, version.tags)
     _check_loads(store, target)
-    why = f"rollback from v{current} to v{target}: {reason or 'no reason given'}"
+    why = DecisionReason(
+        "rollback", {"old": current, "new": target, "reason": reason or DecisionReason("no_reason")}
+    )
     moved = tracking.promote(
         store,
         target,
         reason=why,
         expected_champion=current,
         action="rollback",
-        previous_tags={"axpoc.decision": "rolled_back", "axpoc.decision_reason": why[:5000]},
+        previous_tags={"axpoc.decision": "rolled_back", **tracking.reason_tags(why)},
     )
     if not moved:
         raise UserError(
@@ -164,9 +167,14 @@ def list_models(store: Any) -> dict[str, Any]:
                 "kpis": kpis,
                 "gates_passed": tags.get("axpoc.gates_passed"),
                 "decision": decision,
-                "reason": tags.get(
-                    "axpoc.decision_reason",
-                    "" if decision != "incomplete" else "no decision was recorded: the run did not finish",
+                "reason": stored(
+                    tags.get(
+                        "axpoc.decision_reason",
+                        ""
+                        if decision != "incomplete"
+                        else "no decision was recorded: the run did not finish",
+                    ),
+                    tags.get("axpoc.decision_reason_ko"),
                 ),
                 "forced": tags.get("axpoc.forced") == "true",
                 "axpoc_version": tags.get("axpoc.version", ""),
@@ -181,6 +189,76 @@ def list_models(store: Any) -> dict[str, Any]:
         "promotion_log": tracking.read_promotion_log(store),
         "notes": list(store.recovered),
     }
+
+
+def versions_table(listing: dict[str, Any], *, language: str = "ko") -> Any:
+    """The versions of :func:`list_models` as a table a person reads (``axpoc models``, notebooks): Korean
+    column names, decisions and reasons by default, English with ``language="en"``."""
+    import pandas as pd
+
+    def word(code: str) -> str:
+        return (
+            ConsoleText(code).text(language)
+            if code in ConsoleText.templates
+            else code.removeprefix("decision_")
+        )
+
+    rows = [
+        {
+            "vcol_version": row["version"],
+            "vcol_aliases": ", ".join(row["aliases"]),
+            "vcol_created": row["created"],
+            "vcol_kind": word(f"kind_{row['kind']}"),
+            "vcol_family": row["family"],
+            "vcol_kpis": ", ".join(f"{k} {_shown(v)}" for k, v in list(row["kpis"].items())[:3]),
+            "vcol_decision": word(f"decision_{row['decision']}")
+            + (f" ({word('forced')})" if row["forced"] else ""),
+            "vcol_reason": say(row["reason"], language),
+        }
+        for row in listing["versions"]
+    ]
+    table = pd.DataFrame(rows, columns=[f"vcol_{c}" for c in _VERSION_COLUMNS])
+    return table.rename(columns=word)
+
+
+def promotion_log_table(listing: dict[str, Any], *, language: str = "ko") -> Any:
+    """The promotion log of :func:`list_models` as a table a person reads: who moved which version when and
+    why, Korean by default. A reason is said in Korean where the registry kept the Korean sentence of that
+    decision (the log itself is the English audit trail)."""
+    import pandas as pd
+
+    said = {str(row["reason"]): row["reason"] for row in listing["versions"]}
+
+    def word(code: str) -> str:
+        return (
+            ConsoleText(code).text(language)
+            if code in ConsoleText.templates
+            else code.removeprefix("action_")
+        )
+
+    rows = [
+        {
+            "lcol_time": entry.get("time", ""),
+            "lcol_user": f"{entry.get('user', '')}@{entry.get('host', '')}",
+            "lcol_action": word(f"action_{entry.get('action', '')}"),
+            "lcol_version": entry.get("version", ""),
+            "lcol_reason": say(
+                said.get(str(entry.get("reason", "")), str(entry.get("reason", ""))), language
+            ),
+        }
+        for entry in listing["promotion_log"]
+    ]
+    columns = ["lcol_time", "lcol_user", "lcol_action", "lcol_version", "lcol_reason"]
+    return pd.DataFrame(rows, columns=columns).rename(columns=word)
+
+
+_VERSION_COLUMNS = ("version", "aliases", "created", "kind", "family", "kpis", "decision", "reason")
+
+
+def _shown(value: float | None) -> str:
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "n/a"
+    return f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
 
 
 def _run_metrics(client: Any, run_id: str | None) -> tuple[dict[str, float], str]:

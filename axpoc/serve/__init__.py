@@ -13,7 +13,6 @@ from typing import Any
 
 from axpoc.serve._batch import COMPILE_MIN_ROWS, DEFAULT_CHUNK_ROWS, BatchOutcome, predict_batch
 from axpoc.serve._compiled import Acceleration, accelerate
-from axpoc.serve._explain import contributions, top_contributions
 from axpoc.serve._model import ServedModel, load_served_model, scoring_contract
 from axpoc.serve._predlog import PREDICTION_LOG, append_prediction_log, read_prediction_log, score_summary
 from axpoc.serve._run import BatchProgress
@@ -28,14 +27,12 @@ __all__ = [
     "ServedModel",
     "accelerate",
     "append_prediction_log",
-    "contributions",
     "create_app",
     "load_served_model",
     "predict_batch",
     "read_prediction_log",
     "score_summary",
     "scoring_contract",
-    "top_contributions",
 ]
 
 

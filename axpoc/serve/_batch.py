@@ -40,7 +40,7 @@ from axpoc.serve._sinks import (
     staged,
     transaction,
 )
-from axpoc.serve._sources import CsvSource, ParquetSource, Source, is_query, open_source, repeated_values
+from axpoc.serve._sources import FileSource, Source, is_query, open_source, repeated_values
 
 DEFAULT_CHUNK_ROWS = 200_000
 # Below this many input rows a model not compiled yet is scored by LightGBM itself: compiling a large
@@ -148,7 +148,7 @@ def predict_batch(
     The model is ``model_version`` or the version ``alias`` points to. Rows failing the contract's
     critical rules go to ``rejects`` (default ``<output stem>.rejects.csv``; for a table, in the
     project's ``predictions/`` folder) with their row number (1 = first data row), id and reasons.
-    ``explain`` adds each row's top contributing columns (see :func:`contributions`). ``db_url`` is the
+    ``explain`` adds each row's top contributing columns (see :func:`axpoc.explain.contributions`). ``db_url`` is the
     database of a query input and ``output_url`` that of a table output (both default to ``data.url``);
     a table is appended to, with ``run_id`` telling the calls apart, unless ``replace``. ``threads``
     (default: all cores) is how many threads the model predicts with. ``accelerate``: LightGBM trees
@@ -276,7 +276,7 @@ def _open_input(
         )
     if (
         target.path is not None
-        and isinstance(src, CsvSource | ParquetSource)
+        and isinstance(src, FileSource)
         and (target.path.resolve() == src.path.resolve())
     ):
         raise UserError(f"--output {target.path} is the input file; write the scores to another file.")

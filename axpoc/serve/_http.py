@@ -34,8 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
+from axpoc.explain import contributions
 from axpoc.serve._dashboard import FieldCache, ServedLog, dashboard_data, json_safe, render_dashboard
-from axpoc.serve._explain import contributions, top_contributions
 from axpoc.serve._model import ServedModel, load_served_model, open_project_store, set_threads
 from axpoc.serve._typed import Flags, input_flags
 
@@ -318,7 +318,7 @@ def _score(
     _check(served, frame)
     try:
         result = served.model.predict_frame(frame)
-        extra = _explained(served, frame, explain) if explain else None
+        extra = contributions(served.model, frame).top(explain, index=frame.index) if explain else None
     except UserError as exc:
         raise _Refused(422, exc.message) from None
     except Exception:  # a model bug, not a payload problem: logged, and answered with the ids to find it
@@ -590,11 +590,6 @@ def _check(served: ServedModel, frame: pd.DataFrame) -> None:
         + "; ".join(f"row {e['row']} {e['column']}: {e['check']} (got {e['value']!r})" for e in errors[:5]),
         errors[:MAX_ERRORS],
     )
-
-
-def _explained(served: ServedModel, frame: pd.DataFrame, top: int) -> pd.DataFrame:
-    names, values = contributions(served.model, frame)
-    return top_contributions(names, values, top, index=frame.index)
 
 
 def _records(

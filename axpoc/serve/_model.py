@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -163,27 +162,10 @@ def open_project_store(config: PocConfig, project_dir: Path | None = None) -> An
 
 def set_threads(model: Any, threads: int) -> None:
     """Let every estimator inside the model that predicts in parallel use ``threads`` threads."""
+    from axpoc.models import nested_estimators
+
     roots = [model.estimator, *model.routes.values()]
     for root in roots:
         for estimator in nested_estimators(root):
             if hasattr(estimator, "get_params") and "n_jobs" in estimator.get_params(deep=False):
                 estimator.set_params(n_jobs=threads)
-
-
-def nested_estimators(root: Any) -> Iterator[Any]:
-    """``root`` and every estimator inside it: pipeline steps, wrapped and fitted inner estimators."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        estimator = stack.pop()
-        if estimator is None or id(estimator) in seen:
-            continue
-        seen.add(id(estimator))
-        yield estimator
-        for attr in ("estimator_", "estimator"):
-            child = getattr(estimator, attr, None)
-            if hasattr(child, "predict") or hasattr(child, "transform"):
-                stack.append(child)
-        steps = getattr(estimator, "steps", None)
-        if isinstance(steps, list):
-            stack.extend(step for _, step in steps)

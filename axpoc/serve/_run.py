@@ -15,8 +15,8 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
+from axpoc.explain import contributions
 from axpoc.serve._compiled import Acceleration
-from axpoc.serve._explain import contributions, top_contributions
 from axpoc.serve._model import ServedModel
 from axpoc.serve._sinks import FileSink, SqlSink
 from axpoc.serve._sources import Source
@@ -157,8 +157,7 @@ class Run:
         self.timings["score"] += time.perf_counter() - started
         if self.explain and len(good):
             started = time.perf_counter()
-            names, values = contributions(model, good)
-            out = out.join(top_contributions(names, values, self.explain, index=good.index))
+            out = out.join(contributions(model, good).top(self.explain, index=good.index))
             self.timings["explain"] += time.perf_counter() - started
 
         bad = chunk[~ok]

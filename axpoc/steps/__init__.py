@@ -3,7 +3,6 @@
 from axpoc.steps._compare import resolve_candidates, run_comparison
 from axpoc.steps._demo import demo_frame, write_demo_data, write_field_demo
 from axpoc.steps._evaluate import Evaluation, build_poc_model, check_kpi_inputs, evaluate
-from axpoc.steps._explain import average_effects, permutation_importance
 from axpoc.steps._names import check_names
 from axpoc.steps._prepare import Prepared, Target, encode_target, prepare, prepare_loaded
 from axpoc.steps._products import check_per_product, product_changes, train_product_models
@@ -33,7 +32,6 @@ __all__ = [
     "Trained",
     "ValidationOutcome",
     "WorkerOutcome",
-    "average_effects",
     "build_and_check",
     "build_poc_model",
     "check_kpi_inputs",
@@ -43,7 +41,6 @@ __all__ = [
     "encode_target",
     "evaluate",
     "kpi_rows",
-    "permutation_importance",
     "prepare",
     "prepare_loaded",
     "product_changes",

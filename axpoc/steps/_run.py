@@ -20,6 +20,7 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import PocConfig
 from axpoc.errors import UserError, ValidationFailed
+from axpoc.i18n import console_text
 from axpoc.promotion import (
     Decision,
     config_digest,
@@ -100,10 +101,8 @@ def run_poc(
 
     prepared = prepare(config)
     outcome.notes.extend(prepared.notes)
-    say(
-        f"데이터 (data): {prepared.source_label}, {len(prepared.frame):,} rows, "
-        f"{len(prepared.roles.features)} features"
-    )
+    rows, features = len(prepared.frame), len(prepared.roles.features)
+    say(console_text("data", config.language, source=prepared.source_label, rows=rows, features=features))
     contract, report = build_and_check(config, prepared.frame)
     outcome.validation_ok = bool(report.ok)
     contract_path, suite_path = save_contract(contract, folder / "contracts")
@@ -116,7 +115,7 @@ def run_poc(
         outcome.elapsed_s = time.monotonic() - started
         return outcome
     outcome.split = prepared.split.description
-    say(f"분할 (split): {prepared.split.description}")
+    say(console_text("split", config.language, description=prepared.split.description))
     if until == "split":
         outcome.elapsed_s = time.monotonic() - started
         return outcome
@@ -169,7 +168,11 @@ def run_poc(
                 outcome.chosen = comparison.chosen.name
                 outcome.conclusion = comparison.conclusion(config.language)
                 outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
-                say(f"선택 (chosen): {comparison.chosen.name} — {outcome.conclusion}")
+                say(
+                    console_text(
+                        "chosen", config.language, name=comparison.chosen.name, conclusion=outcome.conclusion
+                    )
+                )
             elif name == "evaluate":
                 outcome.notes.extend(trained.notes)
                 outcome.kpis = {k: float(v) for k, v in trained.evaluation.kpis.items()}

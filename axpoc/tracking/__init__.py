@@ -14,6 +14,7 @@ from axpoc.tracking._moves import (
     mark_challenger,
     promote,
     read_promotion_log,
+    reason_tags,
     recover,
     registry_lock,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "process_alive",
     "promote",
     "read_promotion_log",
+    "reason_tags",
     "recover",
     "register_version",
     "registry_lock",

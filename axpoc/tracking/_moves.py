@@ -32,7 +32,7 @@ from typing import Any
 
 from axpoc._hooks import pause_point
 from axpoc.errors import Interrupted, UserError
-from axpoc.i18n import RecoveryNote
+from axpoc.i18n import Phrase, RecoveryNote
 from axpoc.tracking._ledger import LockTimeout
 from axpoc.tracking._store import CHALLENGER, CHAMPION, PREVIOUS, Store
 
@@ -137,7 +137,7 @@ def promote(
         aliases[CHAMPION] = version
         version_tags = {
             "axpoc.decision": "promoted",
-            "axpoc.decision_reason": reason[:5000],
+            **reason_tags(reason),
             "axpoc.forced": str(forced).lower(),
             **(tags or {}),
         }
@@ -149,12 +149,21 @@ def promote(
     return True
 
 
+def reason_tags(reason: str) -> dict[str, str]:
+    """The decision's reason as registry tags: the English sentence, and the Korean one when the reason is
+    a phrase, so that a registry listing can speak either (``axpoc models``, notebooks)."""
+    tags = {"axpoc.decision_reason": reason[:5000]}
+    if isinstance(reason, Phrase):
+        tags["axpoc.decision_reason_ko"] = reason.text("ko")[:5000]
+    return tags
+
+
 def mark_challenger(
     store: Store, version: str, *, reason: str, decision: str = "rejected", tags: dict[str, str] | None = None
 ) -> None:
     """Give ``version`` the ``challenger`` alias with the decision and its reason, as one journaled move."""
     with registry_lock(store):
-        version_tags = {"axpoc.decision": decision, "axpoc.decision_reason": reason[:5000], **(tags or {})}
+        version_tags = {"axpoc.decision": decision, **reason_tags(reason), **(tags or {})}
         log = {"action": "reject", "version": version, "reason": reason, "forced": False}
         _carry_out(
             store, _move(store, "reject", version, {CHALLENGER: version}, {version: version_tags}, log)

@@ -158,7 +158,7 @@ def test_the_console_shows_axpocs_messages_and_the_log_file_the_libraries(finish
     stderr = finished_run["stderr"]
     for noise in ("CloudPickle", "Registered model", "Created version", "INFO", "UserWarning"):
         assert noise not in stderr, noise
-    assert "데이터 (data)" in stderr
+    assert "데이터: " in stderr  # axpoc's own progress line, in the config's language
     log = (finished_run["project"] / "logs" / "axpoc.log").read_text(encoding="utf-8")
     assert "CloudPickle" in log and "Created version '1' of model 'cli_demo'" in log
 

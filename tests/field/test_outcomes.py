@@ -92,3 +92,12 @@ def test_outcomes_join_to_the_sql_table_predict_wrote(field_project, tmp_path: P
     assert joined.code == 0, joined.stderr
     result = joined.json()
     assert result["field"] == field_project.recorded[1]["field"] and result["unknown"] == 0
+
+
+def test_an_id_column_with_an_empty_cell_still_joins(field_project, tmp_path: Path, cli) -> None:
+    copy = field_project.copy(tmp_path)
+    frame = pd.read_csv(copy.demo / "outcomes_week1.csv").head(6)
+    frame.loc[2, "shot_id"] = None  # pandas now reads the ids as 100001.0, ...
+    frame.to_csv(tmp_path / "gap.csv", index=False)
+    result = cli("outcomes", copy.config_path, "--data", tmp_path / "gap.csv", "--json").json()
+    assert result["no_id"] == 1 and result["repeated"] + result["updated"] == 5 and result["unknown"] == 0

@@ -82,6 +82,28 @@ def test_positional_names_out_user_names_kept(frame: pd.DataFrame) -> None:
     assert list(prep.feature_names_in_) == ["금형온도", "Air temperature [K]", "재질", "lot", "양품"]
 
 
+def test_each_output_column_names_the_user_column_it_comes_from(frame: pd.DataFrame) -> None:
+    """Explanations sum output columns back to the user's columns through this map, not through names."""
+    prep = _fitted(frame)
+    assert list(prep.feature_sources_) == list(prep.transform(frame).columns)
+    assert list(prep.feature_sources_.values()) == [
+        "금형온도",
+        "Air temperature [K]",
+        "양품",
+        "금형온도",  # its missing-value indicator
+        "양품",
+        "재질",  # A, B and the rare bucket
+        "재질",
+        "재질",
+        "lot",
+    ]
+    ordinal = _fitted(frame, max_onehot=3)
+    assert list(ordinal.feature_sources_.values())[-2:] == ["재질", "lot"]
+    older = pickle.loads(pickle.dumps(prep))
+    del older.feature_sources_  # as fitted before axpoc recorded the map
+    assert pickle.loads(pickle.dumps(older)).feature_sources_ == prep.feature_sources_
+
+
 def test_statistics_come_from_training_rows_only(frame: pd.DataFrame) -> None:
     train = slice(0, 10)
     prep = _fitted(frame, rows=train)
@@ -142,6 +164,7 @@ def test_curves_as_features_raw_or_dropped() -> None:
     out = raw.transform(curves)
     assert list(out.columns) == ["f0", "c0"] and raw.raw_curve_names == ["c0"]
     assert raw.feature_names_map_ == {"f0": "speed", "c0": "하중 곡선"}
+    assert raw.feature_sources_ == {"f0": "speed", "c0": "하중 곡선"}
     np.testing.assert_array_equal(out.loc[3, "c0"], curves.loc[3, "하중 곡선"])
     dropped = build_preprocessor(curves, ["하중 곡선", "speed"], scale=False, curves="drop")
     assert dropped.kinds == {"speed": "numeric"} and "sensor curve" in dropped.dropped["하중 곡선"]
@@ -149,6 +172,7 @@ def test_curves_as_features_raw_or_dropped() -> None:
     features = build_preprocessor(curves, ["하중 곡선", "speed"], scale=False, curves="features").fit(curves)
     names = list(features.get_feature_names_out())
     assert names[0] == "speed" and "하중 곡선__max" in names and features.raw_curve_names == []
+    assert list(features.feature_sources_.values()) == ["speed"] + ["하중 곡선"] * (len(names) - 1)
     table = features.transform(curves)
     assert table.shape == (30, len(names)) and not table.isna().any().any()
 

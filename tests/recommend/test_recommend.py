@@ -247,7 +247,7 @@ def test_support_counts_neighbours_within_the_training_parts_own_spacing() -> No
     probe = pd.DataFrame({"a": [0.0, 8.0, 0.0], "b": [0.0, 8.0, 0.0], "kind": ["x", "x", "y"]})
     counts = support.count(probe)
     assert counts[0] >= support.k and counts[1] == 0 and counts[2] == 0
-    assert support.observed_range(probe.head(1), "a") == (train["a"].min(), train["a"].max())
+    assert support.observed_range(probe.head(1), "a") == pytest.approx((train["a"].min(), train["a"].max()))
     # an unusual context needs as many neighbours as today's setting has, never none
     assert [support.needed(n) for n in (0, 1, 3, 5, 40)] == [1, 1, 3, 5, 5]
 
@@ -270,6 +270,10 @@ def test_the_verbs_mistakes_are_one_paragraph_and_exit_2(cli: Any, trained: dict
     reference.drop(columns=["cavity_pressure", "clamp_force_ton"]).head(1).to_csv(lacking, index=False)
     missing = _recommend(cli, trained, "--context", str(lacking))
     assert missing.code == 2 and "clamp_force_ton" in missing.stderr
+    blocked = tmp_path / "a_file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    out = _recommend(cli, trained, "--row", _a_shot(trained), "--out", str(blocked / "figures"))
+    assert out.code == 2 and "--out" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_a_context_file_is_one_row(cli: Any, trained: dict, tmp_path: Path) -> None:
@@ -297,6 +301,6 @@ def test_the_radius_is_how_far_a_new_run_lies_from_the_others_not_the_scatter_wi
     train = pd.DataFrame({"a": points[:, 0], "b": points[:, 1]})
     by_run = Support.fit(train, ["a", "b"], runs=runs)
     by_part = Support.fit(train, ["a", "b"], runs=np.arange(len(runs)))  # every part its own run
-    assert by_run.radius > 10 * by_part.radius
+    assert by_run.radius(train.head(1)) > 10 * by_part.radius(train.head(1))
     new_run = pd.DataFrame({"a": [centres[0, 0] + 0.3], "b": [centres[0, 1]]})  # near, not on, a past run
     assert by_run.count(new_run)[0] >= by_run.k and by_part.count(new_run)[0] == 0

@@ -15,7 +15,8 @@ import typer
 from typer.testing import CliRunner
 
 from axpoc.errors import UserError, ValidationFailed
-from axpoc.serve import contributions, predict_batch, read_prediction_log
+from axpoc.explain import contributions
+from axpoc.serve import predict_batch, read_prediction_log
 
 
 def _bad_parts(project: Any) -> tuple[pd.DataFrame, dict[int, str]]:
@@ -232,8 +233,9 @@ def test_explain_gives_each_rows_top_columns_from_shap_values(project: Any, tmp_
     out = pd.read_csv(tmp_path / "x.csv", encoding="utf-8-sig")
 
     model = project.model(project.champion)
-    names, values = contributions(model, parts)
-    assert names == list(project.features)
+    explained = contributions(model, parts)
+    names, values = explained.columns, explained.values
+    assert names == list(project.features) and explained.method == "exact"
     # SHAP values add up: log-odds of the score minus their sum is the same constant (the base value) for every row.
     score = model.predict_frame(parts)["score"].to_numpy()
     base = np.log(score / (1 - score)) - values.sum(axis=1)
@@ -242,25 +244,6 @@ def test_explain_gives_each_rows_top_columns_from_shap_values(project: Any, tmp_
     assert out["top1_feature"].tolist() == [list(project.features)[i] for i in top[:, 0]]
     assert out["top2_feature"].tolist() == [list(project.features)[i] for i in top[:, 1]]
     np.testing.assert_allclose(out["top1_contribution"], values[np.arange(60), top[:, 0]], rtol=1e-12)
-
-
-def test_explain_falls_back_to_occlusion_for_other_models(project: Any) -> None:
-    from dataclasses import replace
-
-    from axpoc.models import build_pipeline
-
-    train = project.train
-    pipeline = build_pipeline("logistic", {}, frame=train, features=list(project.features), task="binary")
-    pipeline.fit(train[list(project.features)], train["불량"].to_numpy())
-    model = replace(project.model(project.champion), estimator=pipeline, family="logistic")
-    parts = project.parts(5, seed=10)
-
-    names, values = contributions(model, parts)
-
-    probe = parts.copy()
-    probe["사출압력"] = np.nan
-    expected = model.predict_frame(parts)["score"] - model.predict_frame(probe)["score"]
-    np.testing.assert_allclose(values[:, names.index("사출압력")], expected, rtol=1e-12)
 
 
 def test_cli_predict_reports_json_and_names_a_missing_column(project: Any, tmp_path: Path) -> None:
@@ -358,6 +341,24 @@ def test_rows_with_more_fields_than_the_header_are_data_rejected_naming_the_line
     source.write_text("\n".join([text[0], *(line + "," for line in text[1:4])]) + "\n", encoding="utf-8")
     with pytest.raises(ValidationFailed, match="lines 2, 3, 4 have more fields"):
         predict_batch(project.config(), source=str(source), output=out, threads=1)
+
+
+def test_a_file_with_decimal_commas_is_scored_as_the_training_reader_reads_it(
+    project: Any, tmp_path: Path
+) -> None:
+    """'40,3' with ';' between fields: detected as training detects it, not rejected as text in every row."""
+    parts = project.parts(20, seed=15)
+    plain, commas = tmp_path / "plain.csv", tmp_path / "commas.csv"
+    parts.to_csv(plain, index=False)
+    parts.to_csv(commas, index=False, sep=";", decimal=",")
+    assert "," in commas.read_text(encoding="utf-8").splitlines()[1]
+    plain_run = predict_batch(project.config(), source=plain, output=tmp_path / "a.csv", threads=1)
+    result = predict_batch(project.config(), source=commas, output=tmp_path / "b.csv", threads=1)
+    assert (result.scored, result.rejected) == (20, 0)
+    assert any("decimal mark ','" in note and "commas.csv" in note for note in result.notes)
+    scores = [pd.read_csv(tmp_path / name, encoding="utf-8-sig")["score"] for name in ("a.csv", "b.csv")]
+    np.testing.assert_allclose(scores[1], scores[0], rtol=1e-12)
+    assert not any("plain.csv" in note for note in plain_run.notes)  # a plain UTF-8 CSV: nothing to note
 
 
 def test_table_output_on_postgresql(project: Any, tmp_path: Path, require_system) -> None:

@@ -174,7 +174,7 @@ def test_boosters_inside_wrappers_and_routes_are_all_compiled(tmp_path: Path) ->
 
 def _booster_slots(model: PocModel) -> list[Any]:
     """The ``_Booster`` of every LightGBM model inside (compiled or not)."""
-    from axpoc.serve._model import nested_estimators
+    from axpoc.models import nested_estimators
 
     roots = [model.estimator, *model.routes.values()]
     return [e._Booster for root in roots for e in nested_estimators(root) if hasattr(e, "_Booster")]

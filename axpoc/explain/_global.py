@@ -1,23 +1,23 @@
-"""Why the model decides as it does: permutation importance and average effects, in the user's column names."""
+"""How much each column matters over a whole data set, and the model's average response to it (the report)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from axpoc.artifact import PocModel
-from axpoc.compare import Scorer
+if TYPE_CHECKING:  # the model object pulls scikit-learn in; explanations import lazily
+    from axpoc.artifact import PocModel
 
 
-def _score_model(model: PocModel, X: pd.DataFrame, y: np.ndarray, scorer: Scorer) -> float:
-    task = model.task
-    if task == "regression":
-        out = model.predict_frame(X)["score"].to_numpy(dtype=float)
-    elif task == "multiclass":
-        out = np.asarray(model.estimator.predict_proba(X[model.features]), dtype=float)
-    else:
-        out = model.predict_frame(X)["score"].to_numpy(dtype=float)
-    return scorer.score(y, out, np.asarray(model.classes))
+class Scorer(Protocol):
+    """What importance needs of a leaderboard scorer (`axpoc.compare.Scorer`): its primary KPI."""
+
+    @property
+    def higher_is_better(self) -> bool: ...
+
+    def score(self, y: np.ndarray, out: Any, classes: np.ndarray) -> float: ...
 
 
 def permutation_importance(
@@ -30,13 +30,16 @@ def permutation_importance(
     max_rows: int = 2000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Drop of the primary metric when one column is shuffled (curve columns shuffle whole curves)."""
+    """Drop of the primary metric when one column is shuffled (curve columns shuffle whole curves).
+
+    One row per feature column (``feature``, ``importance``, ``std`` over the repeats), most important first.
+    """
     rng = np.random.default_rng(seed)
     if len(X) > max_rows:
         keep = np.sort(rng.choice(len(X), size=max_rows, replace=False))
         X, y = X.iloc[keep], y[keep]
     X = X.reset_index(drop=True)
-    base = _score_model(model, X, y, scorer)
+    base = _score(model, X, y, scorer)
     sign = 1.0 if scorer.higher_is_better else -1.0
     rows = []
     for feature in model.features:
@@ -44,7 +47,7 @@ def permutation_importance(
         for _ in range(n_repeats):
             shuffled = X.copy()
             shuffled[feature] = X[feature].to_numpy()[rng.permutation(len(X))]
-            drops.append(sign * (base - _score_model(model, shuffled, y, scorer)))
+            drops.append(sign * (base - _score(model, shuffled, y, scorer)))
         rows.append(
             {"feature": feature, "importance": float(np.nanmean(drops)), "std": float(np.nanstd(drops))}
         )
@@ -76,3 +79,12 @@ def average_effects(
             means.append(float(model.predict_frame(probe)["score"].mean()))
         effects[feature] = pd.DataFrame({"value": points, "mean_prediction": means})
     return effects
+
+
+def _score(model: PocModel, X: pd.DataFrame, y: np.ndarray, scorer: Scorer) -> float:
+    """The primary metric of the model's output on ``X``: class probabilities for multiclass, else the score."""
+    if model.task == "multiclass":
+        out = np.asarray(model.estimator.predict_proba(X[model.features]), dtype=float)
+    else:
+        out = model.predict_frame(X)["score"].to_numpy(dtype=float)
+    return scorer.score(y, out, np.asarray(model.classes))
