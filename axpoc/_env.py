@@ -13,7 +13,7 @@ _DEFAULTS = {
     "GIT_PYTHON_REFRESH": "quiet",
     # Against a server MLflow writes "View run ... at: URL" to stdout, which --json keeps for its one object.
     "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",
-    # A team server that is down is said within ~10 s (3 retries, 1-2-4 s apart), not after MLflow's ~4 min.
+    # A team server that is down is said within about 10 s (3 retries), not after MLflow's ~4 minutes.
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "3",
     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
 }

@@ -90,6 +90,16 @@ def route_library_output(console: TextIO | None = None) -> None:
     logging.getLogger("py.warnings").addFilter(_sort_captured)
 
 
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn as axpoc: the warning names the user's line (a notebook cell, a script) that called into axpoc,
+    never one of axpoc's private modules, so Python's ``file:line: Category: message`` shows no
+    ``axpoc/report/_fonts.py``. On the command line :func:`_show_warning` prints the message alone."""
+    frame, level = sys._getframe(1), 2  # stacklevel 1 is this function, 2 its caller
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
 def _show_warning(
     message: Warning | str,
     category: type[Warning],

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from axpoc._logs import mlflow_prints_to_log
+from axpoc._logs import mlflow_prints_to_log, warn
 from axpoc.errors import UserError
 
 if TYPE_CHECKING:
@@ -105,12 +105,11 @@ def setup_korean_plots() -> str:
         installed = {font.name for font in font_manager.fontManager.ttflist}
         family = next((name for name in SYSTEM_KOREAN_FONTS if name in installed), FALLBACK_FAMILY)
     if family == FALLBACK_FAMILY:
-        warnings.warn(
+        warn(
             "No Korean font was found: figures use DejaVu Sans and show Korean text as boxes. Install one "
             "with `pip install koreanize-matplotlib` (no root needed) or `sudo apt install fonts-nanum` "
             "(or fonts-noto-cjk), then restart the kernel.",
             RuntimeWarning,
-            stacklevel=2,
         )
     mpl.rcParams["font.family"] = list(dict.fromkeys([family, FALLBACK_FAMILY]))
     mpl.rcParams["axes.unicode_minus"] = False

@@ -58,6 +58,7 @@ def _arguments() -> argparse.Namespace:
     ap.add_argument(
         "--summary", type=Path, default=None, help="print the summary of a written --out, run nothing"
     )
+    ap.add_argument("--markdown", action="store_true", help="with --summary: also the README's table")
     ap.add_argument(
         "--fixed-only", action="store_true", help="only the untuned arms and floors (minutes, not hours)"
     )
@@ -286,6 +287,18 @@ def print_summary(summary: dict[str, Any], records: list[dict[str, Any]]) -> Non
         f"\n{len(records)} outer folds (seeds {seeds}); scores on held outer folds of the training parts only"
     )
     print("choices:", dict(summary["choices"]))
+    kept = [
+        (family, r["arms"][f"{family}:tuned_top"]["outer"] - r["arms"][f"{family}:defaults"]["outer"])
+        for r in records
+        for family, note in r.get("guard_notes", {}).items()
+        if "defaults kept" in note and f"{family}:tuned_top" in r["arms"]
+    ]
+    if kept:
+        gains = np.array([gain for _, gain in kept])
+        print(
+            f"1-SE guard kept the defaults in {len(kept)} family-folds; there the best tuned trial scored "
+            f"{gains.mean():+.4f} on the held fold on average (better in {int((gains > 0).sum())})"
+        )
     head = f"{'arm':34s} {'outer':>6s} {'inner':>6s} {'optim':>6s} {'- floor LGBM (se) w/l':>24s} {'- floor HGB (se) w/l':>24s}"
     print("differences to the floors: > 0 and wins when the arm is better (lower is better for errors)")
     print(head)
@@ -323,11 +336,32 @@ def main() -> None:
         run(_arguments())
 
 
+def markdown_table(summary: dict[str, Any], records: list[dict[str, Any]]) -> str:
+    """The summary as a Markdown table (arms best first), as quoted in benchmarks/README.md."""
+    sign = 1 if records[0].get("higher_is_better", True) else -1
+    lines = [
+        "| arm | held-fold score | inner CV | - default LightGBM (se), better/worse | - default HGB (se), better/worse |",
+        "|---|---|---|---|---|",
+    ]
+    for name, e in sorted(summary["arms"].items(), key=lambda kv: -sign * kv[1]["outer_mean"]):
+        cells = [
+            f"{d['mean']:+.4f} ({d['se']:.4f}), {d['wins']}/{d['losses']}"
+            for d in (e["vs_floor_lightgbm"], e["vs_floor_hgb"])
+        ]
+        inner = "" if np.isnan(e["inner_mean"]) else f"{e['inner_mean']:.3f}"
+        picked = f" (picked {', '.join(f'{k} {v}' for k, v in e['picked'].items())})" if "picked" in e else ""
+        lines.append(f"| `{name}`{picked} | {e['outer_mean']:.3f} | {inner} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> None:
     """The diagnosis (or, with ``--summary``, the printout of a written one)."""
     if args.summary:
         written = json.loads(args.summary.read_text(encoding="utf-8"))
-        print_summary(summarise(written["records"]), written["records"])
+        summary = summarise(written["records"])
+        print_summary(summary, written["records"])
+        if args.markdown:
+            print(markdown_table(summary, written["records"]))
         return
     import axpoc
 

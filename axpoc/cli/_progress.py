@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from axpoc.cli._output import err_console
+from axpoc.i18n import console_text, say, texts
 from axpoc.kpi import clip_to_range
 
 
@@ -18,23 +20,30 @@ class CompareProgress:
     progress: Progress
     metric: str = ""
     """The primary metric, whose range the intervals are clipped to (as in JSON and the report)."""
+    language: str = "ko"
+    """The config's language: the lines and the reasons a candidate stopped are said in it."""
     tasks: dict[str, Any] = field(default_factory=dict)
 
     def on_trial(self, name: str, number: int, value: float) -> None:
         if name not in self.tasks:
             self.tasks[name] = self.progress.add_task(name, total=None)
-        self.progress.update(self.tasks[name], description=f"{name}: trial {number + 1}, last {value:.4f}")
+        line = console_text("trial", self.language, name=name, n=number + 1, value=value)
+        self.progress.update(self.tasks[name], description=escape(line))
 
     def on_candidate(self, result: Any) -> None:
         if result.ok:
             low, high = (
                 clip_to_range(bound, self.metric) for bound in (result.interval.low, result.interval.high)
             )
-            text = (
-                f"{result.name}: {result.interval.mean:.4f} [{low:.4f}, {high:.4f}], {result.n_trials} trials"
-            )
+            values = {"mean": result.interval.mean, "low": low, "high": high, "trials": result.n_trials}
+            text = console_text("candidate_done", self.language, name=result.name, **values)
         else:
-            text = f"{result.name}: {result.status} — {result.reason}"
+            status = texts(self.language).get(f"status_{result.status}", result.status)
+            reason = say(result.reason, self.language)
+            text = console_text(
+                "candidate_left", self.language, name=result.name, status=status, reason=reason
+            )
+        text = escape(text)
         if result.name in self.tasks:
             self.progress.update(self.tasks[result.name], description=text, total=1, completed=1)
         else:
@@ -56,4 +65,4 @@ def compare_progress(config: Any, *, enabled: bool = True) -> Iterator[ComparePr
         transient=False,
     )
     with progress:
-        yield CompareProgress(progress, metric=metric)
+        yield CompareProgress(progress, metric=metric, language=config.language)

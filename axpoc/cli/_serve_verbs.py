@@ -221,14 +221,14 @@ def serve(
             )
     if not max_body_mb > 0:
         raise UserError(f"--max-body-mb must be a positive number of megabytes, got {max_body_mb}.")
+    cfg = load_config(config)
     if not _loopback(host):
+        no_token = "" if token else console_text("no_token", cfg.language)
         err_console.print(
-            f"[yellow]경고 (warning): --host {host} makes the model reachable from other machines"
-            + ("" if token else " without a token (use --token-env)")
-            + ". Use it only on a trusted plant network.[/]"
+            f"[yellow]{escape(console_text('open_host', cfg.language, host=host, token=no_token))}[/]"
         )
     app = create_app(
-        load_config(config),
+        cfg,
         project_dir=project_dir,
         token=token,
         alias=alias,
@@ -236,10 +236,14 @@ def serve(
         max_body_bytes=int(max_body_mb * 1024 * 1024),
     )
     served = app.state.holder.current
-    err_console.print(
-        f"서비스 시작 (serving): {served.model_name} v{served.version} ({alias}) on http://{host}:{port} "
-        f"— POST /predict, GET /health, docs /docs"
-    )
+    values = {
+        "model": served.model_name,
+        "version": served.version,
+        "alias": alias,
+        "host": host,
+        "port": port,
+    }
+    err_console.print(escape(console_text("serving", cfg.language, **values)))
     uvicorn.run(app, host=host, port=port, workers=1, log_level="info", access_log=access_log)
 
 

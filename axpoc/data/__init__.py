@@ -1,4 +1,4 @@
-"""The data room: read factory data, check it against the contract, profile it, split it without leaks.
+"""The data room: read factory data (whole, or in chunks for scoring), check it against the contract, profile it, split it without leaks.
 
 Great Expectations is imported only when a validation runs, so this package imports quickly.
 """
@@ -31,6 +31,7 @@ from axpoc.data._roles import SOURCE_COLUMN, Roles, missing_column_message, reso
 from axpoc.data._source import LoadedData, demo_frame, frame_digest, load_data
 from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
 from axpoc.data._sql import SQL_DRIVERS, parse_sql_url, read_sql, safe_url
+from axpoc.data._stream import ChunkedTable, open_chunks, streams
 from axpoc.data._template import mapped_columns, template_expectations, template_label_columns
 from axpoc.data._times import parse_time_column
 from axpoc.data._write import output_file, writable_parent, write_atomic, write_csv, write_table
@@ -42,6 +43,7 @@ __all__ = [
     "SOURCE_COLUMN",
     "SQL_DRIVERS",
     "TEXT_SUFFIXES",
+    "ChunkedTable",
     "Contract",
     "CvPlan",
     "DirtyColumn",
@@ -77,6 +79,7 @@ __all__ = [
     "make_split",
     "mapped_columns",
     "missing_column_message",
+    "open_chunks",
     "output_file",
     "parse_sql_url",
     "parse_time_column",
@@ -89,6 +92,7 @@ __all__ = [
     "render_gx_suite",
     "resolve_roles",
     "safe_url",
+    "streams",
     "suite_to_json",
     "template_expectations",
     "template_label_columns",

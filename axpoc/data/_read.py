@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -327,6 +328,36 @@ class _Layout:
     notes: list[str]
     decimal: str = "."
 
+    def info(self, path: Path, fmt: str) -> ReadInfo:
+        """What was detected, as a :class:`ReadInfo` of ``path`` (rows and columns still to count)."""
+        info = ReadInfo(
+            path=path, format=fmt, encoding=self.encoding, separator=self.sep, header_row=self.header_row
+        )
+        info.notes.extend(self.notes)
+        return info
+
+
+def csv_arguments(layout: _Layout, options: ReadOptions) -> dict[str, Any]:
+    """What ``pd.read_csv`` needs for a text file laid out as ``layout``: whole and chunked reads parse alike.
+
+    Numbers are read as written: pandas' own missing-value words are off (``options.na_values`` and
+    blanks are missing), so that :func:`~axpoc.data._numbers.clean_numbers` can count the others.
+    """
+    return {
+        "sep": layout.sep,
+        "encoding": layout.encoding,
+        "skiprows": layout.header_row - 1,
+        "header": 0,
+        "keep_default_na": False,
+        "na_values": ["", *options.na_values],
+        "decimal": layout.decimal,
+        "low_memory": False,
+    }
+
+
+def no_columns_message(path: Path, header_row: int) -> str:
+    return f"{path} has no columns from row {header_row} on. Check data.read.header_row."
+
 
 def _layout(path: Path, options: ReadOptions) -> _Layout:
     """Detect (or take from ``options``) the encoding, separator and header row of a text file."""
@@ -402,22 +433,11 @@ def _read_text(
     path: Path, options: ReadOptions, layout: _Layout, *, fmt: str = "csv"
 ) -> tuple[pd.DataFrame, ReadInfo]:
     encoding, sep, header = layout.encoding, layout.sep, layout.header_row
-    info = ReadInfo(path=path, format=fmt, encoding=encoding, separator=sep, header_row=header)
-    info.notes.extend(layout.notes)
+    info = layout.info(path, fmt)
     try:
-        frame = pd.read_csv(
-            path,
-            sep=sep,
-            encoding=encoding,
-            skiprows=header - 1,
-            header=0,
-            keep_default_na=False,
-            na_values=["", *options.na_values],
-            decimal=layout.decimal,
-            low_memory=False,
-        )
+        frame = pd.read_csv(path, **csv_arguments(layout, options))
     except pd.errors.EmptyDataError:
-        raise UserError(f"{path} has no columns from row {header} on. Check data.read.header_row.") from None
+        raise UserError(no_columns_message(path, header)) from None
     except pd.errors.ParserError as exc:
         raise UserError(parser_message(path, exc, sep)) from None
     if not frame.index.equals(pd.RangeIndex(len(frame))):

@@ -32,6 +32,7 @@ from axpoc.drift._stats import (
     severity_rank,
 )
 from axpoc.errors import UserError
+from axpoc.i18n import ConsoleText, drift_texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -42,41 +43,6 @@ Language = Literal["ko", "en"]
 
 _LISTED = 5
 """Names (and new values per column) a summary lists before "and N more"."""
-
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "intro": "Compared {n_cur} new rows with {n_ref} reference rows on {k} features{sampled}.",
-        "sampled": " (sampled to at most {max_rows} rows per side)",
-        "major": "Major drift in {n}: {names}.",
-        "moderate": "Moderate drift in {n}: {names}.",
-        "stable": "No feature drifted noticeably.",
-        "label": "Label distribution: {severity}{change}.",
-        "prediction": "Model score distribution: {severity}{change}.",
-        "unseen": "Values never seen in the reference: {items}.",
-        "rows": "{count} rows",
-        "more": "and {n} more",
-        "mean": "mean",
-        "none": "no drift",
-        "moderate_word": "moderate drift",
-        "major_word": "major drift",
-    },
-    "ko": {
-        "intro": "새 데이터 {n_cur}행을 기준 데이터 {n_ref}행과 특성 {k}개에 대해 비교했습니다{sampled}.",
-        "sampled": "(행이 많아 각각 최대 {max_rows}행을 무작위 추출)",
-        "major": "큰 드리프트 {n}개: {names}.",
-        "moderate": "중간 드리프트 {n}개: {names}.",
-        "stable": "눈에 띄게 변한 특성은 없습니다.",
-        "label": "레이블 분포: {severity}{change}.",
-        "prediction": "모델 예측 점수 분포: {severity}{change}.",
-        "unseen": "기준 데이터에 없던 값: {items}.",
-        "rows": "{count}행",
-        "more": "외 {n}개",
-        "mean": "평균",
-        "none": "변화 없음",
-        "moderate_word": "중간 드리프트",
-        "major_word": "큰 드리프트",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -156,9 +122,7 @@ class DriftReport:
 
     def summary(self, language: Language = "ko") -> str:
         """One short paragraph for the retrain report: what drifted, label, scores, new values."""
-        if language not in _TEXT:
-            raise ValueError(f"language must be one of {', '.join(_TEXT)}, got {language!r}")
-        text = _TEXT[language]
+        text = drift_texts(language)
         sampled = text["sampled"].format(max_rows=f"{self.max_rows:,}") if self.sampled else ""
         parts = [
             text["intro"].format(
@@ -191,18 +155,34 @@ class DriftReport:
             parts.append(text["unseen"].format(items="; ".join(items)))
         return " ".join(parts)
 
-    def to_table(self) -> Table:
-        """The drift as a rich table: worst first, then the label and the scores."""
+    def to_table(self, language: str = "en") -> Table:
+        """The drift as a rich table: worst first, then the label and the scores; titles and headers in
+        ``language`` (the command passes the config's, Korean by default)."""
         from rich.markup import escape
         from rich.table import Table
 
+        def word(code: str, **values: object) -> str:
+            return ConsoleText(code, values).text(language)
+
         counts = {level: sum(f.severity == level for f in self.features) for level in ("major", "moderate")}
+        sampled = word("drift_sampled") if self.sampled else ""
         table = Table(
-            title=f"드리프트 (drift): {counts['major']} major, {counts['moderate']} moderate "
-            f"({self.n_reference:,} reference → {self.n_current:,} new rows{', sampled' if self.sampled else ''})"
+            title=escape(
+                word("drift_table", **counts, reference=self.n_reference, new=self.n_current, sampled=sampled)
+            )
         )
-        for header in ("feature", "kind", "severity", "PSI", "test", "p", "W/σ", "before → after", "reason"):
-            table.add_column(header, overflow="fold")
+        headers = (
+            "dcol_feature",
+            "dcol_kind",
+            "dcol_severity",
+            "PSI",
+            "dcol_test",
+            "p",
+            "W/σ",
+            "dcol_change",
+        )
+        for header in (*headers, "dcol_reason"):
+            table.add_column(word(header) if header.startswith("dcol_") else header, overflow="fold")
         features = sorted(self.features, key=lambda f: (-severity_rank(f.severity), -_nan_low(f.psi)))
         rows = [("feature", f) for f in features] + [r for r in self._rows() if r[0] != "feature"]
         for role, f in rows:
@@ -342,7 +322,6 @@ def _kind(values: pd.Series, categorical: set[str] | None) -> Kind:
     if pd.api.types.is_integer_dtype(values) and values.nunique() <= MAX_INT_LEVELS:
         return "categorical"
     return "numeric"
-
 
 
 def _absent(column: str, kind: Kind, side: str) -> FeatureDrift:

@@ -17,7 +17,7 @@ from axpoc.i18n._models import SkipReason
 from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, Stored, joined, say, stored
 from axpoc.i18n._recommend import RecommendText
 from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
-from axpoc.i18n._words import retrain_texts, texts
+from axpoc.i18n._words import drift_texts, retrain_texts, texts
 
 __all__ = [
     "LANGUAGES",
@@ -45,6 +45,7 @@ __all__ = [
     "Stored",
     "console_text",
     "decision_text",
+    "drift_texts",
     "field_texts",
     "gate_reason",
     "joined",

@@ -662,3 +662,46 @@ def retrain_texts(language: str) -> Mapping[str, str]:
     """The string table of the retraining and drift reports for ``language``."""
     texts(language)  # the same error for an unknown language
     return _RETRAIN_TABLES[language]
+
+
+# The drift summary (``DriftReport.summary``): one short paragraph of what drifted, label, scores, new values.
+_DRIFT: dict[str, dict[str, str]] = {
+    "en": {
+        "intro": "Compared {n_cur} new rows with {n_ref} reference rows on {k} features{sampled}.",
+        "sampled": " (sampled to at most {max_rows} rows per side)",
+        "major": "Major drift in {n}: {names}.",
+        "moderate": "Moderate drift in {n}: {names}.",
+        "stable": "No feature drifted noticeably.",
+        "label": "Label distribution: {severity}{change}.",
+        "prediction": "Model score distribution: {severity}{change}.",
+        "unseen": "Values never seen in the reference: {items}.",
+        "rows": "{count} rows",
+        "more": "and {n} more",
+        "mean": "mean",
+        "none": "no drift",
+        "moderate_word": "moderate drift",
+        "major_word": "major drift",
+    },
+    "ko": {
+        "intro": "새 데이터 {n_cur}행을 기준 데이터 {n_ref}행과 특성 {k}개에 대해 비교했습니다{sampled}.",
+        "sampled": "(행이 많아 각각 최대 {max_rows}행을 무작위 추출)",
+        "major": "큰 드리프트 {n}개: {names}.",
+        "moderate": "중간 드리프트 {n}개: {names}.",
+        "stable": "눈에 띄게 변한 특성은 없습니다.",
+        "label": "레이블 분포: {severity}{change}.",
+        "prediction": "모델 예측 점수 분포: {severity}{change}.",
+        "unseen": "기준 데이터에 없던 값: {items}.",
+        "rows": "{count}행",
+        "more": "외 {n}개",
+        "mean": "평균",
+        "none": "변화 없음",
+        "moderate_word": "중간 드리프트",
+        "major_word": "큰 드리프트",
+    },
+}
+
+
+def drift_texts(language: str) -> Mapping[str, str]:
+    """The drift summary's sentences in ``language`` (``ko`` or ``en``)."""
+    texts(language)  # the same error for an unknown language
+    return MappingProxyType(_DRIFT[language])

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import warnings
 from pathlib import Path
 from typing import Any
+
+from axpoc._logs import warn
 
 CSS_FONT_STACK = (
     '"Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", sans-serif'
@@ -45,11 +46,10 @@ def figure_font_family() -> str:
     """
     files = korean_font_files()
     if not files:
-        warnings.warn(
+        warn(
             "The Korean figure font is missing: figures fall back to DejaVu Sans and show Korean text as "
             "boxes. Install it with `pip install koreanize-matplotlib` (no root needed).",
             RuntimeWarning,
-            stacklevel=2,
         )
         return FALLBACK_FAMILY
     from matplotlib import font_manager

@@ -40,7 +40,7 @@ from axpoc.serve._sinks import (
     staged,
     transaction,
 )
-from axpoc.serve._sources import CsvSource, ParquetSource, Source, is_query, open_source, repeated_values
+from axpoc.serve._sources import FileSource, Source, is_query, open_source, repeated_values
 
 DEFAULT_CHUNK_ROWS = 200_000
 # Below this many input rows a model not compiled yet is scored by LightGBM itself: compiling a large
@@ -276,7 +276,7 @@ def _open_input(
         )
     if (
         target.path is not None
-        and isinstance(src, CsvSource | ParquetSource)
+        and isinstance(src, FileSource)
         and (target.path.resolve() == src.path.resolve())
     ):
         raise UserError(f"--output {target.path} is the input file; write the scores to another file.")

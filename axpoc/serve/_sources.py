@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig, ReadOptions
 from axpoc.errors import UserError, ValidationFailed
+from axpoc.i18n import ReadNote
 from axpoc.serve._model import ServedModel
 
 _QUERY = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
@@ -75,137 +75,29 @@ class _FileDigest:
         return self._result[0]
 
 
-_EXTRA = "\x00axpoc: fields beyond the header"
-"""The name of the column that catches what a line holds beyond the header's fields (no header has it)."""
-
-
-class CsvSource:
-    """A text file read in chunks with the encoding, separator and header row ``read_table`` would detect."""
+class FileSource:
+    """A CSV/text or Parquet file streamed by :func:`axpoc.data.open_chunks`, its digest computed meanwhile."""
 
     def __init__(self, path: Path, options: ReadOptions, *, text_columns: list[str]) -> None:
-        from axpoc.data import (
-            HEADER_SCAN_ROWS,
-            detect_encoding,
-            detect_header_row,
-            detect_separator,
-            read_sample,
-        )
+        from axpoc.data import open_chunks
 
-        self.path, self.options, self.label, self.notes = path, options, str(path), []
-        self.encoding = detect_encoding(path, options.encoding)
-        sample, complete = read_sample(path, self.encoding)
-        lines = sample.splitlines() if complete else sample.splitlines()[:-1]
-        self.sep = options.sep or detect_separator(lines, exclude=options.decimal)
-        header = options.header_row
-        if header is None:
-            rows = [
-                next(csv.reader([line], delimiter=self.sep), []) for line in lines[: HEADER_SCAN_ROWS + 3]
-            ]
-            header = detect_header_row(rows, options) or 1
-        self.header = header
-        self.text_columns = text_columns
-        line_bytes = len(sample.encode(self.encoding, errors="replace")) / max(1, len(lines))
-        self.n_rows: int | None = len(lines) if complete else int(path.stat().st_size / max(1.0, line_bytes))
-        self.columns = [str(c) for c in self._read(nrows=0).columns]
+        self.path, self.label = path, str(path)
+        self.table = open_chunks(path, options, text_columns=text_columns)
+        self.columns, self.n_rows = self.table.columns, self.table.n_rows
+        # what was detected (encoding, separator, decimal comma, header row), as the training loader notes it
+        self.notes = [
+            ReadNote("in_file", {"file": path.name, "note": note}) for note in self.table.info.notes
+        ]
         self._digest = _FileDigest(path)
 
-    def _read(self, **kwargs: Any) -> Any:
-        usecols = kwargs.get("usecols")
-        text = [c for c in self.text_columns if usecols is None or c in usecols]
-        return pd.read_csv(
-            self.path,
-            sep=self.sep,
-            encoding=self.encoding,
-            skiprows=self.header - 1,
-            header=0,
-            keep_default_na=False,
-            na_values=["", *self.options.na_values],
-            decimal=self.options.decimal,
-            dtype=dict.fromkeys(text, "str") or None,
-            **kwargs,
-        )
-
     def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
-        start = 0
-        for chunk in self._pieces(columns, rows):
-            chunk.index = pd.RangeIndex(start, start + len(chunk))
-            start += len(chunk)
-            yield chunk[columns]
-
-    def column(self, name: str, rows: int) -> Iterator[pd.Series]:
-        for chunk in self._pieces([name], rows, checked=False):
-            yield chunk[name]
-
-    def _pieces(self, columns: list[str], rows: int, *, checked: bool = True) -> Iterator[pd.DataFrame]:
-        """The file in frames of ``rows`` rows; a malformed line is a UserError naming it.
-
-        ``checked``: every column is read, so that lines holding more fields than the header (a stray
-        separator that pushed every later value into the wrong column) are data rejected (exit 1), naming
-        the lines, as training refuses them; reading only ``columns`` would make pandas drop those fields
-        without a word. A pass that only looks at values (the id's repeats) reads only ``columns``.
-        """
-        from axpoc.data import parser_message
-
         try:
-            with self._read(usecols=None if checked else columns, chunksize=rows, low_memory=False) as reader:
-                start = 0
-                for chunk in reader:
-                    # a first line with one field more makes pandas take every line's first field as index
-                    if checked and not chunk.index.equals(pd.RangeIndex(start, start + len(chunk))):
-                        raise self._long_lines_error() or UserError(
-                            f"{self.path}: the rows could not be told apart from their header; check data.read.sep."
-                        )
-                    start += len(chunk)
-                    yield chunk
-        except pd.errors.ParserError as exc:
-            error = self._long_lines_error()
-            if error is None:
-                raise UserError(parser_message(self.path, exc, self.sep)) from None
-            raise error from None
-
-    def _long_lines_error(self) -> ValidationFailed | None:
-        """The lines with more fields than the header, as the data rejected error; None when there are none."""
-        from axpoc.data import fields_message, long_lines
-
-        lines = long_lines(self.path, encoding=self.encoding, sep=self.sep, header_row=self.header)
-        if not lines:
-            return None
-        message = fields_message(self.path, lines, expected=len(self.columns), sep=self.sep)
-        return ValidationFailed(f"{message} Nothing was scored from this file.")
-
-    def digest(self) -> str:
-        return self._digest.result()
-
-
-class ParquetSource:
-    """A Parquet file read batch by batch, only the columns the model needs."""
-
-    def __init__(self, path: Path) -> None:
-        import pyarrow
-        import pyarrow.parquet as pq
-
-        self.path, self.label, self.notes = path, str(path), []
-        try:  # without pre_buffer=False every range read stays buffered and memory grows with the file
-            self.file = pq.ParquetFile(path, pre_buffer=False)
-        except (pyarrow.ArrowException, OSError) as exc:
-            raise UserError(
-                f"{path}: not a readable Parquet file ({exc}). Write it again, or export CSV."
-            ) from None
-        self.columns = list(self.file.schema_arrow.names)
-        self.n_rows: int | None = self.file.metadata.num_rows
-        self._digest = _FileDigest(path)
-
-    def chunks(self, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
-        start = 0
-        for batch in self.file.iter_batches(batch_size=rows, columns=columns):
-            chunk = batch.to_pandas()
-            chunk.index = pd.RangeIndex(start, start + len(chunk))
-            start += len(chunk)
-            yield chunk
+            yield from self.table.chunks(rows, columns=columns)
+        except ValidationFailed as exc:  # lines with more fields than the header
+            raise ValidationFailed(f"{exc.message} Nothing was scored from this file.") from None
 
     def column(self, name: str, rows: int) -> Iterator[pd.Series]:
-        for batch in self.file.iter_batches(batch_size=rows, columns=[name]):
-            yield batch.column(0).to_pandas()
+        return self.table.column(name, rows)
 
     def digest(self) -> str:
         return self._digest.result()
@@ -244,7 +136,7 @@ def is_query(text: str) -> bool:
 
 
 def open_source(config: PocConfig, text: str, *, db_url: str | None, served: ServedModel) -> Source:
-    from axpoc.data import COMPRESSED_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
+    from axpoc.data import streams
 
     if is_query(text):
         from axpoc.data import read_sql, safe_url
@@ -261,20 +153,10 @@ def open_source(config: PocConfig, text: str, *, db_url: str | None, served: Ser
         digest = hashlib.sha256(f"{label}\n{len(frame)}".encode()).hexdigest()
         return FrameSource(frame, label=label, digest=digest, notes=[])
     path = Path(text).expanduser()
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
-        suffixes = suffixes[:-1]
-    last = suffixes[-1] if suffixes else ""
-    if config.data.curves is None and path.is_file() and path.stat().st_size > 0:
-        if last in TEXT_SUFFIXES:
-            text = [c for c, kind in served.types.items() if kind == "string"]
-            return CsvSource(
-                path,
-                config.data.read,
-                text_columns=[*([served.id_column] if served.id_column else []), *text],
-            )
-        if last in PARQUET_SUFFIXES:
-            return ParquetSource(path)
+    if config.data.curves is None and streams(path):
+        strings = [c for c, kind in served.types.items() if kind == "string"]
+        id_column = [served.id_column] if served.id_column else []
+        return FileSource(path, config.data.read, text_columns=[*id_column, *strings])
     from axpoc.data import load_data
 
     # Excel sheets, folders, globs and curve data go through the training loader (labels are not needed).

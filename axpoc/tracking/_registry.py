@@ -17,6 +17,7 @@ import cloudpickle
 import mlflow
 import pandas as pd
 
+from axpoc._logs import warn
 from axpoc.tracking._store import Store
 
 
@@ -164,8 +165,7 @@ def _warn_requirement_mismatches(requirements: Path) -> None:
                 f" - {requirement.name} (current: {installed or 'uninstalled'}, required: {line})"
             )
     if mismatches:
-        warnings.warn(
+        warn(
             "The model's requirements differ from this environment; its predictions may differ from those "
-            "evaluated. Install the required versions:\n" + "\n".join(mismatches),
-            stacklevel=3,
+            "evaluated. Install the required versions:\n" + "\n".join(mismatches)
         )

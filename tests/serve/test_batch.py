@@ -343,6 +343,24 @@ def test_rows_with_more_fields_than_the_header_are_data_rejected_naming_the_line
         predict_batch(project.config(), source=str(source), output=out, threads=1)
 
 
+def test_a_file_with_decimal_commas_is_scored_as_the_training_reader_reads_it(
+    project: Any, tmp_path: Path
+) -> None:
+    """'40,3' with ';' between fields: detected as training detects it, not rejected as text in every row."""
+    parts = project.parts(20, seed=15)
+    plain, commas = tmp_path / "plain.csv", tmp_path / "commas.csv"
+    parts.to_csv(plain, index=False)
+    parts.to_csv(commas, index=False, sep=";", decimal=",")
+    assert "," in commas.read_text(encoding="utf-8").splitlines()[1]
+    plain_run = predict_batch(project.config(), source=plain, output=tmp_path / "a.csv", threads=1)
+    result = predict_batch(project.config(), source=commas, output=tmp_path / "b.csv", threads=1)
+    assert (result.scored, result.rejected) == (20, 0)
+    assert any("decimal mark ','" in note and "commas.csv" in note for note in result.notes)
+    scores = [pd.read_csv(tmp_path / name, encoding="utf-8-sig")["score"] for name in ("a.csv", "b.csv")]
+    np.testing.assert_allclose(scores[1], scores[0], rtol=1e-12)
+    assert not any("plain.csv" in note for note in plain_run.notes)  # a plain UTF-8 CSV: nothing to note
+
+
 def test_table_output_on_postgresql(project: Any, tmp_path: Path, require_system) -> None:
     url = os.environ.get("AXPOC_TEST_PG_URL", "")
     require_system("PostgreSQL (AXPOC_TEST_PG_URL)", bool(url))

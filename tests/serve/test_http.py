@@ -181,7 +181,7 @@ def test_cli_serve_needs_the_token_when_one_is_set(project: Any, tmp_path: Path)
     assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
     assert wrong.status_code == 401 and tagged(wrong)["request_id"]
     assert allowed.status_code == 200 and len(tagged(allowed)["predictions"]) == 2
-    assert "serving" in log.read_text(encoding="utf-8")
+    assert "서비스 시작: " in log.read_text(encoding="utf-8")  # the config speaks Korean
     assert _loopback("127.0.0.1") and _loopback("::1") and _loopback("localhost")
     assert not _loopback("0.0.0.0") and not _loopback("192.168.0.10")
 
