@@ -181,7 +181,7 @@ def validate(
         language = cfg.language
         for note in outcome.notes:
             err_console.print(f"[dim]- {escape(say(note, language))}[/]")
-        err_console.print(validation_table(outcome.report))
+        err_console.print(validation_table(outcome.report, language=language))
         verdict = (
             f"[green]{console_text('passed', language)}[/]"
             if outcome.ok
@@ -281,7 +281,10 @@ def compare(
 def worker(
     config: ConfigArg,
     project_dir: ProjectDirOpt = None,
-    wait: Annotated[float, typer.Option("--wait", help="seconds to wait for a run that takes workers")] = 600,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", help="seconds to wait for a run that takes workers (and to stay idle in it)"),
+    ] = 600,
     as_json: JsonOpt = False,
 ) -> None:
     """Join a running 'axpoc run' of this config from this PC: take its tuning trials (tuning.storage)."""

@@ -76,7 +76,7 @@ def retrain(
                 config_text=config.read_text(encoding="utf-8-sig"),
             )
     except NewDataRejected as exc:
-        _show_rejection(exc, as_json)
+        _show_rejection(exc, as_json, cfg.language)
         raise
     if as_json:
         emit_json(asdict(outcome))
@@ -84,12 +84,12 @@ def retrain(
     _retrain_summary(outcome, cfg.language)
 
 
-def _show_rejection(exc: Any, as_json: bool) -> None:
+def _show_rejection(exc: Any, as_json: bool, language: str) -> None:
     if as_json:
         payload = error_payload(exc.message, code=exc.code, exit_code=exc.exit_code)
         emit_json({**payload, "validation": exc.report.to_dict() if exc.report is not None else None})
     elif exc.report is not None:
-        err_console.print(exc.report.to_table())
+        err_console.print(exc.report.to_table(language))
 
 
 def _retrain_summary(outcome: Any, language: str) -> None:
@@ -150,7 +150,7 @@ def drift(
         with step(console_text("checking_drift", cfg.language)):
             outcome = drift_check(cfg, data_path=data, project_dir=project_dir)
     except NewDataRejected as exc:
-        _show_rejection(exc, as_json)
+        _show_rejection(exc, as_json, cfg.language)
         raise
     if as_json:
         emit_json(outcome.to_dict())
@@ -160,7 +160,7 @@ def drift(
     def line(code: str, **values: object) -> str:
         return console_text(code, language, **values)
 
-    err_console.print(outcome.report.to_table())
+    err_console.print(outcome.report.to_table(language))
     err_console.print(f"[bold]{escape(outcome.summary)}[/]")
     if outcome.champion_kpis_on_new:
         shown = ", ".join(
@@ -218,7 +218,7 @@ def models(
     """Every model version: aliases, date, key KPIs, decision and why; unfinished runs show 'incomplete'."""
     from rich.table import Table
 
-    from axpoc.retrain import list_models, open_project, versions_table
+    from axpoc.retrain import list_models, open_project, promotion_log_table, versions_table
 
     cfg = _load(config)
     result = list_models(open_project(cfg, project_dir))
@@ -233,11 +233,10 @@ def models(
         style = {"promoted": "green", "incomplete": "red", "rolled_back": "yellow"}.get(row["decision"])
         table.add_row(*[escape(str(cell)) for cell in cells[:-1]], escape(str(cells[-1])[:120]), style=style)
     err_console.print(table)
-    for entry in result["promotion_log"][-5:]:
-        err_console.print(
-            f"[dim]{entry.get('time')} {entry.get('user')}@{entry.get('host')} {entry.get('action')} "
-            f"v{entry.get('version')}: {entry.get('reason')}[/]"
-        )
+    for time, who, action, version, why in (
+        promotion_log_table(result, language=cfg.language).tail(5).itertuples(index=False)
+    ):
+        err_console.print(f"[dim]{escape(f'{time} {who} {action} v{version}: {why}')}[/]")
 
 
 def export(

@@ -56,6 +56,8 @@ class Comparison:
     elapsed_s: float = 0.0
     budget_s: float | None = None
     notes: list[str] = field(default_factory=list)
+    untuned: list[str] = field(default_factory=list)
+    """Candidates the clock left untuned: in contention, trials left, yet no tuning trial ran."""
 
     def conclusion(self, language: str = "en") -> str:
         """One sentence for humans: is #1 really better than #2?"""
@@ -186,13 +188,16 @@ def compare_candidates(
     def reserve() -> float:
         return _reserve([t.fit_time_s for t in tuners.values() if t.ok], n_folds=len(splits))
 
+    untuned: list[str] = []
     if tuning.budget_s is None:
         for candidate in runnable:
             tuners[candidate.name].run(share_s=float("inf"), reserve_s=0.0)
             finish(tuners[candidate.name].result())
     else:
         _defaults_round(runnable, tuners, budget=budget, finish=finish)
-        _tuning_round(tuners, scorer=scorer, splits=splits, budget=budget, reserve=reserve, finish=finish)
+        untuned = _tuning_round(
+            tuners, scorer=scorer, splits=splits, budget=budget, reserve=reserve, finish=finish
+        )
     for blend in blends:
         finish(
             select_blend(
@@ -205,7 +210,7 @@ def compare_candidates(
                 affordable_s=budget.remaining() - LOGGING_RESERVE_S,
             )
         )
-    return _conclude(
+    comparison = _conclude(
         results,
         X,
         y,
@@ -216,6 +221,8 @@ def compare_candidates(
         tuning=tuning,
         budget=budget,
     )
+    comparison.untuned = untuned
+    return comparison
 
 
 def _runnable(
@@ -246,6 +253,7 @@ def join_comparison(
     scorer: Scorer,
     study_prefix: str,
     still_open: Callable[[], bool],
+    max_idle_s: float = 600.0,
     on_trial: Callable[[str, int, float], None] | None = None,
 ) -> dict[str, int]:
     """A worker's part of another process's comparison: trials of its open studies (``tuning.storage``)
@@ -281,7 +289,7 @@ def join_comparison(
                 )
         return tuners
 
-    return work_open_studies(existing, still_open=still_open)
+    return work_open_studies(existing, still_open=still_open, max_idle_s=max_idle_s)
 
 
 def _defaults_round(
@@ -330,11 +338,15 @@ def _tuning_round(
     budget: Budget,
     reserve: Callable[[], float],
     finish: Callable[[CandidateResult], None],
-) -> None:
-    """The rest of the budget, in equal shares, for candidates not significantly worse than the best."""
+) -> list[str]:
+    """The rest of the budget, in equal shares, for candidates not significantly worse than the best.
+
+    Returns the contenders that got no tuning trial: on a busy PC the defaults round can use the whole
+    budget, and then the choice among the defaults depends on the clock, which the caller says.
+    """
     ranked = sorted(tuners.values(), key=lambda t: t.best.value, reverse=scorer.higher_is_better)
     if not ranked:
-        return
+        return []
     leader, ratio = ranked[0], fold_ratio(splits)
     contenders = []
     for tuner in ranked:
@@ -346,12 +358,17 @@ def _tuning_round(
             contenders.append(tuner)
         else:
             finish(tuner.result())
+    untuned = []
     for position, tuner in enumerate(contenders):
+        before = tuner.own_trials
         held = reserve()
         left = budget.remaining() - held
         if left > 0:
             tuner.run(share_s=left / (len(contenders) - position), reserve_s=held)
+        if tuner.own_trials == before:
+            untuned.append(tuner.candidate.name)
         finish(tuner.result())
+    return untuned
 
 
 def _conclude(

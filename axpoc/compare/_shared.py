@@ -128,15 +128,21 @@ def deadline_budget(study: Any) -> tuple[float | None, float]:
 
 
 def work_open_studies(
-    tuners: Callable[[], dict[str, Any]], *, still_open: Callable[[], bool], poll_s: float = 0.5
+    tuners: Callable[[], dict[str, Any]],
+    *,
+    still_open: Callable[[], bool],
+    max_idle_s: float,
+    poll_s: float = 0.5,
 ) -> dict[str, int]:
     """Take one trial at a time from every open study with room, until the coordinator closes the run.
 
     ``tuners`` returns the worker's tuners of the studies that exist by now (the coordinator creates them
-    one by one); ``still_open`` says whether the coordinator still takes trials. Returns trials run here
-    per candidate.
+    one by one); ``still_open`` says whether the coordinator still takes trials. A worker with nothing to do
+    for ``max_idle_s`` stops too: a coordinator killed on another PC cannot say that it has gone. Returns
+    trials run here per candidate.
     """
     done: dict[str, int] = {}
+    idle_since = time.monotonic()
     while True:
         worked = False
         for name, tuner in tuners().items():
@@ -145,7 +151,9 @@ def work_open_studies(
                 tuner.run(share_s=float("inf"), reserve_s=0.0, max_trials=1)
                 done[name] = done.get(name, 0) + tuner.own_trials - before
                 worked = True
-        if not worked:
-            if not still_open():
-                return done
+        if worked:
+            idle_since = time.monotonic()
+        elif not still_open() or time.monotonic() - idle_since > max_idle_s:
+            return done
+        else:
             time.sleep(poll_s)

@@ -75,6 +75,17 @@ class ChunkedTable:
         column is parsed, so the lines are not checked here."""
         raise NotImplementedError
 
+    def _wanted(self, columns: list[str] | None) -> list[str]:
+        """``columns`` (default all), refused naming those the file lacks and the ones it has."""
+        wanted = list(self.columns) if columns is None else list(columns)
+        absent = [c for c in wanted if c not in self.columns]
+        if absent:
+            raise UserError(
+                f"{self.path}: lacks the column(s) {', '.join(absent)}. The file has: "
+                f"{', '.join(self.columns[:30])}. Export those columns, or rename them."
+            )
+        return wanted
+
 
 class _TextChunks(ChunkedTable):
     def __init__(self, path: Path, options: ReadOptions, *, text_columns: list[str]) -> None:
@@ -110,7 +121,7 @@ class _TextChunks(ChunkedTable):
     def chunks(self, rows: int, *, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
         # every field is parsed: reading only ``columns`` would make pandas drop a line's extra fields
         # without a word, and every later value of that line would sit in the wrong column
-        wanted = list(self.columns) if columns is None else columns
+        wanted = self._wanted(columns)
         try:
             with self._reader(None, rows) as reader:
                 start = 0
@@ -129,6 +140,7 @@ class _TextChunks(ChunkedTable):
             raise error from None
 
     def column(self, name: str, rows: int) -> Iterator[pd.Series]:
+        self._wanted([name])
         with self._reader([name], rows) as reader:
             for chunk in reader:
                 yield chunk[name]
@@ -164,12 +176,12 @@ class _ParquetChunks(ChunkedTable):
 
     def chunks(self, rows: int, *, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
         start = 0
-        for batch in self._file.iter_batches(batch_size=rows, columns=columns):
+        for batch in self._file.iter_batches(batch_size=rows, columns=self._wanted(columns)):
             chunk = batch.to_pandas()
             chunk.index = pd.RangeIndex(start, start + len(chunk))
             start += len(chunk)
             yield chunk
 
     def column(self, name: str, rows: int) -> Iterator[pd.Series]:
-        for batch in self._file.iter_batches(batch_size=rows, columns=[name]):
+        for batch in self._file.iter_batches(batch_size=rows, columns=self._wanted([name])):
             yield batch.column(0).to_pandas()

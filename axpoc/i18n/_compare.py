@@ -32,6 +32,14 @@ class CompareNote(Phrase):
                 "기본 설정에 {cost:.0f}초 예상, 전체 예산 {budget:.0f}초의 두 배를 넘음",
                 "predicted {cost:.0f} s for its default settings, over twice the whole budget of {budget:.0f} s",
             ),
+            "untuned_by_clock": (
+                "시간 예산 {budget:.0f}초가 기본 설정 비교에 다 쓰여 {names}은(는) 튜닝되지 못했습니다. 이 선택은 "
+                "PC가 얼마나 바빴는지에 따라 달라질 수 있습니다. 반복 가능한 결과가 필요하면 tuning.budget_s 없이 "
+                "tuning.trials만 정하세요",
+                "the time budget of {budget:.0f} s went to comparing default settings and left no tuning trial "
+                "for {names}: this choice can change with how busy the PC is. For a repeatable result set "
+                "tuning.trials without tuning.budget_s",
+            ),
             "none_fitted": (
                 "후보가 하나도 학습되지 않았습니다 ({reasons}). 시간 예산 문제가 아닙니다: 학습 데이터 {rows}행이 "
                 "너무 작거나 교차 검증 폴드의 학습 부분에 한 클래스만 있습니다. 불량 사례를 더 모으거나 다른 후보를 "

@@ -81,6 +81,17 @@ class ConsoleText(Phrase):
                 "champion v{version} on the new data: {gates}",
             ),
             "no_gates": ("게이트 없음", "no gates"),
+            "drift_table": (
+                "드리프트: 큰 드리프트 {major}개, 중간 드리프트 {moderate}개 (기준 {reference:,}행 → 새 데이터 {new:,}행{sampled})",
+                "drift: {major} major, {moderate} moderate ({reference:,} reference → {new:,} new rows{sampled})",
+            ),
+            "drift_sampled": (", 표본 추출", ", sampled"),
+            "dcol_feature": ("특성", "feature"),
+            "dcol_kind": ("종류", "kind"),
+            "dcol_severity": ("심각도", "severity"),
+            "dcol_test": ("검정", "test"),
+            "dcol_change": ("기준 → 새 데이터", "before → after"),
+            "dcol_reason": ("이유", "reason"),
             "rollback": (
                 "되돌리기: {model} 챔피언 v{old} → v{new} ({reason})",
                 "rollback: {model} champion v{old} → v{new} ({reason})",
@@ -95,6 +106,10 @@ class ConsoleText(Phrase):
             "unlabelled": (" (레이블 없는 {n:,}행은 제외)", " ({n:,} without a label, left out)"),
             "passed": ("통과", "passed"),
             "critical_failures": ("치명적 실패", "critical failures"),
+            "contract_table": (
+                "데이터 계약: 치명적 {critical}개, 경고 {warnings}개 ({rows}행)",
+                "Data contract: {critical} critical, {warnings} warnings ({rows} rows)",
+            ),
             "contract_saved": ("데이터 계약 저장: {path}", "contract saved: {path}"),
             # the registry's versions (axpoc models, notebooks)
             "versions": ("모델 버전: {model}", "model versions: {model}"),
@@ -115,6 +130,15 @@ class ConsoleText(Phrase):
             "decision_incomplete": ("미완료", "incomplete"),
             "decision_running": ("실행 중", "running"),
             "forced": ("강제", "forced"),
+            "lcol_time": ("시각", "time"),
+            "lcol_user": ("사용자", "user"),
+            "lcol_action": ("동작", "action"),
+            "lcol_version": ("버전", "version"),
+            "lcol_reason": ("이유", "reason"),
+            "action_promote": ("승격", "promote"),
+            "action_reject": ("도전자로 보류", "reject"),
+            "action_rollback": ("되돌리기", "rollback"),
+            "action_import": ("가져오기", "import"),
             # export, import, init, demo data (init, demo data and import have no config yet: Korean)
             "exporting": ("내보내는 중...", "exporting..."),
             "exported": (

@@ -19,7 +19,13 @@ from axpoc.retrain._drift import DriftOutcome, DriftResult, drift_check, drift_s
 from axpoc.retrain._flow import RetrainOutcome, retrain
 from axpoc.retrain._newdata import NewDataRejected, check_new, read_new, target_like
 from axpoc.retrain._project import open_project
-from axpoc.retrain._versions import champion_history, list_models, rollback, versions_table
+from axpoc.retrain._versions import (
+    champion_history,
+    list_models,
+    promotion_log_table,
+    rollback,
+    versions_table,
+)
 from axpoc.steps import check_per_product, product_changes, train_product_models
 
 __all__ = [
@@ -47,6 +53,7 @@ __all__ = [
     "pause_point",
     "point_config_here",
     "product_changes",
+    "promotion_log_table",
     "read_new",
     "recent_holdout",
     "reference_data",

@@ -221,6 +221,37 @@ def versions_table(listing: dict[str, Any], *, language: str = "ko") -> Any:
     return table.rename(columns=word)
 
 
+def promotion_log_table(listing: dict[str, Any], *, language: str = "ko") -> Any:
+    """The promotion log of :func:`list_models` as a table a person reads: who moved which version when and
+    why, Korean by default. A reason is said in Korean where the registry kept the Korean sentence of that
+    decision (the log itself is the English audit trail)."""
+    import pandas as pd
+
+    said = {str(row["reason"]): row["reason"] for row in listing["versions"]}
+
+    def word(code: str) -> str:
+        return (
+            ConsoleText(code).text(language)
+            if code in ConsoleText.templates
+            else code.removeprefix("action_")
+        )
+
+    rows = [
+        {
+            "lcol_time": entry.get("time", ""),
+            "lcol_user": f"{entry.get('user', '')}@{entry.get('host', '')}",
+            "lcol_action": word(f"action_{entry.get('action', '')}"),
+            "lcol_version": entry.get("version", ""),
+            "lcol_reason": say(
+                said.get(str(entry.get("reason", "")), str(entry.get("reason", ""))), language
+            ),
+        }
+        for entry in listing["promotion_log"]
+    ]
+    columns = ["lcol_time", "lcol_user", "lcol_action", "lcol_version", "lcol_reason"]
+    return pd.DataFrame(rows, columns=columns).rename(columns=word)
+
+
 _VERSION_COLUMNS = ("version", "aliases", "created", "kind", "family", "kpis", "decision", "reason")
 
 

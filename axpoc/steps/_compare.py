@@ -187,6 +187,11 @@ def run_comparison(
         comparison.notes.append(screen.note)
     if inputs.class_weight:
         comparison.notes.append(CompareNote("imbalanced", {"share": _minority_share(y)}))
+    if comparison.untuned:
+        names = ", ".join(comparison.untuned)
+        comparison.notes.append(
+            CompareNote("untuned_by_clock", {"names": names, "budget": config.tuning.budget_s})
+        )
     if comparison.chosen is None:
         raise _none_finished(comparison, n_rows=len(X))
     if prepared.split.resampled:  # small data: the evaluation scores these instead of a test part

@@ -9,7 +9,7 @@ import numpy as np
 import yaml
 
 from axpoc.config import PocConfig
-from axpoc.i18n import decision_text
+from axpoc.i18n import decision_text, texts
 from axpoc.kpi import KPIS
 from axpoc.promotion import Decision
 from axpoc.report import KpiRow, ReportData
@@ -98,7 +98,7 @@ def _metric_headline(evaluation: Any, language: str) -> list[tuple[str, str, str
         rows.append((label, "–", f"{_num(evaluation.kpis['macro_f1']):.3f}"))
     for row in evaluation.per_class.to_dict(orient="records"):
         if np.isfinite(_num(row["recall"])):
-            rows.append((f"{'재현율' if ko else 'Recall'}: {row['class']}", "–", f"{row['recall']:.3f}"))
+            rows.append((f"{texts(language)['class_recall']}: {row['class']}", "–", f"{row['recall']:.3f}"))
     return rows
 
 

@@ -40,7 +40,8 @@ def run_worker(
     wait_s: float = 600.0,
     say: Callable[[str], None] | None = None,
 ) -> WorkerOutcome:
-    """Take trials of the open run's comparison until it closes; ``wait_s`` is how long to wait for one."""
+    """Take trials of the open run's comparison until it closes; ``wait_s`` is how long to wait for one, and
+    how long to stay idle in it before ending (its coordinator may have died on another PC)."""
     import mlflow
 
     from axpoc import tracking
@@ -95,6 +96,7 @@ def run_worker(
             scorer=inputs.scorer,
             study_prefix=prefix,
             still_open=lambda: _still_open(store, run.info.run_id),
+            max_idle_s=wait_s,
         )
         outcome.elapsed_s = time.monotonic() - started
         mlflow.log_metrics(

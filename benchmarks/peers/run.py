@@ -5,7 +5,8 @@ For every data set and split seed, axpoc's own ``prepare`` writes the train and 
 their own virtual environments, built by ``setup_envs.py``), one thread, the same budget. Each tool
 writes its test-part predictions; this runner scores all of them with axpoc's KPI code, pairs axpoc
 with every other tool in a bootstrap on the same test rows (whole groups resampled where the split is
-grouped), and records wall time, CPU time and peak memory of each tool's process (``os.wait4``).
+grouped), and records wall time and CPU time of each tool's process (``os.wait4``) and its peak memory
+(reported by the worker itself: see `common.peak_mib`).
 
 Seeds below 100 form the main block, 100 and above the fresh-seed block (seeds no heuristic was ever
 tuned on); they are reported separately. ``--stability N`` runs axpoc N times in all on the first seed
@@ -71,7 +72,10 @@ def _worker(tool: str) -> tuple[Path, list[str]]:
 def run_tool(
     tool: str, split: Path, *, budget_s: float, seed: int, out: Path, trials: int | None = None
 ) -> dict[str, Any]:
-    """Run one tool in its own process; its exit, wall/CPU seconds and peak RSS (MiB, whole process tree).
+    """Run one tool in its own process; its exit, wall/CPU seconds and peak RSS (MiB).
+
+    ``peak_mib`` is what the worker measured of itself and its children; ``wait4_maxrss_mib`` (kept for
+    comparison) is no measure of the tool: it starts from this runner's own high-water mark.
 
     ``trials`` (axpoc only) tunes by trial count instead of the clock; the budget then only sizes the
     stop of a runaway process.
@@ -110,7 +114,7 @@ def run_tool(
     facts: dict[str, Any] = {
         "wall_s": round(wall, 2),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-        "peak_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB; the largest process of the tree
+        "wait4_maxrss_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB; includes the runner's size
         "predictions": str(out),
         "log": str(log),
     }
@@ -119,7 +123,7 @@ def run_tool(
         why = f"stopped after {limit:.0f} s" if killed else f"exit {proc.returncode}"
         return {**facts, "status": "failed", "reason": why, "log_tail": tail}
     facts["facts"] = json.loads(out.with_suffix(".json").read_text())
-    return {**facts, "status": "ok"}
+    return {**facts, "peak_mib": facts["facts"].get("peak_mib"), "status": "ok"}
 
 
 def _output(meta: dict[str, Any], predictions: Path) -> np.ndarray:
@@ -496,8 +500,9 @@ def prediction_table(records: list[dict[str, Any]], path: Path) -> None:
     """Every finished run's test-part predictions in one long Parquet file, beside the results.
 
     One row per data set, seed, repeat, tool and test row: ``row`` is the row's position in axpoc's
-    prepared frame, ``y`` the encoded target, ``output`` what the tool predicted (P(class 1), the
-    value, or the class probabilities in the order of the JSON's ``meta.classes``).
+    prepared frame, ``y`` the encoded target, ``output`` what the tool predicted as a list (one Parquet
+    type for every task): [P(class 1)], [the value], or the class probabilities in the order of the
+    JSON's ``meta.classes``.
     """
     parts = []
     for record in records:
@@ -517,7 +522,7 @@ def prediction_table(records: list[dict[str, Any]], path: Path) -> None:
                         "tool": tool,
                         "row": rows,
                         "y": test[TARGET].to_numpy(),
-                        "output": list(out) if out.ndim == 2 else out,
+                        "output": [np.atleast_1d(row).tolist() for row in out],
                     }
                 )
             )

@@ -22,6 +22,7 @@ from axpoc.compare import Comparison, Scorer, compare_candidates
 from axpoc.compare import _compare as compare_module
 from axpoc.compare._search import predict_trial_cost
 from axpoc.config import CandidateConfig, TuningConfig
+from axpoc.i18n import CompareNote
 from axpoc.models import build_pipeline, get_family
 from axpoc.report import ReportData, render_report
 
@@ -225,7 +226,22 @@ def test_time_left_after_the_defaults_goes_to_tuning_within_the_budget() -> None
 
     assert all(r.ok for r in comparison.results), [(r.name, r.reason) for r in comparison.results]
     assert sum(r.n_trials for r in comparison.results) > 4  # not only the two defaults
+    assert comparison.untuned == []
     assert comparison.elapsed_s <= budget_s * 1.1
+
+
+def test_a_budget_the_defaults_used_up_names_the_candidates_left_untuned() -> None:
+    """On a busy PC the defaults round can take the whole budget: the choice then depends on the clock,
+    and the comparison says which candidates got no tuning trial (the compare step turns it into a note)."""
+    frame, y = make_data(600)
+    sleepy = CandidateConfig(name="sleepy", params={"fixed_s": 0.3, "per_row_s": 0.0})
+    comparison = run(frame, y, [sleepy], TuningConfig(budget_s=1.0, trials=3))
+
+    assert by_name(comparison)["sleepy"].n_trials == 1
+    assert comparison.untuned == ["sleepy"]
+    note = CompareNote("untuned_by_clock", {"names": "sleepy", "budget": 1.0})
+    assert "left no tuning trial for sleepy" in str(note)
+    assert "tuning.budget_s 없이" in note.text("ko")
 
 
 def test_without_a_budget_trials_decide_and_the_run_repeats_exactly() -> None:

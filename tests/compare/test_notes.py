@@ -26,6 +26,9 @@ SAMPLES = {
     "leader": "lightgbm",
     "p": 0.0061,
     "n": 2,
+    "names": "lightgbm, hist_gradient_boosting",
+    "first": "lightgbm",
+    "second": "logistic",
 }
 """A value for every placeholder of every template (``str.format`` ignores the ones a template lacks)."""
 STOPPED_AND_KEPT = joined(

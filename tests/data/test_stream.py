@@ -76,6 +76,21 @@ def test_parquet_batches_of_the_wanted_columns(tmp_path: Path) -> None:
     assert pd.concat(table.column("id", 5)).tolist() == frame["id"].tolist()
 
 
+@pytest.mark.parametrize("name", ["parts.parquet", "parts.csv"])
+def test_a_column_the_file_lacks_is_named_with_the_ones_it_has(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    frame = pd.DataFrame({"id": ["P1", "P2"], "x": [1.0, 2.0]})
+    if path.suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_csv(path, index=False)
+    table = open_chunks(path)
+    with pytest.raises(UserError, match=f"{name}: lacks the column\\(s\\) 온도. The file has: id, x"):
+        list(table.chunks(5, columns=["x", "온도"]))
+    with pytest.raises(UserError, match="lacks the column"):
+        list(table.column("온도", 5))
+
+
 def test_which_files_stream(tmp_path: Path) -> None:
     text = _export(tmp_path)
     packed = tmp_path / "parts.csv.gz"

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from explain_toys import FEATURES, parts
+from explain_toys import FEATURES, TREES, parts
 
 from axpoc.explain import Contributions, contributions, occlusion
 
@@ -102,3 +102,28 @@ def test_top_ranks_each_rows_columns_by_absolute_contribution() -> None:
     assert top.loc[10].tolist() == ["b", -0.5, "c", 0.2]
     assert top.loc[11].tolist() == ["c", -0.3, "a", 0.0]  # a tie keeps the column order
     assert list(explained.top(9, index=pd.Index([10, 11])).columns)[-1] == "top3_contribution"
+
+
+def test_curve_features_count_for_their_curve_column() -> None:
+    """The target follows the curve's height: the features computed from the curve are summed back to it."""
+    from axpoc.artifact import PocModel
+    from axpoc.models import build_pipeline
+
+    rng = np.random.default_rng(13)
+    height = rng.uniform(1.0, 3.0, 150)
+    frame = pd.DataFrame(
+        {
+            "압력곡선": [h * np.sin(np.linspace(0, 3, 40)) + rng.normal(0, 0.05, 40) for h in height],
+            "속도": rng.normal(size=150),
+        }
+    )
+    features = ["압력곡선", "속도"]
+    pipeline = build_pipeline("lightgbm", TREES, frame=frame, features=features, task="regression", n_jobs=1)
+    pipeline.fit(frame, 2 * height)
+    fitted = PocModel(estimator=pipeline, task="regression", features=features, target="y", family="lightgbm")
+    explained = contributions(fitted, frame.iloc[:20])
+    assert explained.method == "exact" and sorted(explained.columns) == sorted(features)
+    size = dict(zip(explained.columns, np.abs(explained.values).mean(axis=0), strict=True))
+    assert size["압력곡선"] > 20 * size["속도"]
+    base = fitted.predict_frame(frame.iloc[:20])["score"].to_numpy() - explained.values.sum(axis=1)
+    assert np.ptp(base) < 1e-9

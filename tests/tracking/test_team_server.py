@@ -187,3 +187,42 @@ def test_the_server_going_down_mid_promotion_is_exit_3_in_words_and_the_registry
     assert [note.code for note in after.recovered] == ["undone"]
     assert tracking.alias_version(after, tracking.CHAMPION) == before
     assert not [e for e in tracking.read_promotion_log(after) if e["reason"].endswith("server down")]
+
+
+@pytest.mark.slow  # a second server and a run that waits out its retries
+def test_the_server_going_down_mid_run_is_exit_3_and_the_next_command_marks_the_run_killed(
+    served_project: dict[str, Any], team_server: TeamServer, tmp_path: Path
+) -> None:
+    """Host A's run loses its server while it tunes; nothing is registered and the run does not stay RUNNING."""
+    settings = served_project["settings"]
+    name = settings["project"]["name"]
+    host_b = open_host(settings, tmp_path / "host_b")
+    kind_run = "tags.`axpoc.kind` = 'run'"
+    runs_before = {r.info.run_id for r in host_b.client.search_runs([host_b.experiment_id], kind_run)}
+    versions_before = len(host_b.client.search_model_versions(f"name='{name}'"))
+    second = start_server(team_server.database, team_server.artifacts)
+    resume = tmp_path / "resume"
+    try:
+        shared = {"tuning": {"trials": 2, "storage": team_server.optuna}, "tracking": second.tracking()}
+        config = _write_config({**settings, **shared}, tmp_path / "host_a")
+        proc = axpoc_process(
+            "run", config, "--json", "--project-dir", tmp_path / "host_a",
+            env={"AXPOC_TEST_PAUSE_AFTER": "compare:open", "AXPOC_TEST_RESUME_FILE": str(resume),
+                 "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1"},
+        )  # fmt: skip
+        wait_paused(proc, "compare:open")
+    finally:
+        second.stop()
+    resume.touch()
+    out, err = proc.communicate(timeout=180)
+
+    assert proc.returncode == 3, err[-3000:]
+    assert json.loads(out)["error"]["code"] == "server_unreachable" and "Traceback" not in err
+    after = open_host(settings, tmp_path / "host_c")  # the same PC: it sees the run's process is gone
+    (cut,) = [
+        r
+        for r in after.client.search_runs([after.experiment_id], kind_run)
+        if r.info.run_id not in runs_before
+    ]
+    assert cut.info.status == "KILLED" and "axpoc.stale" in cut.data.tags
+    assert len(after.client.search_model_versions(f"name='{name}'")) == versions_before

@@ -5,7 +5,8 @@ The comparison asks a family whether it fits the task and data (`Family.applicab
 not), takes its `defaults` for the data size (log them), overlays a tuning trial's `space` and the
 config's fixed params, and `build`\\ s the estimator. Heavy libraries (LightGBM, torch) are imported
 only in `make_estimator`. The report says why the family was a candidate (`Family.why`), and
-explanations ask it for exact contributions (`Family.contributions`) before falling back to occlusion.
+explanations (`axpoc.explain`) ask it for exact contributions (`Family.contributions`) before falling
+back to occlusion.
 
 Size tiers used by the defaults: *tiny* < 200 rows, *small* < 20,000, *large* otherwise. On tiny data
 the libraries' own defaults do not learn (LightGBM and HistGradientBoosting need 20 rows per leaf, so
@@ -144,7 +145,8 @@ class Family:
 
         Rows x (columns + 1, the last the base value), in the model's raw units; multiclass models may
         return one such block per class side by side. None (the default) when the family has no exact
-        method: explanations then use occlusion.
+        method: explanations then use occlusion. `axpoc.explain` sums the columns back to the user's
+        through the Preprocessor's ``feature_sources_``.
         """
         return None
 

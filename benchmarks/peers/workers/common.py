@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import resource
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +57,25 @@ def read_split(folder: Path, *, safe_names: bool) -> tuple[pd.DataFrame, pd.Data
     return train, test, meta
 
 
+def peak_mib() -> float:
+    """Peak resident memory of this worker and of any process it started and waited for (MiB).
+
+    The runner cannot measure it from outside: a child's ``ru_maxrss`` (``os.wait4``) starts from the
+    high-water mark of the process that spawned it, so every tool would report at least the runner's
+    own size. ``VmHWM`` belongs to this process's memory since its exec, so it is the worker's own.
+    """
+    status = Path("/proc/self/status")
+    found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text()) if status.exists() else None
+    own = int(found.group(1)) if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    return round(max(own, children) / 1024, 1)
+
+
 def write_predictions(out: Path, meta: dict[str, Any], values: np.ndarray, facts: dict[str, Any]) -> None:
-    """binary: P(class 1) as ``score``; multiclass: one column per class (meta's order); regression: ``pred``."""
+    """binary: P(class 1) as ``score``; multiclass: one column per class (meta's order); regression: ``pred``.
+
+    The facts get the worker's peak memory (`peak_mib`), measured last.
+    """
     values = np.asarray(values, dtype=float)
     if meta["task"] == "regression":
         frame = pd.DataFrame({"pred": values})
@@ -66,6 +85,7 @@ def write_predictions(out: Path, meta: dict[str, Any], values: np.ndarray, facts
         frame = pd.DataFrame(values, columns=[str(c) for c in meta["classes"]])
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(out)
+    facts = {**facts, "peak_mib": peak_mib()}
     out.with_suffix(".json").write_text(json.dumps(facts, indent=1, default=str), encoding="utf-8")
 
 
