@@ -220,7 +220,7 @@ def profile(
     if as_json:
         emit_json(result.to_dict())
     else:
-        err_console.print(result.to_table())
+        err_console.print(result.to_table(cfg.language))
 
 
 def _run(

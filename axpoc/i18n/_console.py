@@ -169,6 +169,35 @@ class ConsoleText(Phrase):
                 "문서 /docs",
                 "serving: {model} v{version} ({alias}) on http://{host}:{port} — POST /predict, GET /health, docs /docs",
             ),
+            # profile
+            "profile_table": (
+                "데이터 준비도: {rows}행 × {cols}열",
+                "Data readiness: {rows} rows x {cols} columns",
+            ),
+            "p_item": ("항목", "item"),
+            "p_finding": ("결과", "finding"),
+            "p_time": ("기간", "time span"),
+            "p_time_value": (
+                "{start} .. {end} ({span}), 열 '{column}'",
+                "{start} .. {end} ({span}), column '{column}'",
+            ),
+            "p_sampling": ("기록 간격", "sampling"),
+            "p_sampling_value": (
+                "중앙값 {step:.6g}초, IQR {iqr:.6g}초, 중앙값의 {factor:g}배 넘는 공백: {gaps:.1%}, 시간 역순: {disorder:.1%}",
+                "median step {step:.6g} s, IQR {iqr:.6g} s, gaps > {factor:g}x median: {gaps:.1%}, out of order: "
+                "{disorder:.1%}",
+            ),
+            "p_label": ("레이블 '{target}' ({task})", "label '{target}' ({task})"),
+            "p_missing": ("결측 비율", "missing"),
+            "p_constant": ("값이 하나뿐인 열", "constant columns"),
+            "p_group_level": ("그룹마다 값이 하나뿐인 열", "one value per group"),
+            "p_dup_columns": ("내용이 같은 열", "duplicate columns"),
+            "p_dup_rows": ("중복 행", "duplicate rows"),
+            "p_dup_ids": ("중복 ID", "duplicate ids"),
+            "p_dirty": ("숫자로 정리한 값 '{column}'", "dirty numbers '{column}'"),
+            "p_leakage": ("누수 의심 ({kind})", "leakage? ({kind})"),
+            "p_problem": ("문제", "problem"),
+            "p_none": ("없음", "none"),
             # predict
             "scoring": ("채점 중...", "scoring..."),
             "scoring_progress": (
