@@ -181,7 +181,7 @@ def validate(
         language = cfg.language
         for note in outcome.notes:
             err_console.print(f"[dim]- {escape(say(note, language))}[/]")
-        err_console.print(validation_table(outcome.report))
+        err_console.print(validation_table(outcome.report, language=language))
         verdict = (
             f"[green]{console_text('passed', language)}[/]"
             if outcome.ok
@@ -220,7 +220,7 @@ def profile(
     if as_json:
         emit_json(result.to_dict())
     else:
-        err_console.print(result.to_table())
+        err_console.print(result.to_table(cfg.language))
 
 
 def _run(

@@ -76,7 +76,7 @@ def retrain(
                 config_text=config.read_text(encoding="utf-8-sig"),
             )
     except NewDataRejected as exc:
-        _show_rejection(exc, as_json)
+        _show_rejection(exc, as_json, cfg.language)
         raise
     if as_json:
         emit_json(asdict(outcome))
@@ -84,12 +84,12 @@ def retrain(
     _retrain_summary(outcome, cfg.language)
 
 
-def _show_rejection(exc: Any, as_json: bool) -> None:
+def _show_rejection(exc: Any, as_json: bool, language: str) -> None:
     if as_json:
         payload = error_payload(exc.message, code=exc.code, exit_code=exc.exit_code)
         emit_json({**payload, "validation": exc.report.to_dict() if exc.report is not None else None})
     elif exc.report is not None:
-        err_console.print(exc.report.to_table())
+        err_console.print(exc.report.to_table(language))
 
 
 def _retrain_summary(outcome: Any, language: str) -> None:
@@ -150,7 +150,7 @@ def drift(
         with step(console_text("checking_drift", cfg.language)):
             outcome = drift_check(cfg, data_path=data, project_dir=project_dir)
     except NewDataRejected as exc:
-        _show_rejection(exc, as_json)
+        _show_rejection(exc, as_json, cfg.language)
         raise
     if as_json:
         emit_json(outcome.to_dict())
@@ -160,7 +160,7 @@ def drift(
     def line(code: str, **values: object) -> str:
         return console_text(code, language, **values)
 
-    err_console.print(outcome.report.to_table())
+    err_console.print(outcome.report.to_table(language))
     err_console.print(f"[bold]{escape(outcome.summary)}[/]")
     if outcome.champion_kpis_on_new:
         shown = ", ".join(

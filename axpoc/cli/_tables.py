@@ -13,8 +13,8 @@ from axpoc.cli._output import err_console
 from axpoc.i18n import console_text, say, texts
 
 
-def validation_table(report: Any) -> Table:
-    return report.to_table()
+def validation_table(report: Any, *, language: str) -> Table:
+    return report.to_table(language)
 
 
 def _fmt(value: Any) -> str:

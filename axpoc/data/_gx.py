@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from axpoc.data._checker import cell_kinds, dtype_matches, failing_rows, holds_numbers, numeric_cells
 from axpoc.data._contract import Contract, Expectation, Kind, Severity, Source
 from axpoc.errors import ValidationFailed
+from axpoc.i18n import ConsoleText, say_check, texts
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -109,16 +110,21 @@ class ValidationReport(BaseModel):
         columns += ["failing_count", "failing_share", "samples", "note"]
         return pd.DataFrame(rows, columns=columns)
 
-    def to_table(self) -> Table:
-        """The failures as a rich table, critical first."""
+    def to_table(self, language: str = "en") -> Table:
+        """The failures as a rich table, critical first; headers, rules and severities in ``language`` (the
+        command passes the config's, Korean by default)."""
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(
-            title=f"Data contract: {len(self.critical_failures)} critical, {len(self.warnings)} warnings "
-            f"({self.n_rows} rows)"
-        )
-        for header in ("column", "expectation", "severity", "failing", "share", "samples / note"):
-            table.add_column(header, overflow="fold")
+        words = texts(language)
+        counts = {
+            "critical": len(self.critical_failures),
+            "warnings": len(self.warnings),
+            "rows": self.n_rows,
+        }
+        table = Table(title=escape(ConsoleText("contract_table", counts).text(language)))
+        for key in ("column", "expectation", "severity", "failing_count", "failing_share", "samples"):
+            table.add_column(words[f"vcol_{key}"], overflow="fold")
         for r in self.critical_failures + self.warnings:
             share = "-" if r.failing_share is None else f"{r.failing_share:.2%}"
             count = "-" if r.failing_count is None else str(r.failing_count)
@@ -127,7 +133,9 @@ class ValidationReport(BaseModel):
             )
             style = "red" if r.severity == "critical" else "yellow"
             column = r.column if r.column_b is None else f"{r.column}, {r.column_b}"
-            table.add_row(column, r.rule, r.severity, count, share, detail, style=style)
+            severity = words.get(f"vseverity_{r.severity}", r.severity)
+            rule = say_check(r.rule, language)
+            table.add_row(*map(escape, (column, rule, severity, count, share, detail)), style=style)
         return table
 
     def raise_for_critical(self) -> None:

@@ -26,6 +26,7 @@ from axpoc.config import PocConfig
 from axpoc.data._contract import text_in_numbers, value_type
 from axpoc.data._group_level import group_level_columns
 from axpoc.data._roles import SOURCE_COLUMN, resolve_roles
+from axpoc.i18n import ConsoleText, say, texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -100,47 +101,60 @@ class Profile(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
-    def to_table(self) -> Table:
+    def to_table(self, language: str = "en") -> Table:
+        """The summary as a rich table; item names and words in ``language`` (the command passes the
+        config's, Korean by default), values as found."""
+        from rich.markup import escape
         from rich.table import Table
 
-        table = Table(
-            title=f"Data readiness: {self.n_rows} rows x {self.n_columns} columns", show_lines=False
-        )
-        table.add_column("item", style="bold")
-        table.add_column("finding", overflow="fold")
+        def word(code: str, **values: object) -> str:
+            return escape(ConsoleText(code, values).text(language))
+
+        none = word("p_none")
+        table = Table(title=word("profile_table", rows=self.n_rows, cols=self.n_columns), show_lines=False)
+        table.add_column(word("p_item"), style="bold")
+        table.add_column(word("p_finding"), overflow="fold")
         if self.time is not None:
             t = self.time
-            table.add_row("time span", f"{t.start} .. {t.end} ({t.span}), column '{t.column}'")
+            values = {"start": t.start, "end": t.end, "span": t.span, "column": t.column}
+            table.add_row(word("p_time"), word("p_time_value", **values))
             if t.median_step_s is not None:
-                table.add_row(
-                    "sampling",
-                    f"median step {t.median_step_s:.6g} s, IQR {t.iqr_step_s:.6g} s, "
-                    f"gaps > {GAP_FACTOR:g}x median: {t.gap_share:.1%}, out of order: {t.out_of_order_share:.1%}",
-                )
+                steps = {"step": t.median_step_s, "iqr": t.iqr_step_s, "factor": GAP_FACTOR}
+                shares = {"gaps": t.gap_share, "disorder": t.out_of_order_share}
+                table.add_row(word("p_sampling"), word("p_sampling_value", **steps, **shares))
         if "counts" in self.label:
             shares = self.label["shares"]
             text = ", ".join(f"{k}: {v} ({shares[k]:.1%})" for k, v in self.label["counts"].items())
         else:
             text = ", ".join(f"{k} {v:.4g}" for k, v in self.label.items() if v is not None)
-        table.add_row(f"label '{self.target}' ({self.task})", text)
+        table.add_row(word("p_label", target=self.target, task=self.task), escape(text))
         missing = {k: v for k, v in self.missing_share.items() if v > 0}
         worst = sorted(missing.items(), key=lambda kv: -kv[1])[:8]
-        table.add_row("missing", ", ".join(f"{k} {v:.1%}" for k, v in worst) or "none")
-        table.add_row("constant columns", ", ".join(self.constant_columns) or "none")
+        table.add_row(word("p_missing"), escape(", ".join(f"{k} {v:.1%}" for k, v in worst)) or none)
+        table.add_row(word("p_constant"), escape(", ".join(self.constant_columns)) or none)
         if self.group_level_columns:
-            table.add_row("one value per group", ", ".join(self.group_level_columns))
-        table.add_row("duplicate columns", "; ".join(" = ".join(g) for g in self.duplicate_columns) or "none")
-        table.add_row("duplicate rows", str(self.duplicate_rows))
+            table.add_row(word("p_group_level"), escape(", ".join(self.group_level_columns)))
+        duplicates = "; ".join(" = ".join(g) for g in self.duplicate_columns)
+        table.add_row(word("p_dup_columns"), escape(duplicates) or none)
+        table.add_row(word("p_dup_rows"), str(self.duplicate_rows))
         if self.duplicate_ids is not None:
-            table.add_row("duplicate ids", str(self.duplicate_ids))
+            table.add_row(word("p_dup_ids"), str(self.duplicate_ids))
+        kinds = texts(language)
         for column, counts in self.dirty_numbers.items():
-            found = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+            said = {
+                kind: kinds[f"dirty_{kind}"] if language == "ko" else kind.replace("_", " ")
+                for kind in counts
+            }
+            found = ", ".join(f"{n} {said[kind]}" for kind, n in counts.items())
             style = "red" if "unparsable" in counts else None
-            table.add_row(f"dirty numbers '{column}'", found, style=style)
+            table.add_row(word("p_dirty", column=column), escape(found), style=style)
         for suspect in self.leakage:
-            table.add_row(f"leakage? ({suspect.kind})", f"{suspect.column}: {suspect.reason}", style="yellow")
+            kind = kinds.get(f"leak_{suspect.kind}", suspect.kind) if language == "ko" else suspect.kind
+            table.add_row(
+                word("p_leakage", kind=kind), escape(f"{suspect.column}: {suspect.reason}"), style="yellow"
+            )
         for problem in self.problems:
-            table.add_row("problem", problem, style="red")
+            table.add_row(word("p_problem"), escape(say(problem, language)), style="red")
         return table
 
 

@@ -32,7 +32,7 @@ from axpoc.drift._stats import (
     severity_rank,
 )
 from axpoc.errors import UserError
-from axpoc.i18n import drift_texts
+from axpoc.i18n import ConsoleText, drift_texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -155,18 +155,34 @@ class DriftReport:
             parts.append(text["unseen"].format(items="; ".join(items)))
         return " ".join(parts)
 
-    def to_table(self) -> Table:
-        """The drift as a rich table: worst first, then the label and the scores."""
+    def to_table(self, language: str = "en") -> Table:
+        """The drift as a rich table: worst first, then the label and the scores; titles and headers in
+        ``language`` (the command passes the config's, Korean by default)."""
         from rich.markup import escape
         from rich.table import Table
 
+        def word(code: str, **values: object) -> str:
+            return ConsoleText(code, values).text(language)
+
         counts = {level: sum(f.severity == level for f in self.features) for level in ("major", "moderate")}
+        sampled = word("drift_sampled") if self.sampled else ""
         table = Table(
-            title=f"드리프트 (drift): {counts['major']} major, {counts['moderate']} moderate "
-            f"({self.n_reference:,} reference → {self.n_current:,} new rows{', sampled' if self.sampled else ''})"
+            title=escape(
+                word("drift_table", **counts, reference=self.n_reference, new=self.n_current, sampled=sampled)
+            )
         )
-        for header in ("feature", "kind", "severity", "PSI", "test", "p", "W/σ", "before → after", "reason"):
-            table.add_column(header, overflow="fold")
+        headers = (
+            "dcol_feature",
+            "dcol_kind",
+            "dcol_severity",
+            "PSI",
+            "dcol_test",
+            "p",
+            "W/σ",
+            "dcol_change",
+        )
+        for header in (*headers, "dcol_reason"):
+            table.add_column(word(header) if header.startswith("dcol_") else header, overflow="fold")
         features = sorted(self.features, key=lambda f: (-severity_rank(f.severity), -_nan_low(f.psi)))
         rows = [("feature", f) for f in features] + [r for r in self._rows() if r[0] != "feature"]
         for role, f in rows:

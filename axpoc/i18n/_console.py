@@ -81,6 +81,17 @@ class ConsoleText(Phrase):
                 "champion v{version} on the new data: {gates}",
             ),
             "no_gates": ("게이트 없음", "no gates"),
+            "drift_table": (
+                "드리프트: 큰 드리프트 {major}개, 중간 드리프트 {moderate}개 (기준 {reference:,}행 → 새 데이터 {new:,}행{sampled})",
+                "drift: {major} major, {moderate} moderate ({reference:,} reference → {new:,} new rows{sampled})",
+            ),
+            "drift_sampled": (", 표본 추출", ", sampled"),
+            "dcol_feature": ("특성", "feature"),
+            "dcol_kind": ("종류", "kind"),
+            "dcol_severity": ("심각도", "severity"),
+            "dcol_test": ("검정", "test"),
+            "dcol_change": ("기준 → 새 데이터", "before → after"),
+            "dcol_reason": ("이유", "reason"),
             "rollback": (
                 "되돌리기: {model} 챔피언 v{old} → v{new} ({reason})",
                 "rollback: {model} champion v{old} → v{new} ({reason})",
@@ -95,6 +106,10 @@ class ConsoleText(Phrase):
             "unlabelled": (" (레이블 없는 {n:,}행은 제외)", " ({n:,} without a label, left out)"),
             "passed": ("통과", "passed"),
             "critical_failures": ("치명적 실패", "critical failures"),
+            "contract_table": (
+                "데이터 계약: 치명적 {critical}개, 경고 {warnings}개 ({rows}행)",
+                "Data contract: {critical} critical, {warnings} warnings ({rows} rows)",
+            ),
             "contract_saved": ("데이터 계약 저장: {path}", "contract saved: {path}"),
             # the registry's versions (axpoc models, notebooks)
             "versions": ("모델 버전: {model}", "model versions: {model}"),
@@ -154,6 +169,35 @@ class ConsoleText(Phrase):
                 "문서 /docs",
                 "serving: {model} v{version} ({alias}) on http://{host}:{port} — POST /predict, GET /health, docs /docs",
             ),
+            # profile
+            "profile_table": (
+                "데이터 준비도: {rows}행 × {cols}열",
+                "Data readiness: {rows} rows x {cols} columns",
+            ),
+            "p_item": ("항목", "item"),
+            "p_finding": ("결과", "finding"),
+            "p_time": ("기간", "time span"),
+            "p_time_value": (
+                "{start} .. {end} ({span}), 열 '{column}'",
+                "{start} .. {end} ({span}), column '{column}'",
+            ),
+            "p_sampling": ("기록 간격", "sampling"),
+            "p_sampling_value": (
+                "중앙값 {step:.6g}초, IQR {iqr:.6g}초, 중앙값의 {factor:g}배 넘는 공백: {gaps:.1%}, 시간 역순: {disorder:.1%}",
+                "median step {step:.6g} s, IQR {iqr:.6g} s, gaps > {factor:g}x median: {gaps:.1%}, out of order: "
+                "{disorder:.1%}",
+            ),
+            "p_label": ("레이블 '{target}' ({task})", "label '{target}' ({task})"),
+            "p_missing": ("결측 비율", "missing"),
+            "p_constant": ("값이 하나뿐인 열", "constant columns"),
+            "p_group_level": ("그룹마다 값이 하나뿐인 열", "one value per group"),
+            "p_dup_columns": ("내용이 같은 열", "duplicate columns"),
+            "p_dup_rows": ("중복 행", "duplicate rows"),
+            "p_dup_ids": ("중복 ID", "duplicate ids"),
+            "p_dirty": ("숫자로 정리한 값 '{column}'", "dirty numbers '{column}'"),
+            "p_leakage": ("누수 의심 ({kind})", "leakage? ({kind})"),
+            "p_problem": ("문제", "problem"),
+            "p_none": ("없음", "none"),
             # predict
             "scoring": ("채점 중...", "scoring..."),
             "scoring_progress": (

@@ -326,3 +326,6 @@ def test_report_renders_failures(gx):
     text = console.export_text()
     assert "2 critical" in text
     assert "between 150 and 250" in text
+    console.print(report.to_table("ko"))  # what axpoc validate prints with language: ko
+    korean = console.export_text()
+    assert "데이터 계약: 치명적 2개" in korean and "150 이상 250 이하" in korean and "기대 조건" in korean

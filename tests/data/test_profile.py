@@ -234,3 +234,10 @@ def test_profile_renders_and_serialises():
     assert "Data readiness: 400 rows x 16 columns" in text
     assert "time span" in text and "median step 3600 s" in text
     assert "leakage? (label)" in text and "flag_a" in text
+    console.print(result.to_table("ko"))  # what axpoc profile prints with language: ko
+    korean = console.export_text()
+    assert (
+        "데이터 준비도: 400행 × 16열" in korean
+        and "기록 간격" in korean
+        and "누수 의심 (레이블 누수)" in korean
+    )

@@ -304,3 +304,46 @@ def test_the_radius_is_how_far_a_new_run_lies_from_the_others_not_the_scatter_wi
     assert by_run.radius(train.head(1)) > 10 * by_part.radius(train.head(1))
     new_run = pd.DataFrame({"a": [centres[0, 0] + 0.3], "b": [centres[0, 1]]})  # near, not on, a past run
     assert by_run.count(new_run)[0] >= by_run.k and by_part.count(new_run)[0] == 0
+
+
+def test_a_regression_target_with_a_spec_is_moved_away_from_its_limit() -> None:
+    """Ra with only an upper spec limit: the recommendation lowers the predicted Ra and its out-of-spec share."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    import axpoc
+    from axpoc.artifact import PocModel
+
+    frame = axpoc.demo_frame("cnc_machining", rows=600, defect_rate=0.1, drift=0.0, seed=5)
+    features = ["spindle_speed_rpm", "feed_mm_rev", "depth_of_cut_mm", "tool_passes", "product"]
+    forest = make_pipeline(
+        make_column_transformer((OneHotEncoder(), ["product"]), remainder="passthrough"),
+        RandomForestRegressor(n_estimators=40, min_samples_leaf=5, random_state=0),
+    ).fit(frame[features], frame["ra_um"])
+    model = PocModel(
+        estimator=forest,
+        task="regression",
+        features=features,
+        target="ra_um",
+        family="random_forest",
+        spec={"lsl": None, "usl": 1.6},
+        product_column="product",
+    )
+    config = config_from_dict(
+        {
+            "project": {"name": "ra"},
+            "process": "cnc_machining",
+            "data": {"demo": {}},
+            "target": {"column": "ra_um", "task": "regression", "spec": {"usl": 1.6}},
+            "columns": {"controllable": {"feed_mm_rev": {"step": 0.005}, "spindle_speed_rpm": {"step": 10}}},
+        }
+    )
+    controls = resolve_controls(config, load_process("cnc_machining"), features)
+    recommender = Recommender(model, frame, frame["ra_um"].to_numpy(), controls, refits=0)
+    worst = frame.loc[[int(frame["ra_um"].idxmax())]].reset_index(drop=True)
+    rec = recommender.recommend(worst, n=2, trials=30)
+    assert rec.best is not None and rec.best.supported
+    assert rec.best.predicted < rec.today.predicted and rec.best.defect_rate < rec.today.defect_rate
+    assert rec.best.settings["feed_mm_rev"] <= worst["feed_mm_rev"].iloc[0]  # finer feed, smoother surface

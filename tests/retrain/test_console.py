@@ -23,6 +23,9 @@ def test_after_handover_verbs_speak_korean(
     assert (
         "새 제품" in drift.stderr and "보고서: " in drift.stderr and "새 데이터에서 챔피언 v1" in drift.stderr
     )
+    assert (
+        "드리프트: 큰 드리프트 " in drift.stderr and "기준 → 새 데이터" in drift.stderr
+    )  # the table's words
 
     monthly = write_config(config.parent, {"retrain.per_product": False}, name="monthly.yaml")
     retrained = cli("retrain", monthly, "--data", new, *at)
