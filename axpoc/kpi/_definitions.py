@@ -4,23 +4,20 @@ Every KPI is one `Kpi` object (name, labels, formula, unit, direction, tasks, wh
 it is shown, its evaluator), so the config loader, the evaluation, the leaderboard, the gates and the report
 all speak about the same thing. axpoc's own are in ``axpoc/kpi/kpis/`` (each module's ``KPIS``); a company's
 own come from the entry-point group ``axpoc.kpis`` or `register_kpi`. This module imports only the standard
-library (and axpoc's errors); the registry loads the KPI modules (numpy) on first use.
+library (and axpoc's leaves); the registry loads the KPI modules (numpy) on first use.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib
 import math
 import operator
-import pkgutil
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any, Literal
 
+from axpoc._plugins import PluginRegistry
 from axpoc._task import TASKS, Task
 from axpoc.errors import UserError
 from axpoc.i18n import Reason
@@ -155,86 +152,35 @@ class Kpi:
         )
 
 
-class KpiRegistry(Mapping[str, Kpi]):
+ENTRY_POINT_GROUP = "axpoc.kpis"
+
+
+class KpiRegistry(PluginRegistry[Kpi]):
     """Every KPI by name: axpoc's own, then plug-ins, then registered ones, listed group by group (ML
     metrics, quality, productivity, stability) so every KPI table has one order."""
 
     def __init__(self) -> None:
-        self._kpis: dict[str, Kpi] = {}
-        self._loaded = False
-        self._loading = False
-        self._lock = threading.RLock()
+        super().__init__(kind="KPI", package="axpoc.kpi.kpis", attribute="KPIS", group=ENTRY_POINT_GROUP)
 
-    def __getitem__(self, name: str) -> Kpi:
-        self._load()
-        return self._kpis[name]
-
-    def __iter__(self) -> Iterator[str]:
-        self._load()
-        ordered = sorted(
-            self._kpis.values(), key=lambda k: _GROUPS.index(k.group)
-        )  # stable: registration order
-        return iter([k.name for k in ordered])
-
-    def __len__(self) -> int:
-        self._load()
-        return len(self._kpis)
-
-    def __repr__(self) -> str:
-        return f"KpiRegistry({', '.join(self)})"
-
-    def add(self, kpi: object, *, source: str, replace: bool = False) -> Kpi:
-        """Check ``kpi`` and register it; ``source`` names where it came from in error messages."""
-        if not isinstance(kpi, Kpi):
+    def check(self, item: object, *, source: str) -> Kpi:
+        """A KPI must be a `Kpi` (its own fields are checked when it is built)."""
+        if not isinstance(item, Kpi):
             raise UserError(
-                f"{source}: expected an axpoc.kpi.Kpi instance, got {type(kpi).__name__}. Build one with "
+                f"{source}: expected an axpoc.kpi.Kpi instance, got {type(item).__name__}. Build one with "
                 "axpoc.kpi.Kpi (or a subclass such as ConfusionKpi) and register that."
             )
-        with self._lock:
-            if kpi.name in self._kpis and not replace:
-                raise UserError(
-                    f"{source}: a KPI named '{kpi.name}' is already registered; choose another name or pass "
-                    "replace=True."
-                )
-            self._kpis[kpi.name] = kpi
-        return kpi
+        return item
 
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        with self._lock:
-            if self._loaded or self._loading:  # loading: a plug-in calling register_kpi, same thread
-                return
-            self._loading = True
-            try:
-                self._load_all()
-                self._loaded = True
-            except BaseException:
-                self._kpis.clear()  # half a registry would hide the error on the next lookup
-                raise
-            finally:
-                self._loading = False
+    def names_in_order(self, items: dict[str, Kpi]) -> list[str]:
+        """Group by group; within a group, registration order (the sort is stable)."""
+        return [k.name for k in sorted(items.values(), key=lambda k: _GROUPS.index(k.group))]
 
-    def _load_all(self) -> None:
-        package = importlib.import_module("axpoc.kpi.kpis")
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-            if not info.name.startswith("_"):
-                module = importlib.import_module(f"{package.__name__}.{info.name}")
-                for kpi in getattr(module, "KPIS", ()):
-                    self.add(kpi, source=f"axpoc/kpi/kpis/{info.name}.py KPIS")
-        for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = entry.dist.name if entry.dist is not None else "an installed package"
-            source = f"entry point '{entry.name} = {entry.value}' (group {ENTRY_POINT_GROUP}) of {dist}"
-            try:
-                kpi = entry.load()
-            except Exception as exc:  # any import failure of a foreign package: said, not raised raw
-                raise UserError(
-                    f"{source}: loading it failed ({type(exc).__name__}: {exc}). Fix or uninstall that package."
-                ) from exc
+    def add_module_items(self, value: object, *, source: str) -> None:
+        """A KPI module holds a sequence ``KPIS`` of several KPIs."""
+        for kpi in value or ():  # type: ignore[attr-defined]
             self.add(kpi, source=source)
 
 
-ENTRY_POINT_GROUP = "axpoc.kpis"
 KPIS = KpiRegistry()
 """Every KPI by name, in table order."""
 
@@ -244,8 +190,7 @@ def register_kpi(kpi: Kpi, *, replace: bool = False) -> Kpi:
 
     A second KPI of the same name is refused unless ``replace`` is true.
     """
-    KPIS._load()
-    return KPIS.add(kpi, source=f"register_kpi({getattr(kpi, 'name', kpi)!r})", replace=replace)
+    return KPIS.register(kpi, call="register_kpi", replace=replace)
 
 
 def kpi_names() -> tuple[str, ...]:

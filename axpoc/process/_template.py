@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from axpoc._plugins import entry_source
 from axpoc.errors import UserError
 
 ColumnKind = Literal["numeric", "category", "curve", "time", "id", "group", "product", "target"]
@@ -116,7 +117,7 @@ def load_process(name: str) -> ProcessTemplate:
         return _REGISTERED[name]
     entry = _entry_points().get(name)
     if entry is not None:
-        return _template_of(_load_entry(entry), _entry_source(entry), name)
+        return _template_of(_load_entry(entry), entry_source(entry), name)
     package = _builtin_package()
     module = None
     if package is not None:
@@ -174,16 +175,11 @@ def _entry_points() -> dict[str, metadata.EntryPoint]:
     return {entry.name: entry for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
 
-def _entry_source(entry: metadata.EntryPoint) -> str:
-    dist = entry.dist.name if entry.dist is not None else "an installed package"
-    return f"entry point '{entry.name} = {entry.value}' (group {ENTRY_POINT_GROUP}) of {dist}"
-
-
 def _load_entry(entry: metadata.EntryPoint) -> object:
     try:
         return entry.load()
     except Exception as exc:  # any import failure of a foreign package: said, not raised raw
         raise UserError(
-            f"process: {_entry_source(entry)} failed to load ({type(exc).__name__}: {exc}). Fix or uninstall "
+            f"process: {entry_source(entry)} failed to load ({type(exc).__name__}: {exc}). Fix or uninstall "
             "that package."
         ) from exc

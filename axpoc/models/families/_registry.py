@@ -14,13 +14,9 @@ The registry loads on first use, so ``import axpoc.models`` imports no plug-in.
 from __future__ import annotations
 
 import difflib
-import importlib
-import pkgutil
 import re
-import threading
-from collections.abc import Iterator, Mapping
-from importlib import metadata
 
+from axpoc._plugins import PluginRegistry
 from axpoc.errors import UserError
 from axpoc.models.families._base import TASKS, Family
 
@@ -28,99 +24,36 @@ ENTRY_POINT_GROUP = "axpoc.families"
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
-class FamilyRegistry(Mapping[str, Family]):
+class FamilyRegistry(PluginRegistry[Family]):
     """Every candidate family by config name: axpoc's own (alphabetical), then plug-ins, then registered."""
 
     def __init__(self) -> None:
-        self._families: dict[str, Family] = {}
-        self._loaded = False
-        self._loading = False
-        self._lock = threading.RLock()
+        super().__init__(kind="family", package=__package__, attribute="FAMILY", group=ENTRY_POINT_GROUP)
 
-    def __getitem__(self, name: str) -> Family:
-        self._load()
-        return self._families[name]
-
-    def __iter__(self) -> Iterator[str]:
-        self._load()
-        return iter(list(self._families))
-
-    def __len__(self) -> int:
-        self._load()
-        return len(self._families)
-
-    def __repr__(self) -> str:
-        return f"FamilyRegistry({', '.join(self)})"
-
-    def add(self, family: object, *, source: str, replace: bool = False) -> Family:
-        """Check ``family`` and register it; ``source`` names where it came from in error messages."""
-        if not isinstance(family, Family):
+    def check(self, item: object, *, source: str) -> Family:
+        """A family must be a `Family` with a config name, known tasks and its why-texts in both languages."""
+        if not isinstance(item, Family):
             raise UserError(
-                f"{source}: expected an axpoc.models.Family instance, got {type(family).__name__}. "
+                f"{source}: expected an axpoc.models.Family instance, got {type(item).__name__}. "
                 "Subclass axpoc.models.Family and register an instance of it."
             )
-        if not _NAME.fullmatch(family.name):
+        if not _NAME.fullmatch(item.name):
             raise UserError(
-                f"{source}: family name {family.name!r} is not a config name; use lower-case letters, "
+                f"{source}: family name {item.name!r} is not a config name; use lower-case letters, "
                 "digits and '_' (e.g. 'acme_boost')."
             )
-        unknown = sorted(set(family.tasks) - TASKS)
-        if not family.tasks or unknown:
+        unknown = sorted(set(item.tasks) - TASKS)
+        if not item.tasks or unknown:
             raise UserError(
-                f"{source}: family '{family.name}' declares tasks {sorted(family.tasks)}; "
+                f"{source}: family '{item.name}' declares tasks {sorted(item.tasks)}; "
                 f"each must be one of {', '.join(sorted(TASKS))}."
             )
-        if not (family.why_ko and family.why_en):
+        if not (item.why_ko and item.why_en):
             raise UserError(
-                f"{source}: family '{family.name}' has no why_ko/why_en text; the report says in one line "
+                f"{source}: family '{item.name}' has no why_ko/why_en text; the report says in one line "
                 "(Korean and English) why the family is worth trying. Set both."
             )
-        with self._lock:
-            if family.name in self._families and not replace:
-                raise UserError(
-                    f"{source}: a family named '{family.name}' is already registered; choose another name "
-                    "or pass replace=True."
-                )
-            self._families[family.name] = family
-        return family
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        with self._lock:
-            if self._loaded or self._loading:  # loading: a plug-in importing axpoc.models, same thread
-                return
-            self._loading = True
-            try:
-                self._load_all()
-                self._loaded = True
-            except BaseException:
-                self._families.clear()  # half a registry would hide the error on the next lookup
-                raise
-            finally:
-                self._loading = False
-
-    def _load_all(self) -> None:
-        package = importlib.import_module(__package__)
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-            if info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{__package__}.{info.name}")
-            self.add(getattr(module, "FAMILY", None), source=f"axpoc/models/families/{info.name}.py FAMILY")
-        for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            source = _entry_source(entry)
-            try:
-                family = entry.load()
-            except Exception as exc:  # any import failure of a foreign package: said, not raised raw
-                raise UserError(
-                    f"{source}: loading it failed ({type(exc).__name__}: {exc}). Fix or uninstall that package."
-                ) from exc
-            self.add(family, source=source)
-
-
-def _entry_source(entry: metadata.EntryPoint) -> str:
-    dist = entry.dist.name if entry.dist is not None else "an installed package"
-    return f"entry point '{entry.name} = {entry.value}' (group {ENTRY_POINT_GROUP}) of {dist}"
+        return item
 
 
 FAMILIES = FamilyRegistry()
@@ -132,10 +65,7 @@ def register_family(family: Family, *, replace: bool = False) -> Family:
 
     A second family of the same name is refused unless ``replace`` is true.
     """
-    FAMILIES._load()
-    return FAMILIES.add(
-        family, source=f"register_family({getattr(family, 'name', family)!r})", replace=replace
-    )
+    return FAMILIES.register(family, call="register_family", replace=replace)
 
 
 def get_family(name: str) -> Family:
