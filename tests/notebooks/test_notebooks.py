@@ -155,8 +155,6 @@ def test_template_parameters_come_first() -> None:
 # --- executing them ------------------------------------------------------------------------------
 SLOW_NOTEBOOKS = {"11_cli_practice.ipynb"}
 """Notebooks that start about ten axpoc processes (run, predict, serve, export, import, retrain): minutes."""
-CLI_TRANSCRIPTS = {"11_cli_practice.ipynb"}
-"""Notebooks printing the CLI's own console lines (not the notebook's own words)."""
 RUNS = [pytest.param(name, marks=pytest.mark.slow) if name in SLOW_NOTEBOOKS else name for name in COURSE]
 
 
@@ -170,8 +168,7 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
     assert "빠른 모드" in _outputs(nb) or name == TEMPLATE
     printed = _printed(nb)  # the registry's own tables keep its English sentences (the audit record)
     english = [start for start in DECISION_STARTS["en"] if len(start) > 5 and start in printed]
-    # 11 prints what the axpoc CLI itself writes, whose run/retrain lines carry the reason as str (English)
-    assert not english or name in CLI_TRANSCRIPTS, f"{name} prints a decision in English: {english}"
+    assert not english, f"{name} prints a decision in English: {english}"
     if name in PRINTS_DECISIONS:
         assert any(start in printed for start in DECISION_STARTS["ko"] if len(start) > 5), (
             f"{name}: no Korean decision"
