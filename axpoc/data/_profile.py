@@ -16,17 +16,17 @@ Leakage suspects come from four rules, each with a reason the engineer can check
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, SkipValidation
 
 from axpoc.config import PocConfig
 from axpoc.data._contract import text_in_numbers, value_type
 from axpoc.data._group_level import group_level_columns
 from axpoc.data._roles import SOURCE_COLUMN, resolve_roles
-from axpoc.i18n import ConsoleText, say, texts
+from axpoc.i18n import ConsoleText, LeakNote, say, texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -56,7 +56,7 @@ LeakKind = Literal["label", "id", "timestamp", "post_process"]
 class LeakageSuspect(BaseModel):
     column: str
     kind: LeakKind
-    reason: str
+    reason: Annotated[str, SkipValidation]  # a LeakNote: English in JSON, the reader's language on screen
     score: float | None = None
 
 
@@ -151,7 +151,9 @@ class Profile(BaseModel):
         for suspect in self.leakage:
             kind = kinds.get(f"leak_{suspect.kind}", suspect.kind) if language == "ko" else suspect.kind
             table.add_row(
-                word("p_leakage", kind=kind), escape(f"{suspect.column}: {suspect.reason}"), style="yellow"
+                word("p_leakage", kind=kind),
+                escape(f"{suspect.column}: {say(suspect.reason, language)}"),
+                style="yellow",
             )
         for problem in self.problems:
             table.add_row(word("p_problem"), escape(say(problem, language)), style="red")
@@ -429,7 +431,7 @@ def _leakage(
                 LeakageSuspect(
                     column=str(column),
                     kind="label",
-                    reason=f"alone predicts '{target}' with {measure} {score:.3f}; is it known before the part is made?",
+                    reason=LeakNote("predicts_alone", {"target": target, "measure": measure, "score": score}),
                     score=score,
                 )
             )
@@ -445,8 +447,7 @@ def _leakage(
                 LeakageSuspect(
                     column=str(column),
                     kind="timestamp",
-                    reason="a date/time used as a feature: the model learns the calendar, not the process; "
-                    "set it as columns.time or exclude it",
+                    reason=LeakNote("timestamp"),
                 )
             )
         word = _post_process_word(str(column), target)
@@ -455,7 +456,7 @@ def _leakage(
                 LeakageSuspect(
                     column=str(column),
                     kind="post_process",
-                    reason=f"the name contains '{word}': a value measured or decided after the process?",
+                    reason=LeakNote("post_process", {"word": word}),
                 )
             )
     return suspects
@@ -481,9 +482,15 @@ def _flag_hits(labelled: pd.DataFrame, features: list[str], y: pd.Series) -> dic
         cls, precision = within.index[0], float(within.iloc[0])
         base_rate = float((y == cls).mean())
         if precision >= FLAG_PRECISION and base_rate < 0.5:
-            hits[column] = (
-                f"0/1 flag: {precision:.0%} of its {int(on.sum())} positives have '{y.name}' = {_plain(cls)!r} "
-                f"(base rate {base_rate:.1%}); a failure mode recorded with the label?"
+            hits[column] = LeakNote(
+                "flag",
+                {
+                    "precision": precision,
+                    "positives": int(on.sum()),
+                    "label": y.name,
+                    "cls": _plain(cls),
+                    "base_rate": base_rate,
+                },
             )
     return hits
 
@@ -506,10 +513,7 @@ def _flag_siblings(frame: pd.DataFrame, features: list[str], target: str, hits: 
             continue
         for column in block:
             if column not in hits:
-                siblings[column] = (
-                    f"0/1 flag in one block with the label-leak flags {', '.join(map(str, leaking))}: "
-                    "likely another sub-label recorded with the outcome, although alone it predicts little"
-                )
+                siblings[column] = LeakNote("flag_sibling", {"leaking": ", ".join(map(str, leaking))})
     return siblings
 
 
@@ -528,14 +532,12 @@ def _id_reason(series: pd.Series) -> str | None:
             return None
         steps = np.diff(numbers.to_numpy())
         if (steps > 0).all():
-            return (
-                f"increasing integer sequence ({numbers.iloc[0]:.0f}..{numbers.iloc[-1]:.0f}): a row counter"
-            )
-        return f"integers unique in every one of {len(numbers)} rows: an identifier"
+            return LeakNote("row_counter", {"first": numbers.iloc[0], "last": numbers.iloc[-1]})
+        return LeakNote("integer_id", {"n": len(numbers)})
     if kind == "string":
         distinct = values.nunique()
         if distinct >= ID_TEXT_SHARE * len(series):
-            return f"text with {distinct} distinct values in {len(series)} rows: an identifier"
+            return LeakNote("text_id", {"distinct": distinct, "rows": len(series)})
     return None
 
 

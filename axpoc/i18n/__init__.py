@@ -9,7 +9,7 @@ without importing another room.
 
 from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._console import ConsoleText, console_text
-from axpoc.i18n._data import DirtyNote, ReadNote, SplitNote
+from axpoc.i18n._data import DirtyNote, LeakNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
 from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
@@ -30,6 +30,7 @@ __all__ = [
     "GateText",
     "InputFlag",
     "Joined",
+    "LeakNote",
     "Phrase",
     "PrepareNote",
     "ReadNote",

@@ -268,3 +268,49 @@ class SplitNote(Phrase):
             ),
         }
     )
+
+
+class LeakNote(Phrase):
+    """Why a column is suspected of leaking the label, an id, the calendar or a post-process value."""
+
+    templates = MappingProxyType(
+        {
+            "predicts_alone": (
+                "이 열 하나로 '{target}'을(를) {measure} {score:.3f}로 예측함: 부품을 만들기 전에 알 수 있는 값인가요?",
+                "alone predicts '{target}' with {measure} {score:.3f}; is it known before the part is made?",
+            ),
+            "flag": (
+                "0/1 플래그: 양성 {positives}개 중 {precision:.0%}가 '{label}' = {cls!r} (기준 비율 {base_rate:.1%}): "
+                "레이블과 함께 기록된 불량 유형인가요?",
+                "0/1 flag: {precision:.0%} of its {positives} positives have '{label}' = {cls!r} "
+                "(base rate {base_rate:.1%}); a failure mode recorded with the label?",
+            ),
+            "flag_sibling": (
+                "레이블 누수 플래그 {leaking}와(과) 한 블록에 있는 0/1 플래그: 혼자서는 예측력이 작아도 결과와 함께 "
+                "기록된 또 하나의 하위 레이블일 가능성",
+                "0/1 flag in one block with the label-leak flags {leaking}: likely another sub-label recorded with "
+                "the outcome, although alone it predicts little",
+            ),
+            "row_counter": (
+                "증가하는 정수열 ({first:.0f}..{last:.0f}): 행 번호",
+                "increasing integer sequence ({first:.0f}..{last:.0f}): a row counter",
+            ),
+            "integer_id": (
+                "{n}개 행 모두 값이 다른 정수: 식별자(ID)",
+                "integers unique in every one of {n} rows: an identifier",
+            ),
+            "text_id": (
+                "{rows}개 행에 서로 다른 값 {distinct}개인 텍스트: 식별자(ID)",
+                "text with {distinct} distinct values in {rows} rows: an identifier",
+            ),
+            "timestamp": (
+                "날짜/시각을 특성으로 쓰면 모델이 공정이 아니라 달력을 배웁니다: columns.time으로 지정하거나 제외하세요",
+                "a date/time used as a feature: the model learns the calendar, not the process; set it as "
+                "columns.time or exclude it",
+            ),
+            "post_process": (
+                "열 이름에 '{word}'이(가) 들어 있음: 공정이 끝난 뒤 측정하거나 결정한 값인가요?",
+                "the name contains '{word}': a value measured or decided after the process?",
+            ),
+        }
+    )

@@ -402,7 +402,7 @@ def _span(span: object, t: Mapping[str, str]) -> str:
     return " ".join(said) or t["span_minutes"].format(n=0)
 
 
-def _profile(profile: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Any]:
+def _profile(profile: Mapping[str, Any], t: Mapping[str, str], language: str) -> dict[str, Any]:
     """Known Profile fields as findings, leakage suspects and problems; any other key shown as it comes."""
     facts, tables = _profile_facts(profile, t), []
     for key, value in profile.items():
@@ -415,7 +415,11 @@ def _profile(profile: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Any]
         else:
             facts.append((key, _cell(value, t)))
     leakage = [
-        (str(s.get("column")), t.get(f"leak_{s.get('kind')}", str(s.get("kind"))), str(s.get("reason", "")))
+        (
+            str(s.get("column")),
+            t.get(f"leak_{s.get('kind')}", str(s.get("kind"))),
+            say(s.get("reason", ""), language),
+        )
         for s in profile.get("leakage") or []
         if isinstance(s, Mapping)
     ]
@@ -490,7 +494,7 @@ def _readiness(data: ReportData, t: Mapping[str, str]) -> dict[str, Any]:
     ]
     return {
         "facts": [(label, value) for label, value in facts if value],
-        "profile": _profile(data.profile, t) if data.profile else None,
+        "profile": _profile(data.profile, t, data.language) if data.profile else None,
         "validation": _validation(data.validation, t, data.language),
         "notes": [say(note, data.language) for note in data.notes],
     }

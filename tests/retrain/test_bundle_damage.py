@@ -137,7 +137,8 @@ def test_killed_export_leftover_is_replaced_by_the_next_export(trained: dict, tm
     from axpoc.retrain import export_project
 
     out = tmp_path / "b.axpoc.zip"
-    partial = tmp_path / ".b.axpoc.zip.partial"
+    dead_pid = 4_194_305  # above Linux's largest pid: no process can hold it
+    partial = tmp_path / f".b.axpoc.zip.{dead_pid}-0123abcd.tmp"  # what a killed export leaves
     partial.write_bytes(b"PK half a bundle")
     export_project(
         load_config(trained["config"]), config_path=trained["config"], out=out, project_dir=trained["project"]
