@@ -35,7 +35,6 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     raise UserError(f"{path}: cannot write '{suffix}' files; use a .csv or .parquet file name.")
 
 
-
 def output_file(path: str | Path, *, option: str, example: str) -> Path:
     """``path`` resolved, with its folder created, before any work is done for it.
 
