@@ -4,7 +4,6 @@ step and then resumes, stops or kills (shared by the promotion and team-server t
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,8 +21,6 @@ def axpoc_process(*args: Any, env: dict[str, str] | None = None) -> subprocess.P
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
-        # a test runner started in the background may hand down an ignored SIGINT; the CLI needs the default
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -315,8 +315,8 @@ def ui(
 def main() -> None:
     """Console-script entry point with axpoc's error boundary.
 
-    SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C: runs end KILLED, nothing half-done
-    is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
+    SIGTERM (a scheduler stopping the job, ``kill``) is treated like Ctrl-C, and Ctrl-C works even where the
+    parent ignored it: runs end KILLED, nothing half-done is registered. The process defaults (telemetry off, quiet threads) are set here, not at ``import axpoc``,
     and library log lines go to the project's log file (`axpoc._logs`). Before exiting, every object left is frozen out of the cyclic collector: interpreter
     shutdown otherwise scans the whole heap (MLflow, scikit-learn, the model) after any verb.
     """
@@ -328,6 +328,9 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C (SIGINT) means the same, even when the parent handed down an ignored SIGINT (a job started with
+    # '&' from a script, a scheduler): otherwise 'axpoc ui' could only be stopped by SIGKILL, orphaning its server.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     import typer.rich_utils
 

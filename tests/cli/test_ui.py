@@ -80,6 +80,8 @@ def test_stopping_ui_stops_the_mlflow_server(
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # the worst parent: one that ignores SIGINT (a job started with '&' from a script) hands it down
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
     started = set()
     try:
