@@ -33,6 +33,7 @@ from axpoc.compare._shared import (
     best_finished,
     counted,
     deadline_budget,
+    first_heartbeat,
     has_room,
     is_open,
     shared_storage,
@@ -273,7 +274,7 @@ class CandidateTuner:
         """This process's cross-validations by trial number (the coordinator gathers the others')."""
         self.reserve_s = 0.0
         if tuning.storage is not None:
-            storage = shared_storage(tuning.storage, heartbeat_s=tuning.heartbeat_s)
+            storage = self.storage = shared_storage(tuning.storage, heartbeat_s=tuning.heartbeat_s)
             name = study_name or candidate.name
             if join:
                 self.study = optuna.load_study(
@@ -367,6 +368,8 @@ class CandidateTuner:
             return share_s - (time.monotonic() - started)
 
         def objective(trial: optuna.Trial) -> float:
+            if self.shared:
+                first_heartbeat(self.storage, study_name=trial.study.study_name, number=trial.number)
             if self.shared and not has_room(trial.study, trial.number, self.limit):
                 trial.set_user_attr(DROPPED_ATTR, True)
                 trial.study.stop()

@@ -92,6 +92,17 @@ def is_open(study: Any) -> bool:
     return bool(study.user_attrs.get(OPEN_ATTR, False))
 
 
+def first_heartbeat(storage: Any, *, study_name: str, number: int) -> None:
+    """Beat the trial's heartbeat once, before any work.
+
+    Optuna's heartbeat thread records its first beat on its own schedule; a worker killed before that beat
+    left a RUNNING trial without any heartbeat, which ``fail_stale_trials`` never fails, and the run waited
+    for it forever. With one beat written up front, a dead worker's trial always goes stale.
+    """
+    study_id = storage.get_study_id_from_name(study_name)
+    storage.record_heartbeat(storage.get_trial_id_from_study_id_trial_number(study_id, number))
+
+
 def wait_for_running(study: Any, *, poll_s: float = 0.2) -> None:
     """Block until no trial of the study runs; a trial whose heartbeat stopped (its worker died) is failed."""
     import optuna

@@ -62,6 +62,24 @@ def _finished(proc: Any) -> dict[str, Any]:
     return json.loads(out)
 
 
+def _running_without_heartbeat(database: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    text(
+                        "SELECT count(*) FROM trials t LEFT JOIN trial_heartbeats h ON h.trial_id = t.trial_id "
+                        "WHERE t.state = 'RUNNING' AND h.trial_id IS NULL"
+                    )
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
 def _states(study: Any) -> dict[str, int]:
     states: dict[str, int] = {}
     for trial in study.trials:
@@ -114,6 +132,8 @@ def test_a_worker_killed_mid_trial_loses_only_that_trial(team_server: TeamServer
         env={"AXPOC_TEST_PAUSE_AFTER": "worker:trial", "AXPOC_TEST_RESUME_FILE": str(tmp_path / "never")},
     )  # fmt: skip
     wait_paused(worker, "worker:trial")  # its trial is RUNNING in the storage, its heartbeat beating
+    # killed this early, only a beat written before the work lets the run see the trial go stale
+    assert _running_without_heartbeat(team_server.optuna) == 0
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
     resume.touch()
