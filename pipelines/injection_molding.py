@@ -297,7 +297,7 @@ def part_weight(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     in the mold; a short shot lacks material (-3 %), a flash carries extra (+1.5 %), a sink mark a little
     less (-0.5 %); the scale and the part's own scatter add 0.35 %.
     """
-    part = pd.Series(frame["product"]).map({p: i for i, p in enumerate(PRODUCTS)}).to_numpy(dtype=int)
+    part = product_index(frame["product"].to_numpy(), PRODUCTS)
     kind = pd.Series(frame["defect_type"]).map({t: i for i, t in enumerate(DEFECT_TYPES)}).to_numpy(dtype=int)
     packing = (
         0.25 * (frame["cushion_mm"].to_numpy(dtype=float) - CUSHION_MM[part]) / 0.57

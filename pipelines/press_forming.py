@@ -300,7 +300,7 @@ def springback(frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """Flange-angle deviation at inspection (°): a harder or thinner sheet springs back more, a firmer
     blank holder stretches it and holds the angle; a cracked flange opens (+1.5°), a burr barely shows
     (+0.2°); the gauge and the part's own scatter add 0.25°."""
-    part = pd.Series(frame["product"]).map({p: i for i, p in enumerate(PRODUCTS)}).to_numpy(dtype=int)
+    part = product_index(frame["product"].to_numpy(), PRODUCTS)
     kind = pd.Series(frame["defect_type"]).map({t: i for i, t in enumerate(DEFECT_TYPES)}).to_numpy(dtype=int)
     deviation = (
         0.4 * (frame["material_hardness_hv"].to_numpy(dtype=float) / HARDNESS_HV[part] - 1) / 0.03
