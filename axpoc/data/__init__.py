@@ -23,7 +23,7 @@ from axpoc.data._read import (
     detect_separator,
     fields_message,
     long_lines,
-    parser_message,
+    parser_error,
     read_files,
     read_table,
 )
@@ -83,7 +83,7 @@ __all__ = [
     "output_file",
     "parse_sql_url",
     "parse_time_column",
-    "parser_message",
+    "parser_error",
     "profile",
     "read_files",
     "read_sample",

@@ -18,20 +18,20 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from io import StringIO
+from io import StringIO, TextIOWrapper
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
 from axpoc._columns import is_curve_column
 from axpoc.config import ReadOptions
 from axpoc.data._complete import OLE2, ZIP, check_container, check_stream, check_text
-from axpoc.data._encoding import detect_encoding, read_sample
+from axpoc.data._encoding import detect_encoding, open_binary, read_sample
 from axpoc.data._numbers import NumberRules
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import is_timestamp_text
-from axpoc.errors import UserError
+from axpoc.errors import AxpocError, UserError, ValidationFailed
 from axpoc.i18n import ReadNote
 
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".dat"})
@@ -439,21 +439,51 @@ def _read_text(
     except pd.errors.EmptyDataError:
         raise UserError(no_columns_message(path, header)) from None
     except pd.errors.ParserError as exc:
-        raise UserError(parser_message(path, exc, sep)) from None
+        raise parser_error(path, exc, encoding=encoding, sep=sep, header_row=header) from None
     if not frame.index.equals(pd.RangeIndex(len(frame))):
         # the first line holds one field more than the header: pandas took every row's first field as its
         # index and shifted the values left, one column off
         lines = long_lines(path, encoding=encoding, sep=sep, header_row=header)
-        raise UserError(fields_message(path, lines or [header + 1], expected=len(frame.columns), sep=sep))
+        raise ValidationFailed(
+            fields_message(path, lines or [header + 1], expected=len(frame.columns), sep=sep)
+        )
     return frame, info
 
 
-def parser_message(path: Path, exc: Exception, sep: str) -> str:
+def parser_error(path: Path, exc: Exception, *, encoding: str, sep: str, header_row: int) -> AxpocError:
+    """pandas' ParserError as the answer every reader gives (training's and predict's alike).
+
+    Lines holding more fields than the header are the data's fault, like a cut-off last line: data rejected
+    (:class:`ValidationFailed`, exit 1), every such line named (pandas stops at the first). Text pandas cannot
+    split at all points to the separator setting: a :class:`UserError` (exit 2).
+    """
     match = _PARSER_LINE.search(str(exc))
+    lines = long_lines(path, encoding=encoding, sep=sep, header_row=header_row)
+    if match is None and not lines:
+        return UserError(
+            f"{path}: the text could not be split into columns ({str(exc).strip()}). Check data.read.sep."
+        )
     if match is None:
-        return f"{path}: the text could not be split into columns ({str(exc).strip()}). Check data.read.sep."
+        width = _width(path, encoding, sep, header_row)
+        return ValidationFailed(fields_message(path, lines, expected=width, sep=sep))
     expected, line, saw = (int(g) for g in match.groups())
-    return fields_message(path, [line], expected=expected, sep=sep, saw=saw)
+    named = lines or [line]
+    return ValidationFailed(
+        fields_message(path, named, expected=expected, sep=sep, saw=saw if named == [line] else None)
+    )
+
+
+def _lines_of(path: Path, encoding: str) -> IO[str]:
+    """The file's text (decompressed), with line ends kept as they are, for the csv module."""
+    return TextIOWrapper(open_binary(path), encoding=encoding, errors="replace", newline="")
+
+
+def _width(path: Path, encoding: str, sep: str, header_row: int) -> int:
+    """The number of fields of the header line."""
+    with _lines_of(path, encoding) as handle:
+        for _ in range(header_row - 1):
+            handle.readline()
+        return len(next(csv.reader(handle, delimiter=sep), []))
 
 
 def long_lines(path: Path, *, encoding: str, sep: str, header_row: int) -> list[int]:
@@ -463,7 +493,7 @@ def long_lines(path: Path, *, encoding: str, sep: str, header_row: int) -> list[
     some (its own check stops at the first, and is off when only some columns are read).
     """
     lines = []
-    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+    with _lines_of(path, encoding) as handle:
         for _ in range(header_row - 1):
             handle.readline()
         reader = csv.reader(handle, delimiter=sep)

@@ -25,7 +25,7 @@ from axpoc.data._read import (
     fields_message,
     long_lines,
     no_columns_message,
-    parser_message,
+    parser_error,
 )
 from axpoc.errors import UserError, ValidationFailed
 
@@ -134,10 +134,13 @@ class _TextChunks(ChunkedTable):
                     start += len(chunk)
                     yield chunk[wanted]
         except pd.errors.ParserError as exc:
-            error = self._long_lines_error()
-            if error is None:
-                raise UserError(parser_message(self.path, exc, self._arguments["sep"])) from None
-            raise error from None
+            raise parser_error(
+                self.path,
+                exc,
+                encoding=self._arguments["encoding"],
+                sep=self._arguments["sep"],
+                header_row=self._arguments["skiprows"] + 1,
+            ) from None
 
     def column(self, name: str, rows: int) -> Iterator[pd.Series]:
         self._wanted([name])

@@ -485,21 +485,37 @@ def _capability_intervals(
     return {"cpk": percentile(cpk, point.cpk), "ppk": percentile(ppk, point.ppk)}
 
 
+ESTIMATE_KPIS = {
+    "recall": "defects",
+    "false_alarm_rate": "good",
+    "defect_escape_rate": "defects",
+    "manual_inspection_share": "parts",
+    "monthly_saving": "parts",
+}
+"""What the parts still awaiting their results are estimated on, and what each estimate rests on."""
+MIN_EXPECTED = 5.0
+"""An estimate needs at least this many expected cases behind it (defects for a recall, good parts for a
+false-alarm rate, parts for a share or money): the usual floor for reading a count as its expectation."""
+
+
 def estimate_rows(
-    awaiting: pd.DataFrame, pricing: Pricing, *, task: str, seed: int = SEED + 3
+    awaiting: pd.DataFrame, pricing: Pricing, *, task: str, seed: int = SEED + 3, none: Any = None
 ) -> dict[str, KpiRow]:
     """ESTIMATES for the scored parts whose outcome has not come yet, from their calibrated scores.
 
     Each such part is a defect with probability ``score``, so the expected confusion counts are
     ``TP = sum(p f)``, ``FP = sum((1 - p) f)``, ``FN = sum(p (1 - f))``; the interval draws the unknown
     outcomes ``N_BOOT`` times from those probabilities. Only a probability of a defect can be read so:
-    a regression's score is a predicted measurement and gives no estimate.
+    a regression's score is a predicted measurement and gives no estimate. An estimate resting on fewer than
+    :data:`MIN_EXPECTED` expected cases (a recall of parts expected to hold two defects: a week of a few
+    waiting parts) has too little evidence: undefined with that reason, never a number. ``none`` is the
+    reason when nothing awaits (default: no rows).
     """
-    names = ("recall", "false_alarm_rate", "defect_escape_rate", "manual_inspection_share", "monthly_saving")
+    names = ESTIMATE_KPIS
     if task not in ("binary", "anomaly"):
         return {n: KpiRow(n, undefined(FieldText("no_probability", {"task": task}))) for n in names}
     if not len(awaiting):
-        return {n: KpiRow(n, undefined(Reason("no_rows"))) for n in names}
+        return {n: KpiRow(n, undefined(none or Reason("no_rows"))) for n in names}
     p = np.clip(awaiting["score"].to_numpy(dtype=float), 0.0, 1.0)
     f = awaiting["flag"].to_numpy(dtype=bool)
     expected = {
@@ -521,9 +537,13 @@ def estimate_rows(
         "tn": (~y & ~f).sum(axis=1).astype(float),
     }
     stats = after_statistics(pricing)
-    return {
-        n: KpiRow(
-            n, percentile(np.asarray(stats[n](draws), dtype=float) * np.ones(N_BOOT), stats[n](expected))
-        )
-        for n in names
-    }
+    behind = {"defects": expected["d"], "good": expected["n"] - expected["d"], "parts": expected["n"]}
+    rows = {}
+    for n, basis in names.items():
+        if behind[basis] < MIN_EXPECTED:
+            values = {"parts": len(p), "expected": f"{behind[basis]:.1f}", "need": f"{MIN_EXPECTED:g}"}
+            rows[n] = KpiRow(n, undefined(FieldText(f"too_few_{basis}", values)))
+        else:
+            draws_of = np.asarray(stats[n](draws), dtype=float) * np.ones(N_BOOT)
+            rows[n] = KpiRow(n, percentile(draws_of, stats[n](expected)))
+    return rows

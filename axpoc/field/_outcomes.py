@@ -72,7 +72,13 @@ def read_scored(
         if missing:
             raise UserError(say("scores_columns", config.language, source=source, missing=", ".join(missing)))
         kept = [c for c in SCORED_COLUMNS if c in frame.columns]
-        frames.append(frame[[key, *kept]].rename(columns={key: "id"}))
+        part = frame[[key, *kept]].rename(columns={key: "id"})
+        # the production time predict copies from columns.time (outputs of an older axpoc lack it)
+        time = config.columns.time
+        part["part_time"] = _times(
+            frame, time if time != key else None, Path(source), config.language, strict=False
+        )
+        frames.append(part)
     scored = pd.concat(frames, ignore_index=True)
     scored["id"] = id_text(scored["id"])
     scored["decision"] = scored["decision"].map(_truth).astype(bool)
@@ -167,7 +173,9 @@ def record_outcomes(
     conflicting_ids = incoming.loc[clash, "id"].tolist()
     incoming = incoming[~clash]
 
-    scored_at = scored.set_index("id")["scored_at"]
+    # a result without its own time is placed by the part's production time, else by when it was scored
+    by_id = scored.set_index("id")
+    scored_at = by_id["part_time"].fillna(by_id["scored_at"]) if "part_time" in by_id else by_id["scored_at"]
     known = incoming["id"].isin(scored_at.index)
     incoming.loc[known & incoming["part_time"].isna(), "part_time"] = incoming.loc[
         known & incoming["part_time"].isna(), "id"
@@ -319,12 +327,16 @@ def _outcome_rows(
     return out
 
 
-def _times(frame: pd.DataFrame, column: str | None, path: Path, language: str) -> pd.Series:
+def _times(
+    frame: pd.DataFrame, column: str | None, path: Path, language: str, *, strict: bool = True
+) -> pd.Series:
+    """``column`` as date-times (NaT where absent); a value that is no date is refused naming the file and
+    column, or with ``strict=False`` (a time copied into predict's output) left unknown."""
     if column is None or column not in frame.columns:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     values = pd.to_datetime(frame[column], errors="coerce")
     bad = values.isna() & frame[column].notna()
-    if bad.any():
+    if bad.any() and strict:
         samples = ids_text(frame.loc[bad, column].astype(str).unique(), 3)
         raise UserError(
             say("bad_time", language, path=path, column=column, n=int(bad.sum()), samples=samples)

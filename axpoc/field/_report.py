@@ -76,7 +76,10 @@ def periods(config: PocConfig, *, project_dir: Path, scored: pd.DataFrame, windo
     outcomes = read_outcomes(project_dir)
     outcomes["defect"] = defect_of(config, outcomes["label"])
     outcomes["day"] = pd.to_datetime(outcomes["part_time"]).dt.normalize()
-    joined = outcomes.merge(scored, on="id", how="left", indicator=True)
+    # a result's own time wins over the production time in predict's output (record_outcomes filled the gaps)
+    joined = outcomes.merge(
+        scored.drop(columns=["part_time"], errors="ignore"), on="id", how="left", indicator=True
+    )
     is_scored = joined["_merge"] == "both"
     after = joined[is_scored & (joined["day"] >= deployed)].copy()
     after["flag"] = after["decision"].astype(bool)
@@ -91,6 +94,16 @@ def periods(config: PocConfig, *, project_dir: Path, scored: pd.DataFrame, windo
         before = before[before["day"] >= start]
     awaiting = scored[~scored["id"].isin(set(outcomes["id"]))].copy()
     awaiting["flag"] = awaiting["decision"].astype(bool)
+    # a waiting part's week comes from its production time (predict copies columns.time); without one, or
+    # made before deployment, it is in the whole period's estimate only
+    part_time = awaiting["part_time"] if "part_time" in awaiting else pd.Series(pd.NaT, index=awaiting.index)
+    awaiting["day"] = pd.to_datetime(part_time).dt.normalize()
+    if window.since is not None:
+        awaiting = awaiting[~(awaiting["day"] < pd.Timestamp(window.since))]
+    if window.until is not None:
+        awaiting = awaiting[~(awaiting["day"] > pd.Timestamp(window.until))]
+    weeks = (awaiting["day"] - deployed).dt.days // 7 + 1
+    awaiting["week"] = weeks.where(awaiting["day"] >= deployed)
     return k.Periods(before=before, after=after, awaiting=awaiting, deployed=deployed)
 
 
@@ -130,6 +143,7 @@ def field_report(
     shift = _process_shift(p, before_days, after_days, block=block)
     weeks = _weeks(p, before_days, pricing, chart, block=block)
     estimate = k.estimate_rows(p.awaiting, pricing, task=config.target.task)
+    estimate_weeks = _estimate_weeks(p, pricing, task=config.target.task)
     calibration = _calibration(p.after, config.target.task)
     report = {
         "ok": True,
@@ -147,6 +161,8 @@ def field_report(
         "process_shift": shift,
         "weeks": weeks,
         "estimate": {name: row.to_dict() for name, row in estimate.items()},
+        "estimate_weeks": estimate_weeks,
+        "awaiting_unplaced": int(p.awaiting["week"].isna().sum()),
         "calibration": calibration,
         "monitor": None
         if spec is None
@@ -267,6 +283,27 @@ def _weeks(
                         "monthly_saving",
                     )
                 },
+            }
+        )
+    return out
+
+
+def _estimate_weeks(p: k.Periods, pricing: k.Pricing, *, task: str) -> list[dict[str, Any]]:
+    """The ESTIMATE per field week (the weeks with results or with parts awaiting them): each week's waiting
+    parts estimated alone, so a week of a few parts says it has too little evidence instead of a number."""
+    placed = p.awaiting[p.awaiting["week"].notna()]
+    weeks = sorted({int(w) for w in p.after["week"]} | {int(w) for w in placed["week"]})
+    out = []
+    for week in weeks:
+        parts = placed[placed["week"] == week]
+        rows = k.estimate_rows(
+            parts, pricing, task=task, seed=k.SEED + 20 + week, none=FieldText("week_no_awaiting", {})
+        )
+        out.append(
+            {
+                "week": week,
+                "awaiting": len(parts),
+                "kpis": {name: row.after.to_dict() for name, row in rows.items()},
             }
         )
     return out

@@ -103,6 +103,26 @@ class FieldText(Phrase):
                 "no estimate: a '{task}' score is a predicted measurement, not a probability of a defect, so "
                 "the parts awaiting their result cannot be estimated from it",
             ),
+            "too_few_defects": (
+                "근거 부족: 결과를 기다리는 부품 {parts}개에서 기대되는 불량이 {expected}개뿐 ({need}개 이상 필요); "
+                "추정치를 내지 않음",
+                "too little evidence: the {parts} waiting part(s) are expected to hold {expected} defect(s) "
+                "({need} needed); no estimate is given",
+            ),
+            "too_few_good": (
+                "근거 부족: 결과를 기다리는 부품 {parts}개에서 기대되는 양품이 {expected}개뿐 ({need}개 이상 필요); "
+                "추정치를 내지 않음",
+                "too little evidence: the {parts} waiting part(s) are expected to hold {expected} good part(s) "
+                "({need} needed); no estimate is given",
+            ),
+            "too_few_parts": (
+                "근거 부족: 결과를 기다리는 부품이 {parts}개뿐 ({need}개 이상 필요); 추정치를 내지 않음",
+                "too little evidence: only {parts} waiting part(s) ({need} needed); no estimate is given",
+            ),
+            "week_no_awaiting": (
+                "이 주의 부품은 결과가 모두 도착함: 추정할 부품 없음",
+                "every result of this week has arrived: nothing to estimate",
+            ),
             "no_baseline_rows": (
                 "기준 기간 기록 없음: 배포 전 검사 이력을 axpoc outcomes 로 넣으세요",
                 "no baseline records: feed the inspection history before deployment with axpoc outcomes",
@@ -209,6 +229,11 @@ _FIELD_KO: dict[str, str] = {
     "확률로 보고 기대 혼동 행렬을 계산했습니다 (신뢰도 기반 성능 추정). 결과가 도착하면 실측으로 바뀝니다.",
     "calibration": "점수 보정 점검 (결과가 온 부품 {parts:,}개): 평균 점수 {score} vs 실제 불량 비율 {share}",
     "no_awaiting": "결과를 기다리는 채점 부품이 없습니다.",
+    "estimate_weeks": "주차별 추정치: 각 주의 결과 대기 부품만으로 추정합니다. 부품이 적어 불량이 거의 기대되지 않는 주는 "
+    "숫자 대신 근거 부족으로 표시합니다.",
+    "awaiting_parts": "결과 대기",
+    "estimate_unplaced": "결과 대기 부품 {n:,}개는 생산 시각(columns.time)이 채점 출력에 없거나 적용 전 부품이라 주차를 "
+    "알 수 없어 전체 추정에만 들어갑니다.",
     "incident_rejects": "거부된 입력 행 {count:,}개 ({what})",
     "incident_input_flags": "학습 범위 밖 입력 {count:,}개 ({what})",
     "incident_promotion": "모델 v{version} 승격: {what}",
@@ -355,6 +380,11 @@ _FIELD_EN: dict[str, str] = {
     "(confidence-based performance estimation). Results replace them when they arrive.",
     "calibration": "Score calibration check ({parts:,} parts with results): mean score {score} vs realised defect share {share}",
     "no_awaiting": "No scored part is awaiting its result.",
+    "estimate_weeks": "Estimates per week: each week's waiting parts are estimated alone. A week with too few parts "
+    "to expect a defect says so instead of giving a number.",
+    "awaiting_parts": "Awaiting",
+    "estimate_unplaced": "{n:,} waiting part(s) have no production time (columns.time) in the scored output, or were "
+    "made before deployment: their week is unknown, so they count in the whole period's estimate only.",
     "incident_rejects": "{count:,} input rows rejected ({what})",
     "incident_input_flags": "{count:,} inputs outside the training range ({what})",
     "incident_promotion": "model v{version} promoted: {what}",

@@ -128,6 +128,21 @@ class RuleText(Phrase):
                 "{caught} of {total} '{cls}' parts predicted as such (recall {recall}); the floor is {floor} "
                 "(defect classes not given: asked of every class)",
             ),
+            "recall_groups": (
+                "'{cls}' 불량인 '{unit}' 그룹 {total}개 중 {caught}개 검출 (재현율 {recall}; 레이블이 그룹마다 하나라 "
+                "행이 아니라 그룹을 셈, 행의 절반 이상을 검출하면 검출로 봄); 기준 {floor} 이상",
+                "caught {caught} of {total} '{unit}' groups with '{cls}' defects (recall {recall}; labels are one "
+                "per group, so groups are counted, not rows; a group counts as caught when at least half its rows "
+                "are flagged); the floor is {floor}",
+            ),
+            "recall_class_groups": (
+                "'{cls}'인 '{unit}' 그룹 {total}개 중 {caught}개를 맞힘 (재현율 {recall}; 레이블이 그룹마다 하나라 "
+                "그룹을 셈, 행의 절반 이상을 맞히면 맞힌 것으로 봄); 기준 {floor} 이상 (불량 클래스 미지정: 모든 "
+                "클래스에 적용)",
+                "{caught} of {total} '{unit}' groups of '{cls}' predicted as such (recall {recall}; labels are one "
+                "per group, so groups are counted; a group counts when at least half its rows are); the floor is "
+                "{floor} (defect classes not given: asked of every class)",
+            ),
             "no_defect_in_test": (
                 "시험 구간에 '{cls}' 불량이 없음",
                 "no '{cls}' defect in the test part",

@@ -15,9 +15,12 @@ An empty gate set must never mean "pass". Before a model replaces today's practi
   judged on the bound of a paired bootstrap interval on the same test rows?
 * ``enough_evidence``: does the test part hold enough defect cases of each class for an exact one-sided
   binomial test of "recall above the floor" to have the stated power (:func:`required_defects`)? Below it
-  the verdict is "insufficient evidence", with how many more defect cases to collect. Where one label
-  belongs to a whole group (a tool worn or not, an experiment) and the split keeps groups whole, the
-  independent units are the groups, and groups are counted instead of rows.
+  the verdict is "insufficient evidence", with how many more defect cases to collect.
+
+Where one label belongs to a whole group (a tool worn or not, an experiment) and the split keeps groups
+whole, the independent units are the groups: ``catches_defects``, ``enough_evidence`` and whether the model
+caught any defect at all (``saving_vs_best_policy``) count groups instead of rows, a group caught when at
+least half its rows are flagged.
 
 Which rules apply: classification (binary, anomaly, multiclass) gets all four; a multiclass target
 without ``defect_classes`` has no cost (``beats_no_model`` is not applicable) and ``catches_defects`` and
@@ -197,6 +200,7 @@ def beats_no_model(
     block_size: int | None = None,
     n_boot: int = 1000,
     alpha: float = DEFAULT_ALPHA,
+    label_groups: Any = None,
 ) -> PolicyComparison:
     """Is the model cheaper (or, without costs, leaking fewer defects) than every no-model policy?
 
@@ -207,7 +211,8 @@ def beats_no_model(
     look as good as any detector whenever a resample happens to hold few defects. Money is per month when the volumes are known, else per part. The
     saving over today's practice splits into what the cheapest no-model policy saves already
     (``no_model_saving``) and what the model adds (``saving_vs_best_policy``, undefined when the model
-    catches no defect: then nothing it saves needs a model).
+    catches no defect: then nothing it saves needs a model). ``label_groups`` (the group of every row, where
+    the label is the group's) says a defect is a group: it counts as caught as :func:`defect_catches` says.
     """
     y, f = np.asarray(defects).astype(float), np.asarray(flagged).astype(float)
     if y.size == 0:
@@ -224,7 +229,7 @@ def beats_no_model(
         money=unit is not None,
         per_month=per_month,
         currency=cost.currency if cost else "KRW",
-        catches_any=float((y * f).sum()) > 0,
+        catches_any=_catches_any(y, f, label_groups),
         resample={"groups": groups, "block_size": block_size, "n_boot": n_boot, "alpha": alpha},
     )
     if not comparable_today:
@@ -248,6 +253,7 @@ def beats_no_model_by_class(
     block_size: int | None = None,
     n_boot: int = 1000,
     alpha: float = DEFAULT_ALPHA,
+    label_groups: Any = None,
 ) -> PolicyComparison:
     """:func:`beats_no_model` for a multiclass model priced with a per-class cost matrix.
 
@@ -282,11 +288,18 @@ def beats_no_model_by_class(
         money=True,
         per_month=(volumes or Volumes()).parts_per_month,
         currency=cost.currency if cost else "KRW",
-        catches_any=bool(
-            (defect & ~np.isin(np.asarray(y_pred).astype(str), str(class_costs.ok_class))).any()
+        catches_any=_catches_any(
+            defect, ~np.isin(np.asarray(y_pred).astype(str), str(class_costs.ok_class)), label_groups
         ),
         resample={"groups": groups, "block_size": block_size, "n_boot": n_boot, "alpha": alpha},
     )
+
+
+def _catches_any(defects: np.ndarray, flagged: np.ndarray, label_groups: Any) -> bool:
+    """Whether the model caught at least one defect, counted where the label is defined: a part, or (with
+    ``label_groups``) a group with at least half its rows flagged, as ``catches_defects`` counts it."""
+    caught, _ = defect_catches(np.asarray(defects).astype(bool), flagged, [True], groups=label_groups)[True]
+    return caught > 0
 
 
 def _judge_policies(
@@ -361,10 +374,10 @@ def defect_catches(
     }
 
 
-def _recall_text(code: str, cls: Any, caught: int, total: int, floor: float) -> RuleText:
+def _recall_text(code: str, cls: Any, caught: int, total: int, floor: float, unit: str | None) -> RuleText:
     recall = caught / total if total else math.nan
     values = {"cls": cls, "caught": caught, "total": total, "recall": _fmt(recall), "floor": _fmt(floor)}
-    return RuleText(code, values)
+    return RuleText(code, values if unit is None else values | {"unit": unit})
 
 
 def _row_name(rule: str, cls: Any, many: bool) -> str:
@@ -376,11 +389,13 @@ def catches_defects(
     *,
     min_recall: float = DEFAULT_MIN_RECALL,
     every_class: bool = False,
+    unit: str | None = None,
 ) -> list[GateResult]:
     """One row per defect class: passes when at least one is caught and the recall reaches ``min_recall``.
 
     ``every_class`` says the classes are all classes of a multiclass target whose defect classes are unknown
-    (then "caught" means predicted as its own class).
+    (then "caught" means predicted as its own class). ``unit`` names the group column when ``catches``
+    counts groups (:func:`defect_catches` with groups: the label is the group's); the sentence says so.
     """
     if not 0 < min_recall < 1:
         raise ValueError(f"min_recall must be between 0 and 1, got {min_recall}")
@@ -394,7 +409,10 @@ def catches_defects(
             )
             continue
         recall = caught / total
-        reason = _recall_text("recall_class" if every_class else "recall", cls, caught, total, min_recall)
+        code = "recall_class" if every_class else "recall"
+        reason = _recall_text(
+            code if unit is None else f"{code}_groups", cls, caught, total, min_recall, unit
+        )
         row = GateResult(
             name, ">=", min_recall, recall, recall, caught > 0 and recall >= min_recall, reason, "rule"
         )

@@ -225,6 +225,16 @@ def render_field_report(report: Mapping[str, Any]) -> str:
             for n, row in report["estimate"].items()
         ],
         "awaiting": report["awaiting"],
+        "estimate_weeks": [
+            {
+                "week": w["week"],
+                "awaiting": f"{w['awaiting']:,}",
+                "kpis": {n: _interval(n, row, report) for n, row in w["kpis"].items()},
+            }
+            for w in report.get("estimate_weeks", [])
+        ],
+        "estimate_kpis": [(n, _label(n, report["language"])) for n in report["estimate"]],
+        "awaiting_unplaced": report.get("awaiting_unplaced", 0),
         "calibration": None
         if calibration is None
         else t["calibration"].format(

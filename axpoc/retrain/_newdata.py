@@ -35,7 +35,7 @@ class NewDataRejected(ValidationFailed):
 def read_new(config: PocConfig, path: str | Path) -> Any:
     """The new data as ``LoadedData`` (config's read options); a missing path is a user error (exit 2),
     a file that cannot be read or is cut off is rejected data (exit 1)."""
-    from axpoc.data import FileCutOff, load_data
+    from axpoc.data import load_data
 
     where = Path(path).expanduser()
     if not where.exists() and not _GLOB_CHARS.search(str(where)):
@@ -44,7 +44,7 @@ def read_new(config: PocConfig, path: str | Path) -> Any:
         return load_data(config, path=where)
     except ConfigError:
         raise
-    except (UserError, FileCutOff) as exc:
+    except (UserError, ValidationFailed) as exc:  # unreadable, cut off, lines with stray separators
         raise NewDataRejected(f"The new data was rejected, nothing was trained: {exc.message}") from None
 
 

@@ -198,7 +198,10 @@ def predict_batch(
             )
         with staged(rejects_path, option="--rejects") as rejects_tmp, transaction(url) as connection:
             sink: FileSink | SqlSink = SqlSink(
-                connection, str(target.table), replace=replace, added_columns=(INPUT_FLAGS,)
+                connection,
+                str(target.table),
+                replace=replace,
+                added_columns=(INPUT_FLAGS, *([config.columns.time] if config.columns.time else [])),
             )
             run.stream(
                 src, chunk_rows, sink, FileSink(rejects_tmp, "csv", shown=rejects_path, option="--rejects")

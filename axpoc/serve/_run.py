@@ -68,6 +68,9 @@ class Run:
         self.dirty: dict[str, list[int]] = {}
         self.input_flagged = 0
         self.input_flag_reasons: Counter[str] = Counter()
+        self.time_column: str | None = None
+        """``columns.time`` when the input holds it: each part's production time goes to the output beside
+        its id (the field report places parts still awaiting results in their week by it)."""
 
     def stream(self, source: Source, rows: int, sink: FileSink | SqlSink, rejects: FileSink) -> None:
         """Read, score and write chunk by chunk; the next chunk is read and file outputs are written in
@@ -75,7 +78,12 @@ class Run:
         and one behind, so memory stays that of a few chunks. A database sink is written inline: its
         connection belongs to this thread."""
         reject_sink = rejects
-        chunks = read_ahead(source.chunks(self.served.required_columns, rows))
+        wanted = list(self.served.required_columns)
+        time_column = self.config.columns.time
+        if time_column and time_column in source.columns:
+            self.time_column = time_column
+            wanted += [] if time_column in wanted else [time_column]
+        chunks = read_ahead(source.chunks(wanted, rows))
         writer = Writer(background=isinstance(sink, FileSink))
         try:
             while True:
@@ -109,6 +117,11 @@ class Run:
         started = time.perf_counter()
         self.progress.chunks += 1
         self.progress.rows += len(chunk)
+        times = None
+        if self.time_column is not None:  # passed through as read, never checked or typed unless a feature
+            times = chunk[self.time_column]
+            if self.time_column not in self.served.required_columns:
+                chunk = chunk.drop(columns=[self.time_column])
         empty = chunk.isna().all(axis=1).to_numpy()
         if empty.any():
             self.skipped_empty += int(empty.sum())
@@ -142,6 +155,8 @@ class Run:
         self.progress.rejected += int((~ok).sum())
         id_column = self.served.id_column
         key = {id_column: good[id_column].to_numpy()} if id_column else {"row": good.index.to_numpy() + 1}
+        if times is not None and self.time_column is not None:
+            key[self.time_column] = times.loc[good.index].astype("string").to_numpy()
         out = pd.DataFrame(
             {
                 **key,

@@ -201,10 +201,17 @@ def run_comparison(
 
 @contextmanager
 def _open_to_workers(config: PocConfig, *, prefix: str, digest: str, main: bool) -> Iterator[None]:
-    """Tag the active run open to workers for the comparison's length (a shared storage's main comparison)."""
+    """Tag the active run open to workers for the comparison's length (a shared storage's main comparison).
+
+    MLflow is imported only when a shared storage asks for it: a comparison alone (a notebook, the
+    benchmark) would carry its import (about 80 MiB of RSS) for nothing.
+    """
+    if not (config.tuning.storage and main):
+        yield
+        return
     import mlflow
 
-    if not (config.tuning.storage and main and mlflow.active_run() is not None):
+    if mlflow.active_run() is None:
         yield
         return
     mlflow.set_tags({WORKERS_TAG: "open", PREFIX_TAG: prefix, DIGEST_TAG: digest})

@@ -411,7 +411,9 @@ def acceptance_rules(
 
     settings, task = config.kpi.rules, config.target.task
     resample = {"groups": rows.groups, "block_size": rows.block, "n_boot": n_boot}
-    catches = _catches(config, prepared.target, rows)
+    units = _evidence_groups(config, prepared)  # None: rows are the units; else the group of every test row
+    unit = None if units is None else str(prepared.roles.group)
+    catches = _catches(config, prepared.target, rows, groups=units)
     no_defects = RuleText("no_defect_classes") if task == "multiclass" else RuleText("no_spec")
     results: list[GateResult] = []
     kpis: dict[str, float] = {}
@@ -427,6 +429,7 @@ def acceptance_rules(
             baseline=baseline,
             cost=cost,
             volumes=volumes,
+            label_groups=units,
             **resample,
         )
         results.extend(comparison.rules)
@@ -436,7 +439,13 @@ def acceptance_rules(
     else:
         cost, baseline, volumes = _business_inputs(config)
         comparison = beats_no_model(
-            rows.defects, rows.flagged, baseline=baseline, cost=cost, volumes=volumes, **resample
+            rows.defects,
+            rows.flagged,
+            baseline=baseline,
+            cost=cost,
+            volumes=volumes,
+            label_groups=units,
+            **resample,
         )
         results.extend(comparison.rules)
         kpis.update(comparison.kpis)
@@ -447,7 +456,9 @@ def acceptance_rules(
     elif not catches:
         results.append(not_applicable("catches_defects", no_defects))
     else:
-        results.extend(catches_defects(catches, min_recall=recall.min_recall, every_class=every_class))
+        results.extend(
+            catches_defects(catches, min_recall=recall.min_recall, every_class=every_class, unit=unit)
+        )
     if not settings.beats_trivial.enabled:
         results.append(switched_off("beats_trivial", settings.beats_trivial.reason or ""))
     elif len(prepared.y_train) == 0:  # a champion scored on new data only: nothing to fit a trivial model on
@@ -463,20 +474,18 @@ def acceptance_rules(
     elif not catches:
         results.append(not_applicable("enough_evidence", no_defects))
     else:
-        units = _evidence_groups(config, prepared)
         if units is None:
-            counted, share = catches, len(rows.y_true) / max(len(prepared.frame), 1)
+            share = len(rows.y_true) / max(len(prepared.frame), 1)
         else:
             all_groups = prepared.frame[prepared.roles.group].to_numpy()
-            counted = _catches(config, prepared.target, rows, groups=units)
             share = pd.unique(units).size / max(pd.unique(all_groups).size, 1)
         found, evidence = enough_evidence(
-            counted,
+            catches,
             min_recall=recall.min_recall,
             alpha=proof.alpha,
             power=proof.power,
             test_share=share,
-            unit=None if units is None else str(prepared.roles.group),
+            unit=unit,
         )
         results.extend(found)
     return results, evidence, kpis

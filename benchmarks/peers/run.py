@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,69 @@ def run_tool(
     return {**facts, "peak_mib": facts["facts"].get("peak_mib"), "status": "ok"}
 
 
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def run_key(tool: str, meta: dict[str, Any], args: argparse.Namespace) -> str:
+    """What a finished run depends on: the tool and its code, the rows, the budget (and axpoc's config).
+
+    A run is reused only under the same key, so a protocol longer than one sitting can be stopped and
+    resumed without mixing in runs of other code, rows or budgets: axpoc's runs are keyed by the git
+    tree of ``axpoc/`` and the data set's config file; the peers by their env's pins; the floors by the
+    project's library versions.
+    """
+    rows = (meta["train_rows"], meta["test_rows"], meta.get("task"), meta.get("primary"))
+    if tool == "axpoc":
+        code: Any = [axpoc_tree(), Path(meta["config"]).read_text(encoding="utf-8")]
+    elif tool in PEERS:
+        stamp = env_python(tool).parents[1] / ".pins.json"
+        code = stamp.read_text() if stamp.exists() else "missing"
+    else:
+        code = versions([tool])
+    return _digest(tool, code, rows, args.budget, args.trials if tool == "axpoc" else None)
+
+
+def axpoc_tree() -> str:
+    """The git tree hash of ``axpoc/``: changes exactly when axpoc's code does (a dirty tree never matches)."""
+    root = HERE.parents[1]
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "axpoc"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    tree = subprocess.run(
+        ["git", "rev-parse", "HEAD:axpoc"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return f"{tree}+dirty{time.time()}" if dirty else tree
+
+
+def cached_run(
+    tool: str, split: Path, meta: dict[str, Any], args: argparse.Namespace, *, seed: int, out: Path
+) -> dict[str, Any]:
+    """``run_tool``, or the same run finished earlier under the same key (unless ``--fresh``).
+
+    Each run is stored beside its predictions with when it ran and the machine's load before and
+    after, and its CPU share (CPU s / wall s: a tool that got less than one core shows it).
+    """
+    key = run_key(tool, meta, args)
+    record = out.with_suffix(".run.json")
+    if not args.fresh and record.exists():
+        kept = json.loads(record.read_text())
+        if (
+            kept.get("key") == key
+            and kept["run"]["status"] == "ok"
+            and Path(kept["run"]["predictions"]).exists()
+        ):
+            return {**kept["run"], "reused": True}
+    load_before = os.getloadavg()[0]
+    ran_at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    run = run_tool(tool, split, budget_s=args.budget, seed=seed, out=out, trials=args.trials)
+    run.update(ran_at=ran_at, load_before=round(load_before, 2), load_after=round(os.getloadavg()[0], 2))
+    if run.get("wall_s"):
+        run["cpu_share"] = round(run["cpu_s"] / run["wall_s"], 3)
+    record.write_text(json.dumps({"key": key, "run": run}, indent=1, default=str) + "\n", encoding="utf-8")
+    return run
+
+
 def _output(meta: dict[str, Any], predictions: Path) -> np.ndarray:
     frame = pd.read_parquet(predictions)
     if meta["task"] == "regression":
@@ -178,10 +242,15 @@ def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]
         }
 
 
-def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """One record per data set and seed (and per stability repeat): meta, and every tool's run."""
+def run_all(
+    args: argparse.Namespace, progress: Callable[[list[dict[str, Any]]], None]
+) -> list[dict[str, Any]]:
+    """One record per data set and seed (and per stability repeat): meta, and every tool's run.
+
+    ``progress`` gets the records so far after each finished seed, so a stopped run leaves its tables.
+    """
     known = datasets()
-    records = []
+    records: list[dict[str, Any]] = []
     for name in args.datasets:
         for seed in args.seeds:
             split = args.work / "splits" / name / f"seed{seed}"
@@ -189,12 +258,11 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
             runs: dict[str, dict[str, Any]] = {}
             for tool in args.tools:
                 out = args.work / "runs" / name / f"seed{seed}" / f"{tool}.parquet"
-                runs[tool] = run_tool(
-                    tool, split, budget_s=args.budget, seed=seed, out=out, trials=args.trials
-                )
+                runs[tool] = cached_run(tool, split, meta, args, seed=seed, out=out)
                 print(
                     f"[{name} seed {seed}] {tool}: {runs[tool]['status']} {runs[tool].get('reason', '')}"
-                    f" wall {runs[tool].get('wall_s', '-')} s",
+                    f" wall {runs[tool].get('wall_s', '-')} s"
+                    + (" (finished earlier, reused)" if runs[tool].get("reused") else ""),
                     flush=True,
                 )
             score_seed(meta, split, runs)
@@ -208,17 +276,14 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
                     "runs": runs,
                 }
             )
+            progress(records)
         if args.stability and "axpoc" in args.tools:
             seed = args.seeds[0]
             split = args.work / "splits" / name / f"seed{seed}"
             meta = json.loads((split / "meta.json").read_text())
             for repeat in range(1, args.stability):  # the seed's own run is the first
                 out = args.work / "runs" / name / f"seed{seed}" / f"axpoc_repeat{repeat}.parquet"
-                runs = {
-                    "axpoc": run_tool(
-                        "axpoc", split, budget_s=args.budget, seed=seed, out=out, trials=args.trials
-                    )
-                }
+                runs = {"axpoc": cached_run("axpoc", split, meta, args, seed=seed, out=out)}
                 score_seed(meta, split, runs)
                 records.append(
                     {
@@ -231,6 +296,7 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
                     }
                 )
                 print(f"[{name} seed {seed}] axpoc repeat {repeat}: {runs['axpoc'].get('score')}", flush=True)
+            progress(records)
     return records
 
 
@@ -281,7 +347,8 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
                     "sd": float(np.std(scores, ddof=1)) if len(scores) > 1 else None,
                     **{
                         k: float(np.mean([d[k] for d in done])) if done else None
-                        for k in ("wall_s", "cpu_s", "peak_mib")
+                        for k in ("wall_s", "cpu_s", "peak_mib", "cpu_share")
+                        if all(d.get(k) is not None for d in done)
                     },
                     "not_run": sorted(
                         {
@@ -307,6 +374,64 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
                 worse += int(others[best]["axpoc_minus"]["axpoc_significantly_worse"])
             entry["axpoc_significantly_worse_than_best"] = worse
             out.append(entry)
+    return out
+
+
+def _ahead(tools: dict[str, Any], tool: str, sign: int) -> float | None:
+    """axpoc's mean minus a tool's, signed so that positive is axpoc ahead."""
+    theirs = tools.get(tool, {}).get("mean")
+    return None if theirs is None else sign * (tools["axpoc"]["mean"] - theirs)
+
+
+def targets(
+    summary: list[dict[str, Any]], records: list[dict[str, Any]], budget_s: float
+) -> list[dict[str, Any]]:
+    """Issue 16's targets per data set and block, each with the margin it was met or missed by.
+
+    Score: axpoc's mean over seeds against the best AutoML peer's mean and each default GBDT's (signed so
+    that positive is axpoc ahead); significance: seeds where axpoc is significantly worse than the best
+    other tool; budget: axpoc's comparisons (its own ``compare_s``) over budget + 10 %; memory: axpoc's
+    mean peak against the lightest AutoML peer's. A target without the runs to judge it is ``None``.
+    """
+    out = []
+    for entry in summary:
+        tools, sign = entry["tools"], 1 if entry["higher_is_better"] else -1
+        ours = tools.get("axpoc", {})
+        if ours.get("mean") is None:
+            continue
+
+        peers = [t for t in PEERS if tools.get(t, {}).get("mean") is not None]
+        best = max(peers, key=lambda t: sign * tools[t]["mean"]) if peers else None
+        light = [t for t in PEERS if tools.get(t, {}).get("peak_mib") is not None]
+        lightest = min(light, key=lambda t: tools[t]["peak_mib"]) if light else None
+        compare = [
+            r["runs"]["axpoc"]["facts"]["compare_s"]
+            for r in records
+            if r["dataset"] == entry["dataset"]
+            and r["repeat"] == 0
+            and r["seed"] in entry["seeds"]
+            and r["runs"].get("axpoc", {}).get("status") == "ok"
+        ]
+        out.append(
+            {
+                "dataset": entry["dataset"],
+                "block": entry["block"],
+                "best_peer": best,
+                "ahead_of_best_peer": _ahead(tools, best, sign) if best else None,
+                "ahead_of_lightgbm": _ahead(tools, "lightgbm", sign),
+                "ahead_of_hgb": _ahead(tools, "hgb", sign),
+                "seeds_significantly_worse": entry["axpoc_significantly_worse_than_best"],
+                "seeds": len(entry["seeds"]),
+                "compare_s_max": max(compare) if compare else None,
+                "over_budget_runs": sum(c > 1.1 * budget_s for c in compare),
+                "lightest_peer": lightest,
+                "peak_mib_over_lightest": (
+                    ours["peak_mib"] - tools[lightest]["peak_mib"]
+                    if lightest and ours.get("peak_mib") is not None
+                    else None
+                ),
+            }
+        )
     return out
 
 
@@ -368,12 +493,23 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 def markdown(payload: dict[str, Any]) -> str:
     """The tables of peers.md, every figure from this run's records."""
+    between = payload.get("ran_between") or [payload["started"], payload["finished"]]
     lines = [
         f"# {payload['title']}",
         "",
-        f"Run {payload['started']} - {payload['finished']} on {payload['machine']}; budget "
-        f"{payload['budget_s']:.0f} s per tool, one thread, tools run one at a time. Load average "
-        f"(1/5/15 min) before {payload['load_before']}, after {payload['load_after']}.",
+        f"Runs between {between[0]} and {between[-1]} on {payload['machine']}; budget "
+        f"{payload['budget_s']:.0f} s per tool, one thread, tools run one at a time. This sitting "
+        f"{payload['started']} - {payload['finished']}, load average (1/5/15 min) before "
+        f"{payload['load_before']}, after {payload['load_after']}; each run's own load and CPU share are "
+        "in the JSON.",
+        "",
+        f"Runs done: {payload['runs_done']} of {payload['runs_planned']} planned"
+        + (
+            f" (**PARTIAL**: data sets {', '.join(payload['datasets'])}, seeds {payload['seeds']})"
+            if payload["runs_done"] < payload["runs_planned"]
+            else ""
+        )
+        + f"; {payload['runs_reused']} stored runs reused from earlier sittings (same code, rows and budget).",
         "",
         "Versions: " + "; ".join(f"{k} {v}" for k, v in payload["versions"].items()),
         "",
@@ -385,14 +521,15 @@ def markdown(payload: dict[str, Any]) -> str:
             f"## {entry['dataset']} ({entry['block']} block, seeds {entry['seeds']}; "
             f"{entry['primary']}, {arrow})",
             "",
-            "| tool | n | mean | sd | wall s | CPU s | peak MiB | not run |",
-            "|---|---|---|---|---|---|---|---|",
+            "| tool | n | mean | sd | wall s | CPU s | CPU share | peak MiB | not run |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for tool in tools:
             v = entry["tools"][tool]
             lines.append(
-                f"| {tool} | {v['n']} | {_fmt(v['mean'])} | {_fmt(v['sd'])} | {_fmt(v['wall_s'], 1)} | "
-                f"{_fmt(v['cpu_s'], 1)} | {_fmt(v['peak_mib'], 0)} | {'; '.join(v['not_run'])} |"
+                f"| {tool} | {v['n']} | {_fmt(v['mean'])} | {_fmt(v['sd'])} | {_fmt(v.get('wall_s'), 1)} | "
+                f"{_fmt(v.get('cpu_s'), 1)} | {_fmt(v.get('cpu_share'), 2)} | {_fmt(v.get('peak_mib'), 0)} | "
+                f"{'; '.join(v['not_run'])} |"
             )
         lines += [
             "",
@@ -402,6 +539,26 @@ def markdown(payload: dict[str, Any]) -> str:
             f"Distinct test parts among these seeds: {entry['distinct_test_parts']}.",
             "",
         ]
+    if payload["targets"]:
+        lines += [
+            "## Targets (issue 16): positive = axpoc ahead",
+            "",
+            "| data set | block | axpoc - best AutoML peer | axpoc - default LightGBM | axpoc - default HGB "
+            "| seeds significantly worse than the best tool | comparisons over budget + 10 % (longest s) "
+            "| peak MiB over the lightest AutoML peer |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for t in payload["targets"]:
+            signed = {k: "-" if t[k] is None else f"{t[k]:+.3f}" for k in t if k.startswith("ahead_of")}
+            memory = t["peak_mib_over_lightest"]
+            lines.append(
+                f"| {t['dataset']} | {t['block']} | {signed['ahead_of_best_peer']} ({t['best_peer'] or '-'}) | "
+                f"{signed['ahead_of_lightgbm']} | {signed['ahead_of_hgb']} | "
+                f"{t['seeds_significantly_worse']} of {t['seeds']} | {t['over_budget_runs']} "
+                f"({_fmt(t['compare_s_max'], 1)}) | "
+                f"{'-' if memory is None else f'{memory:+.0f}'} ({t['lightest_peer'] or '-'}) |"
+            )
+        lines.append("")
     lines += [
         "## Per seed: axpoc minus each tool (paired bootstrap, 95 %)",
         "",
@@ -578,37 +735,51 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="axpoc tunes by this trial count per candidate instead of the clock (repeatable)",
     )
+    ap.add_argument("--fresh", action="store_true", help="run every tool again, even when a run is stored")
     args = ap.parse_args(argv)
     args.work = args.work.resolve()  # the workers run in their own output folders
     for name, value in THREADS.items():
         os.environ.setdefault(name, value)
     started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
-    records = run_all(args)
-    summary = summarise(records, args.tools)
-    payload = {
-        "title": args.title,
-        "started": started,
-        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}",
-        "load_before": [round(x, 2) for x in load_before],
-        "load_after": [round(x, 2) for x in os.getloadavg()],
-        "budget_s": args.budget,
-        "axpoc_trials": args.trials,
-        "seeds": args.seeds,
-        "tools": args.tools,
-        "versions": versions(args.tools),
-        "summary": summary,
-        "stability": stability(records, summary),
-        "records": records,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(
-        json.dumps(payload, indent=1, default=str) + "\n", encoding="utf-8"
-    )
-    args.out.with_suffix(".md").write_text(markdown(payload), encoding="utf-8")
-    plot(payload, args.out.with_suffix(".png"))
-    prediction_table(records, Path(f"{args.out}_predictions.parquet"))
-    print(markdown(payload))
+    planned = len(args.datasets) * (len(args.seeds) * len(args.tools) + max(args.stability - 1, 0))
+
+    def write(records: list[dict[str, Any]]) -> dict[str, Any]:
+        summary = summarise(records, args.tools)
+        runs = [run for r in records for run in r["runs"].values()]
+        payload = {
+            "title": args.title,
+            "started": started,
+            "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{os.cpu_count()} CPUs, {platform.platform()}",
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "budget_s": args.budget,
+            "axpoc_trials": args.trials,
+            "seeds": args.seeds,
+            "datasets": args.datasets,
+            "tools": args.tools,
+            "runs_done": len(runs),
+            "runs_planned": planned,
+            "runs_reused": sum(bool(run.get("reused")) for run in runs),
+            "ran_between": [min(ran), max(ran)]
+            if (ran := [x["ran_at"] for x in runs if "ran_at" in x])
+            else [],
+            "versions": versions(args.tools),
+            "summary": summary,
+            "targets": targets(summary, records, args.budget),
+            "stability": stability(records, summary),
+            "records": records,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.with_suffix(".json").write_text(
+            json.dumps(payload, indent=1, default=str) + "\n", encoding="utf-8"
+        )
+        args.out.with_suffix(".md").write_text(markdown(payload), encoding="utf-8")
+        plot(payload, args.out.with_suffix(".png"))
+        prediction_table(records, Path(f"{args.out}_predictions.parquet"))
+        return payload
+
+    print(markdown(write(run_all(args, write))))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from axpoc.config import config_from_dict
@@ -39,3 +40,23 @@ def test_two_runs_share_one_sqlite_storage_and_it_keeps_both_runs_studies(
     assert names == expected
     for name in names:  # each study holds its own run's two trials, none of the other run's
         assert len(optuna.load_study(study_name=name, storage=storage).trials) == 2
+
+
+def test_a_comparison_without_a_shared_storage_never_imports_mlflow() -> None:
+    """MLflow's import is about 80 MiB of RSS; a bare comparison (a notebook, the peers benchmark) needs none."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys, axpoc\n"
+        "from axpoc.config import config_from_dict\n"
+        f"config = config_from_dict(json.loads({json.dumps(json.dumps({**SETTINGS, 'tuning': {'trials': 1}}))}))\n"
+        "comparison = axpoc.run_comparison(config, axpoc.prepare(config))\n"
+        "print(comparison.chosen.name, 'mlflow' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    chosen, imported = done.stdout.split()[-2:]
+    assert chosen in {"logistic", "lightgbm"}
+    assert imported == "False"

@@ -264,10 +264,11 @@ CASES: tuple[Case, ...] = (
         ex.stray_separator,
         "two lines with a stray separator after the shot number (one field more than the header)",
         "refused",
-        "exit 2 from `validate` naming the first such line, and exit 1 from `predict` naming both: every value after "
-        "the stray separator would sit one column off; fix the lines",
+        "exit 1 (data rejected) from `validate`, `run` and `predict`, naming both lines: every value after the stray "
+        "separator would sit one column off; fix the lines",
         (
-            Step("validate", 2, ("{file}", "line 31", "stray separator")),
+            Step("validate", 1, ("{file}", "lines 31, 151", "stray separator")),
+            Step("run", 1, ("{file}", "lines 31, 151", "stray separator")),
             Step("predict", 1, ("{file}", "lines 31, 151", "stray separator")),
         ),
     ),

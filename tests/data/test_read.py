@@ -18,7 +18,7 @@ from axpoc.data._read import detect_header_row, read_files, read_table
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._sql import read_sql
 from axpoc.data._write import write_csv, write_table
-from axpoc.errors import UserError
+from axpoc.errors import UserError, ValidationFailed
 
 KOREAN_CSV = "금형온도,사출압력,불량여부\n180.5,95.2,양품\n182.0,96.1,불량\n179.8,94.7,양품\n"
 
@@ -169,19 +169,32 @@ def test_na_words_stay_text_for_the_dirty_number_rules(tmp_path: Path) -> None:
     assert frame["b"].isna().tolist() == [False, True, False]
 
 
-def test_ragged_line_names_the_line_of_the_file(tmp_path: Path) -> None:
+def test_lines_with_more_fields_are_rejected_data_naming_every_line(tmp_path: Path) -> None:
+    """Exit 1 (data rejected), as predict refuses them and as a cut-off last line is refused: the fix is in
+    the file, not in the config or the command."""
     path = tmp_path / "ragged.csv"
     path.write_text("a,b,c\n1,2,3\n4,5,6,7\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"ragged\.csv: line 3 has 4 fields where the header has 3"):
+    with pytest.raises(
+        ValidationFailed, match=r"ragged\.csv: line 3 has 4 fields where the header has 3"
+    ) as caught:
         read_table(path, ReadOptions())
-    path.write_text("보고서\n\na,b,c\n1,2,3\n4,5,6,7\n", encoding="utf-8")  # title rows count too
-    with pytest.raises(UserError, match=r"ragged\.csv: line 5 has 4 fields"):
+    assert caught.value.exit_code == 1
+    path.write_text(
+        "보고서\n\na,b,c\n1,2,3\n4,5,6,7\n5,6,7\n7,8,,9\n", encoding="utf-8"
+    )  # title rows count too
+    with pytest.raises(ValidationFailed, match=r"ragged\.csv: lines 5, 7 have more fields"):
         read_table(path, ReadOptions())
     # every line one field longer than the header (a separator at each line's end): pandas would take each
     # row's first field as its index and read every value one column off, without a word
     path.write_text("a,b,c\n1,2,3,\n4,5,6,\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"ragged\.csv: lines 2, 3 have more fields where the header has 3"):
+    with pytest.raises(
+        ValidationFailed, match=r"ragged\.csv: lines 2, 3 have more fields where the header has 3"
+    ):
         read_table(path, ReadOptions())
+    packed = tmp_path / "ragged.csv.gz"  # the lines are counted in the decompressed text
+    packed.write_bytes(gzip.compress(b"a,b,c\n1,2,3\n4,5,6,7\n5,6,7\n7,8,,9\n"))
+    with pytest.raises(ValidationFailed, match=r"ragged\.csv\.gz: lines 3, 5 have more fields"):
+        read_table(packed, ReadOptions())
 
 
 def test_excel_header_on_row_3_detected_and_declared(tmp_path: Path) -> None:

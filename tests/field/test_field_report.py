@@ -146,6 +146,43 @@ def test_parts_awaiting_results_are_a_labelled_estimate(field_project) -> None:
     assert "추정치 (ESTIMATE)" in html and 'data-estimate="recall"' in html
 
 
+def test_the_estimate_is_per_week_and_a_thin_week_has_too_little_evidence(field_project) -> None:
+    """Each week's waiting parts are estimated alone (predict's output carries each part's production time).
+    Recounted from the files: a recall estimate is sum(p f) / sum(p) of the week's parts with no result yet,
+    given only when they are expected to hold 5 defects or more; a week of a few late parts gives no number
+    but says it has too little evidence (so does the share of a week with fewer than 5 waiting parts)."""
+    report = load_report(field_project)
+    scores = pd.concat([pd.read_csv(p) for p in field_project.scores()], ignore_index=True)
+    assert "timestamp" in scores.columns  # columns.time, copied by predict beside the id
+    files = ["history.csv"] + [f"outcomes_week{w}.csv" for w in range(1, len(field_project.scores()) + 1)]
+    answered = set(pd.concat([pd.read_csv(field_project.demo / f) for f in files])["shot_id"].astype(str))
+    waiting = scores[~scores["shot_id"].astype(str).isin(answered)].copy()
+    waiting["week"] = (pd.to_datetime(waiting["timestamp"]).dt.normalize() - DEPLOYED_DAY).dt.days // 7 + 1
+    weeks = {w["week"]: w for w in report["estimate_weeks"]}
+    assert report["awaiting_unplaced"] == 0 and set(weeks) == {1, 2, 3}
+    assert sum(w["awaiting"] for w in weeks.values()) == report["awaiting"] == len(waiting)
+    thin = 0
+    for week, parts in waiting.groupby("week"):
+        kpis = weeks[week]["kpis"]
+        p, f = parts["score"].clip(0, 1), parts["decision"].astype(str).str.lower().eq("true")
+        assert weeks[week]["awaiting"] == len(parts)
+        if p.sum() >= 5:
+            assert kpis["recall"]["value"] == pytest.approx((p * f).sum() / p.sum(), abs=1e-9)
+        else:
+            thin += 1
+            assert "too little evidence" in kpis["recall"]["undefined"] and math.isnan(
+                kpis["recall"]["value"]
+            )
+        share = kpis["manual_inspection_share"]
+        if len(parts) >= 5:
+            assert share["value"] == pytest.approx(f.mean(), abs=1e-12) and share["low"] == share["high"]
+        else:
+            assert f"only {len(parts)} waiting part" in share["undefined"]
+    assert thin, "the late parts of an early week are too few for a number"
+    html = Path(report["report"]).read_text(encoding="utf-8")
+    assert 'data-estimate-week="3"' in html and "근거 부족" in html
+
+
 def test_the_korean_report_says_targets_weeks_incidents_and_visits(field_project) -> None:
     report = load_report(field_project)
     html = Path(report["report"]).read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """Evidence is counted in independent units: where one label belongs to a whole group (a tool worn or not,
-one label per experiment) and the split keeps groups whole, ``enough_evidence`` counts groups, not rows,
-and says so; 60 sensor rows of two worn tools are two cases, not sixty."""
+one label per experiment) and the split keeps groups whole, ``enough_evidence``, ``catches_defects`` and
+"the model caught a defect" count groups, not rows, and say so; 60 sensor rows of two worn tools are two
+cases, not sixty."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ import numpy as np
 import pandas as pd
 from config_files import write_yaml_config
 
-from axpoc.kpi import defect_catches, enough_evidence
+from axpoc.kpi import (
+    Baseline,
+    CostModel,
+    Undefined,
+    Volumes,
+    beats_no_model,
+    catches_defects,
+    defect_catches,
+    enough_evidence,
+)
 
 TOOLS = {
     "project": {"name": "evidence_groups", "title": "공구 마모"},
@@ -58,6 +68,38 @@ def test_groups_are_counted_with_their_pooled_verdict():
     assert defect_catches(y, caught, [1], groups=groups) == {1: (2, 3)}
 
 
+def test_catches_defects_counts_groups_and_says_so():
+    """Two worn tools, 3 of 4 rows of one flagged, 1 of 4 of the other: one tool caught of two (recall 0.5),
+    not 4 rows of 8; a group label makes the group the defect."""
+    y = np.array([1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0])
+    flagged = np.array([1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0], dtype=bool)
+    groups = np.repeat(["T1", "T2", "T3"], 4)
+    (row,) = catches_defects(defect_catches(y, flagged, [1], groups=groups), unit="No")
+    assert row.passed and row.value == 0.5
+    assert "caught 1 of 2 'No' groups" in row.reason and "groups are counted, not rows" in row.reason
+    assert "그룹 2개 중 1개" in row.reason.text("ko")
+
+
+def test_a_few_flagged_rows_of_a_worn_tool_are_no_caught_defect():
+    """saving_vs_best_policy is undefined when the model catches no defect: with group labels a defect is
+    caught only as a group (at least half its rows flagged), not by one stray flagged row."""
+    y = np.repeat([1, 0, 0, 0, 0], 4)
+    flagged = np.zeros(y.size, dtype=bool)
+    flagged[0] = True  # 1 of the worn tool's 4 rows
+    groups = np.repeat(["T1", "T2", "T3", "T4", "T5"], 4)
+    priced = {
+        "baseline": Baseline("all", detection_rate=0.9),
+        "cost": CostModel(inspection_cost=500, escape_cost=50_000, false_alarm_cost=2_000),
+        "volumes": Volumes(parts_per_day=100, working_days_per_month=20),
+        "groups": groups,
+        "n_boot": 50,
+    }
+    by_rows = beats_no_model(y, flagged, **priced).kpis["saving_vs_best_policy"]
+    by_groups = beats_no_model(y, flagged, label_groups=groups, **priced).kpis["saving_vs_best_policy"]
+    assert not isinstance(by_rows, Undefined)
+    assert isinstance(by_groups, Undefined) and "catches no defect" in by_groups.reason
+
+
 def test_group_evidence_says_groups_were_counted():
     rows, evidence = enough_evidence({"worn": (2, 2)}, test_share=0.25, unit="No")
     assert not rows[0].passed and rows[0].value == 2
@@ -85,3 +127,5 @@ def test_group_level_labels_are_insufficient_evidence_not_a_verdict(tmp_path: Pa
     assert evidence["value"] == 2 and not evidence["passed"]
     assert "groups are counted, not rows" in evidence["reason"]
     assert "more 'No' groups with 'worn' defects" in outcome["decision_reason"]
+    caught = next(g for g in outcome["gates"] if g["name"] == "catches_defects")  # the same units
+    assert "of 2 'No' groups with 'worn' defects" in caught["reason"] and caught["value"] in (0.0, 0.5, 1.0)

@@ -179,7 +179,12 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
 
 PROCESS_TRACKS = {
     name: ("press_forming", "cnc_machining")
-    for name in ("04_model_comparison.ipynb", "06_kpi_validation.ipynb", "07_retraining.ipynb")
+    for name in (
+        "02_data_preparation.ipynb",
+        "04_model_comparison.ipynb",
+        "06_kpi_validation.ipynb",
+        "07_retraining.ipynb",
+    )
 }
 """Core notebooks with a PROCESS parameter, run here on the other process templates' demo data."""
 
