@@ -61,7 +61,13 @@ class _LogStream:
 _CHATTY = ("great_expectations", "sqlalchemy.engine", "alembic", "urllib3", "matplotlib", "PIL", "fontTools")
 """Libraries whose INFO lines are noise even in the log file: only their warnings are kept."""
 
-_state: dict[str, Any] = {"pending": None, "file": None, "console": None, "showwarning": None}
+_state: dict[str, Any] = {
+    "pending": None,
+    "file": None,
+    "console": None,
+    "showwarning": None,
+    "language": None,
+}
 
 
 def route_library_output(console: TextIO | None = None) -> None:
@@ -147,9 +153,18 @@ def _sort_captured(record: logging.LogRecord) -> bool:
     return not ours
 
 
+def speak(language: str) -> None:
+    """Say axpoc's warnings on the console in ``language`` (the verb's config), not in both languages."""
+    _state["language"] = language
+
+
 def _say_on_console(message: str) -> None:
+    from axpoc.i18n import console_text
+
     stream = _state["console"] or sys.stderr
-    stream.write(f"경고 / Warning: {message}\n")
+    language = _state["language"]
+    prefix = console_text("warning", language) if language else "경고 / Warning"
+    stream.write(f"{prefix}: {message}\n")
 
 
 def log_to_project(project_dir: Path) -> Path | None:
@@ -196,7 +211,7 @@ def stop_routing() -> None:
     if _state["showwarning"] is not None:
         warnings.showwarning = _state["showwarning"]
     logging.getLogger("py.warnings").removeFilter(_sort_captured)
-    _state.update(pending=None, file=None, console=None, showwarning=None)
+    _state.update(pending=None, file=None, console=None, showwarning=None, language=None)
 
 
 def mlflow_prints_to_log() -> None:

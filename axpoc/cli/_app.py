@@ -123,12 +123,20 @@ def demo_data(
         if as_json:
             emit_json(written)
         else:
+            values = {
+                "deployed": written["deployed"],
+                "parts": written["parts"],
+                "path": f"[bold]{escape(str(out))}[/]",
+            }
             err_console.print(
-                f"현장 기간 데모 (field period): 배포일 {written['deployed']}, 부품 {written['parts']:,}개, "
-                f"기준 기간 {written['baseline_parts']:,}개 → [bold]{out}[/]"
+                console_text("field_demo", cfg.language, baseline=written["baseline_parts"], **values)
             )
-            err_console.print(f"[dim]다음 (next): axpoc outcomes {field} --data {out}/history.csv[/]")
+            command = f"axpoc outcomes {field} --data {out}/history.csv"
+            err_console.print(f"[dim]{escape(console_text('next', cfg.language, command=command))}[/]")
         return
+    following = _load(after) if after is not None else None
+    # without a config the lines are Korean (the starter configs' language); --after's config says its own
+    language = following.language if following is not None else "ko"
     result = write_demo_data(
         process,
         out,
@@ -137,23 +145,23 @@ def demo_data(
         drift=drift,
         seed=seed,
         encoding=encoding,
-        after=_load(after) if after is not None else None,
+        after=following,
     )
     if as_json:
         emit_json(result)
     else:
         path = f"[bold]{escape(str(result['path']))}[/]"
-        err_console.print(console_text("demo_written", "ko", rows=result["rows"], path=path))
+        err_console.print(console_text("demo_written", language, rows=result["rows"], path=path))
         if result.get("curves_path"):
             curves = ", ".join(result["curves"])
             err_console.print(
-                escape(console_text("demo_curves", "ko", curves=curves, path=result["curves_path"]))
+                escape(console_text("demo_curves", language, curves=curves, path=result["curves_path"]))
             )
-        err_console.print(f"[dim]{escape(console_text('demo_feeds', 'ko', feeds=result['feeds']))}[/]")
+        err_console.print(f"[dim]{escape(console_text('demo_feeds', language, feeds=result['feeds']))}[/]")
 
 
 def _load(config: Path) -> Any:
-    from axpoc.config import load_config
+    from axpoc.cli._output import load_config
 
     return load_config(config)
 
@@ -291,12 +299,18 @@ def worker(
     from axpoc.steps import run_worker
 
     cfg = _load(config)
-    outcome = run_worker(cfg, project_dir=project_dir, wait_s=wait, say=lambda m: err_console.print(m))
+    outcome = run_worker(
+        cfg, project_dir=project_dir, wait_s=wait, say=lambda m: err_console.print(escape(m))
+    )
     if as_json:
         emit_json(asdict(outcome))
     else:
-        done = ", ".join(f"{name} {n}" for name, n in outcome.trials.items()) or "none"
-        err_console.print(f"작업자 완료 (worker done): run {outcome.run_id}; trials {done}")
+        language = cfg.language
+        done = ", ".join(
+            console_text("worker_trials", language, name=name, n=n) for name, n in outcome.trials.items()
+        )
+        trials = done or console_text("none", language)
+        err_console.print(escape(console_text("worker_done", language, run=outcome.run_id, trials=trials)))
 
 
 @app.command()

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from axpoc.cli._output import emit_json, err_console
+from axpoc.i18n import console_text
 
 ConfigArg = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
@@ -29,7 +31,7 @@ PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="also print it to P
 
 
 def _setup(config: Path, project_dir: Path | None) -> tuple[Any, Path]:
-    from axpoc.config import load_config
+    from axpoc.cli._output import load_config
 
     cfg = load_config(config)
     return cfg, cfg.project_dir(project_dir)
@@ -87,7 +89,9 @@ def outcomes(
         return
     for note in result.notes:
         err_console.print(f"- {note}", soft_wrap=True, markup=False)
-    err_console.print(f"결과 저장 (outcomes recorded): {result.recorded_total:,} → [bold]{result.store}[/]")
+    err_console.print(
+        console_text("outcomes_recorded", cfg.language, n=result.recorded_total, store=_bold(result.store))
+    )
 
 
 def field_report(
@@ -115,9 +119,7 @@ def field_report(
     from axpoc.report import field_verdict_text
 
     err_console.print(f"[bold]{field_verdict_text(report)}[/]", soft_wrap=True)
-    err_console.print(
-        f"보고서 (report): [bold]{html}[/]" + (f"  PDF: {report['pdf']}" if report["pdf"] else "")
-    )
+    err_console.print(_written("field_report_written", cfg.language, html, report["pdf"]))
 
 
 def _report(
@@ -160,9 +162,7 @@ def charter(
     if as_json:
         emit_json(data)
         return
-    err_console.print(
-        f"착수 헌장 (charter): [bold]{html}[/]" + (f"  PDF: {data['pdf']}" if data["pdf"] else "")
-    )
+    err_console.print(_written("charter_written", cfg.language, html, data["pdf"]))
 
 
 def visit(
@@ -187,7 +187,16 @@ def visit(
         return
     planned = len(cfg.plan.visits)
     err_console.print(
-        f"방문 기록 (visit recorded): {day} — {result['visits']}번째 (계획 {planned}회) → {result['file']}"
+        escape(
+            console_text(
+                "visit_recorded",
+                cfg.language,
+                day=day,
+                n=result["visits"],
+                planned=planned,
+                file=result["file"],
+            )
+        )
     )
 
 
@@ -213,9 +222,17 @@ def case_card(
     if as_json:
         emit_json(card)
         return
-    err_console.print(
-        f"사례 카드 (case card): [bold]{html}[/]" + (f"  PDF: {card['pdf']}" if card["pdf"] else "")
-    )
+    err_console.print(_written("case_card_written", cfg.language, html, card["pdf"]))
+
+
+def _bold(path: object) -> str:
+    return f"[bold]{escape(str(path))}[/]"
+
+
+def _written(code: str, language: str, html: Path, pdf: str) -> str:
+    """The line that names a written document (and its PDF), in the config's language."""
+    printed = console_text("pdf", language, path=escape(pdf)) if pdf else ""
+    return console_text(code, language, path=_bold(html), pdf=printed)
 
 
 def _model_facts(cfg: Any, project_dir: Path | None, versions: list[str]) -> tuple[str, int]:

@@ -29,7 +29,7 @@ NewDataOpt = Annotated[
 
 
 def _load(config: Path) -> Any:
-    from axpoc.config import load_config
+    from axpoc.cli._output import load_config
 
     return load_config(config)
 

@@ -19,10 +19,25 @@ err_console = Console(stderr=True, highlight=False)
 _json_run = {"asked": False, "written": False}
 """Whether this invocation asked for ``--json`` and whether a JSON document is on stdout already."""
 
+_spoken: dict[str, str | None] = {"language": None}
+"""The language of this invocation's config, once a verb has read it (None before: both languages)."""
+
+
+def load_config(path: Path) -> Any:
+    """The verb's config; from then on errors and axpoc's warnings speak its ``language``, like the verb."""
+    from axpoc import _logs
+    from axpoc.config import load_config as load
+
+    config = load(path)
+    _spoken["language"] = config.language
+    _logs.speak(config.language)
+    return config
+
 
 def expect_json(asked: bool) -> None:
     """Called once per invocation by the entry point: a failure then prints its error as JSON too."""
     _json_run.update(asked=asked, written=False)
+    _spoken["language"] = None
 
 
 def error_payload(message: str, *, code: str, exit_code: int) -> dict[str, Any]:
@@ -65,8 +80,13 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 
 def fail(message: str, *, code: str = "error", exit_code: int = 2) -> None:
-    """The message on stderr, and with ``--json`` the error object on stdout (:func:`json_error`)."""
-    err_console.print(f"[bold red]오류 / Error:[/] {message}", soft_wrap=True)
+    """The message on stderr in the config's language once it is known (a phrase is said in it; before a
+    config was read: "오류 / Error"), and with ``--json`` the English error object on stdout (:func:`json_error`)."""
+    from axpoc.i18n import console_text, say
+
+    language = _spoken["language"]
+    prefix = console_text("error", language) if language else "오류 / Error"
+    err_console.print(f"[bold red]{prefix}:[/] {say(message, language or 'ko')}", soft_wrap=True)
     json_error(message, code=code, exit_code=exit_code)
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from axpoc.cli._output import emit_json, err_console, step
+from axpoc.i18n import console_text, say
 
 
 def recommend(
@@ -46,11 +47,11 @@ def recommend(
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")] = False,
 ) -> None:
     """Recommend process settings for one part's context (the registry is not changed)."""
-    from axpoc.config import load_config
+    from axpoc.cli._output import load_config
     from axpoc.recommend import recommend_settings
 
     cfg = load_config(config)
-    with step("조건 탐색 중 (searching settings)..."):
+    with step(console_text("searching", cfg.language)):
         outcome = recommend_settings(
             cfg,
             context_file=context,
@@ -122,7 +123,7 @@ def _tables(outcome: Any, language: str) -> None:
     if rec.allow_extrapolation:
         err_console.print(words("extrapolating", language), style="yellow")
     for note in rec.notes:
-        err_console.print(f"- {note}", style="dim", markup=False)
+        err_console.print(f"- {say(note, language)}", style="dim", markup=False)
     err_console.print(
         words("nothing_written", language, run=outcome.run_id[:8], folder=outcome.folder), style="dim"
     )

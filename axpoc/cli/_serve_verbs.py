@@ -72,7 +72,7 @@ def predict(
 ) -> None:
     """Score a file or a query with the champion; rows failing the data contract go to a reject file."""
     with _collector_paused() as started:
-        from axpoc.config import load_config
+        from axpoc.cli._output import load_config
         from axpoc.serve import BatchProgress, predict_batch
 
         cfg = load_config(config)
@@ -171,8 +171,14 @@ def _summary(result: Any, language: str) -> None:
             err_console.print(f"[yellow]  - {escape(say(reason, language))}: {count:,}[/]")
     for note in result.notes:
         err_console.print(f"[dim]- {escape(say(note, language))}[/]")
-    stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items() if v >= 0.05)
-    err_console.print(f"[dim]{result.elapsed_s:.1f} s ({result.rows_per_s:,.0f} rows/s): {stages}[/]")
+    stages = ", ".join(
+        console_text("stage", language, stage=console_text(f"stage_{k}", language), seconds=v)
+        for k, v in result.timings.items()
+        if v >= 0.05
+    )
+    err_console.print(
+        f"[dim]{line('speed', seconds=result.elapsed_s, rate=result.rows_per_s, stages=stages)}[/]"
+    )
     if result.scored == 0:
         err_console.print(f"[red]{line('all_rejected')}[/]")
 
@@ -207,7 +213,7 @@ def serve(
     """Serve the champion over HTTP (POST /predict, GET /health); follows the alias when it moves."""
     import uvicorn
 
-    from axpoc.config import load_config
+    from axpoc.cli._output import load_config
     from axpoc.errors import UserError
     from axpoc.serve import create_app
 

@@ -43,8 +43,12 @@ def run_summary(outcome: Any, config_path: Path, *, language: str) -> None:
         for key in [*keys, metric, "ci_low", "ci_high", "p_value", "trials", "note"]:
             board.add_column(headers.get(str(key)) or words.get(str(key), str(key)))
         for row in outcome.leaderboard:
+            status = str(row.get("status"))
             board.add_row(
-                *[_fmt(row.get(k)) for k in [*keys, metric, "ci_low", "ci_high", "p_value", "trials"]],
+                _fmt(row.get("rank")),
+                _fmt(row.get("candidate")),
+                words.get(f"status_{status}", status),
+                *[_fmt(row.get(k)) for k in [metric, "ci_low", "ci_high", "p_value", "trials"]],
                 say(row.get("note") or "", language)[:60],
             )
         err_console.print(board)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from axpoc.data._checker import cell_kinds, dtype_matches, failing_rows, holds_numbers, numeric_cells
 from axpoc.data._contract import Contract, Expectation, Kind, Severity, Source
 from axpoc.errors import ValidationFailed
-from axpoc.i18n import ConsoleText, say_check, texts
+from axpoc.i18n import ConsoleText, ContractText, joined, say, say_check, texts
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -58,7 +58,22 @@ class ExpectationResult(BaseModel):
         if not self.failing_rows or self.kind == "column_exists":
             return ""
         shown = ", ".join(str(_row_number(r)) for r in self.failing_rows[:limit])
-        return f"data rows {shown}" + (" ..." if len(self.failing_rows) > limit else "")
+        more = " ..." if len(self.failing_rows) > limit else ""
+        return ContractText("data_rows", {"rows": shown, "more": more})
+
+    def detail(self, *, first: str = "rows") -> str:
+        """Where the rule failed, as a phrase: how many rows, which (the first few) and example values, the
+        rows or (``first="count"``) the count with its examples first; else the contract's note (a missing
+        column)."""
+        values = ", ".join(repr(v) for v in self.sample_values[:3])
+        count: list[str] = (
+            [] if self.failing_count is None else [ContractText("rows", {"n": self.failing_count})]
+        )
+        examples: list[str] = [ContractText("examples", {"values": values})] if values else []
+        if first == "count" and count and examples:
+            count, examples = [ContractText("rows_examples", {"n": self.failing_count, "values": values})], []
+        parts = [*count, *([self.rows_text()] if self.rows_text() else []), *examples]
+        return joined(*parts) if parts else ContractText("check", {"text": self.note})
 
 
 class ValidationReport(BaseModel):
@@ -128,9 +143,8 @@ class ValidationReport(BaseModel):
         for r in self.critical_failures + self.warnings:
             share = "-" if r.failing_share is None else f"{r.failing_share:.2%}"
             count = "-" if r.failing_count is None else str(r.failing_count)
-            detail = "; ".join(
-                part for part in (", ".join(str(v) for v in r.sample_values) or r.note, r.rows_text()) if part
-            )
+            sample = ", ".join(str(v) for v in r.sample_values) or say_check(r.note, language)
+            detail = "; ".join(part for part in (sample, say(r.rows_text(), language)) if part)
             style = "red" if r.severity == "critical" else "yellow"
             column = r.column if r.column_b is None else f"{r.column}, {r.column_b}"
             severity = words.get(f"vseverity_{r.severity}", r.severity)
@@ -142,18 +156,14 @@ class ValidationReport(BaseModel):
         """Raise :class:`ValidationFailed` (exit code 1) naming each critical failure."""
         if self.ok:
             return
-        parts = []
-        for r in self.critical_failures:
-            detail = f"{r.failing_count} rows" if r.failing_count is not None else r.note
-            if r.sample_values:
-                detail += ", e.g. " + ", ".join(repr(v) for v in r.sample_values[:3])
-            if r.rows_text():
-                detail += f"; {r.rows_text()}"
-            parts.append(f"'{r.column}' {r.rule} ({detail})")
+        parts = [
+            ContractText(
+                "failed_rule", {"column": r.column, "rule": r.rule, "detail": r.detail(first="count")}
+            )
+            for r in self.critical_failures
+        ]
         raise ValidationFailed(
-            f"{len(parts)} critical data-contract failure(s) in {self.n_rows} rows: "
-            + "; ".join(parts)
-            + ". Fix these values or columns in the data (or the declared rule in the config) and run again."
+            ContractText("run_rejected", {"n": len(parts), "rows": self.n_rows, "parts": joined(*parts)})
         )
 
 

@@ -32,7 +32,7 @@ from axpoc.drift._stats import (
     severity_rank,
 )
 from axpoc.errors import UserError
-from axpoc.i18n import ConsoleText, drift_texts
+from axpoc.i18n import ConsoleText, DriftNote, drift_texts, say, texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -189,8 +189,11 @@ class DriftReport:
             style = {"major": "red", "moderate": "yellow"}.get(f.severity)
             name = escape(f.name if role == "feature" else f"[{role}] {f.name}")
             numbers = [_fmt(f.psi), f.test, _fmt(f.p_value), _fmt(f.details.get("wasserstein_norm"))]
-            change = escape(_change(f, "mean"))
-            table.add_row(name, f.kind, f.severity, *numbers, change, escape(f.reason), style=style)
+            change = escape(_change(f, drift_texts(language)["mean"]))
+            kind = DriftNote("kind", {"kind": f.kind}).text(language)
+            severity = texts(language).get(f"sev_{f.severity}", f.severity)
+            reason = escape(say(f.reason, language))
+            table.add_row(name, kind, severity, *numbers, change, reason, style=style)
         return table
 
 

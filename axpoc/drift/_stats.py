@@ -28,6 +28,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from axpoc.i18n import DriftNote
+
 Severity = Literal["none", "moderate", "major"]
 Kind = Literal["numeric", "categorical", "curve"]
 
@@ -294,10 +296,10 @@ def _empty_side(
         return None
     if not n_ref and not n_cur:
         severity: Severity = "none"
-        reason = "no value on either side"
+        reason = DriftNote("no_values")
     else:
         severity = "major"
-        reason = f"every value is missing in the {'reference' if not n_ref else 'current'} data"
+        reason = DriftNote("all_missing_reference" if not n_ref else "all_missing_current")
     return FeatureDrift(name, kind, math.nan, "none", math.nan, math.nan, severity, reason, [], details)
 
 
@@ -305,19 +307,30 @@ def _grade(
     effects: dict[str, tuple[float, float, float]], *, p_value: float, alpha: float
 ) -> tuple[Severity, str]:
     """Severity from effect sizes (value, moderate band, major band) gated by the test's p-value."""
-    shown = ", ".join(f"{label} {value:.3g}" for label, (value, _, _) in effects.items())
+    shown = DriftNote.listing(
+        [
+            DriftNote("effect", {"label": label, "value": f"{value:.3g}"})
+            for label, (value, _, _) in effects.items()
+        ]
+    )
+    p = f"{p_value:.2g}"
     if not p_value < alpha:
-        return "none", f"not significant (p={p_value:.2g} >= {alpha:g}); {shown}"
+        return "none", DriftNote("not_significant", {"p": p, "alpha": f"{alpha:g}", "shown": shown})
     levels = {
         label: int(value >= moderate) + int(value >= major)
         for label, (value, moderate, major) in effects.items()
     }
     level = max(levels.values())
     if level == 0:
-        return "none", f"significant (p={p_value:.2g}) but small: {shown}"
-    crossed = ", ".join(
-        f"{label} {effects[label][0]:.3g} >= {effects[label][level]:g}"
-        for label, lv in levels.items()
-        if lv == level
+        return "none", DriftNote("small", {"p": p, "shown": shown})
+    crossed = DriftNote.listing(
+        [
+            DriftNote(
+                "crossed_one",
+                {"label": label, "value": f"{effects[label][0]:.3g}", "band": f"{effects[label][level]:g}"},
+            )
+            for label, lv in levels.items()
+            if lv == level
+        ]
     )
-    return SEVERITIES[level], f"{crossed} (p={p_value:.2g})"
+    return SEVERITIES[level], DriftNote("crossed", {"crossed": crossed, "p": p})

@@ -11,21 +11,41 @@ from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._console import ConsoleText, console_text
 from axpoc.i18n._data import DirtyNote, LeakNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
-from axpoc.i18n._flows import InputFlag, PrepareNote, RecoveryNote
+from axpoc.i18n._flows import (
+    BatchNote,
+    CombineNote,
+    DriftNote,
+    InputFlag,
+    PrepareNote,
+    ProductNote,
+    RecoveryNote,
+)
 from axpoc.i18n._kpi import RULE_LABELS, GateText, Reason, RuleText, policy_label
 from axpoc.i18n._models import SkipReason
 from axpoc.i18n._phrase import LANGUAGES, Joined, Phrase, Stored, joined, say, stored
 from axpoc.i18n._recommend import RecommendText
-from axpoc.i18n._report import DecisionReason, RetrainNote, RuleNote, decision_text, gate_reason, say_check
+from axpoc.i18n._report import (
+    ContractText,
+    DecisionReason,
+    RetrainNote,
+    RuleNote,
+    decision_text,
+    gate_reason,
+    say_check,
+)
 from axpoc.i18n._words import drift_texts, retrain_texts, texts
 
 __all__ = [
     "LANGUAGES",
     "RULE_LABELS",
+    "BatchNote",
+    "CombineNote",
     "CompareNote",
     "ConsoleText",
+    "ContractText",
     "DecisionReason",
     "DirtyNote",
+    "DriftNote",
     "FieldText",
     "GateText",
     "InputFlag",
@@ -33,6 +53,7 @@ __all__ = [
     "LeakNote",
     "Phrase",
     "PrepareNote",
+    "ProductNote",
     "ReadNote",
     "Reason",
     "RecommendText",

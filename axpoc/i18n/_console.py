@@ -17,6 +17,9 @@ class ConsoleText(Phrase):
 
     templates = MappingProxyType(
         {
+            # the error boundary and axpoc's warnings (before a config is read both languages are said)
+            "error": ("오류", "Error"),
+            "warning": ("경고", "Warning"),
             # progress of run and retrain
             "data": (
                 "데이터: {source}, {rows:,}행, 특성 {features}개",
@@ -35,6 +38,9 @@ class ConsoleText(Phrase):
                 "학습 데이터: 기준 {reference:,}행 + 새 데이터 {new:,}행 ({replaced}행 대체){window}; {holdout}",
                 "training data: {reference:,} reference + {new:,} new rows ({replaced} replaced){window}; {holdout}",
             ),
+            "yes": ("예", "yes"),
+            "no": ("아니요", "no"),
+            "window": ("; {window}", "; {window}"),
             "holdout_score": (
                 "평가 데이터 ({rows:,}행): 도전자 {primary} {challenger:.4f} vs 챔피언 {champion:.4f}",
                 "holdout ({rows:,} rows): challenger {primary} {challenger:.4f} vs champion {champion:.4f}",
@@ -155,6 +161,24 @@ class ConsoleText(Phrase):
             "config_written": ("설정 파일을 만들었습니다: {path}", "config written: {path}"),
             "demo_written": ("데모 데이터: {rows}행 → {path}", "demo data: {rows} rows → {path}"),
             "demo_curves": ("곡선: {curves} → {path}", "curves: {curves} → {path}"),
+            "feeds_parquet": (
+                "--data {out} 그대로 (retrain, drift, predict -i)",
+                "--data {out} as it is (retrain, drift, predict -i)",
+            ),
+            "feeds_parquet_curves": (
+                "--data {out} 그대로 (retrain, drift, predict -i); 곡선도 파일 안에 있음",
+                "--data {out} as it is (retrain, drift, predict -i); the curves are kept in the file",
+            ),
+            "feeds_file": (
+                "--data {out} (retrain, drift, predict -i)",
+                "--data {out} (retrain, drift, predict -i)",
+            ),
+            "feeds_curves": (
+                "설정에 data.path: {name}, data.curves: {{path: {curves}, cycle: {cycle}, index: index}}; "
+                "retrain, drift, predict의 --data에는 곡선을 한 파일에 담는 .parquet를 쓰세요",
+                "a config with data.path: {name} and data.curves: {{path: {curves}, cycle: {cycle}, index: index}}; "
+                "for --data of retrain, drift or predict write .parquet, which keeps the curves in one file",
+            ),
             "demo_feeds": ("읽는 법: {feeds}", "feeds: {feeds}"),
             # serve
             "open_host": (
@@ -198,6 +222,37 @@ class ConsoleText(Phrase):
             "p_leakage": ("누수 의심 ({kind})", "leakage? ({kind})"),
             "p_problem": ("문제", "problem"),
             "p_none": ("없음", "none"),
+            # the field verbs and the field demo
+            "outcomes_recorded": ("결과 저장: {n:,}건 → {store}", "outcomes recorded: {n:,} → {store}"),
+            "field_report_written": ("현장 보고서: {path}{pdf}", "field report: {path}{pdf}"),
+            "charter_written": ("착수 헌장: {path}{pdf}", "charter: {path}{pdf}"),
+            "case_card_written": ("사례 카드: {path}{pdf}", "case card: {path}{pdf}"),
+            "pdf": ("  PDF: {path}", "  PDF: {path}"),
+            "visit_recorded": (
+                "방문 기록: {day} — {n}번째 방문 (계획 {planned}회) → {file}",
+                "visit recorded: {day} — visit {n} of {planned} planned → {file}",
+            ),
+            "field_demo": (
+                "현장 기간 데모: 배포일 {deployed}, 부품 {parts:,}개, 기준 기간 {baseline:,}개 → {path}",
+                "field period demo: deployed {deployed}, {parts:,} parts, {baseline:,} baseline parts → {path}",
+            ),
+            # recommend
+            "searching": ("조건 탐색 중...", "searching settings..."),
+            # worker
+            "worker_waiting": (
+                "작업자: 작업자를 받는 실행을 최대 {seconds:g}초 기다리는 중...",
+                "worker: waiting up to {seconds:g} s for a run that takes workers...",
+            ),
+            "worker_joined": (
+                "작업자: 실행 {run} 참여, 특성 {features}개",
+                "worker: joined run {run}, {features} features",
+            ),
+            "worker_done": (
+                "작업자 완료: 실행 {run}; 튜닝 시도 {trials}",
+                "worker done: run {run}; trials {trials}",
+            ),
+            "worker_trials": ("{name} {n}회", "{name} {n}"),
+            "none": ("없음", "none"),
             # predict
             "scoring": ("채점 중...", "scoring..."),
             "scoring_progress": (
@@ -215,6 +270,18 @@ class ConsoleText(Phrase):
                 "입력 주의: 채점한 {n:,}행에 모델이 학습하지 않은 값이 있습니다 (input_flags 열)",
                 "input flags: {n:,} scored row(s) hold values the model was not trained on (column input_flags)",
             ),
+            "speed": (
+                "{seconds:.1f}초 (초당 {rate:,.0f}행): {stages}",
+                "{seconds:.1f} s ({rate:,.0f} rows/s): {stages}",
+            ),
+            "stage_load": ("불러오기", "load"),
+            "stage_read": ("읽기", "read"),
+            "stage_check": ("검사", "check"),
+            "stage_compile": ("컴파일", "compile"),
+            "stage_score": ("채점", "score"),
+            "stage_explain": ("설명", "explain"),
+            "stage_write": ("쓰기", "write"),
+            "stage": ("{stage} {seconds:.1f}초", "{stage} {seconds:.1f}s"),
             "all_rejected": (
                 "모든 행이 거부되었습니다: 거부 파일을 확인하세요.",
                 "every row was rejected: check the reject file.",

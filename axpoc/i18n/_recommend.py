@@ -55,6 +55,22 @@ class RecommendText(Phrase):
                 "{setting}: 다른 설정은 추천값에 고정",
                 "{setting}: other settings at the recommendation",
             ),
+            "note_outside": (
+                "현재 설정이 안전 범위 밖입니다: {columns}",
+                "today's setting is outside the safe range for {columns}",
+            ),
+            "note_keep": (
+                "데이터가 있는 범위에서 현재보다 낫다고 예측되는 설정이 없습니다: 현재 설정을 유지하세요",
+                "no supported setting is predicted better than today's: keep today's setting",
+            ),
+            "note_no_refits": (
+                "부트스트랩 재학습을 요청하지 않음 (--refits 2 미만): 구간 없음",
+                "no bootstrap refits asked (--refits below 2): no intervals",
+            ),
+            "note_routes": (
+                "제품별 모델: 부트스트랩 재학습은 공통 모델만 다루므로 구간 없음",
+                "per-product sub-models: the bootstrap refits cover the shared model only; no intervals",
+            ),
             "nothing_written": (
                 "레지스트리는 바꾸지 않았습니다. 기록: MLflow 실행 {run}, 그림: {folder}",
                 "The registry was not changed. Logged as MLflow run {run}; figures in {folder}",

@@ -53,6 +53,10 @@ _DECISIONS: dict[str, tuple[str, str]] = {
         "champion (too uncertain; more test data needed)",
     ),
     "rollback": ("v{old}에서 v{new}(으)로 되돌리기: {reason}", "rollback from v{old} to v{new}: {reason}"),
+    "imported": (
+        "{source}에서 가져옴 ({who}, {when}), 번들 {bundle}",
+        "imported from {source} ({who}, {when}) via {bundle}",
+    ),
     "no_reason": ("이유를 적지 않음", "no reason given"),
     "lost_race": (
         "그사이 다른 프로세스가 챔피언을 바꿨습니다; 이 버전은 도전자로 남습니다",
@@ -217,3 +221,46 @@ def say_check(text: str, language: str) -> str:
         if pattern.search(text):
             return pattern.sub(korean, text)
     return text
+
+
+class ContractText(Phrase):
+    """The data contract's verdict on rows: where a rule failed and what the message of a rejection says.
+    Rules and notes are the contract's English (:func:`say_check` says them in Korean)."""
+
+    templates = MappingProxyType(
+        {
+            "data_rows": ("데이터 행 {rows}{more}", "data rows {rows}{more}"),
+            "rows": ("{n}행", "{n} rows"),
+            "examples": ("예: {values}", "e.g. {values}"),
+            "check": ("{text_word}", "{text}"),
+            "rows_examples": ("{n}행, 예: {values}", "{n} rows, e.g. {values}"),
+            "failed_rule": (
+                "'{column}' 열 검사 실패: {rule_word} ({detail})",
+                "'{column}' {rule} ({detail})",
+            ),
+            "failed": (
+                "'{column}' 열 검사 실패: {rule_word} ({detail})",
+                "column '{column}' must be {rule} ({detail})",
+            ),
+            "run_rejected": (
+                "데이터 {rows}행에서 데이터 계약의 치명적 검사 {n}개가 실패했습니다: {parts}. 데이터의 이 값이나 열을 "
+                "고치거나 (설정에 선언한 규칙이면 그 규칙을) 고친 뒤 다시 실행하세요.",
+                "{n} critical data-contract failure(s) in {rows} rows: {parts}. Fix these values or columns in "
+                "the data (or the declared rule in the config) and run again.",
+            ),
+            "new_data_rejected": (
+                "{source}: 챔피언의 데이터 계약 중 치명적 검사 {n}개가 실패해 아무것도 학습하지 않았고 챔피언도 "
+                "그대로입니다: {parts}. 내보낸 파일의 이 값이나 열을 고친 뒤 (데이터 행은 머리글 아래 1부터 셉니다) "
+                "다시 실행하세요.",
+                "{source}: {n} critical check(s) of the champion's data contract failed, so nothing was trained "
+                "and the champion is unchanged: {parts}. Fix these values or columns in the export (data rows "
+                "count from 1 below the header) and run again.",
+            ),
+        }
+    )
+
+    @classmethod
+    def _derived(cls, values: Mapping[str, object], language: str) -> dict[str, object]:
+        return {
+            f"{key}_word": say_check(str(values[key]), language) for key in ("rule", "text") if key in values
+        }

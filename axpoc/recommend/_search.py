@@ -17,6 +17,7 @@ import pandas as pd
 
 from axpoc._columns import is_curve_cell
 from axpoc.errors import UserError
+from axpoc.i18n import RecommendText
 from axpoc.recommend._controls import Control
 from axpoc.recommend._support import Support
 
@@ -205,7 +206,7 @@ class Recommender:
         today = self.candidates(context, need)[0]
         outside = [c.column for c in self.controls if not c.low <= float(context[c.column].iloc[0]) <= c.high]
         if outside:
-            notes.append(f"today's setting is outside the safe range for {', '.join(outside)}")
+            notes.append(RecommendText("note_outside", {"columns": ", ".join(outside)}))
         box = self.search_box(context, allow_extrapolation=allow_extrapolation)
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         with warnings.catch_warnings():
@@ -256,7 +257,7 @@ class Recommender:
             described = self.candidates(self.with_settings(context, [c.settings for c in ranked]), need)
             ranked = [c for c in described if c.objective < today.objective or c.settings == today.settings]
         if not ranked:
-            notes.append("no supported setting is predicted better than today's: keep today's setting")
+            notes.append(RecommendText("note_keep"))
         return Recommendation(
             context={k: _plain(v) for k, v in context.iloc[0].items()},
             today=today,
@@ -348,9 +349,9 @@ def _refits(
     """The champion refitted on ``refits`` bootstrap resamples of the training part (its tuned
     hyperparameters, its calibrator kept), so the spread of their predictions says how sure it is."""
     if refits < 2:
-        return [], "no bootstrap refits asked (--refits below 2): no intervals"
+        return [], RecommendText("note_no_refits")
     if model.routes:
-        return [], "per-product sub-models: the bootstrap refits cover the shared model only; no intervals"
+        return [], RecommendText("note_routes")
     from sklearn.base import clone
 
     from axpoc.artifact import OofCalibratedClassifier

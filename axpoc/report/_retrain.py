@@ -110,10 +110,10 @@ def render_retrain_report(data: RetrainReportData) -> str:
         "decision": _decision(data, t),
         "validation": _validation(data.validation),
         "drift": _drift(data, t),
-        "products": data.new_products,
+        "products": [{**p, "action": say(p["action"], data.language)} for p in data.new_products],
         "champion_new": _column_table(data.champion_on_new, data, t) if data.champion_on_new else None,
         "compare": _compare(data, t) if data.kind == "retrain" else None,
-        "training": [(t.get(f"tr_{key}", key), value) for key, value in data.training],
+        "training": [(t.get(f"tr_{key}", key), say(value, data.language)) for key, value in data.training],
         "notes": [say(note, data.language) for note in data.notes],
         "repro": _repro(data, t),
     }
@@ -381,7 +381,7 @@ def _compare(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any]:
             }
         )
     return {
-        "holdout": data.holdout,
+        "holdout": say(data.holdout, data.language),
         "champion": {
             "version": champion.version,
             "family": champion.family,

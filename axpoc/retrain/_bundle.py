@@ -40,6 +40,7 @@ from axpoc import __version__
 from axpoc._files import remove_stale_temps, staged
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
+from axpoc.i18n import DecisionReason
 
 BUNDLE_FORMAT = "axpoc-project-bundle"
 BUNDLE_VERSION = 1
@@ -533,8 +534,15 @@ def _verify(config_path: Path, manifest: dict[str, Any], bundle: Path) -> str | 
             "action": "import",
             "version": champion,
             "forced": False,
-            "reason": f"imported from {manifest['source_dir']} ({manifest['created_by']}, {manifest['created_at']}) "
-            f"via {bundle.name}",
+            "reason": DecisionReason(
+                "imported",
+                {
+                    "source": manifest["source_dir"],
+                    "who": manifest["created_by"],
+                    "when": manifest["created_at"],
+                    "bundle": bundle.name,
+                },
+            ),
         },
     )
     return champion

@@ -13,6 +13,7 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
+from axpoc.i18n import CombineNote
 
 ORDER_COLUMN = "_axpoc_order"
 """Row order used as the time when the config names no time column: the holdout is the last rows."""
@@ -81,15 +82,13 @@ def combine(
         replaced = int(repeated[: len(reference)].sum())
         both = both.loc[~repeated]
         if replaced:
-            notes.append(
-                f"{replaced} reference rows had the id of a new row ('{id_column}'); the new rows were kept."
-            )
+            notes.append(CombineNote("replaced", {"n": replaced, "column": id_column}))
     else:
-        notes.append("no columns.id: new rows were not checked for duplicates of the reference.")
+        notes.append(CombineNote("no_id"))
     if time_column and time_column in both.columns:
         both = both.sort_values(time_column, kind="stable")
     both = both.reset_index(drop=True)
-    window = ""
+    window: str = ""
     if window_days is not None:
         if not time_column or time_column not in both.columns:
             raise UserError(
@@ -100,10 +99,11 @@ def combine(
         both = both.loc[(times >= times.max() - pd.Timedelta(days=window_days)).to_numpy()].reset_index(
             drop=True
         )
-        window = f"last {window_days} days by '{time_column}'"
+        window = CombineNote("window_days", {"days": window_days, "column": time_column})
     if window_rows is not None:
         both = both.tail(window_rows).reset_index(drop=True)
-        window = ", ".join(w for w in (window, f"last {window_rows:,} rows") if w)
+        rows = CombineNote("window_rows", {"rows": window_rows})
+        window = CombineNote("window_both", {"days": window, "rows": rows}) if window else rows
     return Combined(
         frame=both,
         n_reference=len(reference),
@@ -123,17 +123,13 @@ def recent_holdout(config: PocConfig, frame: pd.DataFrame) -> tuple[PocConfig, p
     """
     columns = config.columns
     share = f"{config.split.test_size:.0%}"
+    groups = CombineNote("whole_groups", {"column": columns.group}) if columns.group else ""
     if columns.time and columns.time in frame.columns:
-        description = f"holdout: the most recent {share} of the rows by '{columns.time}'"
+        description = CombineNote("holdout_time", {"share": share, "column": columns.time, "groups": groups})
     else:
         frame = frame.assign(**{ORDER_COLUMN: np.arange(len(frame), dtype=float)})
         columns = columns.model_copy(update={"time": ORDER_COLUMN})
-        description = (
-            f"holdout: the last {share} of the rows in file order (reference first, then the new file): "
-            "the config names no time column (columns.time)"
-        )
-    if columns.group:
-        description += f", whole groups of '{columns.group}'"
+        description = CombineNote("holdout_order", {"share": share, "groups": groups})
     method = "time_group" if columns.group else "time"
     split = config.split.model_copy(update={"method": method})
     return config.model_copy(update={"columns": columns, "split": split}), frame, description

@@ -22,7 +22,7 @@ from axpoc import __version__
 from axpoc._logs import Log
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import UserError
-from axpoc.i18n import console_text
+from axpoc.i18n import ConsoleText, console_text
 from axpoc.promotion import (
     Decision,
     config_digest,
@@ -194,7 +194,7 @@ def retrain(
             reference=outcome.n_reference,
             new=outcome.n_new,
             replaced=outcome.n_replaced,
-            window="; " + combined.window if combined.window else "",
+            window=ConsoleText("window", {"window": combined.window}) if combined.window else "",
             holdout=outcome.holdout,
         )
     )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from axpoc.config import PocConfig
 from axpoc.errors import ConfigError, UserError, ValidationFailed
+from axpoc.i18n import ContractText, joined
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -82,23 +83,12 @@ def check_new(frame: pd.DataFrame, contract: Any, *, source: str, labelled: bool
     )
     if report.ok:
         return report
-    parts = []
-    for result in report.critical_failures:
-        where = [] if result.failing_count is None else [f"{result.failing_count} rows"]
-        if result.rows_text():
-            where.append(result.rows_text())
-        if result.sample_values:
-            where.append("e.g. " + ", ".join(repr(v) for v in result.sample_values[:3]))
-        detail = "; ".join(where) or result.note
-        parts.append(f"column '{result.column}' must be {result.rule} ({detail})")
-    raise NewDataRejected(
-        f"{source}: {len(parts)} critical check(s) of the champion's data contract failed, so nothing was "
-        f"trained and the champion is unchanged: "
-        + "; ".join(parts)
-        + ". Fix these values or columns in the "
-        "export (data rows count from 1 below the header) and run again.",
-        report=report,
-    )
+    parts = [
+        ContractText("failed", {"column": r.column, "rule": r.rule, "detail": r.detail()})
+        for r in report.critical_failures
+    ]
+    values = {"source": source, "n": len(parts), "parts": joined(*parts)}
+    raise NewDataRejected(ContractText("new_data_rejected", values), report=report)
 
 
 def target_like(model: Any, values: pd.Series) -> Any:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from axpoc.config import PocConfig
+from axpoc.i18n import CombineNote, ConsoleText
 from axpoc.promotion import Decision, config_digest, package_versions
 
 
@@ -81,7 +82,7 @@ def report_data(
     data.non_inferiority = dict(outcome.non_inferiority)
     data.challenger_version = outcome.challenger_version
     data.run_id = outcome.run_id
-    data.holdout = f"{outcome.holdout} ({outcome.n_holdout:,} rows)"
+    data.holdout = CombineNote("holdout_rows", {"holdout": outcome.holdout, "rows": outcome.n_holdout})
     if champion is not None and champion[1] is not None:
         data.models.append(column("champion", champion_version, champion[0], champion[1]))
     data.models.append(column("challenger", outcome.challenger_version, outcome.family, evaluation))
@@ -91,6 +92,6 @@ def report_data(
         ("replaced", f"{outcome.n_replaced:,}"),
         ("window", outcome.window or "-"),
         ("train_holdout", f"{outcome.n_train:,} / {outcome.n_holdout:,}"),
-        ("retune", "yes" if outcome.retune else "no"),
+        ("retune", ConsoleText("yes" if outcome.retune else "no")),
     ]
     return data

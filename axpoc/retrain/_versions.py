@@ -242,14 +242,19 @@ def promotion_log_table(listing: dict[str, Any], *, language: str = "ko") -> Any
             "lcol_user": f"{entry.get('user', '')}@{entry.get('host', '')}",
             "lcol_action": word(f"action_{entry.get('action', '')}"),
             "lcol_version": entry.get("version", ""),
-            "lcol_reason": say(
-                said.get(str(entry.get("reason", "")), str(entry.get("reason", ""))), language
-            ),
+            "lcol_reason": say(_logged_reason(entry, said), language),
         }
         for entry in listing["promotion_log"]
     ]
     columns = ["lcol_time", "lcol_user", "lcol_action", "lcol_version", "lcol_reason"]
     return pd.DataFrame(rows, columns=columns).rename(columns=word)
+
+
+def _logged_reason(entry: dict[str, Any], said: dict[str, str]) -> str:
+    """A promotion-log line's reason in both languages: the Korean kept in the line itself, else (lines
+    written before it was kept) the Korean the registry holds for the same English sentence."""
+    english = str(entry.get("reason", ""))
+    return stored(english, entry.get("reason_ko")) if entry.get("reason_ko") else said.get(english, english)
 
 
 _VERSION_COLUMNS = ("version", "aliases", "created", "kind", "family", "kpis", "decision", "reason")

@@ -25,6 +25,7 @@ import pandas as pd
 from axpoc.config import PocConfig
 from axpoc.data import check_complete
 from axpoc.errors import UserError
+from axpoc.i18n import BatchNote
 from axpoc.serve._compiled import CACHE_FOLDER, Acceleration
 from axpoc.serve._compiled import accelerate as _accelerate
 from axpoc.serve._model import ServedModel, load_served_model, open_project_store, set_threads
@@ -304,7 +305,7 @@ def _preparer(
 
     def prepare(sample: pd.DataFrame) -> tuple[Any, Acceleration]:
         if accelerate == "never":
-            return served.model, Acceleration("none", "turned off (accelerate='never')")
+            return served.model, Acceleration("none", BatchNote("turned_off"))
         return _accelerate(
             served.model, sample, cache_dir=project / CACHE_FOLDER, threads=threads, compile_new=compile_new
         )

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc._files import staged
+from axpoc.i18n import BatchNote
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +278,7 @@ def accelerate(
         try:
             compiled, new, path = compile_booster(booster, cache_dir, compile_new=compile_new)
         except LookupError:
-            return fallback("not compiled yet and too few rows to be worth compiling", boosters=len(boosters))
+            return fallback(BatchNote("not_worth_compiling"), boosters=len(boosters))
         except ValueError as exc:
             return fallback(str(exc), boosters=len(boosters))
         except Exception as exc:  # any lleaves/LLVM failure must leave scoring on LightGBM, said aloud

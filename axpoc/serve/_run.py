@@ -16,6 +16,7 @@ import pandas as pd
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
 from axpoc.explain import contributions
+from axpoc.i18n import BatchNote
 from axpoc.serve._compiled import Acceleration
 from axpoc.serve._model import ServedModel
 from axpoc.serve._sinks import FileSink, SqlSink
@@ -211,23 +212,24 @@ class Run:
         return ok, reasons
 
     def notes(self) -> list[str]:
-        notes = []
+        """What the run noticed, as phrases: English in ``--json`` and the log, the config's language on
+        the console."""
+        notes: list[str] = []
         if self.skipped_empty:
-            notes.append(f"skipped {self.skipped_empty} empty row(s)")
+            notes.append(BatchNote("skipped_empty", {"n": self.skipped_empty}))
         for column, values in self.duplicates.items():
-            notes.append(f"{column}: {len(values)} value(s) occur more than once; those rows were rejected")
+            notes.append(BatchNote("duplicates", {"column": column, "n": len(values)}))
         for name, (parsed, unparsable) in self.dirty.items():
             parts = [
-                f"{parsed} dirty number(s) read by the rules" if parsed else "",
-                f"{unparsable} value(s) not readable as a finite number (those rows rejected)"
-                if unparsable
-                else "",
+                *([BatchNote("dirty_read", {"n": parsed})] if parsed else []),
+                *([BatchNote("dirty_unreadable", {"n": unparsable})] if unparsable else []),
             ]
-            notes.append(f"{name}: " + ", ".join(p for p in parts if p))
+            said = parts[0] if len(parts) == 1 else BatchNote("both", {"first": parts[0], "second": parts[1]})
+            notes.append(BatchNote("dirty", {"column": name, "parts": said}))
         if self.served.checker is None:
-            notes.append("the model carries no data contract: rows were not checked")
+            notes.append(BatchNote("no_contract"))
         if self.acceleration.engine == "none" and self.acceleration.boosters:
-            notes.append(f"LightGBM scored uncompiled: {self.acceleration.reason}")
+            notes.append(BatchNote("uncompiled", {"reason": self.acceleration.reason}))
         return notes
 
 

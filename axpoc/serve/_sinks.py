@@ -17,6 +17,7 @@ import pandas as pd
 
 from axpoc import _files as files
 from axpoc.errors import UserError
+from axpoc.i18n import BatchNote
 
 _TABLE = re.compile(r"^[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)?$")
 _FILE_OUTPUTS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -279,4 +280,4 @@ def leftover_notes(leftovers: list[tuple[Path, int]]) -> list[str]:
         return []
     size = sum(n for _, n in leftovers) / 1e6
     names = ", ".join(path.name for path, _ in leftovers[:3])
-    return [f"removed {len(leftovers)} temporary file(s) a killed predict had left ({size:,.1f} MB: {names})"]
+    return [BatchNote("leftovers", {"n": len(leftovers), "mb": size, "names": names})]

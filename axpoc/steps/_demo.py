@@ -13,6 +13,7 @@ from axpoc._columns import curve_columns
 from axpoc.config import PocConfig
 from axpoc.data import demo_frame, write_table
 from axpoc.errors import UserError
+from axpoc.i18n import ConsoleText
 from axpoc.process import ProcessTemplate, load_process
 
 _CODE = re.compile(r"^(.*?)(\d+)$")
@@ -113,8 +114,7 @@ def write_demo_data(
             "rows": len(frame),
             "columns": list(frame.columns),
             "curves": channels,
-            "feeds": f"--data {out} as it is (retrain, drift, predict -i)"
-            + ("; the curves are kept in the file" if channels else ""),
+            "feeds": ConsoleText("feeds_parquet_curves" if channels else "feeds_parquet", {"out": out}),
         }
     scalars, curves = split_curves(frame, cycle=cycle)
     if suffix == ".xlsx":
@@ -123,17 +123,15 @@ def write_demo_data(
         scalars.to_csv(out, index=False, encoding=encoding)
     written: dict = {"path": out, "rows": len(scalars), "columns": list(scalars.columns), "curves": []}
     if curves is None:
-        written["feeds"] = f"--data {out} (retrain, drift, predict -i)"
+        written["feeds"] = ConsoleText("feeds_file", {"out": out})
         return written
     curve_path = out.with_name(f"{out.stem}_curves.csv")
     curves.to_csv(curve_path, index=False, encoding=encoding)
     written["curves"] = sorted(set(curves["channel"]))
     written["curves_path"] = curve_path
     written["data_curves"] = {"path": curve_path.name, "cycle": cycle, "index": "index"}
-    written["feeds"] = (
-        f"a config with data.path: {out.name} and data.curves: {{path: {curve_path.name}, cycle: {cycle}, "
-        f"index: index}}; for --data of retrain, drift or predict write .parquet, which keeps the curves "
-        "in one file"
+    written["feeds"] = ConsoleText(
+        "feeds_curves", {"name": out.name, "curves": curve_path.name, "cycle": cycle}
     )
     return written
 

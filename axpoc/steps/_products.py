@@ -18,6 +18,7 @@ import pandas as pd
 
 from axpoc.config import CandidateConfig, PocConfig
 from axpoc.errors import ConfigError, UserError
+from axpoc.i18n import ProductNote, joined
 
 
 def check_per_product(config: PocConfig) -> None:
@@ -57,13 +58,13 @@ def train_product_models(config: PocConfig, prepared: Any, comparison: Any, mode
         plan = {"product": _plain(product), "train_rows": int(count), "own_model": False, "reason": ""}
         plans.append(plan)
         if count < minimum:
-            plan["reason"] = f"{count} training rows < retrain.min_rows_per_product {minimum}"
+            plan["reason"] = ProductNote("too_few_rows", {"rows": int(count), "minimum": minimum})
             continue
         rows = prepared.split.train_index[np.flatnonzero((products == product).to_numpy())]
         sub = _subset(prepared, rows)
         missing = _missing_classes(config, prepared, sub)
         if missing:
-            plan["reason"] = f"no training rows of class {', '.join(map(str, missing))}"
+            plan["reason"] = ProductNote("missing_class", {"classes": ", ".join(map(str, missing))})
             continue
         try:
             sub_model, _, _ = build_poc_model(
@@ -82,17 +83,18 @@ def train_product_models(config: PocConfig, prepared: Any, comparison: Any, mode
                     "product": _plain(product),
                     "train_rows": 0,
                     "own_model": False,
-                    "reason": "no training rows (only in the holdout)",
+                    "reason": ProductNote("only_holdout"),
                 }
             )
-    model.metadata["products"] = plans
-    own = [f"{p['product']} ({p['train_rows']:,} rows)" for p in plans if p["own_model"]]
-    notes = [
-        f"per-product models (retrain.per_product): {', '.join(own) or 'none'}; other products are scored "
-        f"by the shared model."
+    model.metadata["products"] = [{**p, "reason": str(p["reason"])} for p in plans]  # plain data in the model
+    own = [
+        ProductNote("own_model", {"product": p["product"], "rows": p["train_rows"]})
+        for p in plans
+        if p["own_model"]
     ]
+    notes: list[str] = [ProductNote("per_product", {"own": joined(*own) if own else ProductNote("none")})]
     notes += [
-        f"product {p['product']}: no own model, scored by the shared model: {p['reason']}"
+        ProductNote("no_own_model", {"product": p["product"], "reason": p["reason"]})
         for p in plans
         if not p["own_model"]
     ]
@@ -136,17 +138,12 @@ def product_changes(reference: pd.DataFrame, new: pd.DataFrame, config: PocConfi
             continue
         enough = int(count) >= minimum
         if config.retrain.per_product:
-            action = (
-                "gets its own sub-model if its training rows reach retrain.min_rows_per_product"
-                if enough
-                else "too few rows for its own model: scored by the shared model"
-            )
+            action = ProductNote("gets_own" if enough else "too_few_own")
         else:
             action = (
-                "learned by the shared model (product is a feature)"
+                ProductNote("shared_learns")
                 if enough
-                else f"only {int(count)} rows (< retrain.min_rows_per_product {minimum}): the shared model has "
-                "seen little of it, check its predictions and collect more data"
+                else ProductNote("shared_little", {"rows": int(count), "minimum": minimum})
             )
         changes.append(
             {"product": _plain(product), "rows": int(count), "enough_rows": enough, "action": action}

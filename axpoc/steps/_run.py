@@ -167,7 +167,13 @@ def run_poc(
                 outcome.notes.extend(comparison.notes)
                 outcome.chosen = comparison.chosen.name
                 outcome.conclusion = comparison.conclusion(config.language)
-                outcome.leaderboard = comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
+                # the notes as the candidates' phrases (a frame keeps only their English): said in the
+                # config's language on the console, English in --json
+                reasons = {result.name: result.reason for result in comparison.results}
+                outcome.leaderboard = [
+                    {**row, "note": reasons.get(row["candidate"], row.get("note"))}
+                    for row in comparison.leaderboard.replace({np.nan: None}).to_dict(orient="records")
+                ]
                 say(
                     console_text(
                         "chosen", config.language, name=comparison.chosen.name, conclusion=outcome.conclusion

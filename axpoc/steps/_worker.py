@@ -20,6 +20,7 @@ from typing import Any
 from axpoc._hooks import pause_point
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
+from axpoc.i18n import console_text
 from axpoc.steps._compare import DIGEST_TAG, PREFIX_TAG, WORKERS_TAG, comparison_inputs
 from axpoc.steps._prepare import prepare
 
@@ -63,7 +64,7 @@ def run_worker(
         registry_uri=config.tracking.registry_uri,
         database=config.tracking.database,
     )
-    run = _open_run(store, wait_s=wait_s, say=say)
+    run = _open_run(store, wait_s=wait_s, say=say, language=config.language)
     if run.data.tags.get(DIGEST_TAG) != prepared.digest:
         raise UserError(
             f"the run {run.info.run_id} compares other data than this worker read ({prepared.source_label}): "
@@ -74,7 +75,7 @@ def run_worker(
     inputs = comparison_inputs(config, prepared)
     columns = _study_columns(config, prefix, list(inputs.families), wait_s=wait_s)
     outcome = WorkerOutcome(config.project.name, run.info.run_id, "")
-    say(f"작업자 (worker): run {run.info.run_id} 참여, {len(columns)} features")
+    say(console_text("worker_joined", config.language, run=run.info.run_id, features=len(columns)))
     with tracking.parent_run(
         store,
         run_name=f"worker {platform.node()} {os.getpid()}",
@@ -106,7 +107,7 @@ def run_worker(
     return outcome
 
 
-def _open_run(store: Any, *, wait_s: float, say: Callable[[str], None]) -> Any:
+def _open_run(store: Any, *, wait_s: float, say: Callable[[str], None], language: str) -> Any:
     """The newest running parent run of the project that is open to workers, waiting up to ``wait_s``."""
     deadline = time.monotonic() + wait_s
     told = False
@@ -126,7 +127,7 @@ def _open_run(store: Any, *, wait_s: float, say: Callable[[str], None]) -> Any:
                 "--wait SECONDS."
             )
         if not told:
-            say(f"작업자 (worker): 열린 실행을 기다리는 중 / waiting up to {wait_s:g} s for an open run")
+            say(console_text("worker_waiting", language, seconds=wait_s))
             told = True
         time.sleep(1.0)
 

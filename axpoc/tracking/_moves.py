@@ -100,7 +100,8 @@ def alias_version(store: Store, alias: str) -> str | None:
 
 def append_promotion_log(store: Store, entry: dict[str, Any]) -> None:
     """One line of the audit trail (time, user and host added when the entry has none)."""
-    store.ledger.append(PROMOTION_LOG, {**_stamp(), **entry})
+    reason = entry.get("reason")
+    store.ledger.append(PROMOTION_LOG, {**_stamp(), **entry, **(_log_reason(reason) if reason else {})})
 
 
 def read_promotion_log(store: Store) -> list[dict[str, Any]]:
@@ -144,7 +145,13 @@ def promote(
         all_tags = {version: version_tags}
         if previous_tags and current is not None and current != version:
             all_tags[current] = previous_tags
-        log = {"action": action, "version": version, "previous": current, "reason": reason, "forced": forced}
+        log = {
+            "action": action,
+            "version": version,
+            "previous": current,
+            **_log_reason(reason),
+            "forced": forced,
+        }
         _carry_out(store, _move(store, action, version, aliases, all_tags, log))
     return True
 
@@ -158,13 +165,23 @@ def reason_tags(reason: str) -> dict[str, str]:
     return tags
 
 
+def _log_reason(reason: str) -> dict[str, str]:
+    """The reason of a promotion-log line: English (the audit trail), and Korean beside it when the reason
+    is a phrase, so a listing says each line in the reader's language even after later moves retag the
+    version."""
+    line = {"reason": str(reason)}
+    if isinstance(reason, Phrase):
+        line["reason_ko"] = reason.text("ko")
+    return line
+
+
 def mark_challenger(
     store: Store, version: str, *, reason: str, decision: str = "rejected", tags: dict[str, str] | None = None
 ) -> None:
     """Give ``version`` the ``challenger`` alias with the decision and its reason, as one journaled move."""
     with registry_lock(store):
         version_tags = {"axpoc.decision": decision, **reason_tags(reason), **(tags or {})}
-        log = {"action": "reject", "version": version, "reason": reason, "forced": False}
+        log = {"action": "reject", "version": version, **_log_reason(reason), "forced": False}
         _carry_out(
             store, _move(store, "reject", version, {CHALLENGER: version}, {version: version_tags}, log)
         )

@@ -59,8 +59,11 @@ def test_critical_contract_failures_name_columns_and_rows(cli, project_copy: dic
 
     result = cli("retrain", config, "--data", bad, "--project-dir", project, "--json")
     assert result.code == 1
-    assert "'mold_temp_c' must be column exists" in result.stderr
-    assert "'cushion_mm'" in result.stderr and "data rows 4, 8" in result.stderr
+    # the console says it in the config's language (Korean), --json in English
+    assert "'mold_temp_c' 열 검사 실패: 열이 있음" in result.stderr
+    assert "'cushion_mm'" in result.stderr and "데이터 행 4, 8" in result.stderr
+    message = result.json()["error"]["message"]
+    assert "'mold_temp_c' must be column exists" in message and "data rows 4, 8" in message
     failed = [
         r for r in result.json()["validation"]["results"] if not r["success"] and r["severity"] == "critical"
     ]
@@ -80,7 +83,8 @@ def test_inf_in_new_data_is_a_critical_failure_not_a_traceback(
     for verb in ("retrain", "drift"):
         result = cli(verb, config, "--data", bad, "--project-dir", project)
         assert result.code == 1, (verb, result.stderr)
-        assert "'cushion_mm' must be finite (no inf)" in result.stderr and "data rows 3, 7" in result.stderr
+        assert "'cushion_mm' 열 검사 실패: 유한한 값 (무한대 없음)" in result.stderr, result.stderr
+        assert "데이터 행 3, 7" in result.stderr
         assert "Traceback" not in result.stderr
 
 
