@@ -490,12 +490,14 @@ ESTIMATE_KPIS = {
     "false_alarm_rate": "good",
     "defect_escape_rate": "defects",
     "manual_inspection_share": "parts",
-    "monthly_saving": "parts",
+    "monthly_saving": "defects",
 }
-"""What the parts still awaiting their results are estimated on, and what each estimate rests on."""
+"""What the parts still awaiting their results are estimated on, and what each estimate rests on (money on
+the defects: an escape is the cost that moves it most)."""
 MIN_EXPECTED = 5.0
-"""An estimate needs at least this many expected cases behind it (defects for a recall, good parts for a
-false-alarm rate, parts for a share or money): the usual floor for reading a count as its expectation."""
+"""An estimate needs at least this many expected cases behind it (defects for a recall, an escape rate or
+money, good parts for a false-alarm rate, parts for the inspection share): the usual floor for reading a
+count as its expectation."""
 
 
 def estimate_rows(

@@ -149,8 +149,9 @@ def test_parts_awaiting_results_are_a_labelled_estimate(field_project) -> None:
 def test_the_estimate_is_per_week_and_a_thin_week_has_too_little_evidence(field_project) -> None:
     """Each week's waiting parts are estimated alone (predict's output carries each part's production time).
     Recounted from the files: a recall estimate is sum(p f) / sum(p) of the week's parts with no result yet,
-    given only when they are expected to hold 5 defects or more; a week of a few late parts gives no number
-    but says it has too little evidence (so does the share of a week with fewer than 5 waiting parts)."""
+    given only when they are expected to hold 5 defects or more (so is the money); a week of a few late parts
+    gives no number but says it has too little evidence (so does the share of a week with fewer than 5 waiting
+    parts)."""
     report = load_report(field_project)
     scores = pd.concat([pd.read_csv(p) for p in field_project.scores()], ignore_index=True)
     assert "timestamp" in scores.columns  # columns.time, copied by predict beside the id
@@ -173,6 +174,7 @@ def test_the_estimate_is_per_week_and_a_thin_week_has_too_little_evidence(field_
             assert "too little evidence" in kpis["recall"]["undefined"] and math.isnan(
                 kpis["recall"]["value"]
             )
+            assert "too little evidence" in kpis["monthly_saving"]["undefined"]  # escapes move the money most
         share = kpis["manual_inspection_share"]
         if len(parts) >= 5:
             assert share["value"] == pytest.approx(f.mean(), abs=1e-12) and share["low"] == share["high"]

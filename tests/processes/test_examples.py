@@ -52,6 +52,15 @@ def test_example_config_is_a_commented_demo_of_its_process(process: str) -> None
     assert any("\uac00" <= ch <= "\ud7a3" for ch in text)  # commented in Korean (and English)
 
 
+@pytest.mark.parametrize("process", list(SMALL_CANDIDATES))
+def test_example_tunes_by_trial_count_so_its_verdict_repeats(process: str) -> None:
+    """`make demo` must give the same verdict on a busy PC as on a quiet one: a clock budget ran fewer trials
+    under load and turned the injection-molding demo's champion into a challenger (README "Repeatability")."""
+    tuning = load_config(EXAMPLES / f"{process}.yaml").tuning
+    assert tuning.budget_s is None and tuning.trials is not None and tuning.trials <= 8
+    assert tuning.n_jobs == 1 and tuning.storage is None  # one process, one thread: repeats exactly
+
+
 def test_make_demo_runs_the_named_example() -> None:
     if shutil.which("make") is None:
         pytest.skip("make is not installed on this machine")
