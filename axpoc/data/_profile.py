@@ -26,7 +26,7 @@ from axpoc.config import PocConfig
 from axpoc.data._contract import text_in_numbers, value_type
 from axpoc.data._group_level import group_level_columns
 from axpoc.data._roles import SOURCE_COLUMN, resolve_roles
-from axpoc.i18n import ConsoleText, LeakNote, say, texts
+from axpoc.i18n import ConsoleText, LeakNote, ProblemNote, say, texts
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -91,7 +91,7 @@ class Profile(BaseModel):
     duplicate_id_values: list[Any]
     feature_scores: dict[str, float]
     leakage: list[LeakageSuspect]
-    problems: list[str]
+    problems: list[Annotated[str, SkipValidation]]  # ProblemNote phrases, as the leakage reasons
     dirty_numbers: dict[str, dict[str, int]] = {}
     """Column -> rule -> values read by the dirty-number rules (``DirtyReport.counts``), when loaded from files."""
 
@@ -100,6 +100,17 @@ class Profile(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def for_report(self) -> dict[str, Any]:
+        """:meth:`to_dict` with the leakage reasons and problems kept as phrases, so that the report says
+        them in its language (JSON keeps only their English)."""
+        data = self.to_dict()
+        data["leakage"] = [
+            {**row, "reason": suspect.reason}
+            for row, suspect in zip(data["leakage"], self.leakage, strict=True)
+        ]
+        data["problems"] = list(self.problems)
+        return data
 
     def to_table(self, language: str = "en") -> Table:
         """The summary as a rich table; item names and words in ``language`` (the command passes the
@@ -204,34 +215,26 @@ def data_problems(frame: pd.DataFrame, config: PocConfig) -> list[str]:
     target = config.target.column
     for column in frame.columns:
         if frame[column].isna().all():
-            problems.append(
-                f"column '{column}' is empty (all {len(frame)} values missing); drop it or fix the export"
-            )
+            problems.append(ProblemNote("empty", {"column": column, "rows": len(frame)}))
     if target not in frame.columns:
-        problems.append(f"target column '{target}' is not in the data; fix target.column in the config")
+        problems.append(ProblemNote("no_target", {"target": target}))
     else:
         labels = frame[target].dropna()
         if config.target.task in ("binary", "multiclass") and labels.nunique() == 1:
-            problems.append(
-                f"target '{target}' has only one class ({_plain(labels.iloc[0])!r} in all {len(labels)} labelled rows); "
-                "a model needs examples of at least two classes"
-            )
+            values = {"target": target, "value": repr(_plain(labels.iloc[0])), "rows": len(labels)}
+            problems.append(ProblemNote("one_class", values))
     id_column = config.columns.id
     if id_column and id_column in frame.columns:
         duplicated = _duplicated(frame[id_column])
         if duplicated.any():
             shown = ", ".join(repr(v) for v in _samples(frame[id_column][duplicated]))
-            problems.append(
-                f"columns.id '{id_column}': {int(duplicated.sum())} rows share an id with another row "
-                f"(e.g. {shown}); remove duplicated rows or choose another id column"
-            )
+            values = {"column": id_column, "rows": int(duplicated.sum()), "examples": shown}
+            problems.append(ProblemNote("duplicate_ids", values))
     for column in frame.columns:
         text = text_in_numbers(frame[column])
         if text:
-            problems.append(
-                f"column '{column}' holds numbers and text (e.g. {', '.join(repr(t) for t in text)}); "
-                "fix those cells, or list the markers in data.read.na_values"
-            )
+            values = {"column": column, "examples": ", ".join(repr(t) for t in text)}
+            problems.append(ProblemNote("numbers_and_text", values))
     return problems
 
 

@@ -97,7 +97,10 @@ class DriftReport:
             }
             for role, f in self._rows()
         ]
-        return pd.DataFrame.from_records(records, columns=list(records[0]) if records else None)
+        frame = pd.DataFrame.from_records(records, columns=list(records[0]) if records else None)
+        if records:  # the reasons stay phrases (a report says them in its language; a CSV writes English)
+            frame["reason"] = pd.Series([r["reason"] for r in records], dtype=object, index=frame.index)
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: NaN and infinity become None, category keys become strings."""

@@ -376,6 +376,8 @@ def _incidents(
                     "kind": kind,
                     "version": entry.get("version"),
                     "what": str(entry.get("reason", "")),
+                    # the promotion log keeps the Korean sentence beside the English one (a Korean report)
+                    **({"what_ko": entry["reason_ko"]} if entry.get("reason_ko") else {}),
                 }
             )
     for week in weeks:

@@ -9,7 +9,7 @@ without importing another room.
 
 from axpoc.i18n._compare import CompareNote, ScreenNote
 from axpoc.i18n._console import ConsoleText, console_text
-from axpoc.i18n._data import DirtyNote, LeakNote, ReadNote, SplitNote
+from axpoc.i18n._data import DirtyNote, LeakNote, ProblemNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
 from axpoc.i18n._flows import (
     BatchNote,
@@ -53,6 +53,7 @@ __all__ = [
     "LeakNote",
     "Phrase",
     "PrepareNote",
+    "ProblemNote",
     "ProductNote",
     "ReadNote",
     "Reason",

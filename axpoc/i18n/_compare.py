@@ -40,6 +40,12 @@ class CompareNote(Phrase):
                 "for {names}: this choice can change with how busy the PC is. For a repeatable result set "
                 "tuning.trials without tuning.budget_s",
             ),
+            "named": ("{name}: {reason}", "{name}: {reason}"),
+            "none_in_budget": (
+                "후보가 하나도 끝나지 않았습니다 ({reasons}): 시간 예산 안에 끝난 후보가 없습니다. tuning.budget_s를 "
+                "늘리거나 더 가벼운 후보를 고르세요.",
+                "No candidate finished ({reasons}). Raise tuning.budget_s or pick lighter candidates.",
+            ),
             "none_fitted": (
                 "후보가 하나도 학습되지 않았습니다 ({reasons}). 시간 예산 문제가 아닙니다: 학습 데이터 {rows}행이 "
                 "너무 작거나 교차 검증 폴드의 학습 부분에 한 클래스만 있습니다. 불량 사례를 더 모으거나 다른 후보를 "

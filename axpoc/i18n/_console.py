@@ -236,6 +236,11 @@ class ConsoleText(Phrase):
                 "현장 기간 데모: 배포일 {deployed}, 부품 {parts:,}개, 기준 기간 {baseline:,}개 → {path}",
                 "field period demo: deployed {deployed}, {parts:,} parts, {baseline:,} baseline parts → {path}",
             ),
+            # ui
+            "ui_open": (
+                "MLflow UI: http://127.0.0.1:{port}  (멈추려면 Ctrl-C)",
+                "MLflow UI: http://127.0.0.1:{port}  (Ctrl-C to stop)",
+            ),
             # recommend
             "searching": ("조건 탐색 중...", "searching settings..."),
             # worker

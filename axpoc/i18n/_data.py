@@ -270,6 +270,41 @@ class SplitNote(Phrase):
     )
 
 
+class ProblemNote(Phrase):
+    """A problem of the data that stops or spoils a PoC, naming the column and the fix."""
+
+    templates = MappingProxyType(
+        {
+            "empty": (
+                "열 '{column}'이(가) 비어 있습니다 ({rows}개 값이 모두 결측): 열을 빼거나 내보내기를 고치세요",
+                "column '{column}' is empty (all {rows} values missing); drop it or fix the export",
+            ),
+            "no_target": (
+                "목표 열 '{target}'이(가) 데이터에 없습니다: 설정의 target.column을 고치세요",
+                "target column '{target}' is not in the data; fix target.column in the config",
+            ),
+            "one_class": (
+                "목표 '{target}'에 클래스가 하나뿐입니다 (레이블 있는 {rows}행 모두 {value}): 모델에는 두 클래스 이상의 "
+                "예가 필요합니다",
+                "target '{target}' has only one class ({value} in all {rows} labelled rows); a model needs "
+                "examples of at least two classes",
+            ),
+            "duplicate_ids": (
+                "columns.id '{column}': {rows}행이 다른 행과 id가 같습니다 (예: {examples}); 중복 행을 지우거나 다른 "
+                "id 열을 고르세요",
+                "columns.id '{column}': {rows} rows share an id with another row (e.g. {examples}); remove "
+                "duplicated rows or choose another id column",
+            ),
+            "numbers_and_text": (
+                "열 '{column}'에 숫자와 텍스트가 섞여 있습니다 (예: {examples}); 그 칸을 고치거나 표시어를 "
+                "data.read.na_values에 적으세요",
+                "column '{column}' holds numbers and text (e.g. {examples}); fix those cells, or list the "
+                "markers in data.read.na_values",
+            ),
+        }
+    )
+
+
 class LeakNote(Phrase):
     """Why a column is suspected of leaking the label, an id, the calendar or a post-process value."""
 

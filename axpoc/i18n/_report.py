@@ -248,6 +248,10 @@ class ContractText(Phrase):
                 "{n} critical data-contract failure(s) in {rows} rows: {parts}. Fix these values or columns in "
                 "the data (or the declared rule in the config) and run again.",
             ),
+            "unreadable": (
+                "새 데이터를 거부해 아무것도 학습하지 않았습니다: {error}",
+                "The new data was rejected, nothing was trained: {error}",
+            ),
             "new_data_rejected": (
                 "{source}: 챔피언의 데이터 계약 중 치명적 검사 {n}개가 실패해 아무것도 학습하지 않았고 챔피언도 "
                 "그대로입니다: {parts}. 내보낸 파일의 이 값이나 열을 고친 뒤 (데이터 행은 머리글 아래 1부터 셉니다) "

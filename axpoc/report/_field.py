@@ -102,8 +102,10 @@ def _weeks_view(report: Mapping[str, Any], t: Mapping[str, str]) -> list[dict[st
     return out
 
 
-def _incident_text(incident: Mapping[str, Any], t: Mapping[str, str]) -> str:
+def _incident_text(incident: Mapping[str, Any], t: Mapping[str, str], language: str) -> str:
     values = dict(incident)
+    if language == "ko" and values.get("what_ko"):
+        values["what"] = values["what_ko"]
     if "share" in values:
         values["share"] = f"{100 * float(values['share']):.1f}%"
     return t[f"incident_{incident['kind']}"].format(**values)
@@ -245,7 +247,7 @@ def render_field_report(report: Mapping[str, Any]) -> str:
         "incidents": [
             {
                 "when": str(i.get("when") or "")[:16].replace("T", " "),
-                "text": _incident_text(i, t),
+                "text": _incident_text(i, t, report["language"]),
                 "kind": i["kind"],
             }
             for i in report["incidents"]

@@ -431,7 +431,7 @@ def _profile(profile: Mapping[str, Any], t: Mapping[str, str], language: str) ->
         "facts": facts,
         "tables": tables,
         "leakage": leakage,
-        "problems": [str(p) for p in profile.get("problems") or []],
+        "problems": [say(p, language) for p in profile.get("problems") or []],
         "scores": [(name, fmt_number(value, digits=3)) for name, value in ranked[:10]],
     }
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from axpoc.i18n import gate_reason, retrain_texts, say
+from axpoc.i18n import DriftNote, gate_reason, retrain_texts, say
 from axpoc.kpi import GateResult
 from axpoc.report import _figures
 from axpoc.report._data import KpiRow
@@ -219,7 +219,7 @@ def _drift(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any] | No
         rows.append(
             {
                 "name": name,
-                "kind": record["kind"],
+                "kind": DriftNote("kind", {"kind": record["kind"]}).text(data.language),
                 "severity": record["severity"],
                 "severity_label": t.get(f"sev_{record['severity']}", record["severity"]),
                 "psi": _fmt(record["psi"], digits=3),
@@ -227,7 +227,7 @@ def _drift(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any] | No
                 "p_value": _p(record["p_value"]),
                 "w_norm": _fmt(record["wasserstein_norm"], digits=3),
                 "change": _change(record),
-                "reason": record.get("reason", ""),
+                "reason": say(record.get("reason", ""), data.language),
             }
         )
     unseen = [

@@ -45,7 +45,7 @@ def read_new(config: PocConfig, path: str | Path) -> Any:
     except ConfigError:
         raise
     except (UserError, ValidationFailed) as exc:  # unreadable, cut off, lines with stray separators
-        raise NewDataRejected(f"The new data was rejected, nothing was trained: {exc.message}") from None
+        raise NewDataRejected(ContractText("unreadable", {"error": exc.message})) from None
 
 
 def labelled_rows(frame: pd.DataFrame, config: PocConfig, *, source: str) -> tuple[pd.DataFrame, list[str]]:

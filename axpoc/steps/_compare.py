@@ -224,17 +224,15 @@ def _open_to_workers(config: PocConfig, *, prefix: str, digest: str, main: bool)
 def _none_finished(comparison: Comparison, *, n_rows: int) -> UserError:
     """Why no candidate finished, with the advice that fits: the budget only when the budget stopped them."""
     from axpoc.compare import CompareNote
+    from axpoc.i18n import joined
 
-    reasons = "; ".join(f"{r.name}: {r.reason}" for r in comparison.results)
+    reasons = joined(
+        *(CompareNote("named", {"name": r.name, "reason": r.reason}) for r in comparison.results)
+    )
     stopped = any(r.status == "stopped" for r in comparison.results)
     if stopped:
-        return UserError(
-            f"후보가 하나도 끝나지 않았습니다: 시간 예산 안에 끝난 후보가 없습니다. tuning.budget_s를 늘리거나 더 "
-            f"가벼운 후보를 고르세요 / No candidate finished ({reasons}). Raise tuning.budget_s or pick "
-            "lighter candidates."
-        )
-    note = CompareNote("none_fitted", {"rows": n_rows, "reasons": reasons})
-    return UserError(f"{note.text('ko')} / {note}")
+        return UserError(CompareNote("none_in_budget", {"reasons": reasons}))
+    return UserError(CompareNote("none_fitted", {"rows": n_rows, "reasons": reasons}))
 
 
 def study_prefix(config: PocConfig, *, scope: str = "") -> str:

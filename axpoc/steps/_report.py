@@ -151,7 +151,7 @@ def assemble_report_data(
         data_digest=prepared.digest,
         n_rows=len(prepared.frame),
         n_features=len(prepared.roles.features),
-        profile=profile(prepared.frame, config).to_dict(),
+        profile=profile(prepared.frame, config).for_report(),
         validation=validation.to_frame(),
         split_description=prepared.split.description,
         cv_description=comparison.notes[0] if comparison.notes else "",

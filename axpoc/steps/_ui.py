@@ -21,6 +21,7 @@ from typing import Any
 
 from axpoc.config import PocConfig
 from axpoc.errors import UserError
+from axpoc.i18n import console_text
 
 _STOP_WAIT_S = 10.0
 
@@ -56,7 +57,7 @@ def serve_mlflow_ui(config: PocConfig, *, project_dir: Path | None = None, port:
         "--default-artifact-root",
         (folder / "artifacts").resolve().as_uri(),
     ]
-    print(f"MLflow UI: http://127.0.0.1:{port}  (Ctrl-C to stop)", file=sys.stderr)
+    print(console_text("ui_open", config.language, port=port), file=sys.stderr)
     with _hangup_stops():
         server = subprocess.Popen(argv, env=env, **_own_group())
         try:

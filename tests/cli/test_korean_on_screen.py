@@ -1,4 +1,5 @@
-"""Korean on screen: every line a verb prints that has a Korean phrase is said in the config's language.
+"""Korean on screen: every line a verb prints, and every HTML report it writes, says what has a Korean
+phrase in the config's language.
 
 The main verbs run end to end on a small demo project twice, once with ``language: ko`` (the default) and
 once with ``language: en``. No English side of any sentence table of :mod:`axpoc.i18n` (each literal
@@ -146,7 +147,17 @@ def _session(folder: Path, language: str) -> dict[str, str]:
     for verb, args in calls.items():
         code, said[verb] = _invoke(*args)
         assert code == (2 if verb == "error" else 0), (verb, said[verb][-3000:])
+    for report in sorted((folder / "project" / "reports").glob("*.html")):
+        said[f"report {report.stem}"] = _page_text(report.read_text(encoding="utf-8"))
     return said
+
+
+def _page_text(html: str) -> str:
+    """What a reader sees of an HTML report: the text, without styles, scripts and formulas (code)."""
+    import html as entities
+
+    shown = re.sub(r"<(style|script|code)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", shown)))
 
 
 @pytest.fixture(scope="session")
@@ -173,27 +184,89 @@ def test_the_tables_hold_english_to_look_for() -> None:
     assert not any("{" in piece or "}" in piece for piece in sides)
 
 
-def test_korean_screens_say_no_english_sentence(screens: dict) -> None:
+def _english_leftovers(screens: dict[str, str]) -> dict[str, list[str]]:
+    """Per screen, the English sides of i18n entries it shows (with the table entry they come from)."""
     sides = english_sides()
-    leftovers = {
-        verb: sorted({f"{piece!r} ({where})" for piece, where in sides.items() if piece in text})
-        for verb, text in screens["ko"].items()
+    found = {
+        name: sorted({f"{piece!r} ({where})" for piece, where in sides.items() if piece in text})
+        for name, text in screens.items()
     }
-    assert not {verb: found for verb, found in leftovers.items() if found}, "\n".join(
-        screens["ko"][verb] for verb, found in leftovers.items() if found
-    )
+    return {name: pieces for name, pieces in found.items() if pieces}
+
+
+def _korean_lines(screens: dict[str, str]) -> dict[str, list[str]]:
+    """Per screen, the lines (or report text) holding Hangul."""
+    found = {
+        name: [line for line in text.splitlines() if _HANGUL.search(line)] for name, text in screens.items()
+    }
+    return {name: lines for name, lines in found.items() if lines}
+
+
+def test_korean_screens_say_no_english_sentence(screens: dict) -> None:
+    assert not _english_leftovers(screens["ko"])
     # the verbs did speak Korean: progress, tables, decisions, the field documents' lines
     assert "선택: " in screens["ko"]["run"] and "결정: " in screens["ko"]["retrain"]
     assert "착수 헌장: " in screens["ko"]["charter"] and "방문 기록: " in screens["ko"]["visit"]
+    reports = [verb for verb in screens["ko"] if verb.startswith("report ")]
+    assert len(reports) == 4, reports  # the PoC, drift and retrain reports and the charter, in Korean too
     assert screens["ko"]["error"].startswith("오류:")
 
 
 def test_english_screens_say_no_korean(screens: dict) -> None:
-    korean = {
-        verb: [line for line in text.splitlines() if _HANGUL.search(line)]
-        for verb, text in screens["en"].items()
-    }
-    assert not {verb: lines for verb, lines in korean.items() if lines}
+    assert not _korean_lines(screens["en"])
     assert "chosen: " in screens["en"]["run"] and "decision: " in screens["en"]["retrain"]
     assert "charter: " in screens["en"]["charter"] and "visit recorded: " in screens["en"]["visit"]
     assert screens["en"]["error"].startswith("Error:")
+
+
+ASCII_FIELD = {
+    "project.title": "Field check",
+    "project.problem": "short shots reach the customer",
+    "project.owner": "production lead",
+    "project.industry": "automotive parts",
+    "project.lessons": ["export the id column with the results"],
+    "plan.engineer": "PoC engineer",
+    "plan.it_contact": "IT contact",
+}
+"""The field project's own Korean words (title, people, visits) in English, for the English check."""
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_field_verbs_and_documents_speak_the_config_language(
+    cli, field_project, tmp_path: Path, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """outcomes, field-report, case-card, charter and visit on the shared field project: each line and each
+    document in the config's language, not "한국어 (English)" both at once."""
+    from field_project import FIELD_RUN
+
+    from axpoc.cli._output import err_console
+
+    monkeypatch.setattr(err_console, "width", 400)
+    copy = field_project.copy(tmp_path)
+    overrides: dict = {"language": language}
+    if language == "en":
+        visits = [{**v, "purpose": f"visit {i}"} for i, v in enumerate(FIELD_RUN["plan"]["visits"], 1)]
+        overrides |= {**ASCII_FIELD, "plan.visits": visits}
+    config = write_yaml_config(FIELD_RUN, copy.folder, overrides, name="screen.yaml")
+    calls = {
+        "outcomes": ("outcomes", config, "--data", copy.demo / "outcomes_week3.csv"),
+        "field-report": ("field-report", config, "--no-pdf"),
+        "case-card": ("case-card", config, "--no-pdf"),
+        "charter": ("charter", config, "--no-pdf"),
+        "visit": ("visit", config, "--note", "line check", "--who", "K"),
+    }
+    screens = {}
+    for verb, args in calls.items():
+        result = cli(*args)
+        assert result.code == 0, (verb, result.stderr)
+        screens[verb] = result.stderr
+    for report in ("field_report", "case_card", "charter"):
+        page = (copy.project / "reports" / f"{report}.html").read_text(encoding="utf-8")
+        screens[f"report {report}"] = _page_text(page)
+    if language == "ko":
+        assert not _english_leftovers(screens)
+        assert "결과 저장: " in screens["outcomes"] and "현장 보고서: " in screens["field-report"]
+        assert "(English)" not in "".join(screens.values()) and "사례 카드: " in screens["case-card"]
+    else:
+        assert not _korean_lines(screens)
+        assert "outcomes recorded: " in screens["outcomes"] and "field report: " in screens["field-report"]

@@ -117,10 +117,12 @@ def test_when_no_candidate_can_be_fitted_the_message_names_the_cause_not_the_bud
     config = config_from_dict({**settings, "candidates": [{"name": "logistic", "params": {"C": -1.0}}]})
     with pytest.raises(UserError) as error:
         run_comparison(config, prepare(config))
-    message = error.value.message
-    assert message.startswith("후보가 하나도 학습되지 않았습니다 (logistic: no trial finished: ")
-    assert "시간 예산 문제가 아닙니다" in message and "This is not the time budget" in message
-    assert "Raise tuning.budget_s" not in message
+    message = error.value.message  # a phrase: English, and Korean on a Korean console
+    assert message.startswith("No candidate could be fitted (logistic: no trial finished: ")
+    assert "This is not the time budget" in message and "Raise tuning.budget_s" not in message
+    korean = message.text("ko")
+    assert korean.startswith("후보가 하나도 학습되지 않았습니다 (logistic: 끝난 시도가 없음: ")
+    assert "시간 예산 문제가 아닙니다" in korean
 
 
 def test_small_data_flags_come_from_thresholds_chosen_on_the_other_folds() -> None:

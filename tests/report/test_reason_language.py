@@ -152,3 +152,44 @@ def test_korean_report_says_structured_notes_in_korean_english_report_in_english
             assert text in html, (language, text)
         for text in hidden:
             assert text not in html, (language, text)
+
+
+def test_leakage_reasons_and_data_problems_speak_the_reports_language(make_report_data: Make) -> None:
+    """The data profile reaches the report with its phrases: a Korean report says why a column is suspected
+    and what is wrong in Korean, an English one in English (``to_dict`` alone would leave only English)."""
+    import dataclasses
+
+    import pandas as pd
+
+    from axpoc.config import config_from_dict
+    from axpoc.data import profile
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "serial": rng.permutation(np.arange(1000, 1120)),  # unique integers: an identifier
+            "temp": rng.normal(200, 5, 120),
+            "empty": np.nan,
+            "ng": np.arange(120) % 6 == 0,
+        }
+    )
+    config = config_from_dict(
+        {"project": {"name": "leaks"}, "data": {"path": "x.csv"}, "target": {"column": "ng"}}
+    )
+    found = profile(frame, config).for_report()
+    assert found["leakage"] and found["problems"]
+    for language, said, unsaid in (
+        (
+            "ko",
+            ["120개 행 모두 값이 다른 정수: 식별자(ID)", "비어 있습니다 (120개 값이 모두 결측)"],
+            ["an identifier", "is empty"],
+        ),
+        (
+            "en",
+            ["integers unique in every one of 120 rows: an identifier", "is empty (all 120 values missing)"],
+            ["식별자"],
+        ),
+    ):
+        html = render_report(dataclasses.replace(make_report_data("binary", language), profile=found))
+        assert all(text in html for text in said), language
+        assert not any(text in html for text in unsaid), language
