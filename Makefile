@@ -40,7 +40,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m axpoc.notebooks render notebooks build/notebooks
 
 # Trainees' copies (docs/course/trainer/ stays with the trainer): exercises without solutions, printable HTML/PDF.
-HANDOUT_DOCS := docs/course/glossary.yaml $(sort $(wildcard docs/course/*.md)) docs/runbook_ko.md docs/runbook_en.md
+HANDOUT_DOCS := docs/course/glossary.yaml $(filter-out docs/course/coverage.md,$(sort $(wildcard docs/course/*.md))) docs/runbook_ko.md docs/runbook_en.md
 handouts: $(STAMP)
 	$(BIN)/python -m axpoc.notebooks handouts notebooks build/handouts $(foreach doc,$(HANDOUT_DOCS),--print $(doc))
 

@@ -167,6 +167,8 @@ def cached_run(
 ) -> dict[str, Any]:
     """``run_tool``, or the same run finished earlier under the same key (unless ``--fresh``).
 
+    With ``--no-run`` a run not stored yet is only marked pending: the tables of what is done so far.
+
     Each run is stored beside its predictions with when it ran and the machine's load before and
     after, and its CPU share (CPU s / wall s: a tool that got less than one core shows it).
     """
@@ -180,6 +182,8 @@ def cached_run(
             and Path(kept["run"]["predictions"]).exists()
         ):
             return {**kept["run"], "reused": True}
+    if args.no_run:
+        return {"status": "pending", "reason": "not run yet"}
     load_before = os.getloadavg()[0]
     ran_at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     run = run_tool(tool, split, budget_s=args.budget, seed=seed, out=out, trials=args.trials)
@@ -515,6 +519,37 @@ def markdown(payload: dict[str, Any]) -> str:
         "",
     ]
     tools = payload["tools"]
+    lines += [
+        "## Summary: mean ± sd over seeds of each block (rank of axpoc; seeds where axpoc is significantly "
+        "worse than that seed's best other tool)",
+        "",
+        "| data set | block | metric | "
+        + " | ".join(tools)
+        + " | axpoc's rank | axpoc significantly worse |",
+        "|---|---|---|" + "---|" * len(tools) + "---|---|",
+    ]
+    for entry in payload["summary"]:
+        cells = []
+        for tool in tools:
+            v = entry["tools"][tool]
+            cell = "-" if v["mean"] is None else f"{v['mean']:.3f}" + (f" ± {v['sd']:.3f}" if v["sd"] else "")
+            cells.append(
+                cell + (f" (n={v['n']})" if v["mean"] is not None and v["n"] != len(entry["seeds"]) else "")
+            )
+        ranked = entry["axpoc_rank"] is not None
+        arrow = "↑" if entry["higher_is_better"] else "↓"
+        lines.append(
+            f"| {entry['dataset']} | {entry['block']} | {entry['primary']} {arrow} | "
+            + " | ".join(cells)
+            + " | "
+            + (f"{entry['axpoc_rank']} of {len(entry['ranked'])} | " if ranked else "- | ")
+            + (
+                f"{entry['axpoc_significantly_worse_than_best']} of {len(entry['seeds'])} |"
+                if ranked
+                else "- |"
+            )
+        )
+    lines.append("")
     for entry in payload["summary"]:
         arrow = "higher is better" if entry["higher_is_better"] else "lower is better"
         lines += [
@@ -736,6 +771,9 @@ def main(argv: list[str] | None = None) -> int:
         help="axpoc tunes by this trial count per candidate instead of the clock (repeatable)",
     )
     ap.add_argument("--fresh", action="store_true", help="run every tool again, even when a run is stored")
+    ap.add_argument(
+        "--no-run", action="store_true", help="run nothing: write the tables of the runs stored so far"
+    )
     args = ap.parse_args(argv)
     args.work = args.work.resolve()  # the workers run in their own output folders
     for name, value in THREADS.items():
@@ -758,7 +796,7 @@ def main(argv: list[str] | None = None) -> int:
             "seeds": args.seeds,
             "datasets": args.datasets,
             "tools": args.tools,
-            "runs_done": len(runs),
+            "runs_done": sum(run["status"] != "pending" for run in runs),
             "runs_planned": planned,
             "runs_reused": sum(bool(run.get("reused")) for run in runs),
             "ran_between": [min(ran), max(ran)]

@@ -89,4 +89,6 @@ def test_dirty_number_counts_in_validate_and_profile(cli, tmp_path: Path, projec
     profiled = cli("profile", config, "--json")
     assert profiled.code == 0 and profiled.json()["dirty_numbers"] == counts
     table = cli("profile", config)
-    assert "숫자로 정리한 값 '경도'" in table.stderr and "Warning" not in table.stderr  # the table speaks Korean
+    assert (
+        "숫자로 정리한 값 '경도'" in table.stderr and "Warning" not in table.stderr
+    )  # the table speaks Korean
