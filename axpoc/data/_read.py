@@ -355,6 +355,13 @@ def csv_arguments(layout: _Layout, options: ReadOptions) -> dict[str, Any]:
     }
 
 
+def no_rows_error(source: str) -> UserError:
+    """A file (or query) that gave a header and no data rows: the same message in every verb that reads one."""
+    return UserError(
+        f"{source}: no data rows were read (a header alone is not data). Check the file or export it again."
+    )
+
+
 def no_columns_message(path: Path, header_row: int) -> str:
     return f"{path} has no columns from row {header_row} on. Check data.read.header_row."
 

@@ -14,7 +14,7 @@ import pandas as pd
 from axpoc._columns import is_curve_cell, is_curve_column
 from axpoc.config import CurveSource, LabelJoin, PocConfig, ReadOptions
 from axpoc.data._numbers import DirtyReport, clean_numbers
-from axpoc.data._read import ReadInfo, read_files, read_table, sheets_holding
+from axpoc.data._read import ReadInfo, no_rows_error, read_files, read_table, sheets_holding
 from axpoc.data._roles import SOURCE_COLUMN
 from axpoc.data._times import parse_time_column
 from axpoc.errors import UserError
@@ -75,9 +75,7 @@ def load_data(config: PocConfig, *, path: str | Path | None = None) -> LoadedDat
     if data.labels is not None:
         frame = _join_labels(frame, data.labels, config, loaded)
     if frame.empty:
-        raise UserError(
-            f"{loaded.source_label}: no data rows were read. Check the file (a header alone is not data)."
-        )
+        raise no_rows_error(loaded.source_label)
     if cols.time is not None and cols.time in frame.columns:
         frame[cols.time] = parse_time_column(frame[cols.time], fmt=cols.time_format)
         if not pd.api.types.is_datetime64_any_dtype(frame[cols.time]):

@@ -180,6 +180,37 @@ class Pricing:
         )
 
 
+EVIDENCE = {
+    "recall": "defects",
+    "false_alarm_rate": "good",
+    "defect_escape_rate": "defects",
+    "defect_rate_passed": "defects",
+    "manual_inspection_share": "parts",
+    "inspection_hours_saved_per_month": "parts",
+    "monthly_saving": "defects",
+}
+"""What each confusion-count KPI rests on (the passed parts' defect rate and money on the defects: an escape
+is the count and the cost that move them most)."""
+MIN_EXPECTED = 5.0
+"""A KPI needs at least this many cases behind it (:data:`EVIDENCE`; expected cases for an estimate): the usual
+floor for reading a count as its expectation."""
+
+
+def too_little_evidence(name: str, counts: dict[str, Any], *, estimate: bool) -> FieldText | None:
+    """Why KPI ``name`` of summed ``counts`` (``n`` parts, ``d`` defects) has too little evidence for a
+    number, or None when it has enough; ``estimate``: the counts are the waiting parts' expected ones."""
+    basis = EVIDENCE[name]
+    n, d = float(counts["n"]), float(counts["d"])
+    behind = {"defects": d, "good": n - d, "parts": n}[basis]
+    if behind >= MIN_EXPECTED:
+        return None
+    if estimate:
+        values = {"parts": int(n), "expected": f"{behind:.1f}", "need": f"{MIN_EXPECTED:g}"}
+        return FieldText(f"too_few_{basis}", values)
+    values = {"parts": int(n), "count": int(behind), "need": f"{MIN_EXPECTED:g}"}
+    return FieldText(f"realised_few_{basis}", values)
+
+
 def after_statistics(pricing: Pricing) -> dict[str, Callable[[dict[str, Any]], Any]]:
     """KPI name -> statistic of the field period's summed counts (scalars or resample arrays)."""
     per_month = pricing.volumes.parts_per_month
@@ -299,8 +330,13 @@ def ratio_rows(
     *,
     block: int,
     seed: int = SEED,
+    evidence: bool = False,
 ) -> dict[str, KpiRow]:
-    """The confusion-count KPIs of the field period (and the baseline where it has a meaning)."""
+    """The confusion-count KPIs of the field period (and the baseline where it has a meaning).
+
+    ``evidence``: a KPI of the field period with fewer than :data:`MIN_EXPECTED` cases behind it is undefined
+    as too little evidence (the rule of the estimates, for a week of few parts or defects), and one whose
+    interval cannot be formed is undefined with that reason: never a bare number."""
     rng = np.random.default_rng(seed)
     after_stats, before_stats = after_statistics(pricing), before_statistics(pricing)
     a_index = day_blocks(after.index.to_numpy(), n_boot=N_BOOT, block=block, rng=rng) if len(after) else None
@@ -311,10 +347,15 @@ def ratio_rows(
     b_point, b_boot = summed(before), summed(before, b_index) if b_index is not None else None
     rows: dict[str, KpiRow] = {}
     for name, stat in after_stats.items():
+        thin = too_little_evidence(name, a_point, estimate=False) if evidence and a_boot is not None else None
         if a_boot is None:
             interval = undefined(Reason("no_rows"))
+        elif thin is not None:
+            interval = undefined(thin)
         else:
             interval = percentile(np.asarray(stat(a_boot), dtype=float) * np.ones(N_BOOT), stat(a_point))
+            if evidence and isinstance(interval.low, Undefined):  # no interval: no bare number either
+                interval = undefined(interval.low.reason)
         row = KpiRow(name, interval, target=targets.get(name))
         if name in before_stats and b_boot is not None:
             b_stat = before_stats[name]
@@ -485,19 +526,14 @@ def _capability_intervals(
     return {"cpk": percentile(cpk, point.cpk), "ppk": percentile(ppk, point.ppk)}
 
 
-ESTIMATE_KPIS = {
-    "recall": "defects",
-    "false_alarm_rate": "good",
-    "defect_escape_rate": "defects",
-    "manual_inspection_share": "parts",
-    "monthly_saving": "defects",
-}
-"""What the parts still awaiting their results are estimated on, and what each estimate rests on (money on
-the defects: an escape is the cost that moves it most)."""
-MIN_EXPECTED = 5.0
-"""An estimate needs at least this many expected cases behind it (defects for a recall, an escape rate or
-money, good parts for a false-alarm rate, parts for the inspection share): the usual floor for reading a
-count as its expectation."""
+ESTIMATE_KPIS = (
+    "recall",
+    "false_alarm_rate",
+    "defect_escape_rate",
+    "manual_inspection_share",
+    "monthly_saving",
+)
+"""What the parts still awaiting their results are estimated on."""
 
 
 def estimate_rows(
@@ -539,12 +575,11 @@ def estimate_rows(
         "tn": (~y & ~f).sum(axis=1).astype(float),
     }
     stats = after_statistics(pricing)
-    behind = {"defects": expected["d"], "good": expected["n"] - expected["d"], "parts": expected["n"]}
     rows = {}
-    for n, basis in names.items():
-        if behind[basis] < MIN_EXPECTED:
-            values = {"parts": len(p), "expected": f"{behind[basis]:.1f}", "need": f"{MIN_EXPECTED:g}"}
-            rows[n] = KpiRow(n, undefined(FieldText(f"too_few_{basis}", values)))
+    for n in names:
+        thin = too_little_evidence(n, expected, estimate=True)
+        if thin is not None:
+            rows[n] = KpiRow(n, undefined(thin))
         else:
             draws_of = np.asarray(stats[n](draws), dtype=float) * np.ones(N_BOOT)
             rows[n] = KpiRow(n, percentile(draws_of, stats[n](expected)))

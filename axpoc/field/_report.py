@@ -236,8 +236,9 @@ def _excludes_zero(interval: k.Interval) -> bool:
 def _weeks(
     p: k.Periods, before_days: pd.DataFrame, pricing: k.Pricing, chart: dict[str, Any], *, block: int
 ) -> list[dict[str, Any]]:
-    """Per field week: parts, results, realised KPIs with intervals, the process's defect rate against the
-    baseline's and the control-chart signal rate."""
+    """Per field week: parts, results, realised KPIs with intervals (a KPI of a week with fewer than
+    :data:`~axpoc.field._kpis.MIN_EXPECTED` cases behind it is too little evidence, as the estimates), the
+    process's defect rate against the baseline's and the control-chart signal rate."""
     base_rate = (
         k.rate_change(before_days, before_days, "d", "n", block=block, seed=k.SEED)[0]
         if len(before_days)
@@ -251,7 +252,9 @@ def _weeks(
     out = []
     for week, rows in p.after.groupby("week", sort=True):
         days = k.daily(rows)
-        kpis = k.ratio_rows(before_days.iloc[0:0], days, pricing, {}, block=block, seed=k.SEED + int(week))
+        kpis = k.ratio_rows(
+            before_days.iloc[0:0], days, pricing, {}, block=block, seed=k.SEED + int(week), evidence=True
+        )
         defect_rate = (
             k.rate_change(days, days, "d", "n", block=block, seed=k.SEED + 10 + int(week))[0]
             if len(days)

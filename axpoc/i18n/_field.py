@@ -119,6 +119,20 @@ class FieldText(Phrase):
                 "근거 부족: 결과를 기다리는 부품이 {parts}개뿐 ({need}개 이상 필요); 추정치를 내지 않음",
                 "too little evidence: only {parts} waiting part(s) ({need} needed); no estimate is given",
             ),
+            "realised_few_defects": (
+                "근거 부족: 결과가 나온 부품 {parts}개 중 불량이 {count}개뿐 ({need}개 이상 필요); 값을 내지 않음",
+                "too little evidence: the {parts} part(s) with a result hold {count} defect(s) ({need} needed); "
+                "no value is given",
+            ),
+            "realised_few_good": (
+                "근거 부족: 결과가 나온 부품 {parts}개 중 양품이 {count}개뿐 ({need}개 이상 필요); 값을 내지 않음",
+                "too little evidence: the {parts} part(s) with a result hold {count} good part(s) ({need} "
+                "needed); no value is given",
+            ),
+            "realised_few_parts": (
+                "근거 부족: 결과가 나온 부품이 {parts}개뿐 ({need}개 이상 필요); 값을 내지 않음",
+                "too little evidence: only {parts} part(s) with a result ({need} needed); no value is given",
+            ),
             "week_no_awaiting": (
                 "이 주의 부품은 결과가 모두 도착함: 추정할 부품 없음",
                 "every result of this week has arrived: nothing to estimate",

@@ -1,8 +1,9 @@
 """New data after handover: read it, refuse a broken file, check it against the champion's contract.
 
-The reader refuses a file that looks cut off (:func:`axpoc.data.check_complete`, the rule every verb
-applies); an unreadable file, a cut-off one and critical contract failures all stop before any training
-with exit code 1, naming the file, the columns and the rows.
+The file is read as every verb reads it, and its faults answer as in every verb: a file that cannot be read
+as a table (empty, a header alone, mixed encodings) is a file error (exit 2, export it again); one whose
+lines are broken (cut off, stray separators) and critical contract failures are rejected data (exit 1),
+naming the file, the columns and the rows. All of them stop before any training.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
-from axpoc.errors import ConfigError, UserError, ValidationFailed
+from axpoc.errors import UserError, ValidationFailed
 from axpoc.i18n import ContractText, joined
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -33,8 +34,8 @@ class NewDataRejected(ValidationFailed):
 
 
 def read_new(config: PocConfig, path: str | Path) -> Any:
-    """The new data as ``LoadedData`` (config's read options); a missing path is a user error (exit 2),
-    a file that cannot be read or is cut off is rejected data (exit 1)."""
+    """The new data as ``LoadedData`` (config's read options); a missing path or a file that cannot be read
+    is a user error (exit 2), a file with broken lines is rejected data (exit 1), as in ``validate``."""
     from axpoc.data import load_data
 
     where = Path(path).expanduser()
@@ -42,9 +43,7 @@ def read_new(config: PocConfig, path: str | Path) -> Any:
         raise UserError(f"--data {where}: no such file or folder. Check the path of the new data export.")
     try:
         return load_data(config, path=where)
-    except ConfigError:
-        raise
-    except (UserError, ValidationFailed) as exc:  # unreadable, cut off, lines with stray separators
+    except ValidationFailed as exc:  # cut off, lines with stray separators
         raise NewDataRejected(ContractText("unreadable", {"error": exc.message})) from None
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
-from axpoc.errors import UserError
+from axpoc.data import no_rows_error
 from axpoc.explain import contributions
 from axpoc.i18n import BatchNote
 from axpoc.serve._compiled import Acceleration
@@ -103,7 +103,7 @@ class Run:
             writer.finish()
             self.timings["write"] += time.perf_counter() - started
             if self.progress.rows == 0:
-                raise UserError(f"{source.label}: no data rows were read. Check the file or query.")
+                raise no_rows_error(source.label)
         except BaseException:
             writer.stop(drop=True)
             raise

@@ -18,7 +18,7 @@ from typing import Literal
 import exports as ex
 
 Verdict = Literal["refused", "accepted with note", "never champion"]
-Verb = Literal["init", "validate", "profile", "run", "predict", "retrain", "drift"]
+Verb = Literal["init", "validate", "profile", "run", "predict", "retrain", "drift", "outcomes"]
 REFERENCE_VERBS = frozenset({"predict", "retrain", "drift"})
 """Verbs that need a trained model: they run against the reference project (the clean shot log)."""
 Writer = Callable[[Path, int], Path]
@@ -105,6 +105,33 @@ def _cut(name: str, write: Writer, looks_like: str, verbs: tuple[Verb, ...]) -> 
     )
 
 
+FILE_VERBS: tuple[Verb, ...] = ("validate", "run", "outcomes", "predict", "retrain", "drift")
+"""Every verb that reads a data file the user gives (``outcomes`` takes the case's file as inspection
+results): a fault of the file itself answers the same in each."""
+
+
+def _file_fault(
+    name: str,
+    write: Writer,
+    looks_like: str,
+    exit_code: int,
+    does: str,
+    words: tuple[str, ...],
+    more: tuple[Verb, ...] = (),
+) -> Case:
+    """A fault of the file itself (it cannot be read as a table, or some of its lines are broken): every
+    verb in :data:`FILE_VERBS` (and ``more``) refuses it with the same exit code and the same words."""
+    verbs = (*more, *FILE_VERBS)
+    return Case(
+        name,
+        write,
+        looks_like,
+        "refused",
+        f"exit {exit_code} from {', '.join(f'`{v}`' for v in verbs)}: {does}",
+        tuple(Step(v, exit_code, words) for v in verbs),
+    )
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "defect_types_cp949",
@@ -177,24 +204,22 @@ CASES: tuple[Case, ...] = (
             Step("run", 2, (ex.LABEL,)),
         ),
     ),
-    Case(
+    _file_fault(
         "empty_file",
         ex.empty_file,
         "0-byte CSV",
-        "refused",
-        "exit 2 from `init` and `validate`: the file is empty; export it again",
-        (
-            Step("init", 2, ("{file}", "empty|0 bytes|비어", REEXPORT)),
-            Step("validate", 2, ("{file}", "empty|0 bytes|비어", REEXPORT)),
-        ),
+        2,
+        "the file is empty; export it again",
+        ("{file}", "empty|0 bytes|비어", REEXPORT),
+        ("init",),
     ),
-    Case(
+    _file_fault(
         "header_only",
         ex.header_only,
         "CSV with the header line and no rows",
-        "refused",
-        "exit 2: no data rows; a header alone is not data",
-        (Step("validate", 2, ("{file}", "no data|데이터 행|행이 없", "header|헤더")),),
+        2,
+        "no data rows; a header alone is not data",
+        ("{file}", "no data rows", "header alone", REEXPORT),
     ),
     Case(
         "infinite_cells",
@@ -259,18 +284,14 @@ CASES: tuple[Case, ...] = (
         "drops the repeated header line and says on which line it was",
         (Step("validate", 0, ("header|헤더", "122")),),
     ),
-    Case(
+    _file_fault(
         "stray_separator",
         ex.stray_separator,
         "two lines with a stray separator after the shot number (one field more than the header)",
-        "refused",
-        "exit 1 (data rejected) from `validate`, `run` and `predict`, naming both lines: every value after the stray "
-        "separator would sit one column off; fix the lines",
-        (
-            Step("validate", 1, ("{file}", "lines 31, 151", "stray separator")),
-            Step("run", 1, ("{file}", "lines 31, 151", "stray separator")),
-            Step("predict", 1, ("{file}", "lines 31, 151", "stray separator")),
-        ),
+        1,
+        "data rejected, naming both lines: every value after the stray separator would sit one column off; "
+        "fix the lines",
+        ("{file}", "lines 31, 151", "stray separator"),
     ),
     Case(
         "summary_row",
@@ -344,13 +365,13 @@ CASES: tuple[Case, ...] = (
         "exit 2: the first sheet has no 판정 column; the message names the sheets and `data.read.sheet`",
         (Step("validate", 2, (ex.LABEL, "sheet|시트", "샷데이터")),),
     ),
-    Case(
+    _file_fault(
         "cp949_stray_utf8",
         ex.cp949_stray_utf8,
         "CP949 file whose last line was appended in UTF-8",
-        "refused",
-        "exit 2: the file mixes encodings; the message names the line and the encoding",
-        (Step("validate", 2, ("{file}", "241", "encoding|인코딩")),),
+        2,
+        "the file mixes encodings; the message names the line and the encoding",
+        ("{file}", "241", "encoding|인코딩"),
     ),
     Case(
         "unlabelled_rows",

@@ -107,6 +107,14 @@ def _step(case: Case, step: Step, data: Path, folder: Path, project: Path, refer
         return axpoc("profile", folder / "poc.yaml", cwd=folder)
     if step.verb in ("validate", "run"):
         return axpoc(step.verb, folder / "poc.yaml", "--project-dir", project, cwd=folder)
+    if step.verb == "outcomes":  # the file given as the inspection results of one part scored on the line
+        scored = pd.DataFrame({ex.ID: [1], "score": [0.5], "decision": [False], "scored_at": ["2026-01-02"]})
+        scores = ex.write_csv(folder, "scored_parts.csv", scored)
+        overrides = {"data.path": data.name, "field.deployed": "2026-01-01", **case.config}
+        field = write_yaml_config(TEMPLATE, folder, overrides, name="field.yaml")
+        return axpoc(
+            "outcomes", field, "--data", data, "--scores", scores, "--project-dir", project, cwd=folder
+        )
     config, trained = reference["config"], reference["project"]
     if step.verb in ("retrain", "drift"):
         return axpoc(step.verb, config, "--data", data, "--project-dir", trained, cwd=folder)
