@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from axpoc.cli._output import emit_json, err_console, error_payload
-from axpoc.i18n import console_text, say
+from axpoc.i18n import console_text, say, say_check
 
 _Config = Annotated[Path, typer.Argument(help="PoC config YAML", show_default=False)]
 _Json = Annotated[bool, typer.Option("--json", help="print the result as JSON on stdout")]
@@ -164,7 +164,7 @@ def _summary(result: Any, language: str) -> None:
     style = "yellow" if result.rejected else "dim"
     err_console.print(f"[{style}]{line('rejected', rejected=result.rejected, rejects=result.rejects)}[/]")
     for reason, count in list(result.reject_reasons.items())[:5]:
-        err_console.print(f"[{style}]  - {escape(say(reason, language))}: {count:,}[/]")
+        err_console.print(f"[{style}]  - {escape(_rejected_because(reason, language))}: {count:,}[/]")
     if result.input_flagged:
         err_console.print(f"[yellow]{line('input_flags', n=result.input_flagged)}[/]")
         for reason, count in list(result.input_flag_reasons.items())[:5]:
@@ -181,6 +181,12 @@ def _summary(result: Any, language: str) -> None:
     )
     if result.scored == 0:
         err_console.print(f"[red]{line('all_rejected')}[/]")
+
+
+def _rejected_because(reason: str, language: str) -> str:
+    """A reject reason ('column: rule', the reject file's English) with the rule in ``language``."""
+    column, colon, rule = str(reason).partition(": ")
+    return f"{column}: {say_check(rule, language)}" if colon else say(reason, language)
 
 
 def serve(

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from axpoc.cli._output import err_console
-from axpoc.i18n import console_text, say, texts
+from axpoc.i18n import ConsoleText, console_text, say, texts
 
 
 def validation_table(report: Any, *, language: str) -> Table:
@@ -82,4 +82,6 @@ def run_summary(outcome: Any, config_path: Path, *, language: str) -> None:
         err_console.print(f"MLflow UI: axpoc ui {config_path}")
     for note in outcome.notes:
         err_console.print(f"[dim]- {escape(say(note, language))}[/]")
-    err_console.print(line("done_after", step=outcome.stopped_after, seconds=outcome.elapsed_s))
+    step = outcome.stopped_after
+    said = line(f"step_{step}") if f"step_{step}" in ConsoleText.templates else step
+    err_console.print(line("done_after", step=said, seconds=outcome.elapsed_s))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from axpoc.config._schema import PocConfig
 from axpoc.errors import ConfigError
+from axpoc.i18n import PYDANTIC_TYPES, ConfigText, joined
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -23,27 +24,22 @@ def load_config(path: str | Path) -> PocConfig:
     """Read, interpolate ``${ENV_VAR}``, validate; raise :class:`ConfigError` with the key path."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(
-            f"Config file not found: {path}. Check the path, or create a starter config with "
-            "'axpoc init NAME --process injection_molding'."
-        )
+        raise ConfigError(ConfigText("not_found", {"path": path}))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"{path}: a config must be saved as UTF-8 ({exc.reason} at byte {exc.start})."
+            ConfigText("not_utf8", {"path": path, "reason": exc.reason, "byte": exc.start})
         ) from exc
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = ConfigText("where", {"line": mark.line + 1, "column": mark.column + 1}) if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}: not valid YAML{where}: {problem}. Check indentation and quotes.") from exc
+        raise ConfigError(ConfigText("not_yaml", {"path": path, "where": where, "problem": problem})) from exc
     if not isinstance(raw, dict):
-        raise ConfigError(
-            f"{path}: expected a mapping of sections (project, data, target, ...), got {type(raw).__name__}."
-        )
+        raise ConfigError(ConfigText("not_mapping", {"path": path, "kind": type(raw).__name__}))
     raw = _interpolate(raw, path)
     return config_from_dict(raw, base_dir=path.resolve().parent, source=str(path))
 
@@ -70,34 +66,51 @@ def _interpolate(node: Any, path: Path) -> Any:
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                raise ConfigError(
-                    f"{path}: the config refers to ${{{name}}}, but the environment variable {name} is not set. "
-                    f"Set it before running (e.g. export {name}=...); secrets never sit in the config file."
-                )
+                raise ConfigError(ConfigText("env_missing", {"path": path, "name": name}))
             return os.environ[name]
 
         return _ENV.sub(replace, node)
     return node
 
 
-def _format_errors(exc: ValidationError, source: str) -> str:
-    lines = []
+def _format_errors(exc: ValidationError, source: str) -> ConfigText:
+    """Every problem with its key path, said in the reader's language (pydantic's own words stay English)."""
+    lines: list[ConfigText] = []
     for error in exc.errors():
         loc = list(error["loc"])
         key = ".".join(str(part) for part in loc) or "(top level)"
         if error["type"] == "extra_forbidden":
             valid = _valid_keys(loc[:-1])
             close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else f"valid keys here: {', '.join(sorted(valid))}"
-            lines.append(f"{key}: unknown key; {hint}")
+            if close:
+                lines.append(ConfigText("unknown_close", {"key": key, "close": close[0]}))
+            else:
+                lines.append(ConfigText("unknown_valid", {"key": key, "valid": ", ".join(sorted(valid))}))
         elif error["type"] == "missing":
-            lines.append(f"{key}: required key is missing")
+            lines.append(ConfigText("missing", {"key": key}))
         else:
-            message = error["msg"].removeprefix("Value error, ")
+            message = _said(error)
             given = error.get("input")
-            shown = "" if isinstance(given, dict | list) or "got" in message else f" (got {given!r})"
-            lines.append(f"{key}: {message}{shown}")
-    return f"{source}: the config does not follow the schema. " + "; ".join(lines) + "."
+            shown = (
+                ""
+                if isinstance(given, dict | list) or "got" in message
+                else ConfigText("shown", {"given": repr(given)})
+            )
+            lines.append(ConfigText("invalid", {"key": key, "message": message, "shown": shown}))
+    return ConfigText("schema", {"source": source, "problems": joined(*lines)})
+
+
+def _said(error: Any) -> str:
+    """One problem's message as a phrase where axpoc knows its words: the schema's own checks raise a
+    :class:`ConfigText`, and pydantic's common types are said from their ``ctx``; else pydantic's English."""
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], ConfigText):
+        return raised.args[0]
+    if error["type"] in PYDANTIC_TYPES:
+        said = ConfigText(error["type"], error.get("ctx") or {})
+        if said == error["msg"]:  # the English is pydantic's own wording, or we keep pydantic's
+            return said
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _valid_keys(loc: list[Any]) -> list[str]:
@@ -132,4 +145,6 @@ def _check_gate_names(config: PocConfig, source: str) -> None:
         try:
             get_kpi(name)
         except ValueError as exc:
-            raise ConfigError(f"{source}: kpi.gates.{name}: {exc}") from None
+            raise ConfigError(
+                ConfigText("gate", {"source": source, "name": name, "problem": str(exc)})
+            ) from None

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from axpoc._task import Task
+from axpoc.i18n import ConfigText
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _COMPARISON = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$")
@@ -18,7 +19,7 @@ _PAIR_RULE = re.compile(r"^\s*(.+?)\s*(<=|>=)\s*(.+?)\s*$")
 
 def _comparison(text: object) -> str:
     if not isinstance(text, str) or not _COMPARISON.match(text):
-        raise ValueError(f"expected a comparison like '>= 0.9', got {text!r}")
+        raise ValueError(ConfigText("comparison", {"given": repr(text)}))
     return text
 
 
@@ -48,10 +49,7 @@ class ProjectConfig(_Model):
     @classmethod
     def _slug(cls, value: str) -> str:
         if not SLUG.match(value):
-            raise ValueError(
-                f"expected an ASCII slug of 2-63 characters (lower-case letters, digits, '_' or '-', "
-                f"starting with a letter or digit), got {value!r}; put free text in project.title"
-            )
+            raise ValueError(ConfigText("slug", {"given": repr(value)}))
         return value
 
 
@@ -116,12 +114,9 @@ class DataConfig(_Model):
     def _one_source(self) -> DataConfig:
         given = [k for k in ("path", "url", "demo") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "expected exactly one data source: 'path' (file, glob or folder), 'url' + 'query' (database) "
-                f"or 'demo'; got {given or 'none'}"
-            )
+            raise ValueError(ConfigText("one_source", {"given": given or "none"}))
         if self.url is not None and not self.query:
-            raise ValueError("'url' needs a 'query' (SQL SELECT or a table name)")
+            raise ValueError(ConfigText("url_query"))
         return self
 
 
@@ -132,7 +127,7 @@ class Limits(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Limits:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
+            raise ValueError(ConfigText("min_max", {"min": self.min, "max": self.max}))
         return self
 
 
@@ -157,12 +152,10 @@ class ControlConfig(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> ControlConfig:
         if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+            raise ValueError(ConfigText("min_below", {"min": self.min, "max": self.max}))
         wide = self.step is not None and self.min is not None and self.max is not None
         if wide and self.step > self.max - self.min:  # type: ignore[operator]
-            raise ValueError(
-                f"step ({self.step}) is wider than the range {self.min}..{self.max}; use a smaller step"
-            )
+            raise ValueError(ConfigText("step_wide", {"step": self.step, "min": self.min, "max": self.max}))
         return self
 
 
@@ -192,10 +185,7 @@ class ColumnsConfig(_Model):
     def _pair_rules(cls, rules: list[str]) -> list[str]:
         for i, rule in enumerate(rules):
             if _pair(rule) is None:
-                raise ValueError(
-                    f"columns.pair_rules[{i}] is {rule!r}; expected two different column names compared with "
-                    "'<=' or '>=', e.g. 'Rq <= Rt'"
-                )
+                raise ValueError(ConfigText("pair_rule", {"i": i, "rule": repr(rule)}))
         return rules
 
     @property
@@ -223,9 +213,9 @@ class SpecConfig(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> SpecConfig:
         if self.lsl is None and self.usl is None:
-            raise ValueError("expected at least one of 'lsl' or 'usl'")
+            raise ValueError(ConfigText("lsl_or_usl"))
         if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
-            raise ValueError(f"lsl ({self.lsl}) must be below usl ({self.usl})")
+            raise ValueError(ConfigText("lsl_usl", {"lsl": self.lsl, "usl": self.usl}))
         return self
 
 
@@ -254,7 +244,7 @@ class SplitConfig(_Model):
     @model_validator(mode="after")
     def _predefined(self) -> SplitConfig:
         if self.method == "predefined" and self.groups is None:
-            raise ValueError("method 'predefined' needs 'groups: {train: [...], test: [...]}'")
+            raise ValueError(ConfigText("predefined"))
         return self
 
 
@@ -310,10 +300,7 @@ class RuleSwitch(_Model):
     @model_validator(mode="after")
     def _reason_when_off(self) -> RuleSwitch:
         if not self.enabled and not (self.reason or "").strip():
-            raise ValueError(
-                "enabled: false needs a reason: the report prints why this built-in rule was switched off; "
-                "add reason: '...' or remove enabled: false"
-            )
+            raise ValueError(ConfigText("rule_reason"))
         return self
 
 
@@ -396,10 +383,7 @@ class PlanConfig(_Model):
     @classmethod
     def _enough_visits(cls, visits: list[PlannedVisit]) -> list[PlannedVisit]:
         if visits and len(visits) < 5:
-            raise ValueError(
-                f"expected at least five site visits (kick-off, data, model, deployment, field results), "
-                f"got {len(visits)}; add the missing ones with their date and purpose"
-            )
+            raise ValueError(ConfigText("visits", {"n": len(visits)}))
         return sorted(visits, key=lambda v: v.date)
 
 
@@ -413,9 +397,9 @@ class MonitorConfig(_Model):
     @model_validator(mode="after")
     def _limits(self) -> MonitorConfig:
         if self.lsl is None and self.usl is None:
-            raise ValueError("expected at least one of 'lsl' or 'usl'")
+            raise ValueError(ConfigText("lsl_or_usl"))
         if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
-            raise ValueError(f"lsl ({self.lsl}) must be below usl ({self.usl})")
+            raise ValueError(ConfigText("lsl_usl", {"lsl": self.lsl, "usl": self.usl}))
         return self
 
 
@@ -453,16 +437,9 @@ class TrackingConfig(_Model):
         """Hosts sharing a server must share the lock and the promotion log too, or both may promote."""
         uri = (self.uri or "").lower()
         if uri.startswith(("http://", "https://")) and not self.database:
-            raise ValueError(
-                f"tracking.database: tracking.uri {self.uri} is an MLflow server, and the PCs that use it must "
-                "share the registry lock and promotion log: add tracking.database with the team's PostgreSQL "
-                "URL, e.g. postgresql+psycopg://axpoc:PASSWORD@SERVER:5432/axpoc (README 'Team server')"
-            )
+            raise ValueError(ConfigText("team_db", {"uri": self.uri}))
         if self.database and not self.database.lower().startswith(("postgresql", "postgres:")):
-            raise ValueError(
-                f"tracking.database: {self.database} is not a PostgreSQL URL; give one like "
-                "postgresql+psycopg://axpoc:PASSWORD@SERVER:5432/axpoc"
-            )
+            raise ValueError(ConfigText("not_pg", {"database": self.database}))
         return self
 
 
@@ -508,27 +485,24 @@ class PocConfig(_Model):
     @classmethod
     def _module_name(cls, value: str) -> str:
         if not re.match(r"^[a-z_][a-z0-9_]*$", value):
-            raise ValueError(f"expected a module name in pipelines/ like 'injection_molding', got {value!r}")
+            raise ValueError(ConfigText("process_name", {"given": repr(value)}))
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> PocConfig:
         task = self.target.task
         if task == "regression" and self.target.positive_class is not None:
-            raise ValueError("target.positive_class: only for binary or anomaly tasks, not regression")
+            raise ValueError(ConfigText("positive_class"))
         if task != "multiclass" and self.target.defect_classes:
-            raise ValueError("target.defect_classes: only for multiclass tasks")
+            raise ValueError(ConfigText("defect_classes"))
         if task != "multiclass" and self.kpi.costs.class_costs is not None:
-            raise ValueError(
-                "kpi.costs.class_costs: a per-class cost matrix is for multiclass tasks; use "
-                "inspection_cost, escape_cost and false_alarm_cost for binary ones"
-            )
+            raise ValueError(ConfigText("class_costs"))
         if self.target.spec is not None and task != "regression":
-            raise ValueError("target.spec: spec limits are for regression targets")
+            raise ValueError(ConfigText("spec"))
         roles = {"id": self.columns.id, "time": self.columns.time, "group": self.columns.group}
         for role, column in roles.items():
             if column is not None and column == self.target.column:
-                raise ValueError(f"columns.{role}: {column!r} is also the target column")
+                raise ValueError(ConfigText("role_is_target", {"role": role, "column": repr(column)}))
         return self
 
     def resolve(self, path: str | Path) -> Path:

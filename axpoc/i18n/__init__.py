@@ -8,6 +8,7 @@ without importing another room.
 """
 
 from axpoc.i18n._compare import CompareNote, ScreenNote
+from axpoc.i18n._config import PYDANTIC_TYPES, ConfigText
 from axpoc.i18n._console import ConsoleText, console_text
 from axpoc.i18n._data import DirtyNote, LeakNote, ProblemNote, ReadNote, SplitNote
 from axpoc.i18n._field import FieldText, field_texts
@@ -37,10 +38,12 @@ from axpoc.i18n._words import drift_texts, retrain_texts, texts
 
 __all__ = [
     "LANGUAGES",
+    "PYDANTIC_TYPES",
     "RULE_LABELS",
     "BatchNote",
     "CombineNote",
     "CompareNote",
+    "ConfigText",
     "ConsoleText",
     "ContractText",
     "DecisionReason",

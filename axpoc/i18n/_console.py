@@ -69,6 +69,12 @@ class ConsoleText(Phrase):
             ),
             "report": ("보고서: {path}", "report: {path}"),
             "done_after": ("완료: {step} 단계까지 {seconds:.0f}초", "done after {step} in {seconds:.0f} s"),
+            "step_validate": ("검증", "validate"),
+            "step_split": ("분할", "split"),
+            "step_compare": ("비교", "compare"),
+            "step_evaluate": ("평가", "evaluate"),
+            "step_register": ("등록", "register"),
+            "step_report": ("보고서", "report"),
             "done": ("완료: {seconds:.0f}초", "done in {seconds:.0f} s"),
             # retrain, drift, rollback, models
             "champion": ("챔피언", "champion"),

@@ -208,6 +208,9 @@ _CHECK_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(\S+) missing \((\S+) missing in training\)$", r"결측 \1 (학습 데이터 \2)"),
         (r"^(\S+) missing$", r"결측 \1"),
         (r"^column '(.+)' is missing$", r"'\1' 열이 없음"),
+        (r"^column is missing$", "열이 없음"),
+        (r"^missing value$", "결측 값"),
+        (r"^not a finite number$", "유한한 숫자가 아님"),
         (r"^plausible range of '(.+?)' \((.+)\) in (.+)$", r"공정 템플릿의 타당 범위: '\1' (\2)"),
     )
 )

@@ -119,3 +119,42 @@ def test_a_team_server_needs_the_shared_database_for_lock_and_promotion_log(tmp_
     assert "not a PostgreSQL URL" in err.value.message
     shared = "  database: postgresql+psycopg://axpoc:pw@mlflow.factory.lan:5432/axpoc\n"
     assert load_config(write(tmp_path, server + shared)).tracking.database.endswith("/axpoc")
+
+
+def test_a_schema_error_is_said_in_korean_and_keeps_its_english_for_logs_and_json() -> None:
+    from axpoc.i18n import say
+
+    raw = {
+        "project": {"name": "X y"},
+        "data": {"path": "a.csv"},
+        "target": {"column": "d", "task": "binary"},
+        "columns": {"gruop": "lot"},
+        "split": {"test_size": 1.5, "cv_folds": "a"},
+        "kpi": {"gates": {"recall": "높게"}},
+    }
+    with pytest.raises(ConfigError) as err:
+        config_from_dict(raw)
+    english, korean = err.value.message, say(err.value.message, "ko")
+    assert "columns.gruop: unknown key; did you mean 'group'?" in english
+    assert "split.test_size: Input should be less than 0.9 (got 1.5)" in english
+    for said in (
+        "설정이 정해진 형식과 맞지 않습니다",
+        "columns.gruop: 알 수 없는 키입니다. 'group'을(를) 쓰려던 것인가요?",
+        "split.test_size: 값이 맞지 않습니다 — 0.9보다 작아야 합니다 (입력값: 1.5)",
+        "split.cv_folds: 값이 맞지 않습니다 — 정수여야 합니다",
+        "kpi.gates.recall: 값이 맞지 않습니다 — '>= 0.9' 같은 비교식이어야 하는데 '높게'입니다",
+        "project.name: 값이 맞지 않습니다 — 영문 소문자",
+    ):
+        assert said in korean
+    assert "unknown key" not in korean and "Input should" not in korean
+
+
+def test_every_check_of_the_schema_raises_a_phrase_not_bare_english() -> None:
+    """A new check with an f-string would reach Korean readers in English; the schema's checks raise ConfigText."""
+    import re
+
+    from axpoc.config import _schema
+
+    source = Path(_schema.__file__).read_text(encoding="utf-8")
+    bare = re.findall(r"raise ValueError\(\s*f?[\"']", source)
+    assert not bare, f"axpoc/config/_schema.py raises bare English: {bare}"

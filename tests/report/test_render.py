@@ -20,7 +20,7 @@ from axpoc.report._fonts import figure_font_family, korean_font_files
 from axpoc.report._i18n import fmt_kpi, unit_label
 
 SECTIONS = ["summary", "data", "leaderboard", "model", "importance", "errors", "threshold", "kpis", "repro"]
-KO_HEADINGS = ["경영진 요약", "데이터 준비도와 검증 결과", "후보 모델 비교 (리더보드)", "선택된 모델", "변수 중요도와 영향",
+KO_HEADINGS = ["경영진 요약", "데이터 준비도와 검증 결과", "후보 모델 비교 (리더보드)", "선택된 모델", "특성 중요도와 영향",
                "판정 임계값과 비용 곡선", "KPI 표 (산식 포함)", "재현성 정보"]  # fmt: skip
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -190,7 +190,7 @@ def test_undefined_kpis_are_explained_and_their_gates_fail(make_report_data: Mak
     assert "비용 정보가 없어 월간 절감액을 계산하지 않았습니다." in summary
     recall_row = html[html.index('data-kpi="recall"') :].split("</tr>")[0]
     assert "정의 불가" in recall_row and "TP + FN = 0" in recall_row
-    for missing in ["비교한 후보 모델이 없습니다.", "데이터 검증 결과가 없습니다.", "변수 중요도가 계산되지 않았습니다.",
+    for missing in ["비교한 후보 모델이 없습니다.", "데이터 검증 결과가 없습니다.", "특성 중요도가 계산되지 않았습니다.",
                     "혼동 행렬이 없습니다.", "비용 정보가 없어 비용 곡선을 그리지 않았습니다."]:  # fmt: skip
         assert missing in html
     _assert_self_contained(html)
