@@ -358,7 +358,8 @@ def csv_arguments(layout: _Layout, options: ReadOptions) -> dict[str, Any]:
 def no_rows_error(source: str) -> UserError:
     """A file (or query) that gave a header and no data rows: the same message in every verb that reads one."""
     return UserError(
-        f"{source}: no data rows were read (a header alone is not data). Check the file or export it again."
+        f"{source}: no data rows were read (a header alone is not data). Check the file or the query, or "
+        "export the data again."
     )
 
 
