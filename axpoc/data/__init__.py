@@ -29,7 +29,7 @@ from axpoc.data._read import (
     read_table,
 )
 from axpoc.data._roles import SOURCE_COLUMN, Roles, missing_column_message, resolve_roles
-from axpoc.data._source import LoadedData, demo_frame, frame_digest, load_data
+from axpoc.data._source import LoadedData, check_sheet, demo_frame, frame_digest, load_data
 from axpoc.data._split import CvPlan, SplitResult, cv_splitter, make_split
 from axpoc.data._sql import SQL_DRIVERS, parse_sql_url, read_sql, safe_url
 from axpoc.data._stream import ChunkedTable, open_chunks, streams
@@ -63,6 +63,7 @@ __all__ = [
     "ValidationReport",
     "build_contract",
     "check_complete",
+    "check_sheet",
     "clean_numbers",
     "cv_splitter",
     "data_problems",

@@ -53,8 +53,8 @@ def load_data(config: PocConfig, *, path: str | Path | None = None) -> LoadedDat
     if path is not None or data.path is not None:
         where = Path(path).expanduser() if path is not None else config.resolve(data.path or "")
         frame = _read_path(where, data.read, loaded)
-        if path is None:
-            _check_sheet(frame, config, loaded.infos)
+        if path is None and data.labels is None:
+            check_sheet(frame.columns, loaded.infos, config.target.column, data.read)
         loaded.source_label = str(path if path is not None else data.path)
         loaded.source_uri = where.resolve().as_uri()
         if SOURCE_COLUMN not in frame.columns and _needs_file_names(config):
@@ -120,26 +120,27 @@ def _read_path(where: Path, options: ReadOptions, loaded: LoadedData) -> pd.Data
     return frame
 
 
-def _check_sheet(frame: pd.DataFrame, config: PocConfig, infos: list[ReadInfo]) -> None:
-    """A workbook read from its first sheet without the target: say which sheet has it.
+def check_sheet(columns: Iterable[object], infos: list[ReadInfo], column: str, read: ReadOptions) -> None:
+    """A workbook read from its first sheet without ``column``, which a later sheet has: say which sheet.
 
     Summaries often come first in a workbook and the rows on a later sheet; the plain "not in the data"
-    message would list the summary's columns and leave the user guessing.
+    message would list the summary's columns and leave the user guessing. Every verb that reads a workbook
+    asks for the column it needs (training and retrain the target, predict a column the model reads,
+    outcomes the id), so the same workbook gets the same answer in each.
     """
-    target, read = config.target.column, config.data.read
-    if target in frame.columns or config.data.labels is not None or read.sheet is not None:
+    if column in {str(c) for c in columns} or read.sheet is not None:
         return
     if len(infos) != 1 or infos[0].sheet is None:
         return
     info = infos[0]
     names, holding = sheets_holding(
-        info.path, target, read, engine="xlrd" if info.format == "xls" else "openpyxl"
+        info.path, column, read, engine="xlrd" if info.format == "xls" else "openpyxl"
     )
     if len(names) < 2 or not holding:
         return
     raise UserError(
         f"{info.path}: sheet '{info.sheet}' (the first of {len(names)}: {', '.join(repr(n) for n in names)}) "
-        f"has no column '{target}'; sheet '{holding[0]}' has it. Set data.read.sheet: {holding[0]} in the "
+        f"has no column '{column}'; sheet '{holding[0]}' has it. Set data.read.sheet: {holding[0]} in the "
         "config (or move that sheet to the front of the workbook)."
     )
 

@@ -154,11 +154,12 @@ def record_outcomes(
     arrived: datetime | None = None,
 ) -> OutcomeResult:
     """Join the outcome file ``data`` to ``scored`` by id and add it to the project's outcome store."""
-    from axpoc.data import no_rows_error, read_table, write_atomic
+    from axpoc.data import check_sheet, no_rows_error, read_table, write_atomic
 
     language = config.language
     deployed = _deployed(config)
-    frame, _ = read_table(Path(data), config.data.read)
+    frame, info = read_table(Path(data), config.data.read)
+    check_sheet(frame.columns, [info], config.columns.id or "id", config.data.read)
     if frame.empty:
         raise no_rows_error(str(data))
     incoming = _outcome_rows(config, frame, Path(data), arrived=arrived)

@@ -36,15 +36,18 @@ class NewDataRejected(ValidationFailed):
 def read_new(config: PocConfig, path: str | Path) -> Any:
     """The new data as ``LoadedData`` (config's read options); a missing path or a file that cannot be read
     is a user error (exit 2), a file with broken lines is rejected data (exit 1), as in ``validate``."""
-    from axpoc.data import load_data
+    from axpoc.data import check_sheet, load_data
 
     where = Path(path).expanduser()
     if not where.exists() and not _GLOB_CHARS.search(str(where)):
         raise UserError(f"--data {where}: no such file or folder. Check the path of the new data export.")
     try:
-        return load_data(config, path=where)
+        loaded = load_data(config, path=where)
     except ValidationFailed as exc:  # cut off, lines with stray separators
         raise NewDataRejected(ContractText("unreadable", {"error": exc.message})) from None
+    if config.data.labels is None:  # a workbook's summary sheet first: the target names the right sheet
+        check_sheet(loaded.frame.columns, loaded.infos, config.target.column, config.data.read)
+    return loaded
 
 
 def labelled_rows(frame: pd.DataFrame, config: PocConfig, *, source: str) -> tuple[pd.DataFrame, list[str]]:

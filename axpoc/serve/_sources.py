@@ -157,9 +157,12 @@ def open_source(config: PocConfig, text: str, *, db_url: str | None, served: Ser
         strings = [c for c, kind in served.types.items() if kind == "string"]
         id_column = [served.id_column] if served.id_column else []
         return FileSource(path, config.data.read, text_columns=[*id_column, *strings])
-    from axpoc.data import load_data
+    from axpoc.data import check_sheet, load_data
 
     # Excel sheets, folders, globs and curve data go through the training loader (labels are not needed).
     unlabelled = config.model_copy(update={"data": config.data.model_copy(update={"labels": None})})
     loaded = load_data(unlabelled, path=path)
+    missing = served.missing_columns([str(c) for c in loaded.frame.columns])
+    if missing:  # a workbook's summary sheet first: say which sheet holds the model's columns
+        check_sheet(loaded.frame.columns, loaded.infos, missing[0], config.data.read)
     return FrameSource(loaded.frame, label=str(path), digest=loaded.digest, notes=loaded.notes)

@@ -357,13 +357,14 @@ CASES: tuple[Case, ...] = (
         "exit 2: the target has more classes than the task; the message lists the stray values",
         (Step("validate", 2, (ex.LABEL, "재검", "보류")),),
     ),
-    Case(
+    _file_fault(
         "excel_several_sheets",
         ex.excel_several_sheets,
         ".xlsx whose first sheet is a summary; the shots are on sheet 2",
-        "refused",
-        "exit 2: the first sheet has no 판정 column; the message names the sheets and `data.read.sheet`",
-        (Step("validate", 2, (ex.LABEL, "sheet|시트", "샷데이터")),),
+        2,
+        "the first sheet lacks the column the verb needs (판정, the model's columns, the id); the message names "
+        "the sheets and `data.read.sheet`",
+        ("data.read.sheet", "'샷데이터'"),
     ),
     _file_fault(
         "cp949_stray_utf8",
