@@ -493,6 +493,7 @@ def texts(language: str) -> Mapping[str, str]:
 
 # The retraining and drift reports: the PoC report's words (pass, fail, units, ...) with theirs on top.
 _RETRAIN_KO: dict[str, str] = {
+    "missing_change": "결측 {before} → {after}",
     "report_retrain": "재학습 결과 보고서",
     "report_drift": "드리프트 점검 보고서",
     "sec_decision": "결정 요약",
@@ -574,6 +575,7 @@ _RETRAIN_KO: dict[str, str] = {
 
 
 _RETRAIN_EN: dict[str, str] = {
+    "missing_change": "missing {before} → {after}",
     "report_retrain": "Retraining report",
     "report_drift": "Drift check report",
     "sec_decision": "Decision",

@@ -226,7 +226,7 @@ def _drift(data: RetrainReportData, t: Mapping[str, str]) -> dict[str, Any] | No
                 "test": record["test"],
                 "p_value": _p(record["p_value"]),
                 "w_norm": _fmt(record["wasserstein_norm"], digits=3),
-                "change": _change(record),
+                "change": _change(record, t),
                 "reason": say(record.get("reason", ""), data.language),
             }
         )
@@ -256,13 +256,13 @@ def _p(value: Any) -> str:
     return "< 0.001" if number < 0.001 else f"{number:.3f}"
 
 
-def _change(record: Mapping[str, Any]) -> str:
+def _change(record: Mapping[str, Any], t: Mapping[str, str]) -> str:
     before, after = as_number(record.get("mean_reference")), as_number(record.get("mean_current"))
     if before is not None and after is not None:
         return f"{fmt_number(before)} → {fmt_number(after)}"
     missing = as_number(record.get("missing_reference")), as_number(record.get("missing_current"))
     if None not in missing and missing[0] != missing[1]:
-        return f"missing {missing[0]:.1%} → {missing[1]:.1%}"
+        return t["missing_change"].format(before=f"{missing[0]:.1%}", after=f"{missing[1]:.1%}")
     return ""
 
 
