@@ -45,6 +45,18 @@ def _scored(cfg: Any, project: Path, scores: list[str] | None, db_url: str | Non
     return read_scored(cfg, sources, db_url=db_url)
 
 
+def _champion(cfg: Any, project: Path, project_dir: Path | None) -> Any:
+    """The champion model, whose classes are the results an outcome file may hold; None where the project
+    has no registry or no champion (the labels predict wrote are checked instead)."""
+    from axpoc.retrain import open_project
+    from axpoc.tracking import alias_version, load_poc_model
+
+    if cfg.tracking.uri is None and not (project / "mlflow.db").is_file():
+        return None
+    store = open_project(cfg, project_dir)
+    return load_poc_model(store, "champion") if alias_version(store, "champion") is not None else None
+
+
 def _date(value: str | None, option: str, language: str) -> date | None:
     from axpoc.errors import UserError
     from axpoc.field import say
@@ -83,6 +95,7 @@ def outcomes(
         scored=scored,
         rescored=rescored,
         arrived=datetime.combine(when, datetime.min.time()) if when else None,
+        model=_champion(cfg, project, project_dir),
     )
     if as_json:
         emit_json(result.to_dict())

@@ -354,21 +354,42 @@ def ratio_rows(
             interval = undefined(thin)
         else:
             interval = percentile(np.asarray(stat(a_boot), dtype=float) * np.ones(N_BOOT), stat(a_point))
-            if evidence and isinstance(interval.low, Undefined):  # no interval: no bare number either
-                interval = undefined(interval.low.reason)
+            interval = formed(interval) if evidence else interval
         row = KpiRow(name, interval, target=targets.get(name))
         if name in before_stats and b_boot is not None:
             b_stat = before_stats[name]
             row.before = percentile(
                 np.asarray(b_stat(b_boot), dtype=float) * np.ones(N_BOOT), b_stat(b_point)
             )
-            if a_boot is not None:
+            if a_boot is not None and evidence and isinstance(interval.value, Undefined):
+                row.change = interval  # a change from a field figure that is no number is none either
+            elif a_boot is not None:
                 diff_point = _minus(stat(a_point), b_stat(b_point))
                 diff = np.asarray(stat(a_boot), dtype=float) - np.asarray(b_stat(b_boot), dtype=float)
                 row.change = percentile(diff * np.ones(N_BOOT), diff_point)
+                row.change = formed(row.change) if evidence else row.change
         row.met = judge(row.target, row.after, higher_is_better=higher_is_better(name))
         rows[name] = row
     return rows
+
+
+def formed(interval: Interval) -> Interval:
+    """``interval``, or undefined with its reason where the interval cannot be formed: a point value
+    without its interval is a bare number, which the evidence rule does not show."""
+    if isinstance(interval.low, Undefined):
+        return undefined(interval.low.reason)
+    return interval
+
+
+THIN = ("realised_few_defects", "realised_few_good", "realised_few_parts", "too_few_resamples")
+"""The reasons that say a figure rests on too little evidence (too few cases, or too few resamples where it
+is defined for an interval), as opposed to an input missing."""
+
+
+def too_little(interval: Interval) -> bool:
+    """Whether ``interval`` is undefined for too little evidence (see :data:`THIN`)."""
+    reason = getattr(interval.value, "reason", None)
+    return getattr(reason, "code", None) in THIN
 
 
 def _minus(a: float, b: float) -> float:
@@ -382,7 +403,9 @@ def before_after_saving(
     before: pd.DataFrame, after: pd.DataFrame, pricing: Pricing, *, block: int, seed: int = SEED + 1
 ) -> Interval:
     """Monthly money of the baseline period's cost per part minus the field period's (a before/after
-    comparison: a process change between the periods moves it too; the report checks for one)."""
+    comparison: a process change between the periods moves it too; the report checks for one). Each period's
+    cost rests on its defects: a period with fewer than :data:`MIN_EXPECTED` is too little evidence, and a
+    figure whose interval cannot be formed is undefined with that reason."""
     gap = pricing.missing(
         "monthly_saving", "inspection_cost", "escape_cost", "false_alarm_cost", "parts_per_day"
     )
@@ -390,6 +413,10 @@ def before_after_saving(
         return undefined(gap.reason)
     if not len(before) or not len(after):
         return undefined(Reason("no_rows"))
+    for period in (after, before):
+        thin = too_little_evidence("monthly_saving", summed(period), estimate=False)
+        if thin is not None:
+            return undefined(thin)
     rng = np.random.default_rng(seed)
     b_index = day_blocks(before.index.to_numpy(), n_boot=N_BOOT, block=block, rng=rng)
     a_index = day_blocks(after.index.to_numpy(), n_boot=N_BOOT, block=block, rng=rng)
@@ -398,9 +425,11 @@ def before_after_saving(
     def money(b: dict[str, Any], a: dict[str, Any]) -> Any:
         return (pricing.baseline_cost(b) - pricing.model_cost(a)) * per_month
 
-    return percentile(
-        np.asarray(money(summed(before, b_index), summed(after, a_index)), dtype=float),
-        float(money(summed(before), summed(after))),
+    return formed(
+        percentile(
+            np.asarray(money(summed(before, b_index), summed(after, a_index)), dtype=float),
+            float(money(summed(before), summed(after))),
+        )
     )
 
 

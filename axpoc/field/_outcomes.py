@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from axpoc.config import PocConfig
-from axpoc.errors import UserError
+from axpoc.errors import UserError, ValidationFailed
 from axpoc.field._text import ids_text, say
 
 FIELD_FOLDER = "field"
@@ -152,8 +152,11 @@ def record_outcomes(
     scored: pd.DataFrame,
     rescored: int = 0,
     arrived: datetime | None = None,
+    model: Any = None,
 ) -> OutcomeResult:
-    """Join the outcome file ``data`` to ``scored`` by id and add it to the project's outcome store."""
+    """Join the outcome file ``data`` to ``scored`` by id and add it to the project's outcome store.
+
+    ``model`` (the champion): its classes are the results the file may hold (see :func:`known_labels`)."""
     from axpoc.data import check_sheet, no_rows_error, read_table, write_atomic
 
     language = config.language
@@ -163,6 +166,7 @@ def record_outcomes(
     if frame.empty:
         raise no_rows_error(str(data))
     incoming = _outcome_rows(config, frame, Path(data), arrived=arrived)
+    _check_labels(config, incoming["label"], Path(data), known_labels(config, scored, model))
     rows = len(incoming)
     no_id = incoming["id"].isna()
     kept_apart = [incoming[no_id].assign(reason="no id")]
@@ -288,6 +292,57 @@ def record_outcomes(
         unknown_file=str(unknown_path) if unknown_path else None,
         unknown_ids=unknown_ids[:50],
         notes=notes,
+    )
+
+
+def label_key(value: object) -> str:
+    """A result label as text, ``1.0`` read as ``1`` (a label column with gaps reads as floats), as the field
+    report compares it with the defect class."""
+    return str(value).strip().removesuffix(".0")
+
+
+def known_labels(config: PocConfig, scored: pd.DataFrame, model: Any = None) -> list[str] | None:
+    """The results an outcome file may hold (as :func:`label_key`): ``model``'s classes as training encoded
+    them (its defect and good label, or every class), else the config's defect class and the labels predict
+    wrote beside the scores. None where no such list can tell a good part from an unknown word: a
+    regression's measured value, a multiclass task without its model, a binary one with a single label known."""
+    task = config.target.task
+    if task == "regression":
+        return None
+    if model is not None:
+        labels = list(model.classes) if task == "multiclass" else [model.positive_label, model.negative_label]
+    elif task == "multiclass":
+        return None
+    else:
+        predicted = scored["prediction"].dropna().tolist() if "prediction" in scored else []
+        labels = [config.target.positive_class, *predicted]
+    known = sorted({label_key(v) for v in labels if v is not None and not pd.isna(v)})
+    return known if len(known) >= 2 else None
+
+
+def _check_labels(config: PocConfig, labels: pd.Series, path: Path, known: list[str] | None) -> None:
+    """Refuse a file with a result the model does not know (``ng``, ``불량``, ``?``): only the exact defect
+    class counts as a defect, so such a row would pass as a good part and skew every realised KPI. An empty
+    result is a result not yet known and stays allowed."""
+    if known is None:
+        return
+    present = labels.notna()
+    unknown = present & ~labels.where(present, "").map(label_key).isin(known)
+    if not unknown.any():
+        return
+    counts = labels[unknown].value_counts()
+    values = ", ".join(f"{value!r} ({n})" for value, n in counts.head(8).items())
+    raise ValidationFailed(
+        say(
+            "unknown_labels",
+            config.language,
+            path=path,
+            column=config.target.column,
+            n=int(unknown.sum()),
+            rows=ids_text((np.flatnonzero(unknown.to_numpy()) + 1).tolist()),
+            values=values,
+            known=", ".join(map(repr, known)),
+        )
     )
 
 

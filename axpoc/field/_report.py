@@ -124,7 +124,8 @@ def field_report(
     p = periods(config, project_dir=project_dir, scored=scored, window=window)
     targets = dict(config.kpi.targets)
     before_days, after_days = k.daily(p.before), k.daily(p.after)
-    kpis = k.ratio_rows(before_days, after_days, pricing, targets, block=block)
+    # the whole period follows the weeks' evidence rule: fewer than 5 cases behind a KPI is no number
+    kpis = k.ratio_rows(before_days, after_days, pricing, targets, block=block, evidence=True)
     spec = _spec(config)
     stability, chart = k.stability_rows(p.before, p.after, spec, targets, block=block)
     kpis |= stability
@@ -175,7 +176,9 @@ def field_report(
         ),
         "targets": targets,
     }
-    report["verdict"] = _verdict(report)
+    # the figures a verdict rests on (the targets and the money) that have too little evidence to judge
+    thin = [n for n, row in kpis.items() if k.too_little(row.after) and (row.target or n == "monthly_saving")]
+    report["verdict"] = _verdict(report, thin=len(thin) + k.too_little(before_after))
     return report
 
 
@@ -409,8 +412,9 @@ def _timeline(config: PocConfig, project_dir: Path) -> list[dict[str, Any]]:
     return sorted(planned + done, key=lambda v: (v["date"], v["kind"]))
 
 
-def _verdict(report: dict[str, Any]) -> dict[str, Any]:
-    """The one sentence for the plant manager, as a code and its values (the renderer words it)."""
+def _verdict(report: dict[str, Any], *, thin: int) -> dict[str, Any]:
+    """The one sentence for the plant manager, as a code and its values (the renderer words it); ``thin``:
+    how many of the figures it rests on (targets, money) have too little evidence, which is no pass or fail."""
     kpis = report["kpis"]
     judged = {name: row["met"] for name, row in kpis.items() if row["met"] is not None}
     saving = kpis["monthly_saving"]["after"]
@@ -421,9 +425,12 @@ def _verdict(report: dict[str, Any]) -> dict[str, Any]:
         "low": saving.get("low"),
         "high": saving.get("high"),
         "weeks": len(report["weeks"]),
+        "thin": thin,
     }
     if not report["field"]["with_result"]:
         code = "verdict_no_results"
+    elif thin:
+        code = "verdict_too_little_evidence"
     elif "undefined" in saving:
         code = "verdict_no_money"
     elif report["process_shift"]["confounded"]:

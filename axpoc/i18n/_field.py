@@ -28,6 +28,19 @@ class FieldText(Phrase):
                 "'{measure}' (it has: {columns}). Export the inspection result under the name of "
                 "target.column or field.monitor.column.",
             ),
+            "unknown_labels": (
+                "{path}: 결과 열 '{column}'에 모델이 모르는 값이 있습니다: {values} ({n}행, 행 {rows}). 모델이 아는 "
+                "결과는 {known} 뿐입니다. 불량 클래스와 정확히 같은 값만 불량으로 세므로 이 행들은 양품으로 세어져 "
+                "실적 KPI를 모두 틀어지게 합니다: 파일 전체를 받지 않았습니다. 내보내기에서 결과를 이 값들로 고쳐 "
+                "(예: 'ng'·'불량' 은 불량 클래스로) axpoc outcomes 를 다시 실행하세요. 빈 칸은 '아직 결과 없음'으로 "
+                "그대로 둘 수 있습니다.",
+                "{path}: the result column '{column}' holds value(s) the model does not know: {values} ({n} row(s), "
+                "rows {rows}). The results the model knows are {known}. Only the exact defect class counts as a "
+                "defect, so these rows would pass as good parts and skew every realised KPI: nothing of the file "
+                "was recorded. Correct the export so that every result is one of these classes (e.g. the defect "
+                "class for 'ng' or '불량') and run axpoc outcomes again; an empty result may stay (result not "
+                "yet known).",
+            ),
             "bad_time": (
                 "{path}: 열 '{column}'의 {n}개 값을 날짜로 읽을 수 없습니다 (예: {samples}). 날짜 형식을 "
                 "'2024-03-25 14:05'처럼 내보내세요.",
@@ -273,6 +286,7 @@ _FIELD_KO: dict[str, str] = {
     "monitor": "관측 품질 특성",
     "model_versions": "채점한 모델 버전",
     "verdict_no_results": "아직 현장 결과가 없어 실적을 판단할 수 없습니다. 결과가 오면 axpoc outcomes 로 넣으세요.",
+    "verdict_too_little_evidence": "현장 {weeks}주 동안 결과가 나온 부품이 아직 적어, 판단의 근거가 되는 수치 {thin}개(목표·절감액)가 5건 미만에 기대고 있어 근거 부족입니다: 달성도 미달도 아직 말할 수 없습니다. 결과가 오면 axpoc outcomes 로 계속 넣으세요.",
     "verdict_no_money": "현장 {weeks}주 동안 목표 {targets}개 중 {met}개를 달성했습니다. 비용 정보가 없어 금액 효과는 계산하지 않았습니다.",
     "verdict_confounded": "현장 {weeks}주 동안 목표 {targets}개 중 {met}개 달성, 같은 부품 기준 월 {saving} 절감 (95% 구간 {low} ~ {high})이지만, 공정 자체도 변해 전후 비교에는 공정 변화가 섞여 있습니다.",
     "verdict_success": "현장 {weeks}주 동안 목표 {targets}개를 모두 달성했고, 월 {saving} 절감이 확인되었습니다 (95% 구간 {low} ~ {high}).",
@@ -424,6 +438,7 @@ _FIELD_EN: dict[str, str] = {
     "monitor": "Monitored characteristic",
     "model_versions": "Model versions that scored",
     "verdict_no_results": "No field results yet, so nothing can be judged; feed them with axpoc outcomes when they come.",
+    "verdict_too_little_evidence": "Over {weeks} field weeks too few parts with a result stand behind {thin} of the figures the verdict rests on (targets, money): fewer than 5 cases each, too little evidence to call them met or missed yet. Keep feeding results with axpoc outcomes as they come.",
     "verdict_no_money": "Over {weeks} field weeks {met} of {targets} targets were met; without costs no money effect was computed.",
     "verdict_confounded": "Over {weeks} field weeks {met} of {targets} targets were met and the same parts cost {saving} less a month (95 % interval {low} to {high}), but the process itself changed too, so before/after figures mix in the process change.",
     "verdict_success": "Over {weeks} field weeks all {targets} targets were met and a saving of {saving} a month is confirmed (95 % interval {low} to {high}).",

@@ -101,3 +101,15 @@ def test_an_id_column_with_an_empty_cell_still_joins(field_project, tmp_path: Pa
     frame.to_csv(tmp_path / "gap.csv", index=False)
     result = cli("outcomes", copy.config_path, "--data", tmp_path / "gap.csv", "--json").json()
     assert result["no_id"] == 1 and result["repeated"] + result["updated"] == 5 and result["unknown"] == 0
+
+
+def test_a_result_the_champion_does_not_know_rejects_the_file(field_project, tmp_path: Path, cli) -> None:
+    """The champion's classes are the results a file may hold: 'NG' would otherwise count as a good part."""
+    copy = field_project.copy(tmp_path)
+    frame = pd.read_csv(copy.demo / "outcomes_week1.csv").head(4).astype({"defect": object})
+    frame.loc[2, "defect"] = "NG"
+    frame.to_csv(tmp_path / "ng.csv", index=False)
+    result = cli("outcomes", copy.config_path, "--data", tmp_path / "ng.csv", "--json")
+    assert result.code == 1, result.stderr
+    message = result.json()["error"]["message"]
+    assert "ng.csv" in message and "'NG' (1)" in message and "행 3" in message and "'0', '1'" in message
