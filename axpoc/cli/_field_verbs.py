@@ -45,16 +45,17 @@ def _scored(cfg: Any, project: Path, scores: list[str] | None, db_url: str | Non
     return read_scored(cfg, sources, db_url=db_url)
 
 
-def _champion(cfg: Any, project: Path, project_dir: Path | None) -> Any:
-    """The champion model, whose classes are the results an outcome file may hold; None where the project
-    has no registry or no champion (the labels predict wrote are checked instead)."""
-    from axpoc.retrain import open_project
-    from axpoc.tracking import alias_version, load_poc_model
+def _champion(cfg: Any, project: Path) -> Any:
+    """The champion model, whose classes are the results an outcome file may hold; None where the project has
+    no registry or no champion (the labels predict wrote are checked instead)."""
+    from axpoc.serve import open_project_store
+    from axpoc.tracking import CHAMPION, alias_version, load_poc_model
 
     if cfg.tracking.uri is None and not (project / "mlflow.db").is_file():
         return None
-    store = open_project(cfg, project_dir)
-    return load_poc_model(store, "champion") if alias_version(store, "champion") is not None else None
+    store = open_project_store(cfg, project)
+    version = alias_version(store, CHAMPION)  # None also where no model is registered yet
+    return None if version is None else load_poc_model(store, version)
 
 
 def _date(value: str | None, option: str, language: str) -> date | None:
@@ -95,7 +96,7 @@ def outcomes(
         scored=scored,
         rescored=rescored,
         arrived=datetime.combine(when, datetime.min.time()) if when else None,
-        model=_champion(cfg, project, project_dir),
+        model=_champion(cfg, project),
     )
     if as_json:
         emit_json(result.to_dict())

@@ -13,7 +13,7 @@ from typing import Any
 
 from axpoc.serve._batch import COMPILE_MIN_ROWS, DEFAULT_CHUNK_ROWS, BatchOutcome, predict_batch
 from axpoc.serve._compiled import Acceleration, accelerate
-from axpoc.serve._model import ServedModel, load_served_model, scoring_contract
+from axpoc.serve._model import ServedModel, load_served_model, open_project_store, scoring_contract
 from axpoc.serve._predlog import PREDICTION_LOG, append_prediction_log, read_prediction_log, score_summary
 from axpoc.serve._run import BatchProgress
 
@@ -29,6 +29,7 @@ __all__ = [
     "append_prediction_log",
     "create_app",
     "load_served_model",
+    "open_project_store",
     "predict_batch",
     "read_prediction_log",
     "score_summary",
