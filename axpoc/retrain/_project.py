@@ -37,10 +37,14 @@ def open_project(config: PocConfig, project_dir: Path | None = None, *, need_cha
             "first; retraining, drift checks and rollback start from a registered champion."
         )
     if need_champion and tracking.alias_version(store, tracking.CHAMPION) is None:
-        raise UserError(
+        raise UserError(  # rollback cannot help here: it moves an existing champion, never makes the first
+            f"프로젝트 '{config.project.name}'에 챔피언 모델이 없습니다 (아직 게이트를 통과한 버전이 없음). "
+            "'axpoc models CONFIG'로 버전과 판정 이유를 보고, 데이터나 설정을 고쳐 'axpoc run CONFIG'로 다시 "
+            "학습하세요. 도전자를 시험 삼아 쓰려면 predict/serve에 --model-version으로 지정하세요 / "
             f"Project '{config.project.name}' has no 'champion' model (no version passed its gates yet). "
-            "See 'axpoc models CONFIG'; promote one with 'axpoc rollback CONFIG --to VERSION' or train "
-            "again with 'axpoc run CONFIG'."
+            "See 'axpoc models CONFIG' for the versions and why each was held back; fix the data or config and "
+            "train again with 'axpoc run CONFIG'. To try a challenger anyway, name it with --model-version "
+            "in predict or serve."
         )
     return store
 

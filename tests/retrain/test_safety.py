@@ -170,3 +170,36 @@ def test_two_retrains_at_once_promote_exactly_once(trained: dict, tmp_path: Path
     assert [e["action"] for e in log] == ["promote", "promote", "reject"]
     assert [e["version"] for e in log[1:]] == [winner["challenger_version"], loser["challenger_version"]]
     assert log[1]["previous"] == "1"
+
+
+def test_retrain_without_a_champion_says_how_to_get_one_not_a_rollback_that_cannot(tmp_path: Path) -> None:
+    """No version passed its gates: the message must not send the user to 'rollback', which refuses there."""
+    from axpoc.config import config_from_dict
+    from axpoc.errors import UserError
+    from axpoc.retrain import open_project
+    from axpoc.steps import run_poc
+
+    config = config_from_dict(
+        {
+            "project": {"name": "no_champion"},
+            "process": "injection_molding",
+            "data": {"demo": {"rows": 300, "defect_rate": 0.1, "seed": 3}},
+            "target": {"column": "defect", "task": "binary", "positive_class": 1},
+            "columns": {
+                "id": "shot_id",
+                "time": "timestamp",
+                "exclude": ["defect_type", "cavity_pressure", "lot"],
+            },
+            "split": {"cv_folds": 3},
+            "candidates": ["logistic"],
+            "tuning": {"trials": 1},
+            "kpi": {"gates": {"roc_auc": ">= 0.9999"}},
+        }
+    )
+    outcome = run_poc(config, project_dir=tmp_path)
+    assert outcome.alias != "champion"
+    with pytest.raises(UserError) as err:
+        open_project(config, tmp_path, need_champion=True)
+    message = err.value.message
+    assert "rollback" not in message
+    assert "챔피언 모델이 없습니다" in message and "--model-version" in message
