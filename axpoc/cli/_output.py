@@ -80,13 +80,18 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 
 def fail(message: str, *, code: str = "error", exit_code: int = 2) -> None:
-    """The message on stderr in the config's language once it is known (a phrase is said in it; before a
-    config was read: "오류 / Error"), and with ``--json`` the English error object on stdout (:func:`json_error`)."""
-    from axpoc.i18n import console_text, say
+    """The message on stderr in the config's language once it is known; before a config was read (a missing
+    or broken config) a phrase is said in Korean, then English, as the "오류 / Error" prefix is. With
+    ``--json`` the English error object goes to stdout (:func:`json_error`)."""
+    from axpoc.i18n import Phrase, console_text, say
 
     language = _spoken["language"]
     prefix = console_text("error", language) if language else "오류 / Error"
-    err_console.print(f"[bold red]{prefix}:[/] {say(message, language or 'ko')}", soft_wrap=True)
+    if language or not isinstance(message, Phrase):
+        said = say(message, language or "ko")
+    else:
+        said = f"{message.text('ko')} / {message.text('en')}"
+    err_console.print(f"[bold red]{prefix}:[/] {said}", soft_wrap=True)
     json_error(message, code=code, exit_code=exit_code)
 
 

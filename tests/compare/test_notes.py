@@ -29,6 +29,8 @@ SAMPLES = {
     "names": "lightgbm, hist_gradient_boosting",
     "first": "lightgbm",
     "second": "logistic",
+    "name": "lightgbm",
+    "reason": FOLDS,  # "named" only joins a name to a reason: its Korean is the reason's
 }
 """A value for every placeholder of every template (``str.format`` ignores the ones a template lacks)."""
 STOPPED_AND_KEPT = joined(
