@@ -369,14 +369,16 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
             )
             entry["axpoc_rank"] = ranked.index("axpoc") + 1 if "axpoc" in ranked else None
             entry["ranked"] = ranked
-            worse = 0
+            worse, judged = 0, 0
             for r in rows:
                 others = {t: v for t, v in r["runs"].items() if t != "axpoc" and v.get("score") is not None}
                 if not others or "axpoc_minus" not in next(iter(others.values())):
                     continue
                 best = (max if higher else min)(others, key=lambda t: others[t]["score"])
                 worse += int(others[best]["axpoc_minus"]["axpoc_significantly_worse"])
+                judged += 1
             entry["axpoc_significantly_worse_than_best"] = worse
+            entry["seeds_judged"] = judged
             out.append(entry)
     return out
 
@@ -425,7 +427,7 @@ def targets(
                 "ahead_of_lightgbm": _ahead(tools, "lightgbm", sign),
                 "ahead_of_hgb": _ahead(tools, "hgb", sign),
                 "seeds_significantly_worse": entry["axpoc_significantly_worse_than_best"],
-                "seeds": len(entry["seeds"]),
+                "seeds": entry["seeds_judged"],
                 "compare_s_max": max(compare) if compare else None,
                 "over_budget_runs": sum(c > 1.1 * budget_s for c in compare),
                 "lightest_peer": lightest,
@@ -456,6 +458,8 @@ def stability(records: list[dict[str, Any]], summary: list[dict[str, Any]]) -> l
             if r["dataset"] == name and r["seed"] == seed and r["runs"]["axpoc"].get("score") is not None
         ]
         scores = [run["score"] for run in runs]
+        if not scores:  # no repeat of this data set has run yet
+            continue
         facts = [run.get("facts", {}) for run in runs]
         choices = [json.dumps([f.get("chosen"), f.get("params")], sort_keys=True, default=str) for f in facts]
         trials = [
@@ -544,7 +548,7 @@ def markdown(payload: dict[str, Any]) -> str:
             + " | "
             + (f"{entry['axpoc_rank']} of {len(entry['ranked'])} | " if ranked else "- | ")
             + (
-                f"{entry['axpoc_significantly_worse_than_best']} of {len(entry['seeds'])} |"
+                f"{entry['axpoc_significantly_worse_than_best']} of {entry['seeds_judged']} |"
                 if ranked
                 else "- |"
             )
@@ -570,7 +574,7 @@ def markdown(payload: dict[str, Any]) -> str:
             "",
             f"axpoc's rank by mean: {entry['axpoc_rank']} of {len(entry['ranked'])} "
             f"({' > '.join(entry['ranked'])}); seeds where axpoc is significantly worse than that seed's "
-            f"best other tool: {entry['axpoc_significantly_worse_than_best']} of {len(entry['seeds'])}. "
+            f"best other tool: {entry['axpoc_significantly_worse_than_best']} of {entry['seeds_judged']}. "
             f"Distinct test parts among these seeds: {entry['distinct_test_parts']}.",
             "",
         ]
