@@ -12,8 +12,7 @@ import math
 
 import pandas as pd
 import pytest
-
-from axpoc.config import config_from_dict
+from tests_field_helpers import constructed_report
 
 DEPLOYED = pd.Timestamp("2026-01-05")
 
@@ -35,39 +34,21 @@ def _parts(prefix: str, start: pd.Timestamp, parts: int, defects: int) -> pd.Dat
 @pytest.fixture(scope="module")
 def thin(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     """The field report (as ``--json`` gives it) and its Korean HTML."""
-    from axpoc.field import field_report, read_scored, record_outcomes
-    from axpoc.report import write_field_report
-
-    folder = tmp_path_factory.mktemp("period_evidence")
-    config = config_from_dict(
-        {
-            "project": {"name": "period"},
-            "data": {"path": "unused.csv"},
-            "target": {"column": "defect", "task": "binary", "positive_class": 1},
-            "columns": {"id": "part_id", "time": "made_at"},
-            "kpi": {
-                "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
-                "volumes": {"parts_per_day": 2000},
-                "targets": {"recall": ">= 0.6", "false_alarm_rate": "<= 0.2"},
-            },
-            "field": {"deployed": str(DEPLOYED.date()), "block_days": 1},
-        },
-        base_dir=folder,
-    )
     baseline = _parts("B", DEPLOYED - pd.Timedelta(days=10), 50, 8)
     field = _parts("F", DEPLOYED, 40, 3)
-    scores = field[["part_id", "made_at", "decision"]].assign(
-        score=field["decision"].map({True: 0.8, False: 0.1}), scored_at="2026-01-12 12:00:00"
+    return constructed_report(
+        tmp_path_factory.mktemp("period_evidence"),
+        name="period",
+        deployed=DEPLOYED,
+        kpi={
+            "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
+            "volumes": {"parts_per_day": 2000},
+            "targets": {"recall": ">= 0.6", "false_alarm_rate": "<= 0.2"},
+        },
+        scored=field,
+        outcomes=pd.concat([baseline, field]),
+        scored_at="2026-01-12 12:00:00",
     )
-    scores.to_csv(folder / "scored.csv", index=False)
-    pd.concat([baseline, field])[["part_id", "made_at", "defect"]].to_csv(
-        folder / "outcomes.csv", index=False
-    )
-    scored, _ = read_scored(config, [str(folder / "scored.csv")])
-    record_outcomes(config, folder / "outcomes.csv", project_dir=folder, scored=scored)
-    report = field_report(config, project_dir=folder, scored=scored, prediction_log=[], promotion_log=[])
-    html = write_field_report(report, folder / "field_report.html").read_text(encoding="utf-8")
-    return report, html
 
 
 def _no_number(interval: dict) -> bool:

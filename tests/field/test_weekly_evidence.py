@@ -12,8 +12,7 @@ import re
 
 import pandas as pd
 import pytest
-
-from axpoc.config import config_from_dict
+from tests_field_helpers import constructed_report
 
 DEPLOYED = pd.Timestamp("2026-01-05")
 WEEKS = {1: (60, 10), 2: (40, 2), 3: (3, 0)}
@@ -40,35 +39,19 @@ def _parts() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def weekly(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     """The field report (as ``--json`` gives it) and its Korean HTML."""
-    from axpoc.field import field_report, read_scored, record_outcomes
-    from axpoc.report import write_field_report
-
-    folder = tmp_path_factory.mktemp("weekly_evidence")
-    config = config_from_dict(
-        {
-            "project": {"name": "weekly"},
-            "data": {"path": "unused.csv"},
-            "target": {"column": "defect", "task": "binary", "positive_class": 1},
-            "columns": {"id": "part_id", "time": "made_at"},
-            "kpi": {
-                "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
-                "volumes": {"parts_per_day": 2000},
-            },
-            "field": {"deployed": str(DEPLOYED.date()), "block_days": 1},
-        },
-        base_dir=folder,
-    )
     parts = _parts()
-    scores = parts[["part_id", "made_at", "decision"]].assign(
-        score=parts["decision"].map({True: 0.8, False: 0.1}), scored_at="2026-01-30 12:00:00"
+    return constructed_report(
+        tmp_path_factory.mktemp("weekly_evidence"),
+        name="weekly",
+        deployed=DEPLOYED,
+        kpi={
+            "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
+            "volumes": {"parts_per_day": 2000},
+        },
+        scored=parts,
+        outcomes=parts,
+        scored_at="2026-01-30 12:00:00",
     )
-    scores.to_csv(folder / "scored.csv", index=False)
-    parts[["part_id", "made_at", "defect"]].to_csv(folder / "outcomes.csv", index=False)
-    scored, _ = read_scored(config, [str(folder / "scored.csv")])
-    record_outcomes(config, folder / "outcomes.csv", project_dir=folder, scored=scored)
-    report = field_report(config, project_dir=folder, scored=scored, prediction_log=[], promotion_log=[])
-    html = write_field_report(report, folder / "field_report.html").read_text(encoding="utf-8")
-    return report, html
 
 
 def test_a_week_with_enough_cases_gives_its_realised_kpis(weekly: tuple[dict, str]) -> None:

@@ -37,3 +37,45 @@ def _cached(config_path: str) -> dict[str, Any]:
     )
     report["report"] = str(write_field_report(report, project / "reports" / REPORT_FILE))
     return report
+
+
+def constructed_report(
+    folder: Path,
+    *,
+    name: str,
+    deployed: pd.Timestamp,
+    kpi: dict[str, Any],
+    scored: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    scored_at: str,
+) -> tuple[dict[str, Any], str]:
+    """A model-free field report (as ``--json`` gives it) and its Korean HTML, from constructed parts.
+
+    ``scored`` holds ``part_id``, ``made_at`` and the model's ``decision``; ``outcomes`` the parts' results
+    (``defect``). The flow is ``axpoc outcomes`` then ``axpoc field-report``.
+    """
+    from axpoc.config import config_from_dict
+    from axpoc.field import field_report, read_scored, record_outcomes
+    from axpoc.report import write_field_report
+
+    config = config_from_dict(
+        {
+            "project": {"name": name},
+            "data": {"path": "unused.csv"},
+            "target": {"column": "defect", "task": "binary", "positive_class": 1},
+            "columns": {"id": "part_id", "time": "made_at"},
+            "kpi": kpi,
+            "field": {"deployed": str(deployed.date()), "block_days": 1},
+        },
+        base_dir=folder,
+    )
+    scores = scored[["part_id", "made_at", "decision"]].assign(
+        score=scored["decision"].map({True: 0.8, False: 0.1}), scored_at=scored_at
+    )
+    scores.to_csv(folder / "scored.csv", index=False)
+    outcomes[["part_id", "made_at", "defect"]].to_csv(folder / "outcomes.csv", index=False)
+    read, _ = read_scored(config, [str(folder / "scored.csv")])
+    record_outcomes(config, folder / "outcomes.csv", project_dir=folder, scored=read)
+    report = field_report(config, project_dir=folder, scored=read, prediction_log=[], promotion_log=[])
+    html = write_field_report(report, folder / "field_report.html").read_text(encoding="utf-8")
+    return report, html
