@@ -167,21 +167,20 @@ def cached_run(
 ) -> dict[str, Any]:
     """``run_tool``, or the same run finished earlier under the same key (unless ``--fresh``).
 
-    With ``--no-run`` a run not stored yet is only marked pending: the tables of what is done so far.
+    A failed run is tried again by the next run; with ``--no-run`` it is reported with its reason and a
+    run not stored yet is only marked pending: the tables of what is done so far.
 
     Each run is stored beside its predictions with when it ran and the machine's load before and
     after, and its CPU share (CPU s / wall s: a tool that got less than one core shows it).
     """
     key = run_key(tool, meta, args)
     record = out.with_suffix(".run.json")
-    if not args.fresh and record.exists():
-        kept = json.loads(record.read_text())
-        if (
-            kept.get("key") == key
-            and kept["run"]["status"] == "ok"
-            and Path(kept["run"]["predictions"]).exists()
-        ):
-            return {**kept["run"], "reused": True}
+    kept = json.loads(record.read_text()) if record.exists() and not args.fresh else {}
+    done = (
+        kept.get("key") == key and kept["run"]["status"] == "ok" and Path(kept["run"]["predictions"]).exists()
+    )
+    if done or (args.no_run and kept.get("key") == key):  # a stored failure is reported with its reason
+        return {**kept["run"], "reused": True}
     if args.no_run:
         return {"status": "pending", "reason": "not run yet"}
     load_before = os.getloadavg()[0]

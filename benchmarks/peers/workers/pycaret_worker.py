@@ -31,6 +31,11 @@ def main() -> None:
     options = {"target": TARGET, "session_id": args.seed, "n_jobs": 1, "verbose": False, "html": False}
     if GROUP in train:
         options.update(fold_strategy="groupkfold", fold_groups=GROUP)
+    # PyCaret keeps 30 % of the training part as its own holdout and cross-validates the rest in 10
+    # folds by default; on a few dozen rows or groups that fails every model ("n_splits=10 greater than
+    # the number of samples"), so the folds shrink to what its 70 % holds, as a user would set them.
+    units = train[GROUP].nunique() if GROUP in train else len(train)
+    options["fold"] = max(2, min(10, int(units * 0.7)))
     data = train[[*meta["features"], TARGET, *([GROUP] if GROUP in train else [])]]
     setup(data=data, **options)
     best = compare_models(
@@ -52,7 +57,7 @@ def main() -> None:
         prefix = "prediction_score_"
         cols = [c for c in scored.columns if c.startswith(prefix)]
         out = output_of(scored[cols].to_numpy(), [c[len(prefix) :] for c in cols], meta)
-    write_predictions(args.out, meta, out, {"best_model": type(best).__name__})
+    write_predictions(args.out, meta, out, {"best_model": type(best).__name__, "fold": options["fold"]})
 
 
 if __name__ == "__main__":
