@@ -22,6 +22,7 @@ def main() -> None:
 
     import axpoc
     from axpoc.compare import model_output
+    from axpoc.i18n import Phrase
 
     _, _, meta = read_split(args.split, safe_names=False)
     config = configured(Path(meta["config"]), seed=meta["seed"], budget_s=args.budget, trials=args.trials)
@@ -40,6 +41,8 @@ def main() -> None:
         "budget_s": config.tuning.budget_s,
         "trials_limit": config.tuning.trials,
         "leaderboard": comparison.leaderboard.to_dict("records"),
+        # e.g. the group-level screen's decision: which columns it dropped and the two CV scores
+        "notes": [note.text("en") if isinstance(note, Phrase) else note for note in comparison.notes],
     }
     write_predictions(args.out, meta, out, facts)
 
