@@ -73,6 +73,7 @@ def explain(results: dict[str, Any]) -> dict[str, Any]:
             "best_score": runs[best]["score"],
             "axpoc_minus_best": runs[best]["axpoc_minus"],
             "chosen": facts.get("chosen"),
+            "notes": facts.get("notes", []),  # recorded by runs since 2026-12-07 05:10 UTC
             "params": facts.get("params"),
             "cv_top": [
                 {"candidate": row["candidate"], "cv": row.get(meta["primary"]), "trials": row.get("trials")}
@@ -131,6 +132,8 @@ def markdown(found: dict[str, Any]) -> str:
             + ", ".join(f"{c['candidate']} {c['cv']:.3f} ({c['trials']} trials)" for c in loss["cv_top"])
             + ".",
             "",
+            *(f"- {note}" for note in loss["notes"]),
+            *([""] if loss["notes"] else []),
         ]
         if "groups" in loss:
             best = loss["best_tool"]
