@@ -339,6 +339,7 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
                 "primary": meta["primary"],
                 "higher_is_better": higher,
                 "distinct_test_parts": len({r["meta"]["test_digest"] for r in rows}),
+                "test_part": smallest_test_part(rows),
                 "tools": {},
             }
             for tool in tools:
@@ -380,6 +381,38 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
             entry["seeds_judged"] = judged
             out.append(entry)
     return out
+
+
+def smallest_test_part(rows: list[dict[str, Any]]) -> dict[str, int | None]:
+    """The least evidence any seed's test part holds: rows, groups (grouped splits) and, for a classifier,
+    the rarest class's count. Four test groups give a paired bootstrap four units to resample: its
+    "significantly worse" is then a weak statement, and the tables show it beside the verdicts."""
+    sizes = []
+    for r in rows:
+        test = pd.read_parquet(Path(r["split"]) / "test.parquet")
+        y = test[TARGET]
+        sizes.append(
+            (
+                len(test),
+                int(test[GROUP].nunique()) if GROUP in test else None,
+                int(y.value_counts().min()) if r["meta"]["task"] != "regression" else None,
+            )
+        )
+    rows_n, groups, rarest = zip(*sizes, strict=True)
+    return {
+        "rows": min(rows_n),
+        "groups": None if None in groups else min(groups),
+        "rarest_class": None if None in rarest else min(rarest),
+    }
+
+
+def _test_part_text(part: dict[str, int | None]) -> str:
+    words = [f"{part['rows']:,} rows"]
+    if part["groups"] is not None:
+        words.append(f"{part['groups']} groups")
+    if part["rarest_class"] is not None:
+        words.append(f"rarest class {part['rarest_class']}")
+    return ", ".join(words)
 
 
 def _ahead(tools: dict[str, Any], tool: str, sign: int) -> float | None:
@@ -528,8 +561,8 @@ def markdown(payload: dict[str, Any]) -> str:
         "",
         "| data set | block | metric | "
         + " | ".join(tools)
-        + " | axpoc's rank | axpoc significantly worse |",
-        "|---|---|---|" + "---|" * len(tools) + "---|---|",
+        + " | axpoc's rank | axpoc significantly worse | smallest test part |",
+        "|---|---|---|" + "---|" * len(tools) + "---|---|---|",
     ]
     for entry in payload["summary"]:
         cells = []
@@ -551,6 +584,7 @@ def markdown(payload: dict[str, Any]) -> str:
                 if ranked
                 else "- |"
             )
+            + f" {_test_part_text(entry['test_part'])} |"
         )
     lines.append("")
     for entry in payload["summary"]:
@@ -574,7 +608,8 @@ def markdown(payload: dict[str, Any]) -> str:
             f"axpoc's rank by mean: {entry['axpoc_rank']} of {len(entry['ranked'])} "
             f"({' > '.join(entry['ranked'])}); seeds where axpoc is significantly worse than that seed's "
             f"best other tool: {entry['axpoc_significantly_worse_than_best']} of {entry['seeds_judged']}. "
-            f"Distinct test parts among these seeds: {entry['distinct_test_parts']}.",
+            f"Distinct test parts among these seeds: {entry['distinct_test_parts']}; the smallest holds "
+            f"{_test_part_text(entry['test_part'])}.",
             "",
         ]
     if payload["targets"]:
