@@ -47,15 +47,16 @@ def _scored(cfg: Any, project: Path, scores: list[str] | None, db_url: str | Non
 
 def _champion(cfg: Any, project: Path) -> Any:
     """The champion model, whose classes are the results an outcome file may hold; None where the project has
-    no registry or no champion (the labels predict wrote are checked instead)."""
-    from axpoc.serve import open_project_store
-    from axpoc.tracking import CHAMPION, alias_version, load_poc_model
+    no registry or no champion (the labels predict wrote are checked instead). A champion whose files are
+    gone or damaged is refused as predict refuses it, naming the version and the way back."""
+    from axpoc.serve import load_served_model, open_project_store
+    from axpoc.tracking import CHAMPION, alias_version
 
     if cfg.tracking.uri is None and not (project / "mlflow.db").is_file():
         return None
     store = open_project_store(cfg, project)
     version = alias_version(store, CHAMPION)  # None also where no model is registered yet
-    return None if version is None else load_poc_model(store, version)
+    return None if version is None else load_served_model(store, version=version).model
 
 
 def _date(value: str | None, option: str, language: str) -> date | None:

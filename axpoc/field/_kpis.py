@@ -334,9 +334,10 @@ def ratio_rows(
 ) -> dict[str, KpiRow]:
     """The confusion-count KPIs of the field period (and the baseline where it has a meaning).
 
-    ``evidence``: a KPI of the field period with fewer than :data:`MIN_EXPECTED` cases behind it is undefined
-    as too little evidence (the rule of the estimates, for a week of few parts or defects), and one whose
-    interval cannot be formed is undefined with that reason: never a bare number."""
+    ``evidence``: a KPI of the field period, or its baseline figure, with fewer than :data:`MIN_EXPECTED`
+    cases behind it is undefined as too little evidence (the rule of the estimates, for a week of few parts
+    or defects; a baseline of 2 defects gives no outgoing defect rate to improve on), and one whose interval
+    cannot be formed is undefined with that reason: never a bare number."""
     rng = np.random.default_rng(seed)
     after_stats, before_stats = after_statistics(pricing), before_statistics(pricing)
     a_index = day_blocks(after.index.to_numpy(), n_boot=N_BOOT, block=block, rng=rng) if len(after) else None
@@ -358,11 +359,16 @@ def ratio_rows(
         row = KpiRow(name, interval, target=targets.get(name))
         if name in before_stats and b_boot is not None:
             b_stat = before_stats[name]
-            row.before = percentile(
-                np.asarray(b_stat(b_boot), dtype=float) * np.ones(N_BOOT), b_stat(b_point)
+            thin_before = too_little_evidence(name, b_point, estimate=False) if evidence else None
+            row.before = (
+                undefined(thin_before)
+                if thin_before is not None
+                else percentile(np.asarray(b_stat(b_boot), dtype=float) * np.ones(N_BOOT), b_stat(b_point))
             )
             if a_boot is not None and evidence and isinstance(interval.value, Undefined):
                 row.change = interval  # a change from a field figure that is no number is none either
+            elif a_boot is not None and thin_before is not None:
+                row.change = row.before  # nor is a change from a baseline of too few cases
             elif a_boot is not None:
                 diff_point = _minus(stat(a_point), b_stat(b_point))
                 diff = np.asarray(stat(a_boot), dtype=float) - np.asarray(b_stat(b_boot), dtype=float)

@@ -78,3 +78,37 @@ def test_a_verdict_on_too_little_evidence_says_so(thin: tuple[dict, str]) -> Non
     assert report["verdict"]["code"] == "verdict_too_little_evidence"
     assert report["verdict"]["values"]["thin"] == 3  # the recall target, the money, the before/after money
     assert 'data-verdict="verdict_too_little_evidence"' in html and "근거 부족" in html
+
+
+@pytest.fixture(scope="module")
+def thin_baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """A baseline of 50 parts holding 2 defects, then a field period of 60 parts holding 10."""
+    baseline = _parts("B", DEPLOYED - pd.Timedelta(days=10), 50, 2)
+    field = _parts("F", DEPLOYED, 60, 10)
+    return constructed_report(
+        tmp_path_factory.mktemp("baseline_evidence"),
+        name="baseline",
+        deployed=DEPLOYED,
+        kpi={
+            "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
+            "volumes": {"parts_per_day": 2000},
+            "targets": {"recall": ">= 0.6"},
+        },
+        scored=field,
+        outcomes=pd.concat([baseline, field]),
+        scored_at="2026-01-12 12:00:00",
+    )
+
+
+def test_a_baseline_with_too_few_defects_gives_no_before_figure_or_change(
+    thin_baseline: tuple[dict, str],
+) -> None:
+    report, html = thin_baseline
+    assert report["baseline"]["defects"] == 2 and report["field"]["defects"] == 10
+    passed = report["kpis"]["defect_rate_passed"]
+    assert not _no_number(passed["after"])  # 10 defects in the field period: a number
+    assert _no_number(passed["before"]) and "2 defect(s)" in str(passed["before"]["undefined"])
+    assert _no_number(passed["change"]) and "2 defect(s)" in str(passed["change"]["undefined"])
+    # the inspection share before deployment rests on the 50 parts: enough
+    assert report["kpis"]["manual_inspection_share"]["before"]["value"] is not None
+    assert "불량이 2개뿐" in html

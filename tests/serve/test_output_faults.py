@@ -165,12 +165,11 @@ def test_temp_files_of_a_killed_predict_are_removed_by_the_next_one(project: Any
     )
 
 
-def test_a_damaged_model_file_is_a_clear_refusal_in_predict_and_serve(project: Any, tmp_path: Path) -> None:
-    """A version whose pickled model is cut off halfway, as an interrupted copy leaves it."""
+def _damaged_version(project: Any) -> str:
+    """A new version whose pickled model is cut off halfway, as an interrupted copy leaves it."""
     import mlflow
 
-    from axpoc.serve import create_app
-    from axpoc.tracking import log_poc_model, promote, register_version
+    from axpoc.tracking import log_poc_model, register_version
     from axpoc.tracking._registry import _local_poc_model
 
     store = project.store()
@@ -184,6 +183,15 @@ def test_a_damaged_model_file_is_a_clear_refusal_in_predict_and_serve(project: A
     assert pickled is not None
     data = pickled.read_bytes()
     pickled.write_bytes(data[: len(data) // 2])
+    return damaged
+
+
+def test_a_damaged_model_file_is_a_clear_refusal_in_predict_and_serve(project: Any, tmp_path: Path) -> None:
+    from axpoc.serve import create_app
+    from axpoc.tracking import promote
+
+    store = project.store()
+    damaged = _damaged_version(project)
     source = _parts(project, tmp_path)
 
     with pytest.raises(UserError) as in_predict:
@@ -196,3 +204,25 @@ def test_a_damaged_model_file_is_a_clear_refusal_in_predict_and_serve(project: A
     with pytest.raises(UserError) as in_serve:
         create_app(project.config(), reload_interval_s=0)
     assert "model file is damaged or cut off" in in_serve.value.message
+
+
+def test_outcomes_refuse_a_damaged_champion_like_predict(project: Any, tmp_path: Path, cli: Any) -> None:
+    """outcomes reads the champion's classes; a damaged champion is a message with exit 2, never a traceback."""
+    import pandas as pd
+
+    from axpoc.tracking import promote
+
+    source = _parts(project, tmp_path)
+    scores = tmp_path / "scores.csv"
+    _predict(project, source, scores)  # the sound champion scores the parts
+    results = tmp_path / "results.csv"
+    ids = pd.read_csv(source, encoding="utf-8")["part_id"].head(10)
+    pd.DataFrame({"part_id": ids, "불량": [0, 1] * 5}).to_csv(results, index=False, encoding="utf-8")
+    promote(project.store(), _damaged_version(project), reason="test: a damaged champion")
+
+    result = cli("outcomes", project.config_path, "--data", results, "--scores", scores)
+    assert result.code == 2
+    assert "model file is damaged or cut off" in result.stderr
+    assert "axpoc rollback" in result.stderr
+    assert _NO_TRACE not in result.stdout + result.stderr
+    assert not (project.folder / "field" / "outcomes.parquet").exists()
