@@ -65,7 +65,7 @@ def _arguments() -> argparse.Namespace:
     return ap.parse_args()
 
 
-def _config(path: Path, *, seed: int, trials: int | None, candidates: list[str] | None) -> Any:
+def diagnosis_config(path: Path, *, seed: int, trials: int | None, candidates: list[str] | None) -> Any:
     """The data set's config for one seed, one thread, tuned by trial count (no clock)."""
     from splits import configured
 
@@ -368,7 +368,7 @@ def run(args: argparse.Namespace) -> None:
     records = []
     seeds = {}
     for seed in args.seeds:
-        config = _config(args.config, seed=seed, trials=args.trials, candidates=args.candidates)
+        config = diagnosis_config(args.config, seed=seed, trials=args.trials, candidates=args.candidates)
         prepared = axpoc.prepare(config)
         rows = np.asarray(prepared.split.train_index)
         seeds[seed] = (config, prepared, rows, outer_folds(config, prepared, args.outer, seed))
