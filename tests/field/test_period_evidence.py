@@ -3,16 +3,18 @@ period of 40 parts with results holding 3 defects gives no recall, money or befo
 and its verdict says *too little evidence* instead of met or missed.
 
 Model-free, on a small constructed outcome file (the pattern of tests/field/test_weekly_evidence.py): a baseline
-of 50 parts with 8 defects before deployment, then 40 scored parts with 3 defects.
+of 50 parts with 8 defects before deployment, then 40 scored parts with 3 defects. The baseline's own figures
+follow the rule too: a baseline of 2 defects gives no outgoing defect rate before deployment and no change.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests_field_helpers import constructed_report
+from tests_field_helpers import PRICED, constructed_report
 
 DEPLOYED = pd.Timestamp("2026-01-05")
 
@@ -31,23 +33,31 @@ def _parts(prefix: str, start: pd.Timestamp, parts: int, defects: int) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-@pytest.fixture(scope="module")
-def thin(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
-    """The field report (as ``--json`` gives it) and its Korean HTML."""
-    baseline = _parts("B", DEPLOYED - pd.Timedelta(days=10), 50, 8)
-    field = _parts("F", DEPLOYED, 40, 3)
+def _report(
+    folder: Path, *, baseline_defects: int, field_parts: int, field_defects: int, targets: dict[str, str]
+) -> tuple[dict, str]:
+    """The field report (as ``--json`` gives it) and its Korean HTML: a baseline of 50 parts, then the field."""
+    baseline = _parts("B", DEPLOYED - pd.Timedelta(days=10), 50, baseline_defects)
+    field = _parts("F", DEPLOYED, field_parts, field_defects)
     return constructed_report(
-        tmp_path_factory.mktemp("period_evidence"),
-        name="period",
+        folder,
+        name=folder.name,
         deployed=DEPLOYED,
-        kpi={
-            "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
-            "volumes": {"parts_per_day": 2000},
-            "targets": {"recall": ">= 0.6", "false_alarm_rate": "<= 0.2"},
-        },
+        kpi={**PRICED, "targets": targets},
         scored=field,
         outcomes=pd.concat([baseline, field]),
         scored_at="2026-01-12 12:00:00",
+    )
+
+
+@pytest.fixture(scope="module")
+def thin(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    return _report(
+        tmp_path_factory.mktemp("period"),
+        baseline_defects=8,
+        field_parts=40,
+        field_defects=3,
+        targets={"recall": ">= 0.6", "false_alarm_rate": "<= 0.2"},
     )
 
 
@@ -82,21 +92,12 @@ def test_a_verdict_on_too_little_evidence_says_so(thin: tuple[dict, str]) -> Non
 
 @pytest.fixture(scope="module")
 def thin_baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
-    """A baseline of 50 parts holding 2 defects, then a field period of 60 parts holding 10."""
-    baseline = _parts("B", DEPLOYED - pd.Timedelta(days=10), 50, 2)
-    field = _parts("F", DEPLOYED, 60, 10)
-    return constructed_report(
-        tmp_path_factory.mktemp("baseline_evidence"),
-        name="baseline",
-        deployed=DEPLOYED,
-        kpi={
-            "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
-            "volumes": {"parts_per_day": 2000},
-            "targets": {"recall": ">= 0.6"},
-        },
-        scored=field,
-        outcomes=pd.concat([baseline, field]),
-        scored_at="2026-01-12 12:00:00",
+    return _report(
+        tmp_path_factory.mktemp("baseline"),
+        baseline_defects=2,
+        field_parts=60,
+        field_defects=10,
+        targets={"recall": ">= 0.6"},
     )
 
 

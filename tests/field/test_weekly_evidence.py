@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 import pytest
-from tests_field_helpers import constructed_report
+from tests_field_helpers import PRICED, constructed_report
 
 DEPLOYED = pd.Timestamp("2026-01-05")
 WEEKS = {1: (60, 10), 2: (40, 2), 3: (3, 0)}
@@ -44,10 +44,7 @@ def weekly(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
         tmp_path_factory.mktemp("weekly_evidence"),
         name="weekly",
         deployed=DEPLOYED,
-        kpi={
-            "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
-            "volumes": {"parts_per_day": 2000},
-        },
+        kpi=PRICED,
         scored=parts,
         outcomes=parts,
         scored_at="2026-01-30 12:00:00",

@@ -9,6 +9,11 @@ from typing import Any
 import pandas as pd
 
 DEPLOYED_DAY = pd.Timestamp("2024-03-25")
+PRICED = {
+    "costs": {"inspection_cost": 500, "escape_cost": 50000, "false_alarm_cost": 2000},
+    "volumes": {"parts_per_day": 2000},
+}
+"""The costs and volume of the constructed reports (``constructed_report``'s ``kpi`` adds its targets)."""
 
 
 def load_report(project: Any) -> dict[str, Any]:
