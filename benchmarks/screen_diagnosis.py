@@ -79,8 +79,13 @@ def outer_fold(config: Any, prepared: Any, fit_rows: np.ndarray, held_rows: np.n
 
     def held_score(names: list[str]) -> float:
         model = build_pipeline(
-            chosen.name, chosen.params, frame=X, features=names, task=task, random_state=config.tuning.seed
-        ).fit(X, y)
+            chosen.name,
+            chosen.params,
+            frame=X[names],
+            features=names,
+            task=task,
+            random_state=config.tuning.seed,
+        ).fit(X[names], y)
         return float(scorer.score(yt, model_output(model, Xt[names], task), classes))
 
     keep = held_score(features)
@@ -92,6 +97,7 @@ def outer_fold(config: Any, prepared: Any, fit_rows: np.ndarray, held_rows: np.n
         "chosen": chosen.label,
         "held_groups": int(inner.test[config.columns.group].nunique()),
         "higher_is_better": scorer.higher_is_better,
+        "metric": scorer.primary,
         "scores": {
             "screen": drop if decision == "dropped" else keep,
             "always_keep": keep,
@@ -154,13 +160,13 @@ def run(args: argparse.Namespace) -> None:
     metric = ""
     for seed in args.seeds:
         config = diagnosis_config(args.config, seed=seed, trials=args.trials, candidates=None)
-        metric = config.kpi.primary
         prepared = axpoc.prepare(config)
         rows = np.asarray(prepared.split.train_index)
         for fold, (fit, held) in enumerate(outer_folds(config, prepared, args.outer, seed)):
             record = outer_fold(config, prepared, np.sort(rows[fit]), np.sort(rows[held]))
             record.update(seed=seed, fold=fold)
             records.append(record)
+            metric = record["metric"]
             print(
                 f"seed {seed} fold {fold}: screen {record['decision']} {record['columns']}, chose "
                 f"{record['chosen']}; held {metric} "
