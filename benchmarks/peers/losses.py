@@ -9,19 +9,28 @@ For every regression data set with a loss it also measures, on every seed, how f
 per-group mean predictions spread compared with the truth's (1 = follows the groups, 0 = one value for
 all): a model chosen by group cross-validation on a dozen groups may shrink towards the overall mean,
 which wins when the test groups sit near it and loses when they do not.
+
+For scale, the same count for every tool: on how many seeds each one is significantly worse than that
+seed's best *other* tool. The best of five others is picked on the same test rows it is then compared on,
+so even a tool as good as the rest is "significantly worse" on some seeds; axpoc's count means something
+only beside the others'.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-TARGET, GROUP = "__y__", "__group__"
+sys.path.insert(0, str(HERE))
+
+from run import paired_difference, tool_output  # noqa: E402
+from splits import GROUP, TARGET  # noqa: E402
 
 
 def best_other(runs: dict[str, dict[str, Any]], *, higher: bool) -> str | None:
@@ -44,6 +53,30 @@ def spread_ratio(means: pd.DataFrame) -> float | None:
     """sd of the per-group mean predictions over sd of the per-group mean truths."""
     truth_sd = float(means["truth"].std(ddof=0))
     return float(means["pred"].std(ddof=0)) / truth_sd if truth_sd > 0 else None
+
+
+def every_tool(results: dict[str, Any]) -> dict[str, dict[str, list[int]]]:
+    """Per data set and tool: [seeds where it is significantly worse than the seed's best other tool,
+    seeds judged] (main and fresh blocks together)."""
+    from axpoc.compare import Scorer
+
+    counts: dict[str, dict[str, list[int]]] = {}
+    for record in (r for r in results["records"] if r["repeat"] == 0):
+        meta, runs = record["meta"], record["runs"]
+        done = {t: r for t, r in runs.items() if r.get("status") == "ok" and r.get("score") is not None}
+        if len(done) < 2:
+            continue
+        higher = Scorer.for_task(meta["task"], meta["primary"]).higher_is_better
+        test = pd.read_parquet(Path(record["split"]) / "test.parquet")
+        outputs = {t: tool_output(meta, Path(r["predictions"])) for t, r in done.items()}
+        for tool in done:
+            others = {t: r for t, r in done.items() if t != tool}
+            best = (max if higher else min)(others, key=lambda t: others[t]["score"])
+            worse = paired_difference(meta, test, outputs[tool], outputs[best])["significantly_worse"]
+            tally = counts.setdefault(record["dataset"], {}).setdefault(tool, [0, 0])
+            tally[0] += int(worse)
+            tally[1] += 1
+    return counts
 
 
 def explain(results: dict[str, Any]) -> dict[str, Any]:
@@ -113,12 +146,27 @@ def explain(results: dict[str, Any]) -> dict[str, Any]:
         "ran_between": results.get("ran_between"),
         "losses": losses,
         "spread": spread,
+        "every_tool": every_tool(results),
     }
 
 
 def markdown(found: dict[str, Any]) -> str:
     """The losing seeds as tables (numbers rounded for reading; the JSON keeps them whole)."""
     lines = ["# Where axpoc loses", "", f"Runs between {found['ran_between']}.", ""]
+    counts = found["every_tool"]
+    tools = list(dict.fromkeys(t for per in counts.values() for t in per))
+    lines += [
+        "## Every tool: seeds where it is significantly worse than that seed's best other tool",
+        "",
+        "| data set | " + " | ".join(tools) + " |",
+        "|---|" + "---|" * len(tools),
+    ]
+    for name, per in counts.items():
+        lines.append(
+            f"| {name} | " + " | ".join("{} of {}".format(*per.get(t, [0, 0])) for t in tools) + " |"
+        )
+    totals = {t: [sum(per.get(t, [0, 0])[i] for per in counts.values()) for i in (0, 1)] for t in tools}
+    lines += ["| **all** | " + " | ".join("**{} of {}**".format(*totals[t]) for t in tools) + " |", ""]
     if not found["losses"]:
         return "\n".join([*lines, "axpoc is significantly worse than the best tool on no seed.", ""])
     for loss in found["losses"]:

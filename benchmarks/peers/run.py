@@ -193,7 +193,8 @@ def cached_run(
     return run
 
 
-def _output(meta: dict[str, Any], predictions: Path) -> np.ndarray:
+def tool_output(meta: dict[str, Any], predictions: Path) -> np.ndarray:
+    """A tool's saved test-part output: values (regression), scores (binary) or class probabilities."""
     frame = pd.read_parquet(predictions)
     if meta["task"] == "regression":
         return frame["pred"].to_numpy(dtype=float)
@@ -207,10 +208,37 @@ def _what_metric_reads(meta: dict[str, Any], out: np.ndarray, classes: np.ndarra
     return classes[np.argmax(out, axis=1)] if meta["task"] == "multiclass" else out
 
 
+def paired_difference(
+    meta: dict[str, Any], test: pd.DataFrame, a: np.ndarray, b: np.ndarray
+) -> dict[str, Any]:
+    """Tool a minus tool b on the same test rows (outputs as :func:`tool_output` reads them): the paired
+    bootstrap (1000 resamples, whole groups where the split is grouped) and whether a is significantly worse."""
+    from axpoc.compare import Scorer
+    from axpoc.kpi import paired_bootstrap_diff
+
+    classes = np.asarray(meta["classes"])
+    diff = paired_bootstrap_diff(
+        meta["primary"],
+        test[TARGET].to_numpy(),
+        _what_metric_reads(meta, a, classes),
+        _what_metric_reads(meta, b, classes),
+        groups=test[GROUP].to_numpy() if GROUP in test else None,
+        n_boot=1000,
+        random_state=0,
+        labels=list(classes) if meta["task"] == "multiclass" else None,
+    )
+    higher = Scorer.for_task(meta["task"], meta["primary"]).higher_is_better
+    return {
+        "diff": diff.point,
+        "low": diff.low,
+        "high": diff.high,
+        "significantly_worse": bool(diff.high < 0 if higher else diff.low > 0),
+    }
+
+
 def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]]) -> None:
     """Every finished tool's primary metric on the test part, and axpoc minus each in a paired bootstrap."""
     from axpoc.compare import Scorer
-    from axpoc.kpi import paired_bootstrap_diff
 
     test = pd.read_parquet(split / "test.parquet")
     y = test[TARGET].to_numpy()
@@ -219,30 +247,19 @@ def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]
     outputs = {}
     for tool, run in runs.items():
         if run["status"] == "ok":
-            outputs[tool] = _output(meta, Path(run["predictions"]))
+            outputs[tool] = tool_output(meta, Path(run["predictions"]))
             run["score"] = scorer.score(y, outputs[tool], classes)
     if "axpoc" not in outputs:
         return
-    options = {
-        "groups": test[GROUP].to_numpy() if GROUP in test else None,
-        "n_boot": 1000,
-        "random_state": 0,
-        "labels": list(classes) if meta["task"] == "multiclass" else None,
-    }
-    ours = _what_metric_reads(meta, outputs["axpoc"], classes)
     for tool, out in outputs.items():
-        if tool == "axpoc":
-            continue
-        diff = paired_bootstrap_diff(
-            meta["primary"], y, ours, _what_metric_reads(meta, out, classes), **options
-        )
-        worse = diff.high < 0 if scorer.higher_is_better else diff.low > 0
-        runs[tool]["axpoc_minus"] = {
-            "diff": diff.point,
-            "low": diff.low,
-            "high": diff.high,
-            "axpoc_significantly_worse": bool(worse),
-        }
+        if tool != "axpoc":
+            d = paired_difference(meta, test, outputs["axpoc"], out)
+            runs[tool]["axpoc_minus"] = {
+                "diff": d["diff"],
+                "low": d["low"],
+                "high": d["high"],
+                "axpoc_significantly_worse": d["significantly_worse"],
+            }
 
 
 def run_all(
@@ -742,7 +759,7 @@ def prediction_table(records: list[dict[str, Any]], path: Path) -> None:
         for tool, run in record["runs"].items():
             if run["status"] != "ok":
                 continue
-            out = _output(meta, Path(run["predictions"]))
+            out = tool_output(meta, Path(run["predictions"]))
             parts.append(
                 pd.DataFrame(
                     {
