@@ -705,16 +705,19 @@ def markdown(payload: dict[str, Any]) -> str:
 
 
 def plot(payload: dict[str, Any], path: Path) -> None:
-    """One panel per data set and block: each seed's test score per tool, the mean as a bar."""
+    """One panel per data set and block (main and fresh side by side, four panels a row): each seed's test
+    score per tool as a dot, the mean as a bar; the axis spans every dot."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     panels = payload["summary"]
-    fig, axes = plt.subplots(1, max(len(panels), 1), figsize=(4.5 * max(len(panels), 1), 4), squeeze=False)
-    for ax, entry in zip(axes[0], panels, strict=False):
-        tools = payload["tools"]
+    columns = min(4, max(len(panels), 1))
+    rows = -(-max(len(panels), 1) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.6 * rows), squeeze=False)
+    tools = payload["tools"]
+    for ax, entry in zip(axes.flat, panels, strict=False):
         means = [entry["tools"][t]["mean"] or np.nan for t in tools]
         ax.bar(
             range(len(tools)),
@@ -722,6 +725,7 @@ def plot(payload: dict[str, Any], path: Path) -> None:
             color=["tab:red" if t == "axpoc" else "tab:gray" for t in tools],
             alpha=0.5,
         )
+        shown = [m for m in means if np.isfinite(m)]
         for i, tool in enumerate(tools):
             pts = [
                 r["runs"][tool]["score"]
@@ -731,15 +735,22 @@ def plot(payload: dict[str, Any], path: Path) -> None:
                 and r["seed"] in entry["seeds"]
                 and r["runs"].get(tool, {}).get("score") is not None
             ]
-            ax.plot([i] * len(pts), pts, "k.", ms=6)
-        finite = [m for m in means if np.isfinite(m)]
-        if finite:
-            ax.set_ylim(min(finite) - 0.1 * (max(finite) - min(finite) + 0.05), max(finite) + 0.02)
-        ax.set_xticks(range(len(tools)), tools, rotation=30)
-        ax.set_title(f"{entry['dataset']}\n{entry['block']} seeds, {entry['primary']}", fontsize=9)
+            ax.plot([i] * len(pts), pts, "k.", ms=5)
+            shown += [v for v in pts if np.isfinite(v)]
+        if shown:
+            low, high = min(shown), max(shown)
+            pad = 0.08 * (high - low) + 0.01
+            ax.set_ylim(low - pad, high + pad)
+        ax.set_xticks(range(len(tools)), tools, rotation=30, fontsize=8)
+        arrow = "higher is better" if entry["higher_is_better"] else "lower is better"
+        ax.set_title(
+            f"{entry['dataset']}\n{entry['block']} seeds, {entry['primary']} ({arrow})", fontsize=8.5
+        )
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.axis("off")
     fig.suptitle(payload["title"], fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
