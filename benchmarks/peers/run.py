@@ -438,6 +438,31 @@ def _ahead(tools: dict[str, Any], tool: str, sign: int) -> float | None:
     return None if theirs is None else sign * (tools["axpoc"]["mean"] - theirs)
 
 
+def paired_over_seeds(
+    records: list[dict[str, Any]], entry: dict[str, Any], tool: str | None, sign: int
+) -> dict[str, float] | None:
+    """axpoc minus ``tool`` seed by seed (positive = axpoc ahead): the mean and its 95 % t interval over
+    the block's seeds, so a mean target met or missed by less than the seeds' own noise says so."""
+    from scipy import stats
+
+    if tool is None:
+        return None
+    diffs = [
+        sign * (r["runs"]["axpoc"]["score"] - r["runs"][tool]["score"])
+        for r in records
+        if r["dataset"] == entry["dataset"]
+        and r["repeat"] == 0
+        and r["seed"] in entry["seeds"]
+        and r["runs"].get("axpoc", {}).get("score") is not None
+        and r["runs"].get(tool, {}).get("score") is not None
+    ]
+    if len(diffs) < 2:
+        return None
+    mean = float(np.mean(diffs))
+    half = float(stats.t.ppf(0.975, len(diffs) - 1) * np.std(diffs, ddof=1) / np.sqrt(len(diffs)))
+    return {"mean": mean, "low": mean - half, "high": mean + half, "n": len(diffs)}
+
+
 def targets(
     summary: list[dict[str, Any]], records: list[dict[str, Any]], budget_s: float
 ) -> list[dict[str, Any]]:
@@ -475,6 +500,10 @@ def targets(
                 "ahead_of_best_peer": _ahead(tools, best, sign) if best else None,
                 "ahead_of_lightgbm": _ahead(tools, "lightgbm", sign),
                 "ahead_of_hgb": _ahead(tools, "hgb", sign),
+                "paired_over_seeds": {
+                    name: paired_over_seeds(records, entry, tool, sign)
+                    for name, tool in (("best_peer", best), ("lightgbm", "lightgbm"), ("hgb", "hgb"))
+                },
                 "seeds_significantly_worse": entry["axpoc_significantly_worse_than_best"],
                 "seeds": entry["seeds_judged"],
                 "compare_s_max": max(compare) if compare else None,
@@ -542,6 +571,13 @@ def stability(records: list[dict[str, Any]], summary: list[dict[str, Any]]) -> l
             }
         )
     return out
+
+
+def _signed(value: float | None, paired: dict[str, float] | None) -> str:
+    """A target's signed difference of means, with its interval over seeds where there is one."""
+    if value is None:
+        return "-"
+    return f"{value:+.3f}" + (f" [{paired['low']:+.3f}, {paired['high']:+.3f}]" if paired else "")
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -633,17 +669,23 @@ def markdown(payload: dict[str, Any]) -> str:
         lines += [
             "## Targets (issue 16): positive = axpoc ahead",
             "",
+            "Each mean difference is followed by its 95 % t interval over the block's seeds (axpoc minus the "
+            "tool seed by seed): an interval across 0 means the seeds cannot tell the two means apart.",
+            "",
             "| data set | block | axpoc - best AutoML peer | axpoc - default LightGBM | axpoc - default HGB "
             "| seeds significantly worse than the best tool | comparisons over budget + 10 % (longest s) "
             "| peak MiB over the lightest AutoML peer |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for t in payload["targets"]:
-            signed = {k: "-" if t[k] is None else f"{t[k]:+.3f}" for k in t if k.startswith("ahead_of")}
+            signed = {
+                key: _signed(t[f"ahead_of_{key}"], t.get("paired_over_seeds", {}).get(key))
+                for key in ("best_peer", "lightgbm", "hgb")
+            }
             memory = t["peak_mib_over_lightest"]
             lines.append(
-                f"| {t['dataset']} | {t['block']} | {signed['ahead_of_best_peer']} ({t['best_peer'] or '-'}) | "
-                f"{signed['ahead_of_lightgbm']} | {signed['ahead_of_hgb']} | "
+                f"| {t['dataset']} | {t['block']} | {signed['best_peer']} ({t['best_peer'] or '-'}) | "
+                f"{signed['lightgbm']} | {signed['hgb']} | "
                 f"{t['seeds_significantly_worse']} of {t['seeds']} | {t['over_budget_runs']} "
                 f"({_fmt(t['compare_s_max'], 1)}) | "
                 f"{'-' if memory is None else f'{memory:+.0f}'} ({t['lightest_peer'] or '-'}) |"
