@@ -29,16 +29,8 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import paired_difference, tool_output  # noqa: E402
+from run import best_other, paired_difference, tool_output  # noqa: E402
 from splits import GROUP, TARGET  # noqa: E402
-
-
-def best_other(runs: dict[str, dict[str, Any]], *, higher: bool) -> str | None:
-    """The tool other than axpoc with the best test score on this seed."""
-    others = {t: r for t, r in runs.items() if t != "axpoc" and r.get("score") is not None}
-    if not others:
-        return None
-    return (max if higher else min)(others, key=lambda t: others[t]["score"])
 
 
 def group_means(record: dict[str, Any], tool: str) -> pd.DataFrame:
@@ -70,8 +62,7 @@ def every_tool(results: dict[str, Any]) -> dict[str, dict[str, list[int]]]:
         test = pd.read_parquet(Path(record["split"]) / "test.parquet")
         outputs = {t: tool_output(meta, Path(r["predictions"])) for t, r in done.items()}
         for tool in done:
-            others = {t: r for t, r in done.items() if t != tool}
-            best = (max if higher else min)(others, key=lambda t: others[t]["score"])
+            best = best_other(done, higher=higher, tool=tool)
             worse = paired_difference(meta, test, outputs[tool], outputs[best])["significantly_worse"]
             tally = counts.setdefault(record["dataset"], {}).setdefault(tool, [0, 0])
             tally[0] += int(worse)
@@ -129,7 +120,8 @@ def explain(results: dict[str, Any]) -> dict[str, Any]:
         losses.append(entry)
     for name, rows in spread.items():
         for record in (r for r in main if r["dataset"] == name):
-            higher = False  # regression metrics here are errors
+            meta = record["meta"]
+            higher = Scorer.for_task(meta["task"], meta["primary"]).higher_is_better
             best = best_other(record["runs"], higher=higher)
             rows.append(
                 {

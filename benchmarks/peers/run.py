@@ -236,8 +236,17 @@ def paired_difference(
     }
 
 
-def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]]) -> None:
-    """Every finished tool's primary metric on the test part, and axpoc minus each in a paired bootstrap."""
+def best_other(runs: dict[str, dict[str, Any]], *, higher: bool, tool: str = "axpoc") -> str | None:
+    """The tool other than ``tool`` with the best test score on this seed (None when no other has one)."""
+    others = {t: r for t, r in runs.items() if t != tool and r.get("score") is not None}
+    return (max if higher else min)(others, key=lambda t: others[t]["score"]) if others else None
+
+
+def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]]) -> dict[str, int | None]:
+    """Every finished tool's primary metric on the test part, and axpoc minus each in a paired bootstrap.
+
+    Returns the evidence the test part holds: rows, groups (grouped splits) and, for a classifier, the
+    rarest class's count (see :func:`smallest_test_part`)."""
     from axpoc.compare import Scorer
 
     test = pd.read_parquet(split / "test.parquet")
@@ -249,10 +258,8 @@ def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]
         if run["status"] == "ok":
             outputs[tool] = tool_output(meta, Path(run["predictions"]))
             run["score"] = scorer.score(y, outputs[tool], classes)
-    if "axpoc" not in outputs:
-        return
     for tool, out in outputs.items():
-        if tool != "axpoc":
+        if tool != "axpoc" and "axpoc" in outputs:
             d = paired_difference(meta, test, outputs["axpoc"], out)
             runs[tool]["axpoc_minus"] = {
                 "diff": d["diff"],
@@ -260,6 +267,11 @@ def score_seed(meta: dict[str, Any], split: Path, runs: dict[str, dict[str, Any]
                 "high": d["high"],
                 "axpoc_significantly_worse": d["significantly_worse"],
             }
+    return {
+        "rows": len(test),
+        "groups": int(test[GROUP].nunique()) if GROUP in test else None,
+        "rarest_class": int(test[TARGET].value_counts().min()) if meta["task"] != "regression" else None,
+    }
 
 
 def run_all(
@@ -285,7 +297,7 @@ def run_all(
                     + (" (finished earlier, reused)" if runs[tool].get("reused") else ""),
                     flush=True,
                 )
-            score_seed(meta, split, runs)
+            test_part = score_seed(meta, split, runs)
             records.append(
                 {
                     "dataset": name,
@@ -294,6 +306,7 @@ def run_all(
                     "split": str(split),
                     "meta": _short(meta),
                     "runs": runs,
+                    "test_part": test_part,
                 }
             )
             progress(records)
@@ -304,7 +317,7 @@ def run_all(
             for repeat in range(1, args.stability):  # the seed's own run is the first
                 out = args.work / "runs" / name / f"seed{seed}" / f"axpoc_repeat{repeat}.parquet"
                 runs = {"axpoc": cached_run("axpoc", split, meta, args, seed=seed, out=out)}
-                score_seed(meta, split, runs)
+                test_part = score_seed(meta, split, runs)
                 records.append(
                     {
                         "dataset": name,
@@ -313,6 +326,7 @@ def run_all(
                         "split": str(split),
                         "meta": _short(meta),
                         "runs": runs,
+                        "test_part": test_part,
                     }
                 )
                 print(f"[{name} seed {seed}] axpoc repeat {repeat}: {runs['axpoc'].get('score')}", flush=True)
@@ -388,11 +402,10 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
             entry["ranked"] = ranked
             worse, judged = 0, 0
             for r in rows:
-                others = {t: v for t, v in r["runs"].items() if t != "axpoc" and v.get("score") is not None}
-                if not others or "axpoc_minus" not in next(iter(others.values())):
+                best = best_other(r["runs"], higher=higher)
+                if best is None or "axpoc_minus" not in r["runs"][best]:
                     continue
-                best = (max if higher else min)(others, key=lambda t: others[t]["score"])
-                worse += int(others[best]["axpoc_minus"]["axpoc_significantly_worse"])
+                worse += int(r["runs"][best]["axpoc_minus"]["axpoc_significantly_worse"])
                 judged += 1
             entry["axpoc_significantly_worse_than_best"] = worse
             entry["seeds_judged"] = judged
@@ -401,25 +414,13 @@ def summarise(records: list[dict[str, Any]], tools: list[str]) -> list[dict[str,
 
 
 def smallest_test_part(rows: list[dict[str, Any]]) -> dict[str, int | None]:
-    """The least evidence any seed's test part holds: rows, groups (grouped splits) and, for a classifier,
-    the rarest class's count. Four test groups give a paired bootstrap four units to resample: its
-    "significantly worse" is then a weak statement, and the tables show it beside the verdicts."""
-    sizes = []
-    for r in rows:
-        test = pd.read_parquet(Path(r["split"]) / "test.parquet")
-        y = test[TARGET]
-        sizes.append(
-            (
-                len(test),
-                int(test[GROUP].nunique()) if GROUP in test else None,
-                int(y.value_counts().min()) if r["meta"]["task"] != "regression" else None,
-            )
-        )
-    rows_n, groups, rarest = zip(*sizes, strict=True)
+    """The least evidence any seed's test part holds (the parts :func:`score_seed` measured). Four test
+    groups give a paired bootstrap four units to resample: its "significantly worse" is then a weak
+    statement, and the tables show it beside the verdicts."""
+    parts = [r["test_part"] for r in rows]
     return {
-        "rows": min(rows_n),
-        "groups": None if None in groups else min(groups),
-        "rarest_class": None if None in rarest else min(rarest),
+        key: None if any(p[key] is None for p in parts) else min(p[key] for p in parts)
+        for key in ("rows", "groups", "rarest_class")
     }
 
 
